@@ -1,0 +1,18 @@
+using IntelShare.Identity.Extensions;
+using IntelShare.Records.Extensions;
+using IntelShare.ServiceDefaults;
+
+// Every IntelShare service in one process on the embedded engines: the default way to run the platform.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIdentityServices();
+builder.AddRecordsServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapIdentityEndpoints();
+app.MapRecordsEndpoints();
+app.Run();
+
+/// <summary>Visible to the functional tests, which host the whole platform in memory.</summary>
+public partial class Program;

@@ -1,0 +1,574 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using Microsoft.Data.Sqlite;
+
+namespace IntelShare.Records.Domain;
+
+public sealed record ContributionResult(string RecordId, long Version, ContributeOutcome Outcome);
+
+/// <summary>
+/// The source of truth: immutable record versions, a head row per record for idempotency and
+/// ownership, and the change log (outbox) written in the same transaction as the version.
+/// All writes go through one writer loop that commits whatever is queued in a single
+/// transaction (group commit), so that a write is on disk before it is acknowledged without
+/// paying one fsync per record.
+/// </summary>
+public sealed class RecordStore : IAsyncDisposable
+{
+    private const int MaxOperationsPerCommit = 64;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _clock;
+    private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writerLoop;
+    private readonly ChangeSignal _changes = new();
+    private long _lastSequence;
+
+    public RecordStore(string databasePath, TimeProvider? clock = null)
+    {
+        _clock = clock ?? TimeProvider.System;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+
+        using (var connection = Open())
+        {
+            Execute(connection, Schema);
+            _lastSequence = QueryLastSequence(connection);
+        }
+
+        _writerLoop = Task.Run(RunWriterAsync);
+    }
+
+    public long LastSequence => Interlocked.Read(ref _lastSequence);
+
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS record_versions (
+            record_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (record_id, version)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS record_heads (
+            record_id TEXT PRIMARY KEY,
+            agency TEXT NOT NULL,
+            source_ref TEXT NOT NULL,
+            record_type INTEGER NOT NULL,
+            current_version INTEGER NOT NULL,
+            content_hash BLOB NOT NULL,
+            withdrawn INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (agency, source_ref));
+        CREATE TABLE IF NOT EXISTS changes (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind INTEGER NOT NULL,
+            record_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            committed_at INTEGER NOT NULL);
+        """;
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // FULL: in WAL mode NORMAL may lose the last commits on power failure; an acknowledged write must survive it.
+        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long QueryLastSequence(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM changes";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    // ---- writes --------------------------------------------------------------------------
+
+    /// <summary>Stores validated contributions in one transaction; results are in input order.</summary>
+    public Task<IReadOnlyList<ContributionResult>> ContributeAsync(IReadOnlyList<RecordContent> contents, Subject by, CancellationToken cancellationToken = default) =>
+        EnqueueAsync<IReadOnlyList<ContributionResult>>(writer =>
+        {
+            var results = new ContributionResult[contents.Count];
+            for (var i = 0; i < contents.Count; i++)
+            {
+                results[i] = writer.Contribute(contents[i], by);
+            }
+
+            return results;
+        }, cancellationToken);
+
+    public Task<ContributionResult> AmendAsync(string recordId, RecordContent content, long expectedVersion, Subject by, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(writer => writer.Amend(recordId, content, expectedVersion, by), cancellationToken);
+
+    public Task<long> WithdrawAsync(string recordId, string reason, Subject by, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(writer => writer.Withdraw(recordId, reason, by), cancellationToken);
+
+    private async Task<T> EnqueueAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
+    {
+        var operation = new WriteOperation<T>(work);
+        await _writes.Writer.WriteAsync(operation, cancellationToken);
+        return await operation.Completion.Task;
+    }
+
+    private async Task RunWriterAsync()
+    {
+        using var connection = Open();
+        using var writer = new Writer(connection, _clock) { CommittedSequence = LastSequence, PendingSequence = LastSequence };
+        var batch = new List<WriteOperation>(MaxOperationsPerCommit);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxOperationsPerCommit && _writes.Reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+
+            CommitBatch(connection, writer, batch);
+        }
+    }
+
+    private void CommitBatch(SqliteConnection connection, Writer writer, List<WriteOperation> batch)
+    {
+        var completions = new List<Action>(batch.Count);
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            writer.Transaction = transaction;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                // A savepoint per operation: one caller's refused amend must not undo another's import.
+                var savepoint = $"op{i}";
+                var sequenceBefore = writer.PendingSequence;
+                transaction.Save(savepoint);
+                try
+                {
+                    completions.Add(batch[i].Run(writer));
+                    transaction.Release(savepoint);
+                }
+                catch (Exception error)
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    writer.PendingSequence = sequenceBefore;
+                    var failed = batch[i];
+                    completions.Add(() => failed.Fail(error));
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception error)
+        {
+            writer.PendingSequence = writer.CommittedSequence;
+            foreach (var operation in batch)
+            {
+                operation.Fail(error);
+            }
+
+            return;
+        }
+        finally
+        {
+            writer.Transaction = null;
+        }
+
+        if (writer.PendingSequence > writer.CommittedSequence)
+        {
+            writer.CommittedSequence = writer.PendingSequence;
+            Interlocked.Exchange(ref _lastSequence, writer.CommittedSequence);
+            _changes.Notify();
+        }
+
+        foreach (var complete in completions)
+        {
+            complete();
+        }
+    }
+
+    // ---- reads ---------------------------------------------------------------------------
+
+    public sealed record RecordHead(string RecordId, string Agency, string SourceRef, RecordType Type, long CurrentVersion, bool Withdrawn);
+
+    public RecordHead? GetHead(string recordId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT agency, source_ref, record_type, current_version, withdrawn FROM record_heads WHERE record_id = $id";
+        command.Parameters.AddWithValue("$id", recordId);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new RecordHead(recordId, reader.GetString(0), reader.GetString(1), (RecordType)reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4) != 0)
+            : null;
+    }
+
+    /// <summary>A version of a record (0 = current), or null when there is none.</summary>
+    public Record? GetVersion(string recordId, long version)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = version > 0
+            ? "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version"
+            : "SELECT v.payload FROM record_heads h JOIN record_versions v ON v.record_id = h.record_id AND v.version = h.current_version WHERE h.record_id = $id";
+        command.Parameters.AddWithValue("$id", recordId);
+        command.Parameters.AddWithValue("$version", version);
+        return command.ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null;
+    }
+
+    public IReadOnlyList<Record> GetHistory(string recordId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM record_versions WHERE record_id = $id ORDER BY version";
+        command.Parameters.AddWithValue("$id", recordId);
+        using var reader = command.ExecuteReader();
+        var versions = new List<Record>();
+        while (reader.Read())
+        {
+            versions.Add(Record.Parser.ParseFrom((byte[])reader[0]));
+        }
+
+        return versions;
+    }
+
+    public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence, int limit)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT c.sequence, c.kind, c.record_id, c.version, c.committed_at, v.payload
+            FROM changes c JOIN record_versions v ON v.record_id = c.record_id AND v.version = c.version
+            WHERE c.sequence > $after ORDER BY c.sequence LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var events = new List<ChangeEvent>();
+        while (reader.Read())
+        {
+            var record = Record.Parser.ParseFrom((byte[])reader[5]);
+            events.Add(new ChangeEvent
+            {
+                Sequence = reader.GetInt64(0),
+                Kind = (ChangeKind)reader.GetInt32(1),
+                RecordId = reader.GetString(2),
+                Version = reader.GetInt64(3),
+                CommittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))),
+                OriginatorAgency = record.Content?.Marking?.OriginatorAgency ?? "",
+                Type = record.Type,
+                Record = record,
+            });
+        }
+
+        return events;
+    }
+
+    /// <summary>Completes when a change after <paramref name="afterSequence"/> has been committed.</summary>
+    public Task WaitForChangesAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        var signal = _changes.Current;
+        return LastSequence > afterSequence ? Task.CompletedTask : signal.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop;
+        SqliteConnection.ClearAllPools();
+    }
+
+    public static RecordType TypeOf(RecordContent content) => content.BodyCase switch
+    {
+        RecordContent.BodyOneofCase.Person => RecordType.Person,
+        RecordContent.BodyOneofCase.Organisation => RecordType.Organisation,
+        RecordContent.BodyOneofCase.Phone => RecordType.Phone,
+        RecordContent.BodyOneofCase.Vehicle => RecordType.Vehicle,
+        RecordContent.BodyOneofCase.Document => RecordType.Document,
+        RecordContent.BodyOneofCase.Account => RecordType.Account,
+        RecordContent.BodyOneofCase.Place => RecordType.Place,
+        RecordContent.BodyOneofCase.Event => RecordType.Event,
+        RecordContent.BodyOneofCase.Report => RecordType.Report,
+        _ => RecordType.Unspecified,
+    };
+
+    private static byte[] HashOf(RecordContent content) => SHA256.HashData(content.ToByteArray());
+
+    // ---- the writer: prepared statements reused across every commit ---------------------
+
+    private sealed class Writer : IDisposable
+    {
+        private readonly TimeProvider _clock;
+        private readonly SqliteCommand _findBySource;
+        private readonly SqliteCommand _findById;
+        private readonly SqliteCommand _insertVersion;
+        private readonly SqliteCommand _insertHead;
+        private readonly SqliteCommand _updateHead;
+        private readonly SqliteCommand _insertChange;
+        public Writer(SqliteConnection connection, TimeProvider clock)
+        {
+            _clock = clock;
+            _findBySource = Prepare(connection, "SELECT record_id, current_version, content_hash, withdrawn FROM record_heads WHERE agency = $agency AND source_ref = $source", "$agency", "$source");
+            _findById = Prepare(connection, "SELECT agency, source_ref, current_version, content_hash, withdrawn FROM record_heads WHERE record_id = $id", "$id");
+            _insertVersion = Prepare(connection, "INSERT INTO record_versions (record_id, version, payload) VALUES ($id, $version, $payload)", "$id", "$version", "$payload");
+            _insertHead = Prepare(connection, "INSERT INTO record_heads (record_id, agency, source_ref, record_type, current_version, content_hash, withdrawn) VALUES ($id, $agency, $source, $type, $version, $hash, 0)", "$id", "$agency", "$source", "$type", "$version", "$hash");
+            _updateHead = Prepare(connection, "UPDATE record_heads SET current_version = $version, content_hash = $hash, withdrawn = $withdrawn, record_type = $type WHERE record_id = $id", "$id", "$version", "$hash", "$withdrawn", "$type");
+            _insertChange = Prepare(connection, "INSERT INTO changes (kind, record_id, version, committed_at) VALUES ($kind, $id, $version, $at) RETURNING sequence", "$kind", "$id", "$version", "$at");
+        }
+
+        public SqliteTransaction? Transaction
+        {
+            set
+            {
+                foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _insertChange })
+                {
+                    command.Transaction = value;
+                }
+            }
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            return command;
+        }
+
+        public ContributionResult Contribute(RecordContent content, Subject by)
+        {
+            content = Stamped(content, by.Agency);
+            var hash = HashOf(content);
+            _findBySource.Parameters["$agency"].Value = by.Agency;
+            _findBySource.Parameters["$source"].Value = content.SourceRef;
+            string? existingId = null;
+            long currentVersion = 0;
+            byte[]? existingHash = null;
+            using (var reader = _findBySource.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    existingId = reader.GetString(0);
+                    currentVersion = reader.GetInt64(1);
+                    existingHash = (byte[])reader[2];
+                }
+            }
+
+            if (existingId is null)
+            {
+                var recordId = NewRecordId();
+                WriteVersion(recordId, 1, content, by, withdrawn: false, reason: "");
+                Set(_insertHead, ("$id", recordId), ("$agency", by.Agency), ("$source", content.SourceRef), ("$type", (int)TypeOf(content)), ("$version", 1L), ("$hash", hash));
+                _insertHead.ExecuteNonQuery();
+                AppendChange(ChangeKind.RecordCreated, recordId, 1);
+                return new ContributionResult(recordId, 1, ContributeOutcome.Created);
+            }
+
+            if (existingHash is not null && hash.AsSpan().SequenceEqual(existingHash))
+            {
+                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Duplicate);
+            }
+
+            var version = currentVersion + 1;
+            WriteNewVersion(existingId, version, content, hash, by);
+            return new ContributionResult(existingId, version, ContributeOutcome.NewVersion);
+        }
+
+        public ContributionResult Amend(string recordId, RecordContent content, long expectedVersion, Subject by)
+        {
+            var head = FindHead(recordId);
+            if (head.Agency != by.Agency)
+            {
+                throw new PermissionDeniedException($"Only the originator agency '{head.Agency}' may amend record '{recordId}'.");
+            }
+
+            if (expectedVersion > 0 && expectedVersion != head.Version)
+            {
+                throw new PreconditionFailedException(
+                    $"Record '{recordId}' is at version {head.Version}, not {expectedVersion}: read it again and re-apply the change.");
+            }
+
+            if (string.IsNullOrEmpty(content.SourceRef))
+            {
+                content = content.Clone();
+                content.SourceRef = head.SourceRef;
+            }
+            else if (content.SourceRef != head.SourceRef)
+            {
+                throw new ValidationFailedException([new FieldViolation("content.source_ref", $"must stay '{head.SourceRef}': a record keeps its source reference")]);
+            }
+
+            content = Stamped(content, by.Agency);
+            var hash = HashOf(content);
+            if (!head.Withdrawn && hash.AsSpan().SequenceEqual(head.Hash))
+            {
+                return new ContributionResult(recordId, head.Version, ContributeOutcome.Duplicate);
+            }
+
+            var version = head.Version + 1;
+            WriteNewVersion(recordId, version, content, hash, by);
+            return new ContributionResult(recordId, version, ContributeOutcome.NewVersion);
+        }
+
+        public long Withdraw(string recordId, string reason, Subject by)
+        {
+            var head = FindHead(recordId);
+            if (head.Agency != by.Agency)
+            {
+                throw new PermissionDeniedException($"Only the originator agency '{head.Agency}' may withdraw record '{recordId}'.");
+            }
+
+            if (head.Withdrawn)
+            {
+                throw new PreconditionFailedException($"Record '{recordId}' is already withdrawn.");
+            }
+
+            // The tombstone keeps the last content so that oversight can still see what was withdrawn.
+            var current = ReadPayload(recordId, head.Version);
+            var version = head.Version + 1;
+            WriteVersion(recordId, version, current.Content, by, withdrawn: true, reason);
+            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", head.Hash), ("$withdrawn", 1), ("$type", (int)current.Type));
+            _updateHead.ExecuteNonQuery();
+            AppendChange(ChangeKind.RecordWithdrawn, recordId, version);
+            return version;
+        }
+
+        private void WriteNewVersion(string recordId, long version, RecordContent content, byte[] hash, Subject by)
+        {
+            WriteVersion(recordId, version, content, by, withdrawn: false, reason: "");
+            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", hash), ("$withdrawn", 0), ("$type", (int)TypeOf(content)));
+            _updateHead.ExecuteNonQuery();
+            AppendChange(ChangeKind.RecordAmended, recordId, version);
+        }
+
+        private (string Agency, string SourceRef, long Version, byte[] Hash, bool Withdrawn) FindHead(string recordId)
+        {
+            _findById.Parameters["$id"].Value = recordId;
+            using var reader = _findById.ExecuteReader();
+            if (!reader.Read())
+            {
+                throw new NotFoundException("Record", recordId);
+            }
+
+            return (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3], reader.GetInt64(4) != 0);
+        }
+
+        private Record ReadPayload(string recordId, long version)
+        {
+            using var command = _insertVersion.Connection!.CreateCommand();
+            command.Transaction = _insertVersion.Transaction;
+            command.CommandText = "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version";
+            command.Parameters.AddWithValue("$id", recordId);
+            command.Parameters.AddWithValue("$version", version);
+            return Record.Parser.ParseFrom((byte[])command.ExecuteScalar()!);
+        }
+
+        private void WriteVersion(string recordId, long version, RecordContent content, Subject by, bool withdrawn, string reason)
+        {
+            var record = new Record
+            {
+                RecordId = recordId,
+                Version = version,
+                Type = TypeOf(content),
+                Content = content,
+                Withdrawn = withdrawn,
+                WithdrawalReason = reason,
+                RecordedAt = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
+                RecordedBy = by.UserId,
+            };
+            Set(_insertVersion, ("$id", recordId), ("$version", version), ("$payload", record.ToByteArray()));
+            _insertVersion.ExecuteNonQuery();
+        }
+
+        private void AppendChange(ChangeKind kind, string recordId, long version)
+        {
+            Set(_insertChange, ("$kind", (int)kind), ("$id", recordId), ("$version", version), ("$at", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            PendingSequence = (long)_insertChange.ExecuteScalar()!;
+        }
+
+        /// <summary>The originator is always the caller's agency, whatever was sent.</summary>
+        private static RecordContent Stamped(RecordContent content, string agency)
+        {
+            if (content.Marking.OriginatorAgency == agency)
+            {
+                return content;
+            }
+
+            var stamped = content.Clone();
+            stamped.Marking.OriginatorAgency = agency;
+            return stamped;
+        }
+
+        private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");
+
+        private static void Set(SqliteCommand command, params (string Name, object Value)[] values)
+        {
+            foreach (var (name, value) in values)
+            {
+                command.Parameters[name].Value = value;
+            }
+        }
+
+        /// <summary>Highest change sequence written in the open transaction.</summary>
+        public long PendingSequence { get; set; }
+
+        /// <summary>Highest change sequence known to be committed.</summary>
+        public long CommittedSequence { get; set; }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _insertChange })
+            {
+                command.Dispose();
+            }
+        }
+    }
+
+    private abstract class WriteOperation
+    {
+        /// <summary>Runs inside the transaction and returns how to complete the caller once committed.</summary>
+        public abstract Action Run(Writer writer);
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WriteOperation<T>(Func<Writer, T> work) : WriteOperation
+    {
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override Action Run(Writer writer)
+        {
+            var result = work(writer);
+            return () => Completion.TrySetResult(result);
+        }
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+
+    /// <summary>A one-shot signal replaced on every notification, so that waiters never miss a commit.</summary>
+    private sealed class ChangeSignal
+    {
+        private TaskCompletionSource _current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Current => Volatile.Read(ref _current).Task;
+
+        public void Notify() => Interlocked.Exchange(ref _current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+}

@@ -1,0 +1,275 @@
+using System.Diagnostics.CodeAnalysis;
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Records.Domain;
+using IntelShare.ServiceDefaults;
+
+namespace IntelShare.Records.Grpc;
+
+public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
+{
+    /// <summary>Records per commit in bulk intake: large enough to amortise the fsync, small enough to keep memory flat.</summary>
+    private const int StreamChunkSize = 2_000;
+
+    private const int MaxBatchGet = 500;
+    private const int ChangesPageSize = 500;
+
+    public override async Task<ContributeResponse> Contribute(ContributeRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        RequireContributor(subject);
+        var violations = new Violations();
+        RecordValidator.Validate(request.Content, subject.Agency, violations);
+        violations.ThrowIfAny();
+
+        var result = (await store.ContributeAsync([request.Content], subject, context.CancellationToken))[0];
+        return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
+    }
+
+    public override async Task<ContributeStreamResponse> ContributeStream(IAsyncStreamReader<ContributeRequest> requestStream, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        RequireContributor(subject);
+        var response = new ContributeStreamResponse();
+        var chunk = new List<RecordContent>(StreamChunkSize);
+        Task<IReadOnlyList<ContributionResult>>? inFlight = null;
+        long position = 0;
+
+        // One chunk commits while the next is read, so the network and the disk work in parallel.
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var violations = new Violations();
+            RecordValidator.Validate(request.Content, subject.Agency, violations);
+            if (violations.Any)
+            {
+                response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));
+            }
+            else
+            {
+                chunk.Add(request.Content!);
+            }
+
+            position++;
+            if (chunk.Count >= StreamChunkSize)
+            {
+                await Tally(inFlight, response);
+                inFlight = store.ContributeAsync(chunk, subject, context.CancellationToken);
+                chunk = new List<RecordContent>(StreamChunkSize);
+            }
+        }
+
+        await Tally(inFlight, response);
+        if (chunk.Count > 0)
+        {
+            await Tally(store.ContributeAsync(chunk, subject, context.CancellationToken), response);
+        }
+
+        response.Rejected = response.Rejections.Count;
+        logger.LogInformation("Bulk intake from {Agency}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
+            subject.Agency, response.Accepted, response.Duplicates, response.Rejected);
+        return response;
+    }
+
+    private static async Task Tally(Task<IReadOnlyList<ContributionResult>>? committing, ContributeStreamResponse response)
+    {
+        if (committing is null)
+        {
+            return;
+        }
+
+        foreach (var result in await committing)
+        {
+            switch (result.Outcome)
+            {
+                case ContributeOutcome.Duplicate:
+                    response.Duplicates++;
+                    break;
+                case ContributeOutcome.NewVersion:
+                    response.Accepted++;
+                    response.NewVersions++;
+                    break;
+                default:
+                    response.Accepted++;
+                    break;
+            }
+        }
+    }
+
+    private static RejectedRecord ToRejection(long position, string sourceRef, Violations violations)
+    {
+        var rejection = new RejectedRecord { Position = position, SourceRef = sourceRef };
+        rejection.Problems.AddRange(violations.Items.Select(v => new FieldProblem { Field = v.Field, Description = v.Description }));
+        return rejection;
+    }
+
+    public override Task<GetRecordResponse> Get(GetRecordRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
+        violations.Require(request.Version >= 0, "version", "must be 0 (current) or a version number");
+        RecordAccess.ValidateJustification(request.Justification, violations);
+        violations.ThrowIfAny();
+
+        var record = store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound(request.RecordId, request.Version);
+        RequireReadable(subject, record);
+        return Task.FromResult(new GetRecordResponse { Record = record, HandlingConditions = ConditionsOf(record) });
+    }
+
+    public override Task<BatchGetRecordsResponse> BatchGet(BatchGetRecordsRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(request.RecordIds.Count > 0, "record_ids", "must name at least one record");
+        violations.Require(request.RecordIds.Count <= MaxBatchGet, "record_ids", $"must name at most {MaxBatchGet} records");
+        for (var i = 0; i < request.RecordIds.Count; i++)
+        {
+            violations.Require(!string.IsNullOrWhiteSpace(request.RecordIds[i]), $"record_ids[{i}]", "is empty");
+        }
+
+        RecordAccess.ValidateJustification(request.Justification, violations);
+        violations.ThrowIfAny();
+
+        var response = new BatchGetRecordsResponse();
+        foreach (var id in request.RecordIds)
+        {
+            var record = store.GetVersion(id, 0);
+            response.Items.Add(record switch
+            {
+                null => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemNotFound },
+                _ when !RecordAccess.CanRead(subject, record) => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemDenied },
+                _ => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemFound, Record = record, HandlingConditions = ConditionsOf(record) },
+            });
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
+        RecordAccess.ValidateJustification(request.Justification, violations);
+        violations.ThrowIfAny();
+
+        var versions = store.GetHistory(request.RecordId);
+        if (versions.Count == 0)
+        {
+            ThrowNotFound(request.RecordId, 0);
+        }
+
+        RequireReadable(subject, versions[^1]);
+        var response = new HistoryResponse();
+        response.Versions.AddRange(versions);
+        return Task.FromResult(response);
+    }
+
+    public override async Task<AmendResponse> Amend(AmendRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        RequireContributor(subject);
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
+        violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
+        if (request.Content is { SourceRef.Length: 0 })
+        {
+            // The source reference may be omitted on amend: the record keeps its own.
+            var probe = request.Content.Clone();
+            probe.SourceRef = "(kept)";
+            RecordValidator.Validate(probe, subject.Agency, violations);
+        }
+        else
+        {
+            RecordValidator.Validate(request.Content, subject.Agency, violations);
+        }
+
+        violations.ThrowIfAny();
+        var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, context.CancellationToken);
+        return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };
+    }
+
+    public override async Task<WithdrawResponse> Withdraw(WithdrawRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        RequireContributor(subject);
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
+        violations.Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "is required: say why the record is withdrawn");
+        violations.ThrowIfAny();
+
+        var version = await store.WithdrawAsync(request.RecordId, request.Reason, subject, context.CancellationToken);
+        return new WithdrawResponse { RecordId = request.RecordId, Version = version };
+    }
+
+    public override async Task ReadChanges(ReadChangesRequest request, IServerStreamWriter<ChangeEvent> responseStream, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(request.AfterSequence >= 0, "after_sequence", "must not be negative");
+        violations.Require(request.Limit >= 0, "limit", "must not be negative");
+        violations.ThrowIfAny();
+
+        // The change stream carries every agency's records: it feeds projections, which apply the policy on read.
+        if (!subject.HasRole(Roles.Admin) && !subject.HasRole(ProjectionRole))
+        {
+            throw new PermissionDeniedException("ReadChanges is for platform projections: it needs the admin or projection role.");
+        }
+
+        var after = request.AfterSequence;
+        var remaining = request.Limit == 0 ? long.MaxValue : request.Limit;
+        while (!context.CancellationToken.IsCancellationRequested && remaining > 0)
+        {
+            var page = store.ReadChanges(after, (int)Math.Min(ChangesPageSize, remaining));
+            foreach (var change in page)
+            {
+                await responseStream.WriteAsync(change, context.CancellationToken);
+                after = change.Sequence;
+                remaining--;
+            }
+
+            if (page.Count == 0)
+            {
+                if (!request.Follow)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await store.WaitForChangesAsync(after, context.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public const string ProjectionRole = "projection";
+
+    private static string ConditionsOf(Record record) =>
+        record.Content?.Marking?.Handling is { Code: HandlingCode.HandlingC } handling ? handling.Conditions : "";
+
+    private static void RequireContributor(Subject subject)
+    {
+        if (!subject.HasRole(Roles.Contributor))
+        {
+            throw new PermissionDeniedException("Contributing, amending and withdrawing records needs the contributor role.");
+        }
+    }
+
+    private static void RequireReadable(Subject subject, Record record)
+    {
+        if (!RecordAccess.CanRead(subject, record))
+        {
+            throw new PermissionDeniedException($"Record '{record.RecordId}' is held by another agency and is not released to '{subject.Agency}'.");
+        }
+    }
+
+    [DoesNotReturn]
+    private static Record ThrowNotFound(string recordId, long version) =>
+        throw new NotFoundException(version > 0 ? "Record version" : "Record", version > 0 ? $"{recordId}@{version}" : recordId);
+}

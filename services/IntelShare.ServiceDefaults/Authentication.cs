@@ -1,0 +1,90 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IntelShare.ServiceDefaults;
+
+/// <summary>
+/// The keys Identity signs access tokens with. Registered by Identity when it runs in the same
+/// process, so that co-hosted services validate tokens without a network round trip.
+/// </summary>
+public interface IIssuerSigningKeySource
+{
+    IEnumerable<SecurityKey> GetSigningKeys();
+}
+
+public static class AuthenticationExtensions
+{
+    public const string Audience = "intelshare";
+    public const string DefaultIssuer = "http://localhost:5080/";
+
+    public static string Issuer(IConfiguration configuration) =>
+        configuration["Identity:Issuer"] is { Length: > 0 } issuer ? issuer : DefaultIssuer;
+
+    /// <summary>
+    /// JWT bearer validation for every endpoint (deny by default through the fallback policy).
+    /// A standalone service sets Identity:Authority and fetches Identity's published keys; inside
+    /// the all-in-one host the keys come from the co-hosted Identity service.
+    /// </summary>
+    public static IHostApplicationBuilder AddIntelShareAuthentication(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var authority = configuration["Identity:Authority"];
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = Issuer(configuration),
+                    ValidAudience = Audience,
+                    NameClaimType = Claims.Name,
+                    RoleClaimType = Claims.Role,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                if (!string.IsNullOrWhiteSpace(authority))
+                {
+                    options.Authority = authority;
+                    options.RequireHttpsMetadata = false;
+                    // Identity's gRPC port speaks HTTP/2 with prior knowledge, as every IntelShare port does.
+                    options.Backchannel = new HttpClient
+                    {
+                        DefaultRequestVersion = HttpVersion.Version20,
+                        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+                    };
+                }
+            });
+
+        if (string.IsNullOrWhiteSpace(authority))
+        {
+            builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .PostConfigure<IServiceProvider>((options, services) =>
+                {
+                    var keySource = services.GetService<IIssuerSigningKeySource>()
+                        ?? throw new InvalidOperationException(
+                            "No token signing keys: set Identity:Authority to the Identity service's URL, or host Identity in this process.");
+                    options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keySource.GetSigningKeys();
+                });
+        }
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+}
+
+/// <summary>Claim types of IntelShare access tokens.</summary>
+public static class Claims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Agency = "agency";
+    public const string Role = "role";
+    public const string Clearance = "clearance";
+    public const string Caveat = "caveat";
+}

@@ -1,0 +1,118 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using IntelShare.Domain;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IntelShare.ServiceDefaults;
+
+public static class GrpcDefaults
+{
+    public static IHostApplicationBuilder AddIntelShareGrpc(this IHostApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection("Grpc");
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = limits.GetValue("MaxReceiveMessageSize", 4 * 1024 * 1024);
+            options.MaxSendMessageSize = limits.GetValue("MaxSendMessageSize", 16 * 1024 * 1024);
+            options.Interceptors.Add<DomainErrorInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        return builder;
+    }
+}
+
+/// <summary>Maps domain errors to gRPC statuses, with google.rpc.BadRequest details for invalid input.</summary>
+public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (DomainException error)
+        {
+            throw Map(error, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (DomainException error)
+        {
+            throw Map(error, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (DomainException error)
+        {
+            throw Map(error, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (DomainException error)
+        {
+            throw Map(error, context);
+        }
+    }
+
+    private RpcException Map(DomainException error, ServerCallContext context)
+    {
+        logger.LogInformation("{Method} refused: {Reason}", context.Method, error.Message);
+        return ToRpcException(error);
+    }
+
+    public static RpcException ToRpcException(DomainException error)
+    {
+        var status = new Google.Rpc.Status { Message = error.Message };
+        switch (error)
+        {
+            case ValidationFailedException invalid:
+                status.Code = (int)Code.InvalidArgument;
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
+                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                status.Details.Add(Any.Pack(badRequest));
+                break;
+            case NotFoundException:
+                status.Code = (int)Code.NotFound;
+                break;
+            case PermissionDeniedException:
+                status.Code = (int)Code.PermissionDenied;
+                break;
+            case PreconditionFailedException:
+                status.Code = (int)Code.FailedPrecondition;
+                break;
+            default:
+                status.Code = (int)Code.Internal;
+                break;
+        }
+
+        return status.ToRpcException();
+    }
+}
