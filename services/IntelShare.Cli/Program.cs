@@ -1,1 +1,3 @@
-Console.WriteLine();
+using IntelShare.Cli;
+
+return await IntelShareCli.RunAsync(args, new CliContext { Input = Console.IsInputRedirected ? Console.In : null });

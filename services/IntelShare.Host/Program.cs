@@ -13,6 +13,3 @@ app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
 app.MapRecordsEndpoints();
 app.Run();
-
-/// <summary>Visible to the functional tests, which host the whole platform in memory.</summary>
-public partial class Program;

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Grpc.Core;
+using IntelShare.Cli.Output;
+using IntelShare.Cli.Session;
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Cli.Import;
+
+internal sealed record ImportRequest
+{
+    public required string File { get; init; }
+
+    public required ImportFormat Format { get; init; }
+
+    public required RecordMapping Mapping { get; init; }
+
+    public required Marking Marking { get; init; }
+
+    public required int BatchSize { get; init; }
+
+    public required string RejectsPath { get; init; }
+
+    public bool Restart { get; init; }
+
+    public bool DryRun { get; init; }
+}
+
+/// <summary>
+/// Reads, maps and sends a file batch by batch. After each acknowledged batch the rejects are
+/// written and the checkpoint saved, in that order, so an interrupted import resumes after the
+/// last batch the server confirmed and the rejects file matches what was confirmed.
+/// </summary>
+internal sealed class ImportRunner(CliRun run)
+{
+    public async Task<int> RunAsync(ImportRequest request, string? serverOption, CancellationToken ct)
+    {
+        using var reader = RowReaders.Open(request.File, request.Format);
+        var mapping = reader.Columns is { } columns ? request.Mapping.ForColumns(columns) : request.Mapping;
+        ImportReport.Mapping(run.Console, mapping, reader.Columns, detailed: request.DryRun);
+        var preparer = new RowPreparer(mapping, request.Marking);
+        return request.DryRun
+            ? DryRun(request, reader, preparer)
+            : await SendAsync(request, reader, preparer, serverOption, ct);
+    }
+
+    private int DryRun(ImportRequest request, IRowReader reader, RowPreparer preparer)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var totals = new ImportTotals();
+        var rejected = new List<RejectedRow>();
+        RecordContent? sample = null;
+        foreach (var row in reader.ReadRows().Select(preparer.Prepare))
+        {
+            totals.RowsRead++;
+            if (row.Content is null)
+            {
+                totals.RejectedByClient++;
+                rejected.Add(new RejectedRow(row.Number, row.SourceRef, row.Problems));
+            }
+            else
+            {
+                sample ??= row.Content;
+            }
+        }
+
+        using var rejects = new RejectsFile(request.RejectsPath, append: false);
+        rejects.DiscardPrevious();
+        rejects.Write(rejected);
+        ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
+    {
+        var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
+        if (request.Restart)
+        {
+            checkpoints.Delete();
+        }
+
+        var checkpoint = checkpoints.Load();
+        using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
+        var state = new ImportState(request, checkpoint);
+        if (checkpoint is not null)
+        {
+            run.Console.WriteLine($"Resuming: {checkpoint.RowsAcknowledged:N0} rows were acknowledged by an earlier run (--restart starts over).");
+        }
+
+        using var rejects = new RejectsFile(request.RejectsPath, append: checkpoint is not null);
+        rejects.DiscardPrevious();
+        var total = RowReaders.CountRows(request.File, request.Format);
+        var resumedAt = state.RowsAcknowledged;
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, $"Importing {Path.GetFileName(request.File)}", total - resumedAt, async progress =>
+            {
+                var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
+                foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
+                {
+                    var prepared = batch.Select(preparer.Prepare).ToList();
+                    var sent = prepared.Where(p => p.Content is not null).ToList();
+                    var response = sent.Count > 0
+                        ? await sender.SendAsync(sent.Select(p => p.Content!).ToList(), ct)
+                        : new ContributeStreamResponse();
+                    rejects.Write(Rejections(prepared, sent, response));
+                    state.Acknowledge(prepared.Count, prepared.Count - sent.Count, response);
+                    checkpoints.Save(state.ToCheckpoint());
+                    progress.Advance(prepared.Count);
+                }
+
+                return true;
+            });
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException or ServerUnreachableException or CliException)
+        {
+            var exitCode = ErrorReporter.Report(run, e);
+            run.Console.Warning(
+                $"The import stopped after {state.RowsAcknowledged:N0} of about {total:N0} rows were acknowledged; the server keeps those. " +
+                "Re-run the same command to resume from there (--restart starts over).");
+            return exitCode;
+        }
+
+        checkpoints.Delete();
+        ImportReport.Summary(run.Console, state.Totals, stopwatch.Elapsed, state.RowsAcknowledged - resumedAt, resumedAt);
+        ImportReport.RejectsWritten(run.Console, state.Totals.Rejected, rejects.FilePath);
+        return ExitCodes.Ok;
+    }
+
+    private static IEnumerable<RejectedRow> Rejections(IReadOnlyList<PreparedRow> prepared, IReadOnlyList<PreparedRow> sent, ContributeStreamResponse response)
+    {
+        foreach (var row in prepared.Where(p => p.Content is null))
+        {
+            yield return new RejectedRow(row.Number, row.SourceRef, row.Problems);
+        }
+
+        foreach (var rejection in response.Rejections)
+        {
+            // Positions count from 0 within this call, which carried only the rows that were sent.
+            var row = rejection.Position >= 0 && rejection.Position < sent.Count ? sent[(int)rejection.Position] : null;
+            var sourceRef = rejection.SourceRef is { Length: > 0 } reference ? reference : row?.SourceRef ?? "";
+            yield return new RejectedRow(row?.Number ?? 0, sourceRef, rejection.Problems);
+        }
+    }
+
+    private sealed class ImportState(ImportRequest request, Checkpoint? checkpoint)
+    {
+        public long RowsAcknowledged { get; private set; } = checkpoint?.RowsAcknowledged ?? 0;
+
+        public ImportTotals Totals { get; } = checkpoint?.Totals ?? new ImportTotals();
+
+        public void Acknowledge(long rows, long rejectedByClient, ContributeStreamResponse response)
+        {
+            RowsAcknowledged += rows;
+            Totals.RowsRead += rows;
+            Totals.RejectedByClient += rejectedByClient;
+            Totals.Add(response);
+        }
+
+        public Checkpoint ToCheckpoint() =>
+            new(request.File, request.Mapping.Body.Name, RowsAcknowledged, Totals, DateTimeOffset.UtcNow);
+    }
+}

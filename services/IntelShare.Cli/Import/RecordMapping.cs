@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Google.Protobuf.Reflection;
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Cli.Import;
+
+/// <summary>
+/// Where one field's value comes from: the first of <see cref="Columns"/> the row has (normalised
+/// names), or a constant. <see cref="Required"/> columns must exist in a CSV header.
+/// </summary>
+internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Columns)
+{
+    public string? Constant { get; init; }
+
+    /// <summary>A .NET date format for date and time fields (yyyyMMdd, dd/MM/yyyy).</summary>
+    public string? Format { get; init; }
+
+    public bool Required { get; init; }
+
+    public string Source => Constant is not null ? $"\"{Constant}\" (constant)" : string.Join(" | ", Columns);
+
+    public (string? Value, string? Column) Read(SourceRow row)
+    {
+        if (Constant is not null)
+        {
+            return (Constant, null);
+        }
+
+        foreach (var column in Columns)
+        {
+            if (row.Values.TryGetValue(column, out var value))
+            {
+                return (value, column);
+            }
+        }
+
+        return (null, null);
+    }
+}
+
+/// <summary>
+/// A mapping from a source row to a <see cref="RecordContent"/> of one record type: the list of
+/// field paths and where each takes its value. It is data, so it can be loaded, printed and
+/// checked against a file's header before any row is read.
+/// </summary>
+internal sealed class RecordMapping
+{
+    private RecordMapping(FieldDescriptor body, IReadOnlyList<MappingEntry> entries)
+    {
+        Body = body;
+        Entries = entries;
+    }
+
+    public FieldDescriptor Body { get; }
+
+    public IReadOnlyList<MappingEntry> Entries { get; }
+
+    /// <summary>The built-in mapping for a record type: recognises the usual column names.</summary>
+    public static RecordMapping Default(FieldDescriptor body) => new(body, DefaultMappings.For(body));
+
+    /// <summary>
+    /// A mapping file: a JSON object from field path to a column name, or to an object with
+    /// "column" (or "columns", tried in order), "value" (a constant) and "format" (for dates).
+    /// </summary>
+    public static RecordMapping Load(string file, FieldDescriptor body)
+    {
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot read the mapping {file}: {e.Message}");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new UsageException($"The mapping {file} must be a JSON object from field path to column.");
+        }
+
+        var entries = root.EnumerateObject().Select(property => ParseEntry(file, body, property)).ToList();
+        return new RecordMapping(body, entries);
+    }
+
+    /// <summary>Takes source_ref from the named column, which then feeds nothing else.</summary>
+    public RecordMapping WithSourceRefColumn(string column)
+    {
+        var normalised = ColumnNames.Normalise(column);
+        var sourceRef = new MappingEntry(FieldPath.Parse("source_ref"), [normalised]) { Required = true };
+        var others = Entries
+            .Where(e => e.Path.Text != "source_ref")
+            .Select(e => e with { Columns = e.Columns.Where(c => c != normalised).ToList() })
+            .Where(e => e.Constant is not null || e.Columns.Count > 0);
+        return new RecordMapping(Body, [sourceRef, .. others]);
+    }
+
+    /// <summary>The mapping narrowed to the columns a file has; a required column that is missing is a usage error.</summary>
+    public RecordMapping ForColumns(IReadOnlyCollection<string> columns)
+    {
+        var present = columns.ToHashSet(StringComparer.Ordinal);
+        var entries = new List<MappingEntry>();
+        foreach (var entry in Entries)
+        {
+            if (entry.Constant is not null)
+            {
+                entries.Add(entry);
+                continue;
+            }
+
+            var column = entry.Columns.FirstOrDefault(present.Contains);
+            if (column is not null)
+            {
+                entries.Add(entry with { Columns = [column] });
+            }
+            else if (entry.Required)
+            {
+                throw new UsageException(
+                    $"{entry.Path} is read from column '{entry.Columns[0]}', which the file does not have. Its columns: {string.Join(", ", columns)}.");
+            }
+        }
+
+        return new RecordMapping(Body, entries);
+    }
+
+    /// <summary>Columns of a file that no field reads, to tell the user what is left behind.</summary>
+    public IReadOnlyList<string> Unmapped(IEnumerable<string> columns) =>
+        columns.Where(c => !Entries.Any(e => e.Columns.Contains(c))).ToList();
+
+    public (RecordContent Content, IReadOnlyList<FieldProblem> Problems) Map(SourceRow row)
+    {
+        var content = new RecordContent();
+        Body.Accessor.SetValue(content, ProtoFields.NewMessage(Body.MessageType));
+        var problems = new List<FieldProblem>();
+        foreach (var entry in Entries)
+        {
+            var (value, column) = entry.Read(row);
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            try
+            {
+                entry.Path.Set(content, value, entry.Format);
+            }
+            catch (FieldValueException e)
+            {
+                problems.Add(Problems.Of(entry.Path.Text, column is null ? e.Message : $"{e.Message} (column {column})"));
+            }
+        }
+
+        return (content, problems);
+    }
+
+    private static MappingEntry ParseEntry(string file, FieldDescriptor body, JsonProperty property)
+    {
+        FieldPath path;
+        try
+        {
+            path = FieldPath.Parse(property.Name);
+        }
+        catch (UsageException e)
+        {
+            throw new UsageException($"Mapping {file}: {e.Message}");
+        }
+
+        if (path.IsMarking)
+        {
+            throw new UsageException($"Mapping {file}: {path} cannot be mapped: the marking comes from the import options (--classification, --releasable-to, --handling...).");
+        }
+
+        if (path.Body is not null && path.Body != body)
+        {
+            throw new UsageException($"Mapping {file}: {path} is a {path.Body.Name} field, but the import is of type {body.Name}.");
+        }
+
+        var value = property.Value;
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => new MappingEntry(path, [ColumnNames.Normalise(value.GetString()!)]) { Required = true },
+            JsonValueKind.Object => ParseEntryObject(file, path, value),
+            _ => throw new UsageException($"Mapping {file}: {path} must map to a column name or to an object with \"column\", \"value\" or \"format\"."),
+        };
+    }
+
+    private static MappingEntry ParseEntryObject(string file, FieldPath path, JsonElement value)
+    {
+        List<string> columns = [];
+        string? constant = null;
+        string? format = null;
+        foreach (var option in value.EnumerateObject())
+        {
+            switch (option.Name)
+            {
+                case "column" when option.Value.ValueKind == JsonValueKind.String:
+                    columns.Add(ColumnNames.Normalise(option.Value.GetString()!));
+                    break;
+                case "columns" when option.Value.ValueKind == JsonValueKind.Array:
+                    columns.AddRange(option.Value.EnumerateArray().Select(c => ColumnNames.Normalise(c.GetString() ?? "")));
+                    break;
+                case "value":
+                    constant = option.Value.ValueKind == JsonValueKind.String ? option.Value.GetString() : option.Value.GetRawText();
+                    break;
+                case "format" when option.Value.ValueKind == JsonValueKind.String:
+                    format = option.Value.GetString();
+                    break;
+                default:
+                    throw new UsageException($"Mapping {file}: {path} has an unknown or mistyped setting \"{option.Name}\" (expected \"column\", \"columns\", \"value\" or \"format\").");
+            }
+        }
+
+        if ((columns.Count == 0) == (constant is null))
+        {
+            throw new UsageException($"Mapping {file}: {path} needs either a \"column\" or a \"value\".");
+        }
+
+        return new MappingEntry(path, columns) { Constant = constant, Format = format, Required = columns.Count == 1 };
+    }
+}

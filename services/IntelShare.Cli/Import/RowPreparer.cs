@@ -1,0 +1,25 @@
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Cli.Import;
+
+/// <summary>Turns source rows into records of the import's type, carrying the marking from the command line.</summary>
+internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
+{
+    public PreparedRow Prepare(SourceRow row)
+    {
+        if (row.Problem is not null)
+        {
+            return new PreparedRow(row.Number, "", null, [row.Problem]);
+        }
+
+        var (content, problems) = row.Content is { } given ? (given, CheckBody(given)) : mapping.Map(row);
+        // The marking is the import's, whatever a row says: one decision for the whole file.
+        content.Marking = marking.Clone();
+        return new PreparedRow(row.Number, content.SourceRef, problems.Count == 0 ? content : null, problems);
+    }
+
+    private IReadOnlyList<FieldProblem> CheckBody(RecordContent content) =>
+        RecordTypes.BodyOf(content) is { } body && body != mapping.Body
+            ? [Problems.Of(body.Name, $"the record is a {body.Name}, but the import is of type {mapping.Body.Name}")]
+            : [];
+}

@@ -1,0 +1,26 @@
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Cli.Import;
+
+/// <summary>
+/// One data row of an import file. <see cref="Values"/> holds its non-empty values by normalised
+/// column name; a JSON Lines row already in the contract's shape comes as <see cref="Content"/>.
+/// </summary>
+internal sealed record SourceRow(long Number, IReadOnlyDictionary<string, string> Values)
+{
+    public RecordContent? Content { get; init; }
+
+    /// <summary>Why the row could not even be read (malformed JSON, broken quoting).</summary>
+    public FieldProblem? Problem { get; init; }
+}
+
+/// <summary>A row ready to send (<see cref="Content"/>) or rejected on the client with its problems.</summary>
+internal sealed record PreparedRow(long Number, string SourceRef, RecordContent? Content, IReadOnlyList<FieldProblem> Problems);
+
+internal static class Problems
+{
+    public static FieldProblem Of(string field, string description) => new() { Field = field, Description = description };
+
+    public static string Describe(FieldProblem problem) =>
+        string.IsNullOrEmpty(problem.Field) ? problem.Description : $"{problem.Field}: {problem.Description}";
+}

@@ -1,0 +1,54 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Identity.Data;
+using IntelShare.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using ContractAgency = IntelShare.Contracts.V1.Agency;
+
+namespace IntelShare.Identity.Grpc;
+
+/// <summary>Who the caller is and which agencies take part. Every call needs a valid access token (ServiceDefaults' fallback policy).</summary>
+public sealed class IdentityGrpcService(IdentityDbContext db) : IdentityService.IdentityServiceBase
+{
+    public override Task<SubjectProfile> WhoAmI(WhoAmIRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var reply = new SubjectProfile
+        {
+            UserId = subject.UserId,
+            DisplayName = subject.DisplayName,
+            Agency = subject.Agency,
+            Clearance = ToClassification(subject.Clearance),
+        };
+        reply.Roles.AddRange(subject.Roles.Order(StringComparer.Ordinal));
+        reply.CaveatEntitlements.AddRange(subject.CaveatEntitlements.Order(StringComparer.Ordinal));
+        return Task.FromResult(reply);
+    }
+
+    public override async Task<ListAgenciesResponse> ListAgencies(ListAgenciesRequest request, ServerCallContext context)
+    {
+        var agencies = await db.Agencies.AsNoTracking()
+            .OrderBy(a => a.Code)
+            .ToListAsync(context.CancellationToken);
+
+        var reply = new ListAgenciesResponse();
+        reply.Agencies.AddRange(agencies.Select(a => new ContractAgency
+        {
+            Code = a.Code,
+            Name = a.Name,
+            Country = a.Country,
+            Kind = a.Kind,
+        }));
+        return reply;
+    }
+
+    public static Classification ToClassification(ClearanceLevel clearance) => clearance switch
+    {
+        ClearanceLevel.Official => Classification.Official,
+        ClearanceLevel.OfficialSensitive => Classification.OfficialSensitive,
+        ClearanceLevel.Secret => Classification.Secret,
+        ClearanceLevel.TopSecret => Classification.TopSecret,
+        _ => Classification.Unspecified,
+    };
+}

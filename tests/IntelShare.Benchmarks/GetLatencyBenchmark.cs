@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Benchmarks;
+
+public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanMs, CpuUsage Cpu)
+{
+    /// <summary>Host CPU per call: what a Get costs the server whatever else the machine is doing.</summary>
+    public double? HostCpuMicrosecondsPerCall => Cpu.HostCpuSeconds * 1e6 / Calls;
+}
+
+/// <summary>
+/// Sequential Get calls of records picked at random from those just contributed: one caller's
+/// latency, each call on an already open HTTP/2 connection, as an analyst's client would see it.
+/// </summary>
+public static class GetLatencyBenchmark
+{
+    private static readonly Justification Justification = new()
+    {
+        CaseRef = "BENCH",
+        Reason = "benchmark",
+        Purpose = Purpose.IntelligenceAnalysis,
+    };
+
+    /// <summary>
+    /// The ids of this run's records. ContributeStream answers with counts only, so they are read
+    /// back from the change log, which needs the admin or projection role.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ListRecordIdsAsync(
+        RecordsService.RecordsServiceClient admin, string sourceRefPrefix, CancellationToken cancellation)
+    {
+        using var call = admin.ReadChanges(new ReadChangesRequest(), cancellationToken: cancellation);
+        var ids = new List<string>();
+        await foreach (var change in call.ResponseStream.ReadAllAsync(cancellation))
+        {
+            if (change.Kind == ChangeKind.RecordCreated && change.Record.Content.SourceRef.StartsWith(sourceRefPrefix, StringComparison.Ordinal))
+            {
+                ids.Add(change.RecordId);
+            }
+        }
+
+        return ids;
+    }
+
+    public static async Task<LatencyResult> RunAsync(
+        RecordsService.RecordsServiceClient records,
+        IReadOnlyList<string> ids,
+        int warmup,
+        int calls,
+        int seed,
+        int? hostProcessId,
+        CancellationToken cancellation)
+    {
+        if (ids.Count == 0)
+        {
+            throw new BenchmarkException("There are no records to read.");
+        }
+
+        var random = new Random(seed);
+        for (var i = 0; i < warmup; i++)
+        {
+            await GetAsync(records, ids[random.Next(ids.Count)], cancellation);
+        }
+
+        var latencies = new double[calls];
+        var cpu = CpuMeter.Start(hostProcessId);
+        for (var i = 0; i < calls; i++)
+        {
+            var id = ids[random.Next(ids.Count)];
+            var start = Stopwatch.GetTimestamp();
+            await GetAsync(records, id, cancellation);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        var usage = cpu.Stop();
+        Array.Sort(latencies);
+        return new LatencyResult(
+            calls,
+            Statistics.Percentile(latencies, 0.50),
+            Statistics.Percentile(latencies, 0.90),
+            Statistics.Percentile(latencies, 0.99),
+            latencies[^1],
+            latencies.Average(),
+            usage);
+    }
+
+    private static async Task GetAsync(RecordsService.RecordsServiceClient records, string id, CancellationToken cancellation)
+    {
+        var response = await records.GetAsync(new GetRecordRequest { RecordId = id, Justification = Justification }, cancellationToken: cancellation);
+        if (response.Record.RecordId != id)
+        {
+            throw new BenchmarkException($"Asked for record '{id}', got '{response.Record.RecordId}'.");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace IntelShare.Benchmarks;
+
+/// <summary>What the figures were measured on: without it a number cannot be compared with another.</summary>
+public sealed record MachineInfo(
+    string CommandLine,
+    string Configuration,
+    int ProcessorCount,
+    string Nproc,
+    string Cpu,
+    string Memory,
+    string Os,
+    string Runtime,
+    string LoadAverageAtStart,
+    DateTimeOffset StartedAt)
+{
+    public static MachineInfo Collect(string[] arguments)
+    {
+        var configuration = typeof(MachineInfo).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown";
+        return new MachineInfo(
+            $"dotnet run -c {configuration} --project tests/IntelShare.Benchmarks -- {string.Join(' ', Redacted(arguments).Select(Quote))}",
+            configuration,
+            Environment.ProcessorCount,
+            Run("nproc"),
+            ProcLine("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
+            ProcLine("/proc/meminfo", "MemTotal") ?? "unknown",
+            RuntimeInformation.OSDescription,
+            RuntimeInformation.FrameworkDescription,
+            ReadOrUnknown("/proc/loadavg"),
+            DateTimeOffset.Now);
+    }
+
+    /// <summary>The command line goes into reports and files that get shared; passwords must not.</summary>
+    private static IEnumerable<string> Redacted(string[] arguments)
+    {
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var argument = arguments[i];
+            if (argument is "--password" or "--admin-password" && i + 1 < arguments.Length)
+            {
+                yield return argument;
+                yield return "***";
+                i++;
+            }
+            else if (argument.StartsWith("--password=", StringComparison.Ordinal) || argument.StartsWith("--admin-password=", StringComparison.Ordinal))
+            {
+                yield return argument[..(argument.IndexOf('=') + 1)] + "***";
+            }
+            else
+            {
+                yield return argument;
+            }
+        }
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '&' or ';') ? argument : $"'{argument.Replace("'", "'\\''")}'";
+
+    private static string Run(string program)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unavailable";
+        }
+    }
+
+    private static string? ProcLine(string path, string key)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line?[(line.IndexOf(':') + 1)..].Trim();
+    }
+
+    private static string ReadOrUnknown(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "unknown";
+}

@@ -1,0 +1,153 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task Get_without_justification_is_invalid_argument_naming_it()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest { RecordId = created.RecordId }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["justification"], error.ViolatedFields());
+    }
+
+    [Fact]
+    public async Task Get_with_every_field_wrong_names_every_field()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(
+            new GetRecordRequest { RecordId = "", Version = -1, Justification = new Justification { CaseRef = "OP-1" } }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["justification.reason", "record_id", "version"], error.ViolatedFields().Order());
+    }
+
+    [Fact]
+    public async Task Contribution_with_many_problems_names_every_one_and_stores_nothing()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef();
+        var bad = TestRecords.Person(sourceRef);
+        bad.Marking.Classification = Classification.Unspecified;
+        bad.Marking.Handling = new Handling { Code = HandlingCode.HandlingC };
+        bad.Marking.Caveats.Add("NOT_A_CAVEAT");
+        bad.Marking.ReleasableTo.Add("border guard");
+        bad.Marking.OriginatorAgency = "BORDER";
+        bad.Person.DateOfBirth = "12/04/1985";
+        bad.Person.Sex = "male";
+        bad.Person.Nationalities.Add("Moldova");
+        bad.Person.Phones.Add("call me");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = bad }).ResponseAsync);
+        var fixedUp = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(
+            [
+                "content.marking.caveats[0]", "content.marking.classification", "content.marking.handling.conditions",
+                "content.marking.originator_agency", "content.marking.releasable_to[0]", "content.person.date_of_birth",
+                "content.person.nationalities[1]", "content.person.phones[0]", "content.person.sex",
+            ],
+            error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(ContributeOutcome.Created, fixedUp.Outcome);
+    }
+
+    [Fact]
+    public async Task Contribution_without_content_marking_or_body_names_them()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+
+        var empty = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest()).ResponseAsync);
+        var bare = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = new RecordContent() }).ResponseAsync);
+
+        Assert.Equal(["content"], empty.ViolatedFields());
+        Assert.Equal(["content.body", "content.marking", "content.source_ref"], bare.ViolatedFields().Order());
+    }
+
+    [Fact]
+    public async Task Intelligence_report_needs_its_evaluation()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var report = new RecordContent { SourceRef = TestRecords.UniqueRef(), Marking = TestRecords.Marking(), Report = new Report { Title = "Recruitment via job adverts" } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = report }).ResponseAsync);
+
+        Assert.Equal(["content.evaluation.assessment", "content.evaluation.source"], error.ViolatedFields().Order());
+    }
+
+    [Fact]
+    public async Task Unknown_record_is_not_found_for_every_operation()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        const string missing = "rec-does-not-exist";
+
+        var errors = new[]
+        {
+            await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest { RecordId = missing, Justification = TestRecords.Because() }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => records.HistoryAsync(new HistoryRequest { RecordId = missing, Justification = TestRecords.Because() }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = missing, Content = TestRecords.Person("") }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => records.WithdrawAsync(new WithdrawRequest { RecordId = missing, Reason = "x" }).ResponseAsync),
+        };
+
+        Assert.All(errors, e => Assert.Equal(StatusCode.NotFound, e.StatusCode));
+    }
+
+    [Fact]
+    public async Task Missing_token_is_unauthenticated()
+    {
+        var records = Factory.Channel(accessToken: null).RecordsClient();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest { RecordId = "x", Justification = TestRecords.Because() }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forged_or_tampered_token_is_unauthenticated()
+    {
+        var token = await Factory.SignInAsync("contributor");
+        var parts = token.Split('.');
+        // Swap the payload for one that claims another agency: the signature no longer matches.
+        var forgedPayload = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"sub\":\"x\",\"agency\":\"BORDER\",\"role\":\"contributor\"}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var tampered = $"{parts[0]}.{forgedPayload}.{parts[2]}";
+
+        var garbage = await Assert.ThrowsAsync<RpcException>(() => Factory.Channel("not-a-token").RecordsClient()
+            .ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) }).ResponseAsync);
+        var forged = await Assert.ThrowsAsync<RpcException>(() => Factory.Channel(tampered).RecordsClient()
+            .ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, garbage.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task Contributing_needs_the_contributor_role()
+    {
+        var analyst = (await Factory.ChannelForAsync("analyst")).RecordsClient();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => analyst.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) }).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_is_served_without_a_token()
+    {
+        var health = new Health.HealthClient(Factory.Channel(accessToken: null));
+
+        var response = await health.CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+}

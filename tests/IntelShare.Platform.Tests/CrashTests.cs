@@ -1,0 +1,89 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.Testing;
+
+namespace IntelShare.Platform.Tests;
+
+public sealed class CrashTests : IDisposable
+{
+    private readonly TemporaryDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Killing_the_host_mid_import_loses_no_acknowledged_record_and_a_rerun_completes_without_duplicates()
+    {
+        const int total = 20_000;
+        const int batchSize = 1_000;
+        var acknowledged = 0;
+        await using (var host = await HostProcess.StartAsync(_data.Path))
+        {
+            var records = host.Channel(await host.SignInAsync("contributor")).RecordsClient();
+            var import = Task.Run(async () =>
+            {
+                for (var start = 0; start < total; start += batchSize)
+                {
+                    var response = await SendBatch(records, start, batchSize);
+                    Interlocked.Add(ref acknowledged, (int)response.Accepted);
+                }
+            });
+
+            while (Volatile.Read(ref acknowledged) < 3 * batchSize && !import.IsCompleted)
+            {
+                await Task.Delay(10);
+            }
+
+            host.Kill();
+            var interrupted = await Xunit.Record.ExceptionAsync(() => import);
+            Assert.True(interrupted is RpcException || import.IsCompletedSuccessfully, $"Unexpected failure: {interrupted}");
+            Assert.True(acknowledged < total, "The import finished before the kill: nothing was tested.");
+        }
+
+        await using var restarted = await HostProcess.StartAsync(_data.Path);
+        var admin = restarted.Channel(await restarted.SignInAsync("admin")).RecordsClient();
+        var survivedBeforeRerun = (await CreatedChanges(admin)).Count;
+        Assert.True(survivedBeforeRerun >= acknowledged, $"{acknowledged} acknowledged but {survivedBeforeRerun} survived the kill.");
+
+        var contributor = restarted.Channel(await restarted.SignInAsync("contributor")).RecordsClient();
+        long duplicates = 0;
+        for (var start = 0; start < total; start += batchSize)
+        {
+            duplicates += (await SendBatch(contributor, start, batchSize)).Duplicates;
+        }
+
+        var created = await CreatedChanges(admin);
+        Assert.Equal(total, created.Count);
+        Assert.Equal(total, created.Distinct().Count());
+        Assert.Equal(survivedBeforeRerun, duplicates);
+    }
+
+    private static async Task<ContributeStreamResponse> SendBatch(RecordsService.RecordsServiceClient records, int start, int count)
+    {
+        using var call = records.ContributeStream();
+        for (var i = start; i < start + count; i++)
+        {
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"crash-{i}", given: $"Given{i}") });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    private static async Task<List<string>> CreatedChanges(RecordsService.RecordsServiceClient admin)
+    {
+        using var call = admin.ReadChanges(new ReadChangesRequest());
+        var created = new List<string>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            var change = call.ResponseStream.Current;
+            Assert.NotEqual(ChangeKind.RecordAmended, change.Kind);
+            if (change.Kind == ChangeKind.RecordCreated)
+            {
+                created.Add(change.Record.Content.SourceRef);
+            }
+        }
+
+        return created;
+    }
+}

@@ -1,0 +1,267 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task Contributed_record_reads_back_with_the_callers_agency_as_originator()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef();
+
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        var read = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.Equal(ContributeOutcome.Created, created.Outcome);
+        Assert.Equal(1, created.Version);
+        Assert.Equal(RecordType.Person, read.Record.Type);
+        Assert.Equal("POL-ATU", read.Record.Content.Marking.OriginatorAgency);
+        Assert.Equal("Petrov", read.Record.Content.Person.Name.FamilyName);
+        Assert.Equal(sourceRef, read.Record.Content.SourceRef);
+    }
+
+    [Fact]
+    public async Task Same_source_reference_and_content_is_a_duplicate_and_different_content_a_new_version()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef();
+
+        var first = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        var again = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        var changed = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef, family: "Petrova") });
+
+        Assert.Equal(ContributeOutcome.Duplicate, again.Outcome);
+        Assert.Equal(first.RecordId, again.RecordId);
+        Assert.Equal(1, again.Version);
+        Assert.Equal(ContributeOutcome.NewVersion, changed.Outcome);
+        Assert.Equal(first.RecordId, changed.RecordId);
+        Assert.Equal(2, changed.Version);
+    }
+
+    [Fact]
+    public async Task Amend_makes_a_new_version_and_history_keeps_every_version()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        var amendedContent = TestRecords.Person("", family: "Petrenko");
+
+        var amended = await records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = amendedContent, ExpectedVersion = 1, Reason = "spelling" });
+        var history = await records.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+        var first = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Version = 1, Justification = TestRecords.Because() });
+
+        Assert.True(amended.Changed);
+        Assert.Equal(2, amended.Version);
+        Assert.Equal([1L, 2L], history.Versions.Select(v => v.Version));
+        Assert.Equal("Petrenko", history.Versions[1].Content.Person.Name.FamilyName);
+        Assert.Equal("Petrov", first.Record.Content.Person.Name.FamilyName);
+        Assert.Equal(history.Versions[0].Content.SourceRef, history.Versions[1].Content.SourceRef);
+    }
+
+    [Fact]
+    public async Task Amend_against_a_stale_version_is_failed_precondition()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        await records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "A") });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(
+            new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "B"), ExpectedVersion = 1 }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_agency_cannot_read_amend_or_withdraw_a_record()
+    {
+        var owner = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var created = await owner.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => border.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() }).ResponseAsync);
+        var history = await Assert.ThrowsAsync<RpcException>(() => border.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() }).ResponseAsync);
+        var amend = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "X") }).ResponseAsync);
+        var withdraw = await Assert.ThrowsAsync<RpcException>(() => border.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "not mine" }).ResponseAsync);
+        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { created.RecordId }, Justification = TestRecords.Because() });
+
+        Assert.Equal(StatusCode.PermissionDenied, get.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, history.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, amend.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, withdraw.StatusCode);
+        Assert.Equal(ItemStatus.ItemDenied, batch.Items.Single().Status);
+        Assert.Null(batch.Items.Single().Record);
+        var unchanged = await owner.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+        Assert.Equal(1, unchanged.Record.Version);
+    }
+
+    [Fact]
+    public async Task Withdrawn_record_is_a_tombstone_version_and_cannot_be_withdrawn_twice()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+
+        var withdrawn = await records.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "entered in error" });
+        var current = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+        var again = await Assert.ThrowsAsync<RpcException>(() => records.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "again" }).ResponseAsync);
+
+        Assert.Equal(2, withdrawn.Version);
+        Assert.True(current.Record.Withdrawn);
+        Assert.Equal("entered in error", current.Record.WithdrawalReason);
+        Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Batch_get_reports_each_record_found_or_not()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var a = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        var b = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef(), given: "Olga") });
+
+        var batch = await records.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { a.RecordId, "rec-missing", b.RecordId }, Justification = TestRecords.Because() });
+
+        Assert.Equal([ItemStatus.ItemFound, ItemStatus.ItemNotFound, ItemStatus.ItemFound], batch.Items.Select(i => i.Status));
+        Assert.Equal("Olga", batch.Items[2].Record.Content.Person.Name.GivenName);
+    }
+
+    [Fact]
+    public async Task Handling_conditions_travel_with_the_record()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var content = TestRecords.Person(TestRecords.UniqueRef());
+        content.Marking.Handling = new Handling { Code = HandlingCode.HandlingC, Conditions = "Do not disclose to the subject's employer" };
+        var created = await records.ContributeAsync(new ContributeRequest { Content = content });
+
+        var read = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.Equal("Do not disclose to the subject's employer", read.HandlingConditions);
+    }
+
+    [Fact]
+    public async Task Bulk_intake_of_ten_thousand_rows_with_three_bad_ones_imports_the_rest_and_reports_each_bad_row()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var batch = TestRecords.UniqueRef("bulk");
+        int[] badPositions = [17, 4_321, 9_998];
+        using var call = records.ContributeStream();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var content = TestRecords.Person($"{batch}-{i}", given: $"Given{i}");
+            if (badPositions.Contains(i))
+            {
+                content.Person.DateOfBirth = "1985-13-45";
+                content.Marking.Classification = Classification.Unspecified;
+            }
+
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = content });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var response = await call;
+
+        Assert.Equal(9_997, response.Accepted);
+        Assert.Equal(3, response.Rejected);
+        Assert.Equal(0, response.Duplicates);
+        Assert.Equal(badPositions.Select(p => (long)p), response.Rejections.Select(r => r.Position));
+        Assert.All(response.Rejections, r => Assert.Equal(
+            ["content.marking.classification", "content.person.date_of_birth"],
+            r.Problems.Select(p => p.Field).Order()));
+        Assert.Equal($"{batch}-4321", response.Rejections[1].SourceRef);
+    }
+
+    [Fact]
+    public async Task Resending_a_bulk_intake_creates_no_duplicates()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var batch = TestRecords.UniqueRef("resend");
+
+        async Task<ContributeStreamResponse> Send()
+        {
+            using var call = records.ContributeStream();
+            for (var i = 0; i < 300; i++)
+            {
+                await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-{i}", given: $"G{i}") });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            return await call;
+        }
+
+        var first = await Send();
+        var second = await Send();
+
+        Assert.Equal(300, first.Accepted);
+        Assert.Equal(0, second.Accepted);
+        Assert.Equal(300, second.Duplicates);
+    }
+
+    [Fact]
+    public async Task Read_changes_streams_every_committed_change_in_order_with_its_record()
+    {
+        var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
+        var start = await LastSequence(admin);
+        var created = await contributor.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        await contributor.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "Changed") });
+        await contributor.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "test" });
+
+        var changes = await ReadAll(admin, start);
+        var mine = changes.Where(c => c.RecordId == created.RecordId).ToList();
+
+        Assert.Equal([ChangeKind.RecordCreated, ChangeKind.RecordAmended, ChangeKind.RecordWithdrawn], mine.Select(c => c.Kind));
+        Assert.Equal([1L, 2L, 3L], mine.Select(c => c.Version));
+        Assert.Equal("Changed", mine[1].Record.Content.Person.Name.FamilyName);
+        Assert.True(changes.Zip(changes.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence));
+    }
+
+    [Fact]
+    public async Task Following_the_change_stream_delivers_a_change_committed_later()
+    {
+        var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
+        var start = await LastSequence(admin);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var follow = admin.ReadChanges(new ReadChangesRequest { AfterSequence = start, Follow = true }, cancellationToken: cancel.Token);
+        var next = follow.ResponseStream.MoveNext(cancel.Token);
+
+        var created = await contributor.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+
+        Assert.True(await next);
+        Assert.True(follow.ResponseStream.Current.Sequence > start);
+        var seen = new List<string> { follow.ResponseStream.Current.RecordId };
+        while (!seen.Contains(created.RecordId) && await follow.ResponseStream.MoveNext(cancel.Token))
+        {
+            seen.Add(follow.ResponseStream.Current.RecordId);
+        }
+
+        Assert.Contains(created.RecordId, seen);
+    }
+
+    [Fact]
+    public async Task Read_changes_is_refused_to_an_ordinary_analyst()
+    {
+        var analyst = (await Factory.ChannelForAsync("analyst")).RecordsClient();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(analyst, 0));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    private static async Task<long> LastSequence(RecordsService.RecordsServiceClient client) =>
+        (await ReadAll(client, 0)).LastOrDefault()?.Sequence ?? 0;
+
+    private static async Task<List<ChangeEvent>> ReadAll(RecordsService.RecordsServiceClient client, long after)
+    {
+        using var call = client.ReadChanges(new ReadChangesRequest { AfterSequence = after });
+        var changes = new List<ChangeEvent>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            changes.Add(call.ResponseStream.Current);
+        }
+
+        return changes;
+    }
+}

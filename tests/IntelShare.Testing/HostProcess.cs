@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace IntelShare.Testing;
+
+/// <summary>
+/// The all-in-one host as a real operating-system process on loopback, for what an in-memory
+/// host cannot show: being killed.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    public const string DemoPassword = "demo-password";
+
+    private readonly Process _process;
+    private readonly StringWriter _output = new();
+
+    private HostProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<HostProcess> StartAsync(string dataDirectory, string configuration = "")
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet", [HostAssembly(configuration)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["IntelShare__DataDirectory"] = dataDirectory;
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = address.ToString();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host process.");
+        var host = new HostProcess(process, address);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await host.WaitUntilServingAsync();
+        return host;
+    }
+
+    private void Append(string? line)
+    {
+        lock (_output)
+        {
+            _output.WriteLine(line);
+        }
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        using var channel = GrpcChannel.ForAddress(Address);
+        var health = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                var response = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                if (response.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The host did not start serving within 90 s:\n{Output}");
+    }
+
+    public int ProcessId => _process.Id;
+
+    public GrpcChannel Channel(string accessToken) =>
+        GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = new AuthorizingHandler(accessToken) { InnerHandler = new SocketsHttpHandler() },
+        });
+
+    public async Task<string> SignInAsync(string userName)
+    {
+        using var http = new HttpClient { BaseAddress = Address, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "intelshare-cli",
+            ["username"] = userName,
+            ["password"] = DemoPassword,
+            ["scope"] = "intelshare",
+        }));
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing — what a crash or an OOM kill does.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The host's own build output, by default in the same configuration as the caller.</summary>
+    private static string HostAssembly(string configuration)
+    {
+        var callerOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = callerOutput.Name;
+        configuration = configuration is { Length: > 0 } ? configuration : callerOutput.Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), "services", "IntelShare.Host", "bin", configuration, framework, "IntelShare.Host.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "IntelShare.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("IntelShare.sln not found above the test output directory.");
+    }
+
+    private sealed class AuthorizingHandler(string accessToken) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
