@@ -1,3 +1,5 @@
+using IntelShare.Access.Extensions;
+using IntelShare.Audit.Extensions;
 using IntelShare.Identity.Extensions;
 using IntelShare.Records.Extensions;
 using IntelShare.ServiceDefaults;
@@ -6,10 +8,14 @@ using IntelShare.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddIdentityServices();
+builder.AddAuditServices();
+builder.AddAccessServices();
 builder.AddRecordsServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
+app.MapAuditEndpoints();
+app.MapAccessEndpoints();
 app.MapRecordsEndpoints();
 app.Run();

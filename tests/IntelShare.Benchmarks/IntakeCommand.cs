@@ -45,7 +45,7 @@ public static class IntakeCommand
         var server = new Option<string?>("--server") { Description = "Benchmark an already-running platform at this URL instead of starting a host per run." };
         var user = new Option<string>("--user") { Description = "Contributor account that sends the records and reads them back.", DefaultValueFactory = _ => "contributor" };
         var password = new Option<string>("--password") { Description = "Password of --user and, unless --admin-password is given, of --admin-user (with --server only).", DefaultValueFactory = _ => HostProcess.DemoPassword };
-        var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin or projection role, to list the contributed record ids through ReadChanges.", DefaultValueFactory = _ => "admin" };
+        var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin or projection role: ContributeStream answers with counts only, so the ids to Get are read back from the whole change log (ReadChanges).", DefaultValueFactory = _ => "admin" };
         var adminPassword = new Option<string?>("--admin-password") { Description = "Password of --admin-user (with --server only)." };
         var pid = new Option<int?>("--pid") { Description = "Process id of the --server host, to report its memory and CPU time." };
 
@@ -170,7 +170,7 @@ public static class IntakeCommand
 
         // A prefix of its own per run, so that against a long-running --server no run's records
         // are taken as duplicates of an earlier run's.
-        var sourceRefPrefix = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}-{run}";
+        var sourceRefPrefix = $"bench-{Guid.NewGuid():N}";
         var requests = PersonGenerator.Generate(options.Records, sourceRefPrefix, options.Seed);
 
         // Generating 100,000 messages leaves garbage that would otherwise be collected during the timed intake.

@@ -76,42 +76,47 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
-    public async Task Another_agency_cannot_read_amend_or_withdraw_a_record()
+    public async Task Another_agency_learns_only_who_holds_a_discoverable_record_and_cannot_amend_or_withdraw_it()
     {
         var owner = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
         var created = await owner.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
 
-        var get = await Assert.ThrowsAsync<RpcException>(() => border.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() }).ResponseAsync);
-        var history = await Assert.ThrowsAsync<RpcException>(() => border.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() }).ResponseAsync);
+        var get = await border.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+        var history = await border.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
         var amend = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "X") }).ResponseAsync);
         var withdraw = await Assert.ThrowsAsync<RpcException>(() => border.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "not mine" }).ResponseAsync);
         var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { created.RecordId }, Justification = TestRecords.Because() });
 
-        Assert.Equal(StatusCode.PermissionDenied, get.StatusCode);
-        Assert.Equal(StatusCode.PermissionDenied, history.StatusCode);
+        Assert.Null(get.Record);
+        Assert.Equal(Effect.ExistenceOnly, get.Decision.Effect);
+        Assert.Equal("POL-ATU", get.Decision.HolderAgency);
+        Assert.Equal(created.RecordId, get.Decision.ResourceRef);
+        Assert.Empty(history.Versions);
         Assert.Equal(StatusCode.PermissionDenied, amend.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, withdraw.StatusCode);
-        Assert.Equal(ItemStatus.ItemDenied, batch.Items.Single().Status);
+        Assert.Equal(ItemStatus.ItemExistenceOnly, batch.Items.Single().Status);
         Assert.Null(batch.Items.Single().Record);
         var unchanged = await owner.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
         Assert.Equal(1, unchanged.Record.Version);
     }
 
     [Fact]
-    public async Task Withdrawn_record_is_a_tombstone_version_and_cannot_be_withdrawn_twice()
+    public async Task A_record_that_is_not_discoverable_is_indistinguishable_from_a_missing_one_to_another_agency()
     {
-        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
-        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        var owner = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var content = TestRecords.Person(TestRecords.UniqueRef());
+        content.Marking.Discoverable = false;
+        var created = await owner.ContributeAsync(new ContributeRequest { Content = content });
 
-        var withdrawn = await records.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "entered in error" });
-        var current = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
-        var again = await Assert.ThrowsAsync<RpcException>(() => records.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "again" }).ResponseAsync);
+        var hidden = await Assert.ThrowsAsync<RpcException>(() => border.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() }).ResponseAsync);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => border.GetAsync(new GetRecordRequest { RecordId = "rec-missing", Justification = TestRecords.Because() }).ResponseAsync);
+        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { created.RecordId, "rec-missing" }, Justification = TestRecords.Because() });
 
-        Assert.Equal(2, withdrawn.Version);
-        Assert.True(current.Record.Withdrawn);
-        Assert.Equal("entered in error", current.Record.WithdrawalReason);
-        Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+        Assert.Equal(StatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal(missing.Status.Detail.Replace("rec-missing", created.RecordId), hidden.Status.Detail);
+        Assert.All(batch.Items, item => Assert.Equal(ItemStatus.ItemNotFound, item.Status));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace IntelShare.Cli.Import;
 /// </summary>
 internal sealed class BatchSender(RecordsService.RecordsServiceClient client, TimeSpan firstRetryDelay, Action<string> onRetry)
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 6;
 
     // Long enough for a large batch on a slow disk, short enough that a hung server does not hang the import.
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
@@ -25,7 +25,7 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
             {
                 return await SendOnceAsync(batch, ct);
             }
-            catch (RpcException e) when (IsTransient(e) && attempt < MaxAttempts)
+            catch (RpcException e) when (!ct.IsCancellationRequested && IsTransient(e) && attempt < MaxAttempts)
             {
                 onRetry($"The server did not take the batch ({e.StatusCode}: {e.Status.Detail}); sending it again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {MaxAttempts}).");
                 await Task.Delay(delay, ct);
@@ -57,6 +57,8 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
     public static bool IsTransient(RpcException e) => e.StatusCode switch
     {
         StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.DeadlineExceeded => true,
+        // A server shutting down cancels the calls in flight; only our own cancellation (Ctrl+C) is final.
+        StatusCode.Cancelled => true,
         // A connection torn down mid-stream (the server was killed) surfaces as an internal error from the transport.
         StatusCode.Internal => e.Status.DebugException is IOException or HttpRequestException,
         _ => false,

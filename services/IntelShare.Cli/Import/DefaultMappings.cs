@@ -77,7 +77,7 @@ internal static class DefaultMappings
         }
 
         Add("source_ref", ["source_ref", "rec_id", "record_ref", "reference", "ref", "id"]);
-        foreach (var (path, _) in Leaves(body, body.Name).Where(l => l.Field.IsRepeated && l.Field.MessageType == IdentityDocument.Descriptor).DistinctBy(l => l.Path))
+        foreach (var (path, _) in Leaves(body, body.Name).Where(l => l.Field.IsRepeated && ProtoFields.IsComposite(l.Field) && l.Field.MessageType == IdentityDocument.Descriptor))
         {
             foreach (var (kind, names) in DocumentKinds)
             {

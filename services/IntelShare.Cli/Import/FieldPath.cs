@@ -99,22 +99,22 @@ internal sealed class FieldPath
         return new FieldPath(trimmed, steps.ToArray(), leaf);
     }
 
-    /// <summary>Sets the field from text, creating the messages on the way.</summary>
+    /// <summary>Sets the field from text, creating the messages on the way; a value that does not convert changes nothing.</summary>
     public void Set(IMessage root, string value, string? format = null)
     {
-        var target = Navigate(root, create: true)!;
         if (_leaf.IsRepeated)
         {
-            var list = (IList)_leaf.Accessor.GetValue(target);
             var items = value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(item => Convert(_leaf, item, format))
                 .ToList();
+            var list = (IList)_leaf.Accessor.GetValue(Navigate(root, create: true)!);
             list.Clear();
             items.ForEach(item => list.Add(item));
         }
         else
         {
-            _leaf.Accessor.SetValue(target, Convert(_leaf, value, format));
+            var converted = Convert(_leaf, value, format);
+            _leaf.Accessor.SetValue(Navigate(root, create: true)!, converted);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed class FieldPath
     {
         if (EndsAtSelectedValue)
         {
-            var parent = _steps.Length == 1 ? root : Navigate(root, create: false, _steps.Length - 1);
+            var parent = Navigate(root, create: false, _steps.Length - 1);
             if (parent is not null && Element(parent, _steps[^1], create: false) is { } element)
             {
                 ((IList)_steps[^1].Field.Accessor.GetValue(parent)).Remove(element);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.RegularExpressions;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;

@@ -30,13 +30,11 @@ internal static class ImportProgress
             .AutoClear(false)
             .Columns(
                 new TaskDescriptionColumn(),
-                new ProgressBarColumn(),
+                new ProgressBarColumn { Width = 15 },
                 new PercentageColumn(),
-                new RowCountColumn(),
                 new RowRateColumn(),
                 new ElapsedTimeColumn(),
-                new RemainingTimeColumn(),
-                new SpinnerColumn())
+                new RemainingTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(1, total));
@@ -86,12 +84,6 @@ internal static class ImportProgress
         }
 
         public void Note(string message) => console.WriteLine(message);
-    }
-
-    private sealed class RowCountColumn : ProgressColumn
-    {
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:N0}/{task.MaxValue:N0}"), new Style(Color.Grey));
     }
 
     private sealed class RowRateColumn : ProgressColumn

@@ -3,6 +3,7 @@ using Grpc.Core;
 using IntelShare.Cli.Output;
 using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
+using Spectre.Console;
 
 namespace IntelShare.Cli.Import;
 
@@ -73,13 +74,13 @@ internal sealed class ImportRunner(CliRun run)
     private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
     {
         var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
+        using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
         if (request.Restart)
         {
             checkpoints.Delete();
         }
 
         var checkpoint = checkpoints.Load();
-        using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
         var state = new ImportState(request, checkpoint);
         if (checkpoint is not null)
         {
@@ -90,10 +91,11 @@ internal sealed class ImportRunner(CliRun run)
         rejects.DiscardPrevious();
         var total = RowReaders.CountRows(request.File, request.Format);
         var resumedAt = state.RowsAcknowledged;
+        var description = resumedAt > 0 ? $"{Path.GetFileName(request.File)} from row {resumedAt + 1:N0}" : Path.GetFileName(request.File);
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, $"Importing {Path.GetFileName(request.File)}", total - resumedAt, async progress =>
+            await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, description, total - resumedAt, async progress =>
             {
                 var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
                 foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using IntelShare.Contracts.V1;
 
 namespace IntelShare.Cli.Import;
@@ -18,8 +19,10 @@ internal sealed class ImportTotals
 
     public long RejectedByClient { get; set; }
 
+    [JsonIgnore]
     public long Created => Accepted - NewVersions;
 
+    [JsonIgnore]
     public long Rejected => RejectedByServer + RejectedByClient;
 
     public void Add(ContributeStreamResponse response)

@@ -172,7 +172,7 @@ internal sealed class RecordMapping
 
         if (path.Body is not null && path.Body != body)
         {
-            throw new UsageException($"Mapping {file}: {path} is a {path.Body.Name} field, but the import is of type {body.Name}.");
+            throw new UsageException($"Mapping {file}: {path} belongs to {path.Body.Name} records, but the import is of {body.Name} records.");
         }
 
         var value = property.Value;

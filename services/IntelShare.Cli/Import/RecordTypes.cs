@@ -7,7 +7,7 @@ namespace IntelShare.Cli.Import;
 internal static class RecordTypes
 {
     private static readonly IReadOnlyList<FieldDescriptor> Bodies =
-        RecordContent.Descriptor.Oneofs.Single(o => o.Name == "body").Fields;
+        RecordContent.Descriptor.Oneofs.Single(o => o.Name == "body").Fields.ToList();
 
     public static IReadOnlyList<string> Names { get; } = Bodies.Select(b => b.Name).ToList();
 

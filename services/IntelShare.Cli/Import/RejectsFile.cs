@@ -33,10 +33,7 @@ internal sealed class RejectsFile(string path, bool append) : IDisposable
         foreach (var row in rows.OrderBy(r => r.Row))
         {
             var writer = _writer ??= Open();
-            writer.WriteField(row.Row);
-            writer.WriteField(row.SourceRef);
-            writer.WriteField(string.Join(" | ", row.Problems.Select(Problems.Describe)));
-            writer.NextRecord();
+            writer.WriteRecord(row.Row.ToString(CultureInfo.InvariantCulture), row.SourceRef, string.Join(" | ", row.Problems.Select(Problems.Describe)));
             Written++;
         }
 
@@ -46,13 +43,11 @@ internal sealed class RejectsFile(string path, bool append) : IDisposable
     private CsvWriter Open()
     {
         var exists = append && File.Exists(FilePath) && new FileInfo(FilePath).Length > 0;
-        var writer = new CsvWriter(new StreamWriter(FilePath, append), CultureInfo.InvariantCulture);
+        // Contributors open this file in a spreadsheet; values from the source must not run as formulas there.
+        var writer = CsvWriter.Create(new StreamWriter(FilePath, append), new CsvWriterOptions { Injection = CsvInjection.Escape });
         if (!exists)
         {
-            writer.WriteField("row");
-            writer.WriteField("source_ref");
-            writer.WriteField("problems");
-            writer.NextRecord();
+            writer.WriteHeader("row", "source_ref", "problems");
         }
 
         return writer;

@@ -20,6 +20,6 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
 
     private IReadOnlyList<FieldProblem> CheckBody(RecordContent content) =>
         RecordTypes.BodyOf(content) is { } body && body != mapping.Body
-            ? [Problems.Of(body.Name, $"the record is a {body.Name}, but the import is of type {mapping.Body.Name}")]
+            ? [Problems.Of(body.Name, $"the record is of type {body.Name}, but the import is of {mapping.Body.Name} records")]
             : [];
 }

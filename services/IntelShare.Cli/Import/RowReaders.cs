@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Google.Protobuf;
 using IntelShare.Contracts.V1;
 
@@ -57,23 +56,21 @@ internal static class RowReaders
 /// <summary>CSV with a header row; values and names trimmed, so that "a, b" exports (Febrl) read cleanly.</summary>
 internal sealed class CsvRowReader : IRowReader
 {
-    private readonly StreamReader _reader;
-    private readonly CsvParser _parser;
-    private string? _badData;
+    private readonly CsvReader _csv;
+
+    // The reader scans ahead in blocks, so a malformed record may be reported before it is returned.
+    private readonly Dictionary<long, CsvMalformedReason> _malformed = [];
 
     public CsvRowReader(string file)
     {
-        _reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        _csv = CsvReader.FromFile(file, new CsvReaderOptions
         {
-            TrimOptions = TrimOptions.Trim | TrimOptions.InsideQuotes,
-            DetectDelimiter = true,
-            IgnoreBlankLines = true,
-            BadDataFound = args => _badData ??= args.Field,
-        };
-        _parser = new CsvParser(_reader, configuration);
-        Columns = _parser.Read() && _parser.Record is { } header
-            ? header.Select(ColumnNames.Normalise).ToList()
+            TrimWhitespace = true,
+            TrimInsideQuotes = true,
+            OnMalformedRecord = record => _malformed.TryAdd(record.RecordNumber, record.Reason),
+        });
+        Columns = _csv.Headers.Count > 0
+            ? _csv.Headers.Select(ColumnNames.Normalise).ToList()
             : throw new UsageException($"{file} is empty: a CSV import needs a header row.");
     }
 
@@ -82,30 +79,25 @@ internal sealed class CsvRowReader : IRowReader
     public IEnumerable<SourceRow> ReadRows()
     {
         long number = 0;
-        while (_parser.Read())
+        while (_csv.Read())
         {
             number++;
-            var record = _parser.Record ?? [];
             var values = new Dictionary<string, string>(Columns!.Count, StringComparer.Ordinal);
-            for (var i = 0; i < record.Length && i < Columns.Count; i++)
+            for (var i = 0; i < _csv.FieldCount && i < Columns.Count; i++)
             {
-                if (record[i].Length > 0)
+                if (!_csv.IsEmpty(i))
                 {
-                    values.TryAdd(Columns[i], record[i]);
+                    values.TryAdd(Columns[i], _csv.GetString(i));
                 }
             }
 
-            var problem = _badData is null ? null : Problems.Of("", $"malformed CSV near \"{_badData}\"");
-            _badData = null;
+            // Record numbers count the header as record 1. A garbled row is not shared on a guess.
+            var problem = _malformed.Remove(number + 1, out var reason) ? Problems.Of("", $"malformed CSV ({reason})") : null;
             yield return new SourceRow(number, values) { Problem = problem };
         }
     }
 
-    public void Dispose()
-    {
-        _parser.Dispose();
-        _reader.Dispose();
-    }
+    public void Dispose() => _csv.Dispose();
 }
 
 /// <summary>

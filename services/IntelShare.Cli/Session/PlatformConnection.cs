@@ -62,7 +62,6 @@ internal sealed class PlatformConnection : IDisposable
             Credentials = ChannelCredentials.Create(transport, bearer),
             // The embedded platform listens on plain HTTP/2 (h2c) on loopback.
             UnsafeUseInsecureChannelCallCredentials = true,
-            ThrowOperationCanceledOnCancellation = true,
         });
         return new PlatformConnection(server, channel, tokens);
     }

@@ -56,6 +56,19 @@ internal sealed class SessionStore(string homeDirectory)
         }
     }
 
+    /// <summary>The session, or null when there is none or it cannot be read (signing in again replaces it).</summary>
+    public SessionData? TryLoad()
+    {
+        try
+        {
+            return Load();
+        }
+        catch (CliException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Signed-in session or a failure telling the user to sign in.</summary>
     public SessionData Require() => Load() ?? throw new CliException(NotSignedIn);
 

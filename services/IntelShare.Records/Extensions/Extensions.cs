@@ -1,3 +1,4 @@
+using IntelShare.Access.Client;
 using IntelShare.Records.Domain;
 using IntelShare.Records.Grpc;
 using IntelShare.ServiceDefaults;
@@ -12,6 +13,7 @@ public static class Extensions
         builder.Services.AddSingleton(services => new RecordStore(
             Path.Combine(DataDirectory.Resolve(builder.Configuration), "records.db"),
             services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IRecordDirectory, RecordDirectory>();
         return builder;
     }
 

@@ -1,13 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
+using IntelShare.Access.Client;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
+using IntelShare.Policy;
 using IntelShare.Records.Domain;
 using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Records.Grpc;
 
-public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
 {
     /// <summary>Records per commit in bulk intake: large enough to amortise the fsync, small enough to keep memory flat.</summary>
     private const int StreamChunkSize = 2_000;
@@ -103,23 +105,29 @@ public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcSer
         return rejection;
     }
 
-    public override Task<GetRecordResponse> Get(GetRecordRequest request, ServerCallContext context)
+    public override async Task<GetRecordResponse> Get(GetRecordRequest request, ServerCallContext context)
     {
-        var subject = context.GetSubject();
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.Version >= 0, "version", "must be 0 (current) or a version number");
-        RecordAccess.ValidateJustification(request.Justification, violations);
+        JustificationRules.Validate(request.Justification, violations);
         violations.ThrowIfAny();
 
-        var record = store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound(request.RecordId, request.Version);
-        RequireReadable(subject, record);
-        return Task.FromResult(new GetRecordResponse { Record = record, HandlingConditions = ConditionsOf(record) });
+        var current = store.GetVersion(request.RecordId, 0) ?? ThrowNotFound(request.RecordId);
+        var decision = (await Check(context, request.Justification, "read", [current]))[0];
+        var response = new GetRecordResponse { Decision = decision.Message };
+        if (decision.IsPermitted)
+        {
+            var version = request.Version == 0 ? current : store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound($"{request.RecordId}@{request.Version}");
+            response.Record = Released(version, decision);
+            response.HandlingConditions = decision.HandlingConditions;
+        }
+
+        return response;
     }
 
-    public override Task<BatchGetRecordsResponse> BatchGet(BatchGetRecordsRequest request, ServerCallContext context)
+    public override async Task<BatchGetRecordsResponse> BatchGet(BatchGetRecordsRequest request, ServerCallContext context)
     {
-        var subject = context.GetSubject();
         var violations = new Violations();
         violations.Require(request.RecordIds.Count > 0, "record_ids", "must name at least one record");
         violations.Require(request.RecordIds.Count <= MaxBatchGet, "record_ids", $"must name at most {MaxBatchGet} records");
@@ -128,42 +136,86 @@ public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcSer
             violations.Require(!string.IsNullOrWhiteSpace(request.RecordIds[i]), $"record_ids[{i}]", "is empty");
         }
 
-        RecordAccess.ValidateJustification(request.Justification, violations);
+        JustificationRules.Validate(request.Justification, violations);
         violations.ThrowIfAny();
 
+        var found = request.RecordIds.Select(id => store.GetVersion(id, 0)).ToList();
+        var existing = found.OfType<Record>().ToList();
+        var decisions = existing.Count == 0 ? [] : await Check(context, request.Justification, "batch_read", existing);
         var response = new BatchGetRecordsResponse();
-        foreach (var id in request.RecordIds)
+        var next = 0;
+        for (var i = 0; i < found.Count; i++)
         {
-            var record = store.GetVersion(id, 0);
-            response.Items.Add(record switch
+            var item = new BatchGetItem { RecordId = request.RecordIds[i], Status = ItemStatus.ItemNotFound };
+            if (found[i] is { } record)
             {
-                null => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemNotFound },
-                _ when !RecordAccess.CanRead(subject, record) => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemDenied },
-                _ => new BatchGetItem { RecordId = id, Status = ItemStatus.ItemFound, Record = record, HandlingConditions = ConditionsOf(record) },
-            });
+                var decision = decisions[next++];
+                // A denied record is reported exactly like a missing one: the caller may not learn it exists.
+                if (decision.Effect != AccessEffect.Deny)
+                {
+                    item.Decision = decision.Message;
+                    item.Status = decision.IsPermitted ? ItemStatus.ItemFound : ItemStatus.ItemExistenceOnly;
+                    item.Record = decision.IsPermitted ? Released(record, decision) : null;
+                    item.HandlingConditions = decision.HandlingConditions;
+                }
+            }
+
+            response.Items.Add(item);
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 
-    public override Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context)
+    public override async Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context)
     {
-        var subject = context.GetSubject();
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
-        RecordAccess.ValidateJustification(request.Justification, violations);
+        JustificationRules.Validate(request.Justification, violations);
         violations.ThrowIfAny();
 
         var versions = store.GetHistory(request.RecordId);
         if (versions.Count == 0)
         {
-            ThrowNotFound(request.RecordId, 0);
+            ThrowNotFound(request.RecordId);
         }
 
-        RequireReadable(subject, versions[^1]);
-        var response = new HistoryResponse();
-        response.Versions.AddRange(versions);
-        return Task.FromResult(response);
+        var decision = (await Check(context, request.Justification, "history", [versions[^1]]))[0];
+        var response = new HistoryResponse { Decision = decision.Message };
+        if (decision.IsPermitted)
+        {
+            response.Versions.AddRange(versions.Select(v => Released(v, decision)));
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// Decides (and audits) every read. A DENY is answered as NOT_FOUND, so that a caller cannot
+    /// tell a record it may not know of from one that does not exist.
+    /// </summary>
+    private async Task<ReleaseDecision[]> Check(ServerCallContext context, Justification justification, string action, IReadOnlyList<Record> records)
+    {
+        var query = new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "records");
+        var decisions = await access.CheckAsync(query, records.Select(r => r.ToResourceMarking()).ToList(), context.CancellationToken);
+        if (records.Count == 1 && decisions[0].Effect == AccessEffect.Deny)
+        {
+            ThrowNotFound(records[0].RecordId);
+        }
+
+        return decisions;
+    }
+
+    /// <summary>The record as the decision allows it to leave the service: whole, or without the redacted fields.</summary>
+    private static Record Released(Record record, ReleaseDecision decision)
+    {
+        if (decision.Effect != AccessEffect.PermitRedacted || decision.RedactedFields.Count == 0)
+        {
+            return record;
+        }
+
+        var redacted = record.Clone();
+        redacted.Content = Redactor.Redact(record.Content, decision.RedactedFields);
+        return redacted;
     }
 
     public override async Task<AmendResponse> Amend(AmendRequest request, ServerCallContext context)
@@ -250,9 +302,6 @@ public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcSer
 
     public const string ProjectionRole = "projection";
 
-    private static string ConditionsOf(Record record) =>
-        record.Content?.Marking?.Handling is { Code: HandlingCode.HandlingC } handling ? handling.Conditions : "";
-
     private static void RequireContributor(Subject subject)
     {
         if (!subject.HasRole(Roles.Contributor))
@@ -261,15 +310,6 @@ public sealed class RecordsGrpcService(RecordStore store, ILogger<RecordsGrpcSer
         }
     }
 
-    private static void RequireReadable(Subject subject, Record record)
-    {
-        if (!RecordAccess.CanRead(subject, record))
-        {
-            throw new PermissionDeniedException($"Record '{record.RecordId}' is held by another agency and is not released to '{subject.Agency}'.");
-        }
-    }
-
     [DoesNotReturn]
-    private static Record ThrowNotFound(string recordId, long version) =>
-        throw new NotFoundException(version > 0 ? "Record version" : "Record", version > 0 ? $"{recordId}@{version}" : recordId);
+    private static Record ThrowNotFound(string recordId) => throw new NotFoundException("Record", recordId);
 }

@@ -26,7 +26,7 @@ public static class TestRecords
         Discoverable = true,
     };
 
-    public static Justification Because(string reason = "test read", string caseRef = "OP-TEST") =>
+    public static Justification Because(string reason = "test read", string caseRef = "") =>
         new() { Reason = reason, CaseRef = caseRef, Purpose = Purpose.CriminalInvestigation };
 
     public static RecordsService.RecordsServiceClient RecordsClient(this GrpcChannel channel) => new(channel);

@@ -1,0 +1,45 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Access.Client;
+
+/// <summary>
+/// Removes the fields a PERMIT_REDACTED decision names (paths like "person.name", "evaluation")
+/// from a copy of the content, on the server, before it is sent.
+/// </summary>
+public static class Redactor
+{
+    public static RecordContent Redact(RecordContent content, IReadOnlyCollection<string> fieldPaths)
+    {
+        var copy = content.Clone();
+        foreach (var path in fieldPaths)
+        {
+            Clear(copy, path.Split('.'));
+        }
+
+        return copy;
+    }
+
+    private static void Clear(IMessage message, ReadOnlySpan<string> segments)
+    {
+        var field = message.Descriptor.FindFieldByName(segments[0])
+            // A path the content type does not have is a policy table error: fail closed, never send.
+            ?? throw new InvalidOperationException($"Redaction path segment '{segments[0]}' is not a field of {message.Descriptor.FullName}.");
+        if (segments.Length == 1)
+        {
+            field.Accessor.Clear(message);
+            return;
+        }
+
+        if (field.FieldType != FieldType.Message || field.IsRepeated)
+        {
+            throw new InvalidOperationException($"Redaction path goes through '{segments[0]}', which is not a message.");
+        }
+
+        if (field.Accessor.GetValue(message) is IMessage child)
+        {
+            Clear(child, segments[1..]);
+        }
+    }
+}

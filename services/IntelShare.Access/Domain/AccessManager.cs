@@ -1,0 +1,194 @@
+using System.Text.RegularExpressions;
+using IntelShare.Access.Client;
+using IntelShare.Domain;
+
+namespace IntelShare.Access.Domain;
+
+public sealed record AccessOptions
+{
+    /// <summary>The longest an originator may grant access beyond a marking.</summary>
+    public TimeSpan MaxGrantDuration { get; init; } = TimeSpan.FromDays(90);
+}
+
+/// <summary>
+/// Cases, access requests and grants with the rules about who may do what: the originator's
+/// supervisors decide requests for their records; a case's owner agency manages its members.
+/// </summary>
+public sealed partial class AccessManager(AccessStore store, IRecordDirectory? records, AccessOptions options, TimeProvider clock)
+{
+    public async Task<CaseFile> CreateCaseAsync(Subject subject, string caseRef, string title, IReadOnlyList<CaseMembership> members)
+    {
+        RequireAnyRole(subject, "Creating a case", Roles.Analyst, Roles.Supervisor);
+        var violations = new Violations();
+        violations.Require(CaseReference().IsMatch(caseRef ?? ""), "case_ref", "must be 2 to 64 letters, digits, '-', '_' or '/'");
+        violations.Require(!string.IsNullOrWhiteSpace(title), "title", "is required");
+        ValidateMembers(members, violations, "members");
+        violations.ThrowIfAny();
+
+        var file = new CaseFile(caseRef!, title, subject.Agency, [new CaseMembership(subject.UserId, null), .. members], clock.GetUtcNow(), null, "");
+        await store.CreateCaseAsync(file);
+        return store.FindCase(caseRef!)!;
+    }
+
+    public CaseFile GetCase(Subject subject, string caseRef)
+    {
+        var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
+        if (!subject.HasRole(Roles.Oversight) && !store.ContextFor(subject).CaseMemberships.Contains(caseRef))
+        {
+            throw new PermissionDeniedException($"You are not a member of case '{caseRef}'.");
+        }
+
+        return file;
+    }
+
+    public async Task<CaseFile> ChangeMemberAsync(Subject subject, string caseRef, CaseMembership member, bool add)
+    {
+        var violations = new Violations();
+        ValidateMembers([member], violations, "member");
+        violations.ThrowIfAny();
+        var file = RequireOwnedCase(subject, caseRef);
+        if (add)
+        {
+            await store.AddMemberAsync(file.CaseRef, member);
+        }
+        else
+        {
+            await store.RemoveMemberAsync(file.CaseRef, member);
+        }
+
+        return store.FindCase(caseRef)!;
+    }
+
+    public async Task<CaseFile> RecordCompromiseAsync(Subject subject, string caseRef, DateTimeOffset? at, string note)
+    {
+        var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
+        if (!subject.HasRole(Roles.Oversight) && !(subject.HasRole(Roles.Supervisor) && subject.Agency == file.OwnerAgency))
+        {
+            throw new PermissionDeniedException("Only a supervisor of the case's owner agency, or oversight, records a compromised operation.");
+        }
+
+        var when = at ?? clock.GetUtcNow();
+        if (when > clock.GetUtcNow().AddMinutes(5))
+        {
+            throw new ValidationFailedException([new FieldViolation("at", "is in the future: record a compromise once it happened")]);
+        }
+
+        await store.RecordCompromiseAsync(caseRef, when, note ?? "");
+        return store.FindCase(caseRef)!;
+    }
+
+    public async Task<AccessRequestFile> RequestAsync(Subject subject, string recordId, string reason, string caseRef)
+    {
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(recordId), "record_id", "is required");
+        violations.Require(!string.IsNullOrWhiteSpace(reason), "reason", "is required: say why you need the record");
+        violations.Require(string.IsNullOrEmpty(caseRef) || store.FindCase(caseRef) is not null, "case_ref", $"'{caseRef}' is not a known case");
+        violations.ThrowIfAny();
+
+        var directory = records ?? throw new PreconditionFailedException("The Records service is not reachable from Access: access requests cannot be placed.");
+        // An unknown record and one the caller may not know of look the same: nothing to ask about.
+        var holder = directory.Find(recordId) ?? throw new NotFoundException("Record", recordId);
+        if (holder.Agency == subject.Agency)
+        {
+            throw new PreconditionFailedException($"Record '{recordId}' is your own agency's: no request is needed.");
+        }
+
+        var request = new AccessRequestFile("req-" + Guid.CreateVersion7().ToString("N"), subject.UserId, subject.Agency, recordId, holder.Agency,
+            reason, caseRef ?? "", RequestState.Pending, "", "", clock.GetUtcNow(), null, "", null);
+        await store.AddRequestAsync(request);
+        return request;
+    }
+
+    public async Task<AccessRequestFile> ApproveAsync(Subject subject, string requestId, DateTimeOffset? expiresAt, string reason)
+    {
+        var request = RequireDecidable(subject, requestId);
+        var now = clock.GetUtcNow();
+        var violations = new Violations();
+        if (expiresAt is null)
+        {
+            violations.Add("expires_at", "is required: a grant always expires");
+        }
+        else if (expiresAt <= now)
+        {
+            violations.Add("expires_at", "is in the past");
+        }
+        else if (expiresAt > now + options.MaxGrantDuration)
+        {
+            violations.Add("expires_at", $"is beyond the longest grant allowed ({options.MaxGrantDuration.TotalDays:0} days)");
+        }
+
+        violations.ThrowIfAny();
+        var grant = new GrantFile("grant-" + Guid.CreateVersion7().ToString("N"), request.RequesterUserId, request.RequesterAgency, [request.RecordId],
+            now, expiresAt!.Value, subject.UserId, subject.Agency, request.RequestId, false);
+        await store.ApproveAsync(requestId, subject, reason ?? "", grant, now);
+        return store.FindRequest(requestId)!;
+    }
+
+    public async Task<AccessRequestFile> RefuseAsync(Subject subject, string requestId, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationFailedException([new FieldViolation("reason", "is required: the requester is told why")]);
+        }
+
+        RequireDecidable(subject, requestId);
+        await store.RefuseAsync(requestId, subject, reason, clock.GetUtcNow());
+        return store.FindRequest(requestId)!;
+    }
+
+    public async Task<GrantFile> RevokeAsync(Subject subject, string grantId)
+    {
+        var grant = store.FindGrant(grantId) ?? throw new NotFoundException("Grant", grantId);
+        if (!(subject.HasRole(Roles.Supervisor) && subject.Agency == grant.GrantedByAgency))
+        {
+            throw new PermissionDeniedException("Only a supervisor of the agency that gave a grant may revoke it.");
+        }
+
+        await store.RevokeGrantAsync(grantId);
+        return store.FindGrant(grantId)!;
+    }
+
+    private AccessRequestFile RequireDecidable(Subject subject, string requestId)
+    {
+        var request = store.FindRequest(requestId ?? "") ?? throw new NotFoundException("Access request", requestId ?? "");
+        if (!subject.HasRole(Roles.Supervisor) || subject.Agency != request.HolderAgency)
+        {
+            throw new PermissionDeniedException($"Only a supervisor of the originator agency '{request.HolderAgency}' decides this request.");
+        }
+
+        return request;
+    }
+
+    private CaseFile RequireOwnedCase(Subject subject, string caseRef)
+    {
+        var file = store.FindCase(caseRef ?? "") ?? throw new NotFoundException("Case", caseRef ?? "");
+        if (subject.Agency != file.OwnerAgency || !(subject.HasRole(Roles.Supervisor) || subject.HasRole(Roles.Analyst)))
+        {
+            throw new PermissionDeniedException($"Only analysts and supervisors of the owner agency '{file.OwnerAgency}' manage case '{caseRef}'.");
+        }
+
+        return file;
+    }
+
+    private static void ValidateMembers(IReadOnlyList<CaseMembership> members, Violations violations, string field)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            var hasUser = !string.IsNullOrWhiteSpace(members[i].UserId);
+            var hasAgency = !string.IsNullOrWhiteSpace(members[i].Agency);
+            violations.Require(hasUser ^ hasAgency, members.Count == 1 && field == "member" ? field : $"{field}[{i}]",
+                "names exactly one of user_id or agency");
+        }
+    }
+
+    private static void RequireAnyRole(Subject subject, string what, params string[] roles)
+    {
+        if (!roles.Any(subject.HasRole))
+        {
+            throw new PermissionDeniedException($"{what} needs one of the roles: {string.Join(", ", roles)}.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_/-]{1,63}$")]
+    private static partial Regex CaseReference();
+}

@@ -1,0 +1,47 @@
+namespace IntelShare.Access.Domain;
+
+public sealed record CaseMembership(string? UserId, string? Agency);
+
+public sealed record CaseFile(
+    string CaseRef,
+    string Title,
+    string OwnerAgency,
+    IReadOnlyList<CaseMembership> Members,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompromisedAt,
+    string CompromiseNote);
+
+public enum RequestState
+{
+    Pending = 1,
+    Approved = 2,
+    Refused = 3,
+}
+
+public sealed record AccessRequestFile(
+    string RequestId,
+    string RequesterUserId,
+    string RequesterAgency,
+    string RecordId,
+    string HolderAgency,
+    string Reason,
+    string CaseRef,
+    RequestState State,
+    string DecidedBy,
+    string DecisionReason,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? DecidedAt,
+    string GrantId,
+    DateTimeOffset? GrantExpiresAt);
+
+public sealed record GrantFile(
+    string GrantId,
+    string GranteeUserId,
+    string GranteeAgency,
+    IReadOnlyList<string> RecordIds,
+    DateTimeOffset ValidFrom,
+    DateTimeOffset ValidTo,
+    string GrantedBy,
+    string GrantedByAgency,
+    string RequestId,
+    bool Revoked);

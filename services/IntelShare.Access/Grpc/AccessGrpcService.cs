@@ -1,0 +1,157 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Access.Client;
+using IntelShare.Access.Domain;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.ServiceDefaults;
+
+namespace IntelShare.Access.Grpc;
+
+public sealed class AccessGrpcService(AccessManager manager, AccessStore store, IAccessChecker checker, TimeProvider clock) : AccessService.AccessServiceBase
+{
+    private const int MaxCheckBatch = 1_000;
+
+    public override async Task<Case> CreateCase(CreateCaseRequest request, ServerCallContext context) =>
+        MapToCase(await manager.CreateCaseAsync(context.GetSubject(), request.CaseRef, request.Title, request.Members.Select(MapToMembership).ToList()));
+
+    public override Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
+        Task.FromResult(MapToCase(manager.GetCase(context.GetSubject(), request.CaseRef)));
+
+    public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
+    {
+        var response = new ListCasesResponse();
+        response.Cases.AddRange(store.ListCases(context.GetSubject()).Select(MapToCase));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<Case> AddCaseMember(CaseMemberRequest request, ServerCallContext context) =>
+        MapToCase(await manager.ChangeMemberAsync(context.GetSubject(), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: true));
+
+    public override async Task<Case> RemoveCaseMember(CaseMemberRequest request, ServerCallContext context) =>
+        MapToCase(await manager.ChangeMemberAsync(context.GetSubject(), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: false));
+
+    public override async Task<Case> RecordCompromise(RecordCompromiseRequest request, ServerCallContext context) =>
+        MapToCase(await manager.RecordCompromiseAsync(context.GetSubject(), request.CaseRef, request.At?.ToDateTimeOffset(), request.Note));
+
+    public override async Task<AccessRequest> RequestAccess(RequestAccessRequest request, ServerCallContext context) =>
+        MapToRequest(await manager.RequestAsync(context.GetSubject(), request.RecordId, request.Reason, request.CaseRef));
+
+    public override Task<ListAccessRequestsResponse> ListAccessRequests(ListAccessRequestsRequest request, ServerCallContext context)
+    {
+        var response = new ListAccessRequestsResponse();
+        response.Requests.AddRange(store.ListRequests(context.GetSubject(), request.Incoming, request.PendingOnly).Select(MapToRequest));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<AccessRequest> ApproveAccessRequest(ApproveAccessRequestRequest request, ServerCallContext context) =>
+        MapToRequest(await manager.ApproveAsync(context.GetSubject(), request.RequestId, request.ExpiresAt?.ToDateTimeOffset(), request.Reason));
+
+    public override async Task<AccessRequest> RefuseAccessRequest(RefuseAccessRequestRequest request, ServerCallContext context) =>
+        MapToRequest(await manager.RefuseAsync(context.GetSubject(), request.RequestId, request.Reason));
+
+    public override Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context)
+    {
+        var response = new ListGrantsResponse();
+        response.Grants.AddRange(store.ListGrants(context.GetSubject(), request.Given, request.IncludeExpired, clock.GetUtcNow()).Select(MapToGrant));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<Grant> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
+        MapToGrant(await manager.RevokeAsync(context.GetSubject(), request.GrantId));
+
+    public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
+    {
+        var decisions = await CheckItems([request.Item], request.Justification, request.Action, context, "item");
+        return new CheckResponse { Decision = decisions[0] };
+    }
+
+    public override async Task<CheckBatchResponse> CheckBatch(CheckBatchRequest request, ServerCallContext context)
+    {
+        var response = new CheckBatchResponse();
+        response.Decisions.AddRange(await CheckItems(request.Items, request.Justification, request.Action, context, "items"));
+        return response;
+    }
+
+    private async Task<Decision[]> CheckItems(IList<CheckItem?> items, Justification? justification, string action, ServerCallContext context, string field)
+    {
+        var violations = new Violations();
+        violations.Require(items.Count > 0, field, "must hold at least one item");
+        violations.Require(items.Count <= MaxCheckBatch, field, $"must hold at most {MaxCheckBatch} items");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = items.Count == 1 && field == "item" ? field : $"{field}[{i}]";
+            var item = items[i];
+            if (item is null)
+            {
+                violations.Add(path, "is required");
+                continue;
+            }
+
+            violations.Require(!string.IsNullOrWhiteSpace(item.ResourceId), $"{path}.resource_id", "is required");
+            violations.Require(item.Marking is not null, $"{path}.marking", "is required");
+            violations.Require(ContractMapping.ToResourceKind(item.ResourceKind) != IntelShare.Policy.ResourceKind.Unspecified, $"{path}.resource_kind", "must be record, entity or link");
+        }
+
+        JustificationRules.Validate(justification, violations);
+        violations.ThrowIfAny();
+
+        var resources = items.Select(i => i!.Marking.ToResourceMarking(ContractMapping.ToResourceKind(i.ResourceKind), i.ResourceId, ContractMapping.ToBodyKind(i.RecordType), i.Withdrawn)).ToList();
+        var query = new AccessQuery(context.GetSubject(), justification!.ToReadJustification(), string.IsNullOrEmpty(action) ? "check" : action, context.Peer, "access");
+        var decisions = await checker.CheckAsync(query, resources, context.CancellationToken);
+        return decisions.Select(d => d.Message).ToArray();
+    }
+
+    private static CaseMembership MapToMembership(CaseMember member) =>
+        new(string.IsNullOrWhiteSpace(member.UserId) ? null : member.UserId, string.IsNullOrWhiteSpace(member.Agency) ? null : member.Agency);
+
+    private static Case MapToCase(CaseFile file)
+    {
+        var message = new Case
+        {
+            CaseRef = file.CaseRef,
+            Title = file.Title,
+            OwnerAgency = file.OwnerAgency,
+            CreatedAt = Timestamp.FromDateTimeOffset(file.CreatedAt),
+            CompromisedAt = file.CompromisedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+        };
+        message.Members.AddRange(file.Members.Select(m => new CaseMember { UserId = m.UserId ?? "", Agency = m.Agency ?? "" }));
+        return message;
+    }
+
+    private static AccessRequest MapToRequest(AccessRequestFile file) => new()
+    {
+        RequestId = file.RequestId,
+        RequesterUserId = file.RequesterUserId,
+        RequesterAgency = file.RequesterAgency,
+        RecordId = file.RecordId,
+        HolderAgency = file.HolderAgency,
+        Reason = file.Reason,
+        CaseRef = file.CaseRef,
+        State = (AccessRequestState)(int)file.State,
+        DecidedBy = file.DecidedBy,
+        DecisionReason = file.DecisionReason,
+        RequestedAt = Timestamp.FromDateTimeOffset(file.RequestedAt),
+        DecidedAt = file.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
+        GrantId = file.GrantId,
+        GrantExpiresAt = file.GrantExpiresAt is { } expires ? Timestamp.FromDateTimeOffset(expires) : null,
+    };
+
+    private static Grant MapToGrant(GrantFile file)
+    {
+        var message = new Grant
+        {
+            GrantId = file.GrantId,
+            GranteeUserId = file.GranteeUserId,
+            GranteeAgency = file.GranteeAgency,
+            ValidFrom = Timestamp.FromDateTimeOffset(file.ValidFrom),
+            ValidTo = Timestamp.FromDateTimeOffset(file.ValidTo),
+            GrantedBy = file.GrantedBy,
+            GrantedByAgency = file.GrantedByAgency,
+            RequestId = file.RequestId,
+            Revoked = file.Revoked,
+        };
+        message.RecordIds.AddRange(file.RecordIds);
+        return message;
+    }
+}

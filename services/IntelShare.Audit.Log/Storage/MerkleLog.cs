@@ -1,0 +1,589 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using IntelShare.Audit.Log.Merkle;
+using IntelShare.Audit.Log.Signing;
+using Microsoft.Win32.SafeHandles;
+
+namespace IntelShare.Audit.Log.Storage;
+
+/// <summary>
+/// A durable append-only log whose entries are the leaves of an RFC 6962 Merkle tree, stored in a directory
+/// laid out as described in <see cref="LogFormat"/>.
+/// <para>
+/// Appends are group-committed: callers queue entries, and a single writer thread takes everything queued,
+/// writes it with one write and one fsync, and only then completes the callers' tasks. Concurrent appenders
+/// therefore share fsyncs instead of waiting for one each. Reads (entries, roots, proofs) run concurrently
+/// with the writer and see only entries whose append has completed.
+/// </para>
+/// </summary>
+public sealed class MerkleLog : IDisposable, IAsyncDisposable
+{
+    private const int ReplayStageSize = 4096;
+
+    // 200 µs: long enough for woken appenders to queue again, short next to an fsync (milliseconds here).
+    private static readonly long GatherWindowTicks = Stopwatch.Frequency / 5000;
+
+    private readonly string _directory;
+    private readonly MerkleLogOptions _options;
+    private readonly FileStream _lock;
+    private readonly SafeFileHandle _entries;
+    private readonly FixedRecordFile _offsets;
+    private readonly NodeStore _nodes;
+    private readonly Action<int, long, byte[]> _stageNode;
+
+    // Owned by the writer thread once the log is open.
+    private readonly MerkleFrontier _frontier;
+    private readonly ArrayBufferWriter<byte> _batchBytes = new();
+    private readonly ArrayBufferWriter<byte> _batchOffsets = new();
+    private long _entriesLength;
+    private long _checkpointCount;
+
+    // What readers see: replaced as a whole after each durable batch so size and root always agree.
+    private TreeState _state;
+
+    private readonly object _queueLock = new();
+    private List<PendingAppend> _incoming = [];
+    private List<PendingAppend> _spare = [];
+    private bool _closing;
+    private int _lastBatchSize;
+    private Exception? _fault;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly Lock _headsLock = new();
+    private SignedTreeHead? _lastHead;
+    private int _disposed;
+
+    private MerkleLog(string directory, MerkleLogOptions options, FileStream lockFile, SafeFileHandle entries)
+    {
+        _directory = directory;
+        _options = options;
+        _lock = lockFile;
+        _entries = entries;
+        _offsets = FixedRecordFile.Open(PathOf(LogFormat.OffsetsFile), LogFormat.OffsetSize, writable: true);
+        _nodes = NodeStore.Open(PathOf(LogFormat.NodesDirectory), writable: true);
+        _stageNode = _nodes.Stage;
+        try
+        {
+            (_frontier, Recovery) = Recover();
+            SignedHeadFile.RepairTornLine(PathOf(LogFormat.HeadsFile));
+            _lastHead = SignedHeadFile.Read(PathOf(LogFormat.HeadsFile)).Heads.LastOrDefault();
+        }
+        catch
+        {
+            _nodes.Dispose();
+            _offsets.Dispose();
+            throw;
+        }
+
+        _state = new TreeState(_frontier.Count, _frontier.Root());
+
+        _writer = new Thread(RunWriter) { IsBackground = true, Name = "IntelShare audit log writer" };
+        _writer.Start();
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Entries whose append has completed, i.e. that are durable.</summary>
+    public long Count => Volatile.Read(ref _state).Size;
+
+    public RecoveryReport Recovery { get; }
+
+    /// <summary>Opens the log in <paramref name="directory"/>, creating it if needed and repairing what a crash left.</summary>
+    public static MerkleLog Open(string directory, MerkleLogOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        var lockFile = AcquireLock(directory);
+        SafeFileHandle? entries = null;
+        try
+        {
+            entries = File.OpenHandle(Path.Combine(directory, LogFormat.EntriesFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            EnsureHeader(entries);
+            return new MerkleLog(directory, options ?? new MerkleLogOptions(), lockFile, entries);
+        }
+        catch
+        {
+            entries?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends an entry; the task completes with its leaf index once the entry is on disk.</summary>
+    public Task<long> AppendAsync(ReadOnlyMemory<byte> entry)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(entry.Length, _options.MaxEntryBytes, nameof(entry));
+
+        // Hashed on the caller's thread so hashing spreads over cores instead of queueing behind the writer.
+        var pending = new PendingAppend(entry.ToArray());
+        lock (_queueLock)
+        {
+            if (_fault is not null)
+            {
+                throw new InvalidOperationException("The audit log stopped after a failed write; reopen it to recover.", _fault);
+            }
+
+            ObjectDisposedException.ThrowIf(_closing, this);
+            _incoming.Add(pending);
+            if (_incoming.Count == 1)
+            {
+                Monitor.Pulse(_queueLock);
+            }
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public byte[] GetEntry(long index)
+    {
+        RequireIndex(index);
+        var offset = _offsets.ReadInt64(index);
+        Span<byte> header = stackalloc byte[LogFormat.RecordHeaderSize];
+        ReadExactly(header, offset, index);
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
+        if (length > RandomAccess.GetLength(_entries) - offset - header.Length)
+        {
+            throw new LogCorruptedException($"Entry {index} extends past the end of {LogFormat.EntriesFile}.");
+        }
+
+        var data = new byte[length];
+        ReadExactly(data, offset + header.Length, index);
+        var record = new EntryRecord(offset, data, header[4..].ToArray());
+        return record.HashMatches(out _)
+            ? data
+            : throw new LogCorruptedException($"Entry {index} no longer matches the leaf hash stored with it.");
+    }
+
+    /// <summary>Entries [start, start + count) in order, read sequentially; for queries over a range.</summary>
+    public IEnumerable<LogEntry> ReadEntries(long start, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count, nameof(count));
+        return count == 0 ? [] : ReadEntriesFrom(_offsets.ReadInt64(start), start, count);
+    }
+
+    public byte[] LeafHash(long index)
+    {
+        RequireIndex(index);
+        return _nodes.GetNode(0, index);
+    }
+
+    /// <summary>Root of the whole log as of the last completed append.</summary>
+    public byte[] Root() => (byte[])Volatile.Read(ref _state).Root.Clone();
+
+    public byte[] Root(long size) => MerkleRoot.Compute(_nodes, RequireSize(size));
+
+    public IReadOnlyList<byte[]> InclusionProof(long leafIndex, long treeSize) =>
+        Merkle.InclusionProof.Generate(_nodes, leafIndex, RequireSize(treeSize));
+
+    public IReadOnlyList<byte[]> ConsistencyProof(long size1, long size2) =>
+        Merkle.ConsistencyProof.Generate(_nodes, size1, RequireSize(size2));
+
+    /// <summary>
+    /// Signs the current tree head and records it in heads.log before returning it, so every head the log
+    /// has handed out can later be checked against the entries and against each other.
+    /// </summary>
+    public SignedTreeHead SignTreeHead(TreeHeadSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        lock (_headsLock)
+        {
+            var state = Volatile.Read(ref _state);
+            var now = _options.TimeProvider.GetUtcNow();
+
+            // A clock stepping back must not make a later head look older than an earlier one.
+            var timestamp = _lastHead is { } last && last.Head.Timestamp > now ? last.Head.Timestamp : now;
+            var signed = signer.Sign(new TreeHead(state.Size, timestamp, state.Root));
+            SignedHeadFile.Append(PathOf(LogFormat.HeadsFile), signed);
+            _lastHead = signed;
+            return signed;
+        }
+    }
+
+    public IReadOnlyList<SignedTreeHead> SignedTreeHeads() => SignedHeadFile.Read(PathOf(LogFormat.HeadsFile)).Heads;
+
+    public void Dispose()
+    {
+        if (BeginClose())
+        {
+            _writer.Join();
+            FinishClose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginClose())
+        {
+            await _writerStopped.Task.ConfigureAwait(false);
+            FinishClose();
+        }
+    }
+
+    private bool BeginClose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return false;
+        }
+
+        lock (_queueLock)
+        {
+            _closing = true;
+            Monitor.Pulse(_queueLock);
+        }
+
+        return true;
+    }
+
+    private void FinishClose()
+    {
+        try
+        {
+            if (_fault is null)
+            {
+                WriteCheckpoint(_frontier);
+            }
+        }
+        finally
+        {
+            _offsets.Dispose();
+            _nodes.Dispose();
+            _entries.Dispose();
+            _lock.Dispose();
+        }
+    }
+
+    private void RunWriter()
+    {
+        try
+        {
+            while (TakeBatch() is { } batch)
+            {
+                try
+                {
+                    Commit(batch);
+                }
+                catch (Exception ex)
+                {
+                    Fail(batch, ex);
+                    return;
+                }
+
+                batch.Clear();
+                _spare = batch;
+            }
+        }
+        finally
+        {
+            _writerStopped.SetResult();
+        }
+    }
+
+    /// <summary>Everything queued so far, or null once closing with nothing left to write.</summary>
+    private List<PendingAppend>? TakeBatch()
+    {
+        lock (_queueLock)
+        {
+            while (_incoming.Count == 0 && !_closing)
+            {
+                Monitor.Wait(_queueLock);
+            }
+
+            if (_incoming.Count == 0)
+            {
+                return null;
+            }
+        }
+
+        GatherStragglers();
+        lock (_queueLock)
+        {
+            var batch = _incoming;
+            _incoming = _spare;
+            _lastBatchSize = batch.Count;
+            return batch;
+        }
+    }
+
+    /// <summary>
+    /// The appenders of the last batch are woken together but re-queue one by one; taking only the first to
+    /// arrive would halve every batch. So while fewer than last time have arrived, wait a little for the rest,
+    /// a fraction of an fsync. A lone appender never waits: its last batch had one entry.
+    /// </summary>
+    private void GatherStragglers()
+    {
+        var deadline = Stopwatch.GetTimestamp() + GatherWindowTicks;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            lock (_queueLock)
+            {
+                if (_incoming.Count >= _lastBatchSize || _closing)
+                {
+                    return;
+                }
+            }
+
+            Thread.Yield();
+        }
+    }
+
+    private void Commit(List<PendingAppend> batch)
+    {
+        var first = _frontier.Count;
+        var offset = _entriesLength;
+        foreach (var pending in batch)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_batchOffsets.GetSpan(LogFormat.OffsetSize), offset);
+            _batchOffsets.Advance(LogFormat.OffsetSize);
+            var length = LogFormat.RecordHeaderSize + pending.Data.Length;
+            _batchBytes.Advance(EntryRecord.Encode(pending.Data, pending.LeafHash, _batchBytes.GetSpan(length)));
+            offset += length;
+            _frontier.Append(pending.LeafHash, _stageNode);
+        }
+
+        RandomAccess.Write(_entries, _batchBytes.WrittenSpan, _entriesLength);
+        _offsets.Append(_batchOffsets.WrittenSpan);
+        _nodes.WriteStaged();
+        RandomAccess.FlushToDisk(_entries);
+
+        _entriesLength = offset;
+        _batchBytes.ResetWrittenCount();
+        _batchOffsets.ResetWrittenCount();
+        Volatile.Write(ref _state, new TreeState(_frontier.Count, _frontier.Root()));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.SetResult(first + i);
+        }
+
+        if (_frontier.Count - _checkpointCount >= _options.CheckpointInterval)
+        {
+            WriteCheckpoint(_frontier);
+        }
+    }
+
+    /// <summary>
+    /// After a failed write the files may hold part of a batch, so nothing more is written: every queued
+    /// append fails, and reopening runs recovery. An entry of a failed batch may still be there after recovery.
+    /// </summary>
+    private void Fail(List<PendingAppend> batch, Exception error)
+    {
+        List<PendingAppend> queued;
+        lock (_queueLock)
+        {
+            _fault = error;
+            _closing = true;
+            queued = _incoming;
+            _incoming = [];
+        }
+
+        foreach (var pending in batch.Concat(queued))
+        {
+            pending.Completion.TrySetException(new IOException("The audit entry could not be made durable.", error));
+        }
+    }
+
+    private void WriteCheckpoint(MerkleFrontier frontier)
+    {
+        _offsets.Flush();
+        _nodes.Flush();
+        new Checkpoint(frontier.Count, _entriesLength, frontier.Root()).Write(PathOf(LogFormat.CheckpointFile));
+        _checkpointCount = frontier.Count;
+    }
+
+    /// <summary>
+    /// Makes the derived files agree with entries.log: keep them up to the last checkpoint if they still match
+    /// its root, replay the entries after it, and cut off a torn final record. Bytes cut off are kept in a
+    /// torn-*.bin file, since in an audit log even damaged bytes are evidence.
+    /// </summary>
+    private (MerkleFrontier, RecoveryReport) Recover()
+    {
+        var fileLength = RandomAccess.GetLength(_entries);
+        var checkpoint = Checkpoint.TryRead(PathOf(LogFormat.CheckpointFile));
+        if (checkpoint is not null && checkpoint.EntriesLength > fileLength)
+        {
+            throw new LogCorruptedException(
+                $"{LogFormat.EntriesFile} has {fileLength} bytes but {checkpoint.Count} entries were checkpointed at {checkpoint.EntriesLength} bytes: entries were removed.");
+        }
+
+        var frontier = TryResume(checkpoint);
+        var resumed = frontier is not null;
+        frontier ??= new MerkleFrontier();
+        if (!resumed)
+        {
+            _offsets.TruncateTo(0);
+            _nodes.TruncateTo(0);
+        }
+
+        var start = frontier.Count;
+        _entriesLength = resumed ? checkpoint!.EntriesLength : LogFormat.EntriesHeaderSize;
+        _checkpointCount = start;
+
+        var (tornBytes, quarantine, reason) = Replay(frontier);
+        var replayed = frontier.Count - start;
+        if (replayed > 0 || !resumed)
+        {
+            WriteCheckpoint(frontier);
+        }
+
+        var description = (resumed ? $"resumed at checkpoint of {start} entries" : "rebuilt index and node files from the first entry")
+            + $", replayed {replayed} entries"
+            + (tornBytes > 0 ? $", cut a torn tail of {tornBytes} bytes ({reason}) kept in {quarantine}" : "");
+        return (frontier, new RecoveryReport(frontier.Count, start, replayed, tornBytes, quarantine, description));
+    }
+
+    private MerkleFrontier? TryResume(Checkpoint? checkpoint)
+    {
+        if (checkpoint is null || _offsets.Count < checkpoint.Count || !_nodes.Covers(checkpoint.Count))
+        {
+            return null;
+        }
+
+        _offsets.TruncateTo(checkpoint.Count);
+        _nodes.TruncateTo(checkpoint.Count);
+        var frontier = MerkleFrontier.Restore(checkpoint.Count, _nodes);
+        return frontier.Root().AsSpan().SequenceEqual(checkpoint.Root) ? frontier : null;
+    }
+
+    private (long TornBytes, string? Quarantine, string Reason) Replay(MerkleFrontier frontier)
+    {
+        string reason;
+        using (var reader = EntryFileReader.Open(PathOf(LogFormat.EntriesFile), _entriesLength))
+        {
+            while (true)
+            {
+                var status = reader.ReadNext(out var record);
+                if (status == EntryReadStatus.End)
+                {
+                    FlushReplayed();
+                    return (0, null, "");
+                }
+
+                if (status == EntryReadStatus.Incomplete)
+                {
+                    reason = "the last record is incomplete";
+                    break;
+                }
+
+                if (!record.HashMatches(out var leafHash))
+                {
+                    reason = $"record at offset {record.Offset} does not match its leaf hash";
+                    break;
+                }
+
+                BinaryPrimitives.WriteInt64BigEndian(_batchOffsets.GetSpan(LogFormat.OffsetSize), record.Offset);
+                _batchOffsets.Advance(LogFormat.OffsetSize);
+                frontier.Append(leafHash, _stageNode);
+                _entriesLength += record.Length;
+                if (_batchOffsets.WrittenCount >= ReplayStageSize * LogFormat.OffsetSize)
+                {
+                    FlushReplayed();
+                }
+            }
+        }
+
+        FlushReplayed();
+        var (tornBytes, quarantine) = CutTornTail();
+        return (tornBytes, quarantine, reason);
+    }
+
+    private void FlushReplayed()
+    {
+        _offsets.Append(_batchOffsets.WrittenSpan);
+        _batchOffsets.ResetWrittenCount();
+        _nodes.WriteStaged();
+    }
+
+    private (long TornBytes, string Quarantine) CutTornTail()
+    {
+        var fileLength = RandomAccess.GetLength(_entries);
+        var tail = new byte[fileLength - _entriesLength];
+        RandomAccess.Read(_entries, tail, _entriesLength);
+        var quarantine = PathOf($"torn-{_entriesLength}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}.bin");
+        File.WriteAllBytes(quarantine, tail);
+        RandomAccess.SetLength(_entries, _entriesLength);
+        RandomAccess.FlushToDisk(_entries);
+        return (tail.Length, quarantine);
+    }
+
+    private IEnumerable<LogEntry> ReadEntriesFrom(long offset, long start, long count)
+    {
+        using var reader = EntryFileReader.Open(PathOf(LogFormat.EntriesFile), offset);
+        for (var index = start; index < start + count; index++)
+        {
+            if (reader.ReadNext(out var record) != EntryReadStatus.Entry || !record.HashMatches(out var leafHash))
+            {
+                throw new LogCorruptedException($"Entry {index} cannot be read back intact.");
+            }
+
+            yield return new LogEntry(index, record.Data, leafHash);
+        }
+    }
+
+    private static FileStream AcquireLock(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, LogFormat.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The audit log in {directory} is already open.", ex);
+        }
+    }
+
+    private static void EnsureHeader(SafeFileHandle entries)
+    {
+        Span<byte> header = stackalloc byte[LogFormat.EntriesHeaderSize];
+        var read = RandomAccess.Read(entries, header, 0);
+
+        // A header cut short by a crash during creation is finished rather than rejected.
+        if (read < header.Length && header[..read].SequenceEqual(LogFormat.EntriesMagic[..read]))
+        {
+            RandomAccess.Write(entries, LogFormat.EntriesMagic, 0);
+            RandomAccess.FlushToDisk(entries);
+            return;
+        }
+
+        if (!header.SequenceEqual(LogFormat.EntriesMagic))
+        {
+            throw new LogCorruptedException($"{LogFormat.EntriesFile} does not start with the ISAUDLG1 header.");
+        }
+    }
+
+    private void ReadExactly(Span<byte> destination, long offset, long index)
+    {
+        if (RandomAccess.Read(_entries, destination, offset) != destination.Length)
+        {
+            throw new LogCorruptedException($"Entry {index} extends past the end of {LogFormat.EntriesFile}.");
+        }
+    }
+
+    private void RequireIndex(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+    }
+
+    private long RequireSize(long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, Count);
+        return size;
+    }
+
+    private string PathOf(string name) => Path.Combine(_directory, name);
+
+    private sealed record TreeState(long Size, byte[] Root);
+
+    private sealed class PendingAppend(byte[] data)
+    {
+        public byte[] Data { get; } = data;
+
+        public byte[] LeafHash { get; } = MerkleHash.LeafHash(data);
+
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace IntelShare.Cli.Commands;
+
+/// <summary>The command tree, built afresh for each invocation.</summary>
+internal static class CliCommands
+{
+    public static RootCommand Build(CliRun run)
+    {
+        var server = CommonOptions.Server();
+        var root = new RootCommand(
+            "IntelShare: share human-trafficking intelligence between partner agencies.\n" +
+            "Sign in, bulk-import your agency's records, and read, amend or withdraw them. Every read names a justification and is audited.");
+        root.Options.Add(server);
+        Command[] commands =
+        [
+            .. SessionCommands.Create(run, server),
+            ImportCommand.Create(run, server),
+            .. RecordCommands.Create(run, server),
+        ];
+        foreach (var command in commands)
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using IntelShare.Cli.Import;
+using IntelShare.Cli.Session;
+using IntelShare.Contracts.V1;
+
+namespace IntelShare.Cli.Commands;
+
+/// <summary>Options several commands share. Built per invocation: System.CommandLine symbols belong to one tree.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Server() => new("--server")
+    {
+        Description = $"The platform's address (default: {CliContext.ServerVariable}, then the server you signed in to, then {CliContext.BuiltInServer}).",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    /// <summary>An option for a contract enum that accepts the short names (P, analysis, OFFICIAL-SENSITIVE); absent is the zero value.</summary>
+    public static Option<T> Enum<T>(string name, string description, string? helpName = null)
+        where T : struct, System.Enum
+    {
+        var option = new Option<T>(name)
+        {
+            Description = description,
+            HelpName = helpName ?? string.Join("|", EnumValues.Choices<T>()),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                try
+                {
+                    return EnumValues.Parse<T>(text);
+                }
+                catch (FieldValueException e)
+                {
+                    result.AddError($"{name}: {e.Message}.");
+                    return default;
+                }
+            },
+        };
+        option.CompletionSources.Add(EnumValues.Choices<T>().Select(c => c.ToLowerInvariant()).ToArray());
+        return option;
+    }
+
+    /// <summary>A repeatable option whose values may also be comma-separated (--releasable-to A,B).</summary>
+    public static Option<string[]> List(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result => result.Tokens
+            .SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .ToArray(),
+    };
+
+    /// <summary>Runs the action with a signed-in connection to the platform, closed afterwards.</summary>
+    public static void SetConnectedAction(this Command command, CliRun run, Option<string> server, Func<ParseResult, PlatformConnection, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parseResult, ct) =>
+        {
+            using var connection = await PlatformConnection.OpenAsync(run, parseResult.GetValue(server), ct);
+            return await action(parseResult, connection, ct);
+        });
+}
+
+/// <summary>
+/// The --reason, --case and --purpose of a read. The platform refuses reads without a reason and
+/// writes all three to the audit log that oversight bodies inspect.
+/// </summary>
+internal sealed class JustificationOptions
+{
+    private readonly Option<string> _reason;
+    private readonly Option<string> _case = new("--case")
+    {
+        Description = "The case or operation reference the read serves.",
+        HelpName = "ref",
+    };
+
+    private readonly Option<Purpose> _purpose = CommonOptions.Enum<Purpose>(
+        "--purpose",
+        "Why the data is needed: investigation, victim-protection, analysis, frontline-check, immigration-enforcement or oversight.",
+        "purpose");
+
+    public JustificationOptions(bool reasonRequired)
+    {
+        _reason = new Option<string>("--reason")
+        {
+            Description = "Why you read the record, in your words; recorded in the audit log.",
+            HelpName = "text",
+            Required = reasonRequired,
+        };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_reason);
+        command.Options.Add(_case);
+        command.Options.Add(_purpose);
+    }
+
+    public Justification Read(ParseResult parseResult, string? defaultReason = null) => new()
+    {
+        Reason = parseResult.GetValue(_reason) ?? defaultReason ?? "",
+        CaseRef = parseResult.GetValue(_case) ?? "",
+        Purpose = parseResult.GetValue(_purpose),
+    };
+}

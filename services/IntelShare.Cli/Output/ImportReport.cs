@@ -1,0 +1,105 @@
+using System.Globalization;
+using IntelShare.Cli.Import;
+using IntelShare.Contracts.V1;
+using Spectre.Console;
+
+namespace IntelShare.Cli.Output;
+
+/// <summary>What an import will do and what it did.</summary>
+internal static class ImportReport
+{
+    public static void Mapping(IAnsiConsole console, RecordMapping mapping, IReadOnlyList<string>? columns, bool detailed)
+    {
+        if (detailed)
+        {
+            var table = new Table().Title(Markup.Escape($"Mapping for {mapping.Body.Name} records")).AddColumns("Field", "From column");
+            foreach (var entry in mapping.Entries)
+            {
+                table.AddRow(Markup.Escape(entry.Path.Text), Markup.Escape(entry.Source));
+            }
+
+            console.Write(table);
+        }
+
+        if (columns is not null && mapping.Unmapped(columns) is { Count: > 0 } unmapped)
+        {
+            console.Warning($"Columns not imported (no field reads them; see --mapping): {string.Join(", ", unmapped)}");
+        }
+
+        if (mapping.Entries.All(e => e.Path.Text != "source_ref"))
+        {
+            console.Warning("No column gives the records their source reference (--source-ref-column): without it the platform cannot recognise a re-import as the same records.");
+        }
+    }
+
+    public static void Summary(IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, long rowsThisRun, long resumedAt)
+    {
+        var table = SummaryTable("Import summary");
+        AddCount(table, "Rows read", totals.RowsRead);
+        AddCount(table, "Accepted (created)", totals.Created);
+        AddCount(table, "New versions", totals.NewVersions);
+        AddCount(table, "Duplicates", totals.Duplicates);
+        AddCount(table, "Rejected (server)", totals.RejectedByServer);
+        AddCount(table, "Rejected (client)", totals.RejectedByClient);
+        AddTiming(table, elapsed, rowsThisRun);
+        if (resumedAt > 0)
+        {
+            table.Caption(Markup.Escape($"Resumed after row {resumedAt:N0}: elapsed and rate cover this run."));
+        }
+
+        console.Write(table);
+    }
+
+    public static void DryRun(IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, RecordContent? sample, IReadOnlyList<RejectedRow> rejected, RejectsFile rejects)
+    {
+        const int shownRejects = 10;
+        if (sample is not null)
+        {
+            console.WriteLine("First record as it would be sent:");
+            RecordRenderer.WriteJson(console, sample);
+        }
+
+        if (rejected.Count > 0)
+        {
+            var table = new Table().Title(Markup.Escape($"Rows rejected on the client (first {Math.Min(shownRejects, rejected.Count)})")).AddColumns("Row", "Source ref", "Problems");
+            foreach (var row in rejected.Take(shownRejects))
+            {
+                table.AddRow(
+                    row.Row.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(row.SourceRef),
+                    Markup.Escape(string.Join("; ", row.Problems.Select(Problems.Describe))));
+            }
+
+            console.Write(table);
+        }
+
+        var summary = SummaryTable("Dry run: nothing was sent");
+        AddCount(summary, "Rows read", totals.RowsRead);
+        AddCount(summary, "Would be sent", totals.RowsRead - totals.RejectedByClient);
+        AddCount(summary, "Rejected (client)", totals.RejectedByClient);
+        AddTiming(summary, elapsed, totals.RowsRead);
+        console.Write(summary);
+        RejectsWritten(console, rejects.Written, rejects.FilePath);
+    }
+
+    public static void RejectsWritten(IAnsiConsole console, long count, string path)
+    {
+        if (count > 0)
+        {
+            console.Warning($"{count:N0} rejected rows, with their problems, are in {path}");
+        }
+    }
+
+    private static Table SummaryTable(string title) =>
+        new Table().Title(Markup.Escape(title)).HideHeaders().AddColumn("What").AddColumn(new TableColumn("Value").RightAligned());
+
+    private static void AddCount(Table table, string label, long value) =>
+        table.AddRow(Markup.Escape(label), value.ToString("N0", CultureInfo.InvariantCulture));
+
+    private static void AddTiming(Table table, TimeSpan elapsed, long rows)
+    {
+        table.AddRow("Elapsed", elapsed.ToString(@"hh\:mm\:ss\.f", CultureInfo.InvariantCulture));
+        var rate = rows / Math.Max(elapsed.TotalSeconds, 0.001);
+        table.AddRow("Rate", string.Create(CultureInfo.InvariantCulture, $"{rate:N0} rows/s"));
+    }
+}

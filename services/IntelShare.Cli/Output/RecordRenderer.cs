@@ -1,0 +1,182 @@
+using System.Globalization;
+using Google.Protobuf;
+using IntelShare.Cli.Import;
+using IntelShare.Contracts.V1;
+using Spectre.Console;
+
+namespace IntelShare.Cli.Output;
+
+/// <summary>Records, their histories and the signed-in subject, for people to read.</summary>
+internal static class RecordRenderer
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation());
+
+    public static void WriteJson(IAnsiConsole console, IMessage message) => console.WriteRaw(Json.Format(message));
+
+    public static void ShowRecord(IAnsiConsole console, Record record, string handlingConditions)
+    {
+        var content = record.Content ?? new RecordContent();
+        var header = NewGrid();
+        AddRow(header, "Record", record.RecordId);
+        AddRow(header, "Type", EnumValues.Name(record.Type).ToLowerInvariant());
+        AddRow(header, "Version", record.Withdrawn ? $"{record.Version} (withdrawn: {record.WithdrawalReason})" : $"{record.Version}");
+        AddRow(header, "Recorded", $"{Timestamp(record.RecordedAt)} by {record.RecordedBy}");
+        AddRow(header, "Source ref", content.SourceRef);
+        foreach (var (label, value) in MarkingLines(content.Marking))
+        {
+            AddRow(header, label, value);
+        }
+
+        if (content.Evaluation is { } evaluation)
+        {
+            AddRow(header, "Evaluation", $"source {EnumValues.Name(evaluation.Source)}, assessment {EnumValues.Name(evaluation.Assessment)}");
+        }
+
+        console.Write(header);
+        var conditions = handlingConditions is { Length: > 0 } ? handlingConditions : content.Marking?.Handling?.Conditions;
+        if (!string.IsNullOrEmpty(conditions))
+        {
+            console.Write(new Panel(new Text(conditions)).Header("Handling conditions: they travel with the data").BorderColor(Color.Yellow).Expand());
+        }
+
+        if (RecordTypes.BodyOf(content) is { } body && body.Accessor.GetValue(content) is IMessage bodyMessage)
+        {
+            console.Write(FieldTable(MessageFlattener.Flatten(bodyMessage, body.Name)));
+        }
+
+        if (content.Links.Count > 0)
+        {
+            var links = new Table().Title("Links").AddColumns("Relationship", "Target", "Valid");
+            foreach (var link in content.Links)
+            {
+                var target = link.TargetRecordId is { Length: > 0 } id ? id : $"source ref {link.TargetSourceRef}";
+                links.AddRow(Escape(link.Relationship), Escape(target), Escape($"{Timestamp(link.ValidFrom)} - {Timestamp(link.ValidTo)}".Trim(' ', '-')));
+            }
+
+            console.Write(links);
+        }
+
+        if (content.LocalTerms.Count > 0)
+        {
+            console.Write(FieldTable(content.LocalTerms.Select(t => new KeyValuePair<string, string>(t.Field, t.Term)), "Contributor's terms"));
+        }
+    }
+
+    public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions)
+    {
+        var table = new Table().Title(Escape($"History of {recordId}")).AddColumns("Version", "Recorded at", "By", "Withdrawn", "Summary");
+        Record? previous = null;
+        foreach (var version in versions.OrderBy(v => v.Version))
+        {
+            table.AddRow(
+                version.Version.ToString(CultureInfo.InvariantCulture),
+                Escape(Timestamp(version.RecordedAt, "yyyy-MM-dd HH:mm")),
+                Escape(version.RecordedBy),
+                version.Withdrawn ? "yes" : "",
+                Escape(Summary(previous, version)));
+            previous = version;
+        }
+
+        console.Write(table);
+    }
+
+    public static void ShowSubject(IAnsiConsole console, SubjectProfile subject, string server)
+    {
+        var grid = NewGrid();
+        AddRow(grid, "User", subject.DisplayName == subject.UserId || subject.DisplayName.Length == 0 ? subject.UserId : $"{subject.DisplayName} ({subject.UserId})");
+        AddRow(grid, "Agency", subject.Agency);
+        AddRow(grid, "Roles", List(subject.Roles));
+        AddRow(grid, "Clearance", EnumValues.Name(subject.Clearance));
+        AddRow(grid, "Caveats", List(subject.CaveatEntitlements));
+        AddRow(grid, "Server", server);
+        console.Write(grid);
+    }
+
+    /// <summary>What a version did: created what, changed which fields, or withdrew the record.</summary>
+    private static string Summary(Record? previous, Record current)
+    {
+        if (current.Withdrawn)
+        {
+            return $"withdrawn: {current.WithdrawalReason}";
+        }
+
+        var after = Fields(current);
+        if (previous is null)
+        {
+            var body = RecordTypes.BodyOf(current.Content ?? new RecordContent())?.Name ?? "";
+            return "created: " + string.Join(" ", after.Where(p => p.Key.StartsWith(body + ".", StringComparison.Ordinal)).Take(3).Select(p => p.Value));
+        }
+
+        var before = Fields(previous);
+        // A change inside an element of a list (an address, a document) is named by the list.
+        var changed = before.Keys.Union(after.Keys)
+            .Where(key => before.GetValueOrDefault(key) != after.GetValueOrDefault(key))
+            .Select(key => key.IndexOf('[', StringComparison.Ordinal) is var index and >= 0 ? key[..index] : key)
+            .Distinct()
+            .ToList();
+        const int shown = 5;
+        return changed.Count switch
+        {
+            0 => previous.Withdrawn ? "reinstated" : "no field changed",
+            <= shown => "changed " + string.Join(", ", changed),
+            _ => $"changed {string.Join(", ", changed.Take(shown))} and {changed.Count - shown} more",
+        };
+    }
+
+    private static Dictionary<string, string> Fields(Record record) =>
+        MessageFlattener.Flatten(record.Content ?? new RecordContent(), indexAll: true).ToDictionary();
+
+    private static IEnumerable<(string Label, string Value)> MarkingLines(Marking? marking)
+    {
+        if (marking is null)
+        {
+            yield break;
+        }
+
+        yield return ("Classification", EnumValues.Name(marking.Classification));
+        yield return ("Originator", marking.OriginatorAgency);
+        yield return ("Releasable to", marking.ReleaseToAllPartners ? "all partners" : marking.ReleasableTo.Count > 0 ? List(marking.ReleasableTo) : "originator only");
+        if (marking.Handling is { } handling)
+        {
+            // The conditions themselves get a panel of their own below.
+            var code = EnumValues.Name(handling.Code);
+            yield return ("Handling", string.IsNullOrEmpty(handling.Conditions) ? code : $"{code} (with conditions)");
+        }
+
+        yield return ("Caveats", List(marking.Caveats));
+        yield return ("Cases", List(marking.CaseRefs));
+        yield return ("Discoverable", marking.Discoverable ? "yes" : "no");
+        if (marking.ReviewDate is not null)
+        {
+            yield return ("Review date", ProtoFields.FormatTimestamp(marking.ReviewDate));
+        }
+    }
+
+    private static Table FieldTable(IEnumerable<KeyValuePair<string, string>> fields, string? title = null)
+    {
+        var table = new Table().AddColumns("Field", "Value");
+        if (title is not null)
+        {
+            table.Title(Escape(title));
+        }
+
+        foreach (var (field, value) in fields)
+        {
+            table.AddRow(Escape(field), Escape(value));
+        }
+
+        return table;
+    }
+
+    private static Grid NewGrid() => new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+
+    private static void AddRow(Grid grid, string label, string value) =>
+        grid.AddRow(new Markup($"[bold]{Escape(label)}[/]"), new Text(value));
+
+    private static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
+
+    private static string Timestamp(Google.Protobuf.WellKnownTypes.Timestamp? timestamp, string format = "yyyy-MM-dd HH:mm:ss'Z'") =>
+        timestamp is null ? "" : timestamp.ToDateTimeOffset().ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => Markup.Escape(text);
+}

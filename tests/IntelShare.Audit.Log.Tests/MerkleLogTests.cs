@@ -1,0 +1,246 @@
+using IntelShare.Audit.Log.Merkle;
+using IntelShare.Audit.Log.Storage;
+using static IntelShare.Audit.Log.Tests.TestData;
+
+namespace IntelShare.Audit.Log.Tests;
+
+public sealed class MerkleLogTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Dir => _temp.Sub("log");
+
+    [Fact]
+    public async Task Reopened_log_holds_every_acknowledged_entry()
+    {
+        var entries = Enumerable.Range(0, 1000).Select(Entry).ToArray();
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            var indices = await Task.WhenAll(entries.Select(entry => log.AppendAsync(entry)));
+            Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), indices.Order());
+            entries = [.. indices.Zip(entries).OrderBy(pair => pair.First).Select(pair => pair.Second)];
+        }
+
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(1000, reopened.Count);
+        Assert.False(reopened.Recovery.Repaired);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            Assert.Equal(entries[i], reopened.GetEntry(i));
+        }
+
+        Assert.Equal(InMemoryMerkleTree.FromEntries(entries).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task A_crash_after_acknowledgement_loses_nothing()
+    {
+        var crashed = _temp.Sub("crashed");
+        var options = new MerkleLogOptions { CheckpointInterval = 1_000_000 };
+        byte[] root;
+        await using (var log = MerkleLog.Open(Dir, options))
+        {
+            await log.AppendAsync(Entry(0));
+            await Task.WhenAll(Enumerable.Range(1, 499).Select(i => log.AppendAsync(Entry(i))));
+            root = log.Root();
+            LogFiles.CopyWhileOpen(Dir, crashed);
+        }
+
+        using var recovered = MerkleLog.Open(crashed);
+        Assert.Equal(500, recovered.Count);
+        Assert.Equal(root, recovered.Root());
+        Assert.Equal(500, recovered.Recovery.EntriesReplayed);
+    }
+
+    [Fact]
+    public async Task Torn_final_entry_is_cut_off_and_kept_aside()
+    {
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await log.AppendAsync(Entry(i));
+            }
+        }
+
+        // A record header promising 100 bytes, followed by only 20 of them: a write cut short.
+        byte[] torn = [0, 0, 0, 100, .. MerkleHash.LeafHash(new byte[100]), .. new byte[20]];
+        LogFiles.Append(LogFiles.Entries(Dir), torn);
+
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            Assert.Equal(10, log.Count);
+            Assert.Equal(torn.Length, log.Recovery.TornBytes);
+            Assert.Equal(torn, File.ReadAllBytes(log.Recovery.QuarantinePath!));
+            Assert.Equal(Enumerable.Range(0, 10).Select(Entry), log.ReadEntries(0, 10).Select(entry => entry.Data));
+            Assert.Equal(10, await log.AppendAsync(Entry(10)));
+        }
+
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(11, reopened.Count);
+        Assert.Equal(InMemoryMerkleTree.FromEntries(Enumerable.Range(0, 11).Select(Entry)).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task Whole_length_record_with_garbage_content_at_the_end_is_torn()
+    {
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await log.AppendAsync(Entry(0));
+        }
+
+        // What a file system may show after a crash: the length reached disk, zeros instead of the data.
+        LogFiles.Append(LogFiles.Entries(Dir), [0, 0, 0, 4, .. new byte[MerkleHash.Size + 4]]);
+
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(1, reopened.Count);
+        Assert.Equal(Entry(0), reopened.GetEntry(0));
+    }
+
+    [Fact]
+    public async Task Concurrent_appenders_get_distinct_indices_and_the_expected_root()
+    {
+        const int Tasks = 8, PerTask = 2000;
+        var written = new (long Index, byte[] Data)[Tasks * PerTask];
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < PerTask; i++)
+                {
+                    var data = Entry(t * PerTask + i);
+                    written[t * PerTask + i] = (await log.AppendAsync(data), data);
+                }
+            })));
+
+            Assert.Equal(Tasks * PerTask, written.Select(w => w.Index).Distinct().Count());
+            Assert.Equal(Tasks * PerTask - 1, written.Max(w => w.Index));
+            var inOrder = written.OrderBy(w => w.Index).Select(w => w.Data).ToArray();
+            Assert.Equal(InMemoryMerkleTree.FromEntries(inOrder).Root(), log.Root());
+            Assert.All(written.Take(50), w => Assert.Equal(w.Data, log.GetEntry(w.Index)));
+        }
+    }
+
+    [Fact]
+    public async Task Proofs_from_the_store_equal_proofs_from_the_pure_functions()
+    {
+        var entries = RandomEntries(new Random(17), 300);
+        await using var log = MerkleLog.Open(Dir);
+        foreach (var chunk in entries.Chunk(37))
+        {
+            // Uneven batches, so subtrees get completed across batch boundaries.
+            await Task.WhenAll(chunk.Select(entry => log.AppendAsync(entry)));
+        }
+
+        var inOrder = Enumerable.Range(0, 300).Select(i => log.GetEntry(i)).ToArray();
+        Assert.Equal(entries.Order(ByteArrays), inOrder.Order(ByteArrays));
+        var tree = InMemoryMerkleTree.FromEntries(inOrder);
+        for (var size = 0; size <= 300; size++)
+        {
+            Assert.Equal(tree.Root(size), log.Root(size));
+        }
+
+        var random = new Random(5);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var size = random.Next(1, 301);
+            var index = random.Next(size);
+            Assert.Equal(Hexes(tree.InclusionProof(index, size)), Hexes(log.InclusionProof(index, size)));
+            var size1 = random.Next(size + 1);
+            Assert.Equal(Hexes(tree.ConsistencyProof(size1, size)), Hexes(log.ConsistencyProof(size1, size)));
+        }
+    }
+
+    [Fact]
+    public async Task Lost_index_and_node_files_are_rebuilt_from_the_entries()
+    {
+        byte[] root;
+        IReadOnlyList<byte[]> proof;
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 777).Select(i => log.AppendAsync(Entry(i))));
+            (root, proof) = (log.Root(), log.InclusionProof(123, 777));
+        }
+
+        Directory.Delete(Path.Combine(Dir, LogFormat.NodesDirectory), recursive: true);
+        File.Delete(Path.Combine(Dir, LogFormat.OffsetsFile));
+        File.Delete(Path.Combine(Dir, LogFormat.CheckpointFile));
+
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(777, reopened.Recovery.EntriesReplayed);
+        Assert.Equal(root, reopened.Root());
+        Assert.Equal(root, reopened.Root(777));
+        Assert.Equal(Hexes(proof), Hexes(reopened.InclusionProof(123, 777)));
+    }
+
+    [Fact]
+    public async Task Range_reads_return_entries_with_their_indices_and_leaf_hashes()
+    {
+        await using var log = MerkleLog.Open(Dir);
+        for (var i = 0; i < 20; i++)
+        {
+            await log.AppendAsync(Entry(i));
+        }
+
+        var range = log.ReadEntries(5, 10).ToList();
+        Assert.Equal(Enumerable.Range(5, 10).Select(i => (long)i), range.Select(entry => entry.Index));
+        Assert.All(range, entry => Assert.Equal(Entry((int)entry.Index), entry.Data));
+        Assert.All(range, entry => Assert.Equal(log.LeafHash(entry.Index), entry.LeafHash));
+        Assert.Empty(log.ReadEntries(20, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.ReadEntries(15, 6));
+    }
+
+    [Fact]
+    public async Task Entries_are_only_readable_once_appended()
+    {
+        await using var log = MerkleLog.Open(Dir);
+        Assert.Equal(MerkleHash.EmptyRoot(), log.Root());
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.GetEntry(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.InclusionProof(0, 1));
+
+        await log.AppendAsync(Array.Empty<byte>());
+        Assert.Empty(log.GetEntry(0));
+        Assert.Equal(MerkleHash.LeafHash([]), log.Root());
+    }
+
+    [Fact]
+    public void A_log_directory_can_be_open_only_once()
+    {
+        using var log = MerkleLog.Open(Dir);
+        Assert.Throws<IOException>(() => MerkleLog.Open(Dir));
+    }
+
+    [Fact]
+    public async Task Appends_after_dispose_are_refused()
+    {
+        var log = MerkleLog.Open(Dir);
+        await log.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.AppendAsync(Entry(0)));
+    }
+
+    [Fact]
+    public async Task Oversized_entries_are_refused()
+    {
+        await using var log = MerkleLog.Open(Dir, new MerkleLogOptions { MaxEntryBytes = 16 });
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.AppendAsync(new byte[17]));
+    }
+
+    [Fact]
+    public async Task Opening_a_log_whose_checkpointed_entries_were_cut_off_fails_loudly()
+    {
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(i => log.AppendAsync(Entry(i))));
+        }
+
+        var entries = LogFiles.Entries(Dir);
+        LogFiles.Truncate(entries, new FileInfo(entries).Length - 10);
+
+        var error = Assert.Throws<LogCorruptedException>(() => MerkleLog.Open(Dir));
+        Assert.Contains("entries were removed", error.Message);
+    }
+
+    private static readonly Comparer<byte[]> ByteArrays = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+}
