@@ -16,13 +16,6 @@ public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double
 /// </summary>
 public static class GetLatencyBenchmark
 {
-    private static readonly Justification Justification = new()
-    {
-        CaseRef = "BENCH",
-        Reason = "benchmark",
-        Purpose = Purpose.IntelligenceAnalysis,
-    };
-
     /// <summary>
     /// The ids of this run's records. ContributeStream answers with counts only, so they are read
     /// back from the change log, which needs the admin or projection role.
@@ -43,9 +36,23 @@ public static class GetLatencyBenchmark
         return ids;
     }
 
+    /// <summary>Registers the case the reads are justified by: a read naming an unknown case is refused.</summary>
+    public static async Task EnsureCaseAsync(AccessService.AccessServiceClient access, string caseRef, CancellationToken cancellation)
+    {
+        try
+        {
+            await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Performance benchmark" }, cancellationToken: cancellation);
+        }
+        catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)
+        {
+            // It exists already (a --server that was benchmarked before).
+        }
+    }
+
     public static async Task<LatencyResult> RunAsync(
         RecordsService.RecordsServiceClient records,
         IReadOnlyList<string> ids,
+        string caseRef,
         int warmup,
         int calls,
         int seed,
@@ -57,10 +64,11 @@ public static class GetLatencyBenchmark
             throw new BenchmarkException("There are no records to read.");
         }
 
+        var justification = new Justification { CaseRef = caseRef, Reason = "benchmark", Purpose = Purpose.IntelligenceAnalysis };
         var random = new Random(seed);
         for (var i = 0; i < warmup; i++)
         {
-            await GetAsync(records, ids[random.Next(ids.Count)], cancellation);
+            await GetAsync(records, ids[random.Next(ids.Count)], justification, cancellation);
         }
 
         var latencies = new double[calls];
@@ -69,7 +77,7 @@ public static class GetLatencyBenchmark
         {
             var id = ids[random.Next(ids.Count)];
             var start = Stopwatch.GetTimestamp();
-            await GetAsync(records, id, cancellation);
+            await GetAsync(records, id, justification, cancellation);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
@@ -85,9 +93,9 @@ public static class GetLatencyBenchmark
             usage);
     }
 
-    private static async Task GetAsync(RecordsService.RecordsServiceClient records, string id, CancellationToken cancellation)
+    private static async Task GetAsync(RecordsService.RecordsServiceClient records, string id, Justification justification, CancellationToken cancellation)
     {
-        var response = await records.GetAsync(new GetRecordRequest { RecordId = id, Justification = Justification }, cancellationToken: cancellation);
+        var response = await records.GetAsync(new GetRecordRequest { RecordId = id, Justification = justification }, cancellationToken: cancellation);
         // A read the access policy did not permit comes back without the record: timing it would flatter the figures.
         if (response.Record?.RecordId != id)
         {

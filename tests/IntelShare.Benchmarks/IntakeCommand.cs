@@ -22,7 +22,8 @@ public sealed record IntakeOptions(
     string User,
     [property: JsonIgnore] string Password,
     string AdminUser,
-    [property: JsonIgnore] string AdminPassword,
+    string AnalystUser,
+    string CaseRef,
     int? Pid);
 
 /// <summary>
@@ -44,9 +45,10 @@ public static class IntakeCommand
         var dataRoot = new Option<string?>("--data-root") { Description = "Where each run's temporary data directory is made (default: the system temp directory). It must be a real disk for the fsync to mean anything." };
         var server = new Option<string?>("--server") { Description = "Benchmark an already-running platform at this URL instead of starting a host per run." };
         var user = new Option<string>("--user") { Description = "Contributor account that sends the records and reads them back.", DefaultValueFactory = _ => "contributor" };
-        var password = new Option<string>("--password") { Description = "Password of --user and, unless --admin-password is given, of --admin-user (with --server only).", DefaultValueFactory = _ => HostProcess.DemoPassword };
+        var password = new Option<string>("--password") { Description = "Password of --user, --admin-user and --analyst-user (with --server only: a started host has the demo accounts).", DefaultValueFactory = _ => HostProcess.DemoPassword };
         var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin or projection role: ContributeStream answers with counts only, so the ids to Get are read back from the whole change log (ReadChanges).", DefaultValueFactory = _ => "admin" };
-        var adminPassword = new Option<string?>("--admin-password") { Description = "Password of --admin-user (with --server only)." };
+        var analystUser = new Option<string>("--analyst-user") { Description = "Account with the analyst or supervisor role, to register --case-ref when it is not yet a known case.", DefaultValueFactory = _ => "analyst" };
+        var caseRef = new Option<string>("--case-ref") { Description = "Case the Gets are justified by (reads must name a known case).", DefaultValueFactory = _ => "BENCH" };
         var pid = new Option<int?>("--pid") { Description = "Process id of the --server host, to report its memory and CPU time." };
 
         server.Validators.Add(result =>
@@ -59,7 +61,7 @@ public static class IntakeCommand
 
         var command = new Command("intake", "Bulk intake through ContributeStream (records/s acknowledged durable), then Get latency and the host's memory.")
         {
-            records, batchSize, parallel, runs, gets, warmup, seed, output, dataRoot, server, user, password, adminUser, adminPassword, pid,
+            records, batchSize, parallel, runs, gets, warmup, seed, output, dataRoot, server, user, password, adminUser, analystUser, caseRef, pid,
         };
         command.Validators.Add(result =>
         {
@@ -68,9 +70,9 @@ public static class IntakeCommand
                 result.AddError("--pid is for --server: without it the benchmark starts the host and knows its process.");
             }
 
-            if (result.GetResult(server) is null && (result.GetResult(password) is not null || result.GetResult(adminPassword) is not null))
+            if (result.GetResult(server) is null && result.GetResult(password) is not null)
             {
-                result.AddError("--password and --admin-password are for --server: the host started here has only the demo accounts.");
+                result.AddError("--password is for --server: the host started here has only the demo accounts.");
             }
         });
 
@@ -91,7 +93,8 @@ public static class IntakeCommand
                 parse.GetValue(user)!,
                 parse.GetValue(password)!,
                 parse.GetValue(adminUser)!,
-                parse.GetValue(adminPassword) ?? parse.GetValue(password)!,
+                parse.GetValue(analystUser)!,
+                parse.GetValue(caseRef)!,
                 parse.GetValue(pid));
             return RunAsync(options, commandLine, cancellation);
         });
@@ -186,14 +189,16 @@ public static class IntakeCommand
         LatencyResult? latency = null;
         if (options.Gets > 0)
         {
-            var admin = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.AdminUser, options.AdminPassword));
+            var admin = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.AdminUser, options.Password));
             var ids = await GetLatencyBenchmark.ListRecordIdsAsync(admin, sourceRefPrefix, cancellation);
             if (ids.Count != intake.Accepted)
             {
                 throw new BenchmarkException($"ReadChanges lists {ids.Count} records of this run, but {intake.Accepted} were acknowledged.");
             }
 
-            latency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.Warmup, options.Gets, options.Seed, target.ProcessId, cancellation);
+            var analyst = new AccessService.AccessServiceClient(await target.ConnectAsync(options.AnalystUser, options.Password));
+            await GetLatencyBenchmark.EnsureCaseAsync(analyst, options.CaseRef, cancellation);
+            latency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed, target.ProcessId, cancellation);
         }
 
         return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency);

@@ -1,6 +1,7 @@
 using IntelShare.Access.Client;
 using IntelShare.Access.Domain;
 using IntelShare.Access.Grpc;
+using IntelShare.Audit.Domain;
 using IntelShare.Policy;
 using IntelShare.ServiceDefaults;
 
@@ -22,6 +23,7 @@ public static class Extensions
         builder.Services.AddSingleton(_ => new AccessStore(Path.Combine(DataDirectory.Resolve(builder.Configuration), "access.db")));
         builder.Services.AddSingleton(new NeedToKnowPolicy());
         builder.Services.AddSingleton<IAccessChecker, AuditedAccessChecker>();
+        builder.Services.AddSingleton<ICompromisedOperations, CompromisedCaseList>();
         builder.Services.AddSingleton(services => new AccessManager(
             services.GetRequiredService<AccessStore>(),
             services.GetService<IRecordDirectory>(),

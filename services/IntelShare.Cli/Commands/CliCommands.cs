@@ -10,13 +10,17 @@ internal static class CliCommands
         var server = CommonOptions.Server();
         var root = new RootCommand(
             "IntelShare: share human-trafficking intelligence between partner agencies.\n" +
-            "Sign in, bulk-import your agency's records, and read, amend or withdraw them. Every read names a justification and is audited.");
+            "Sign in, bulk-import your agency's records, and read, amend or withdraw them. Every read names a justification and is audited.\n" +
+            "Ask other agencies for their records, approve or refuse their requests, and (oversight) query and verify the audit log.");
         root.Options.Add(server);
         Command[] commands =
         [
             .. SessionCommands.Create(run, server),
             ImportCommand.Create(run, server),
             .. RecordCommands.Create(run, server),
+            CaseCommands.Create(run, server),
+            AccessCommands.Create(run, server),
+            AuditCommands.Create(run, server),
         ];
         foreach (var command in commands)
         {

@@ -38,7 +38,13 @@ internal static class RecordCommands
             }
             else
             {
-                RecordRenderer.ShowRecord(run.Console, response.Record, response.HandlingConditions);
+                // Existence only comes without the record: the decision says who holds it.
+                if (response.Record is not null)
+                {
+                    RecordRenderer.ShowRecord(run.Console, response.Record, response.HandlingConditions);
+                }
+
+                RecordRenderer.ShowDecision(run.Console, parseResult.GetRequiredValue(recordId), response.Decision);
             }
 
             return ExitCodes.Ok;
@@ -58,7 +64,12 @@ internal static class RecordCommands
             var response = await connection.Records.HistoryAsync(
                 new HistoryRequest { RecordId = id, Justification = justification.Read(parseResult) },
                 cancellationToken: ct);
-            RecordRenderer.ShowHistory(run.Console, id, response.Versions);
+            if (response.Versions.Count > 0)
+            {
+                RecordRenderer.ShowHistory(run.Console, id, response.Versions);
+            }
+
+            RecordRenderer.ShowDecision(run.Console, id, response.Decision);
             return ExitCodes.Ok;
         });
         return command;

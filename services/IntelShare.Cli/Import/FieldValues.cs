@@ -167,7 +167,9 @@ internal static class EnumValues
 
     private static EnumDescriptor Descriptor<T>()
         where T : struct, System.Enum =>
-        CommonReflection.Descriptor.EnumTypes.Concat(RecordsReflection.Descriptor.EnumTypes).Single(e => e.ClrType == typeof(T));
+        new[] { CommonReflection.Descriptor, RecordsReflection.Descriptor, AccessReflection.Descriptor, AuditReflection.Descriptor }
+            .SelectMany(file => file.EnumTypes)
+            .Single(e => e.ClrType == typeof(T));
 
     /// <summary>The longest prefix, up to an underscore, that all values share (PURPOSE_, HANDLING_).</summary>
     private static string CommonPrefix(IReadOnlyList<EnumValueDescriptor> values)

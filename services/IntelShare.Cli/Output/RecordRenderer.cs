@@ -16,20 +16,20 @@ internal static class RecordRenderer
     public static void ShowRecord(IAnsiConsole console, Record record, string handlingConditions)
     {
         var content = record.Content ?? new RecordContent();
-        var header = NewGrid();
-        AddRow(header, "Record", record.RecordId);
-        AddRow(header, "Type", EnumValues.Name(record.Type).ToLowerInvariant());
-        AddRow(header, "Version", record.Withdrawn ? $"{record.Version} (withdrawn: {record.WithdrawalReason})" : $"{record.Version}");
-        AddRow(header, "Recorded", $"{Timestamp(record.RecordedAt)} by {record.RecordedBy}");
-        AddRow(header, "Source ref", content.SourceRef);
+        var header = Display.NewGrid();
+        Display.AddRow(header, "Record", record.RecordId);
+        Display.AddRow(header, "Type", EnumValues.Name(record.Type).ToLowerInvariant());
+        Display.AddRow(header, "Version", record.Withdrawn ? $"{record.Version} (withdrawn: {record.WithdrawalReason})" : $"{record.Version}");
+        Display.AddRow(header, "Recorded", $"{Display.Time(record.RecordedAt)} by {record.RecordedBy}");
+        Display.AddRow(header, "Source ref", content.SourceRef);
         foreach (var (label, value) in MarkingLines(content.Marking))
         {
-            AddRow(header, label, value);
+            Display.AddRow(header, label, value);
         }
 
         if (content.Evaluation is { } evaluation)
         {
-            AddRow(header, "Evaluation", $"source {EnumValues.Name(evaluation.Source)}, assessment {EnumValues.Name(evaluation.Assessment)}");
+            Display.AddRow(header, "Evaluation", $"source {EnumValues.Name(evaluation.Source)}, assessment {EnumValues.Name(evaluation.Assessment)}");
         }
 
         console.Write(header);
@@ -50,7 +50,7 @@ internal static class RecordRenderer
             foreach (var link in content.Links)
             {
                 var target = link.TargetRecordId is { Length: > 0 } id ? id : $"source ref {link.TargetSourceRef}";
-                links.AddRow(Escape(link.Relationship), Escape(target), Escape($"{Timestamp(link.ValidFrom)} - {Timestamp(link.ValidTo)}".Trim(' ', '-')));
+                links.AddRow(Escape(link.Relationship), Escape(target), Escape($"{Display.Time(link.ValidFrom)} - {Display.Time(link.ValidTo)}".Trim(' ', '-')));
             }
 
             console.Write(links);
@@ -62,6 +62,25 @@ internal static class RecordRenderer
         }
     }
 
+    /// <summary>
+    /// What the need-to-know decision held back: the whole record (existence only: the caller learns who
+    /// holds it and how to ask) or some caveated fields. Nothing is shown for a full release.
+    /// </summary>
+    public static void ShowDecision(IAnsiConsole console, string recordId, Decision? decision)
+    {
+        var why = decision is null ? "" : string.IsNullOrEmpty(decision.Explanation) ? decision.Rule : decision.Explanation;
+        switch (decision?.Effect)
+        {
+            case Effect.ExistenceOnly:
+                console.Warning($"Record {recordId} exists and is held by {decision.HolderAgency}, but you may not read it: {why}.");
+                console.WriteLine($"Ask the holder for it: intelshare access request {recordId} --reason \"<why you need it>\" [--case <ref>]");
+                break;
+            case Effect.PermitRedacted:
+                console.Warning($"Withheld by policy ({why}): {Display.List(decision.RedactedFields)}.");
+                break;
+        }
+    }
+
     public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions)
     {
         var table = new Table().Title(Escape($"History of {recordId}")).AddColumns("Version", "Recorded at", "By", "Withdrawn", "Summary");
@@ -70,7 +89,7 @@ internal static class RecordRenderer
         {
             table.AddRow(
                 version.Version.ToString(CultureInfo.InvariantCulture),
-                Escape(Timestamp(version.RecordedAt, "yyyy-MM-dd HH:mm")),
+                Escape(Display.Time(version.RecordedAt, "yyyy-MM-dd HH:mm")),
                 Escape(version.RecordedBy),
                 version.Withdrawn ? "yes" : "",
                 Escape(Summary(previous, version)));
@@ -82,13 +101,13 @@ internal static class RecordRenderer
 
     public static void ShowSubject(IAnsiConsole console, SubjectProfile subject, string server)
     {
-        var grid = NewGrid();
-        AddRow(grid, "User", subject.DisplayName == subject.UserId || subject.DisplayName.Length == 0 ? subject.UserId : $"{subject.DisplayName} ({subject.UserId})");
-        AddRow(grid, "Agency", subject.Agency);
-        AddRow(grid, "Roles", List(subject.Roles));
-        AddRow(grid, "Clearance", EnumValues.Name(subject.Clearance));
-        AddRow(grid, "Caveats", List(subject.CaveatEntitlements));
-        AddRow(grid, "Server", server);
+        var grid = Display.NewGrid();
+        Display.AddRow(grid, "User", subject.DisplayName == subject.UserId || subject.DisplayName.Length == 0 ? subject.UserId : $"{subject.DisplayName} ({subject.UserId})");
+        Display.AddRow(grid, "Agency", subject.Agency);
+        Display.AddRow(grid, "Roles", Display.List(subject.Roles));
+        Display.AddRow(grid, "Clearance", EnumValues.Name(subject.Clearance));
+        Display.AddRow(grid, "Caveats", Display.List(subject.CaveatEntitlements));
+        Display.AddRow(grid, "Server", server);
         console.Write(grid);
     }
 
@@ -135,7 +154,7 @@ internal static class RecordRenderer
 
         yield return ("Classification", EnumValues.Name(marking.Classification));
         yield return ("Originator", marking.OriginatorAgency);
-        yield return ("Releasable to", marking.ReleaseToAllPartners ? "all partners" : marking.ReleasableTo.Count > 0 ? List(marking.ReleasableTo) : "originator only");
+        yield return ("Releasable to", marking.ReleaseToAllPartners ? "all partners" : marking.ReleasableTo.Count > 0 ? Display.List(marking.ReleasableTo) : "originator only");
         if (marking.Handling is { } handling)
         {
             // The conditions themselves get a panel of their own below.
@@ -143,8 +162,8 @@ internal static class RecordRenderer
             yield return ("Handling", string.IsNullOrEmpty(handling.Conditions) ? code : $"{code} (with conditions)");
         }
 
-        yield return ("Caveats", List(marking.Caveats));
-        yield return ("Cases", List(marking.CaseRefs));
+        yield return ("Caveats", Display.List(marking.Caveats));
+        yield return ("Cases", Display.List(marking.CaseRefs));
         yield return ("Discoverable", marking.Discoverable ? "yes" : "no");
         if (marking.ReviewDate is not null)
         {
@@ -167,16 +186,6 @@ internal static class RecordRenderer
 
         return table;
     }
-
-    private static Grid NewGrid() => new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
-
-    private static void AddRow(Grid grid, string label, string value) =>
-        grid.AddRow(new Markup($"[bold]{Escape(label)}[/]"), new Text(value));
-
-    private static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
-
-    private static string Timestamp(Google.Protobuf.WellKnownTypes.Timestamp? timestamp, string format = "yyyy-MM-dd HH:mm:ss'Z'") =>
-        timestamp is null ? "" : timestamp.ToDateTimeOffset().ToString(format, CultureInfo.InvariantCulture);
 
     private static string Escape(string text) => Markup.Escape(text);
 }

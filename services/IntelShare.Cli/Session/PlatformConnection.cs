@@ -17,6 +17,9 @@ internal sealed class PlatformConnection : IDisposable
         _tokens = tokens;
         Records = new RecordsService.RecordsServiceClient(channel);
         Identity = new IdentityService.IdentityServiceClient(channel);
+        Access = new AccessService.AccessServiceClient(channel);
+        AuditLog = new AuditLogService.AuditLogServiceClient(channel);
+        Oversight = new OversightService.OversightServiceClient(channel);
     }
 
     public string Server { get; }
@@ -24,6 +27,12 @@ internal sealed class PlatformConnection : IDisposable
     public RecordsService.RecordsServiceClient Records { get; }
 
     public IdentityService.IdentityServiceClient Identity { get; }
+
+    public AccessService.AccessServiceClient Access { get; }
+
+    public AuditLogService.AuditLogServiceClient AuditLog { get; }
+
+    public OversightService.OversightServiceClient Oversight { get; }
 
     public static async Task<PlatformConnection> OpenAsync(CliRun run, string? serverOption, CancellationToken ct)
     {

@@ -114,7 +114,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         violations.ThrowIfAny();
 
         var current = store.GetVersion(request.RecordId, 0) ?? ThrowNotFound(request.RecordId);
-        var decision = (await Check(context, request.Justification, "read", [current]))[0];
+        var decision = ReadableOrNotFound((await Check(context, request.Justification, "read", [current]))[0], request.RecordId);
         var response = new GetRecordResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
@@ -179,7 +179,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
             ThrowNotFound(request.RecordId);
         }
 
-        var decision = (await Check(context, request.Justification, "history", [versions[^1]]))[0];
+        var decision = ReadableOrNotFound((await Check(context, request.Justification, "history", [versions[^1]]))[0], request.RecordId);
         var response = new HistoryResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
@@ -189,21 +189,19 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         return response;
     }
 
-    /// <summary>
-    /// Decides (and audits) every read. A DENY is answered as NOT_FOUND, so that a caller cannot
-    /// tell a record it may not know of from one that does not exist.
-    /// </summary>
+    /// <summary>Decides (and audits) every read.</summary>
     private async Task<ReleaseDecision[]> Check(ServerCallContext context, Justification justification, string action, IReadOnlyList<Record> records)
     {
         var query = new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "records");
-        var decisions = await access.CheckAsync(query, records.Select(r => r.ToResourceMarking()).ToList(), context.CancellationToken);
-        if (records.Count == 1 && decisions[0].Effect == AccessEffect.Deny)
-        {
-            ThrowNotFound(records[0].RecordId);
-        }
-
-        return decisions;
+        return await access.CheckAsync(query, records.Select(r => r.ToResourceMarking()).ToList(), context.CancellationToken);
     }
+
+    /// <summary>
+    /// A DENY is answered as NOT_FOUND, so that a caller cannot tell a record it may not know of
+    /// from one that does not exist.
+    /// </summary>
+    private static ReleaseDecision ReadableOrNotFound(ReleaseDecision decision, string recordId) =>
+        decision.Effect == AccessEffect.Deny ? throw new NotFoundException("Record", recordId) : decision;
 
     /// <summary>The record as the decision allows it to leave the service: whole, or without the redacted fields.</summary>
     private static Record Released(Record record, ReleaseDecision decision)

@@ -1,0 +1,121 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+
+namespace IntelShare.Audit.Domain;
+
+/// <summary>
+/// The questions oversight asks of the audit log. The index finds the entries; their content is read back from
+/// the log itself, so what oversight sees is what was hashed and signed. Oversight role only, except
+/// <see cref="AgencyReadersAsync"/>, which shows every user who read their own agency's records.
+/// </summary>
+public sealed class OversightQueries(
+    AuditLog log,
+    AnomalyDetector detector,
+    ICompromisedOperations? compromisedOperations = null,
+    TimeProvider? clock = null)
+{
+    private static readonly Effect[] Reads = [Effect.Permit, Effect.PermitRedacted];
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>
+    /// Who accessed a resource or a case. <paramref name="resourceId"/> matches entries about that record or
+    /// entity, or, when it is a case reference, entries made for that case or about its resources;
+    /// <paramref name="caseRef"/> matches the latter only. Given both, entries must match both.
+    /// </summary>
+    public async Task<AuditEntryPage> WhoAccessedAsync(Subject caller, string? resourceId, string? caseRef, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        RequireOversight(caller, "ask who accessed a resource");
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(resourceId) || !string.IsNullOrWhiteSpace(caseRef), "resource_id", "a resource id or a case_ref is required");
+        var (period, page) = Validate(query, violations, "period.");
+        return await FindAsync(new IndexFilter
+        {
+            Period = period,
+            ResourceOrCase = NullIfBlank(resourceId),
+            Case = NullIfBlank(caseRef),
+        }, page, cancellationToken);
+    }
+
+    /// <summary>Everything a user, or an agency, or a user of an agency, did in the period.</summary>
+    public async Task<AuditEntryPage> ActivityAsync(Subject caller, string? userId, string? agency, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        RequireOversight(caller, "see a user's or an agency's activity");
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(userId) || !string.IsNullOrWhiteSpace(agency), "user_id", "a user_id or an agency is required");
+        var (period, page) = Validate(query, violations, "period.");
+        return await FindAsync(new IndexFilter { Period = period, UserId = NullIfBlank(userId), Agency = NullIfBlank(agency) }, page, cancellationToken);
+    }
+
+    /// <summary>Reads that released data (in full or redacted) without naming a case.</summary>
+    public async Task<AuditEntryPage> ReadsWithoutCaseAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        RequireOversight(caller, "list reads without a case");
+        var (period, page) = Validate(query, new Violations(), "");
+        return await FindAsync(new IndexFilter { Period = period, WithoutCase = true, Effects = Reads }, page, cancellationToken);
+    }
+
+    public async Task<AuditEntryPage> DeniedAttemptsAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        RequireOversight(caller, "list denied attempts");
+        var (period, page) = Validate(query, new Violations(), "");
+        return await FindAsync(new IndexFilter { Period = period, Effects = [Effect.Deny] }, page, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every decision on a resource the caller's agency holds, made for a user of another agency: open to every
+    /// user, because knowing that reads are visible to the owner deters misuse.
+    /// </summary>
+    public async Task<AuditEntryPage> AgencyReadersAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var (period, page) = Validate(query, new Violations(), "");
+        return await FindAsync(new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }, page, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the <see cref="AnomalyDetector"/> over the period. An open-ended period is bounded to the
+    /// <see cref="AnomalyOptions.DefaultPeriod"/> before its end (or now), since the detector holds the period in memory.
+    /// </summary>
+    public async Task<AnomalyScan> AnomaliesAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
+    {
+        RequireOversight(caller, "see anomaly reports");
+        var violations = new Violations();
+        AuditPeriod.Create(query.From, query.To, violations);
+        violations.ThrowIfAny();
+
+        var to = query.To ?? _clock.GetUtcNow();
+        var from = query.From ?? to - detector.Options.DefaultPeriod;
+        await log.WaitUntilIndexedAsync(cancellationToken);
+        var records = log.Index.Records(new AuditPeriod(from, to));
+        return detector.Detect(records, compromisedOperations?.List() ?? []);
+    }
+
+    internal static void RequireOversight(Subject caller, string what)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.HasRole(Roles.Oversight))
+        {
+            throw new PermissionDeniedException($"Only the oversight role may {what}.");
+        }
+    }
+
+    private async Task<AuditEntryPage> FindAsync(IndexFilter filter, AuditPage page, CancellationToken cancellationToken)
+    {
+        await log.WaitUntilIndexedAsync(cancellationToken);
+        var (leaves, more, total) = log.Index.Find(filter, page);
+        var entries = leaves.Select(log.GetEntry).ToList();
+        return new AuditEntryPage(entries, more ? leaves[^1].ToString(System.Globalization.CultureInfo.InvariantCulture) : "", total);
+    }
+
+    private static (AuditPeriod Period, AuditPage Page) Validate(PeriodQuery query, Violations violations, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var period = AuditPeriod.Create(query.From, query.To, violations, prefix);
+        var page = AuditPage.Create(query.PageSize, query.PageToken, violations, prefix);
+        violations.ThrowIfAny();
+        return (period, page);
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

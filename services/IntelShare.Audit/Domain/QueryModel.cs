@@ -1,0 +1,69 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+
+namespace IntelShare.Audit.Domain;
+
+/// <summary>
+/// A period and a page as an oversight RPC carries them. Unvalidated: <see cref="OversightQueries"/> checks them
+/// and names the offending field.
+/// </summary>
+/// <param name="From">Inclusive; null means from the first entry.</param>
+/// <param name="To">Exclusive; null means up to now.</param>
+/// <param name="PageSize">0 means <see cref="AuditPage.DefaultSize"/>; above <see cref="AuditPage.MaxSize"/> is lowered to it.</param>
+/// <param name="PageToken">Empty for the first page, otherwise the token the previous page returned.</param>
+public sealed record PeriodQuery(DateTimeOffset? From = null, DateTimeOffset? To = null, int PageSize = 0, string PageToken = "");
+
+/// <summary>A validated half-open period [From, To).</summary>
+public readonly record struct AuditPeriod(DateTimeOffset From, DateTimeOffset To)
+{
+    public static readonly AuditPeriod Always = new(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+
+    public bool Contains(DateTimeOffset at) => at >= From && at < To;
+
+    /// <param name="prefix">The path of the period in the request ("" or "period."), for the field name in errors.</param>
+    public static AuditPeriod Create(DateTimeOffset? from, DateTimeOffset? to, Violations violations, string prefix = "")
+    {
+        if (from is { } start && to is { } end && end < start)
+        {
+            violations.Add(prefix + "to", $"must not be before {prefix}from ({start:O})");
+        }
+
+        return new AuditPeriod(from ?? DateTimeOffset.MinValue, to ?? DateTimeOffset.MaxValue);
+    }
+}
+
+/// <summary>
+/// A page of entries in log order. The token is the leaf index of the last entry returned, so pages stay
+/// stable while the log grows: new entries only ever come after it.
+/// </summary>
+public readonly record struct AuditPage(int Size, long After)
+{
+    public const int DefaultSize = 100;
+    public const int MaxSize = 1000;
+
+    public static AuditPage Create(int pageSize, string? pageToken, Violations violations, string prefix = "")
+    {
+        violations.Require(pageSize >= 0, prefix + "page.page_size", "must not be negative");
+        var after = -1L;
+        if (!string.IsNullOrEmpty(pageToken) && !(long.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after) && after >= 0))
+        {
+            violations.Add(prefix + "page.page_token", "is not a token returned by a previous page");
+        }
+
+        return new AuditPage(pageSize <= 0 ? DefaultSize : Math.Min(pageSize, MaxSize), after);
+    }
+}
+
+/// <summary>Entries as they are in the log (read back from it, not from the index), with their leaf indexes.</summary>
+public sealed record AuditEntryPage(IReadOnlyList<AuditEntry> Entries, string NextPageToken, long TotalSize);
+
+/// <summary>The part of an audit entry the anomaly detector looks at.</summary>
+public sealed record AccessRecord(
+    long Index,
+    DateTimeOffset At,
+    string UserId,
+    string Agency,
+    string ResourceId,
+    string CaseRef,
+    Effect Effect,
+    IReadOnlyList<string> ResourceCaseRefs);

@@ -1,0 +1,31 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Spectre.Console;
+
+namespace IntelShare.Cli.Output;
+
+/// <summary>Grids, lists and times as every renderer shows them, so that all commands read alike.</summary>
+internal static class Display
+{
+    /// <summary>Times are shown in UTC, the zone the audit log and the server record them in.</summary>
+    public const string FullTime = "yyyy-MM-dd HH:mm:ss'Z'";
+
+    public const string ShortTime = "yyyy-MM-dd HH:mm'Z'";
+
+    /// <summary>A two-column label/value grid for one item.</summary>
+    public static Grid NewGrid() => new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+
+    public static void AddRow(Grid grid, string label, string value) =>
+        grid.AddRow(new Markup($"[bold]{Markup.Escape(label)}[/]"), new Text(value));
+
+    /// <summary>A column of ids that people copy into the next command: never broken across lines.</summary>
+    public static TableColumn IdColumn(string header) => new TableColumn(header).NoWrap();
+
+    public static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
+
+    public static string Time(Timestamp? timestamp, string format = FullTime) =>
+        timestamp is null ? "" : Time(timestamp.ToDateTimeOffset(), format);
+
+    public static string Time(DateTimeOffset time, string format = FullTime) =>
+        time.ToUniversalTime().ToString(format, CultureInfo.InvariantCulture);
+}

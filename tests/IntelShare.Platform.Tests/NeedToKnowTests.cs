@@ -1,0 +1,228 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>Users of different agencies, clearances and caveats reading the same records, end to end.</summary>
+public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    private async Task<string> Contribute(Action<RecordContent> mark)
+    {
+        var content = TestRecords.Person(TestRecords.UniqueRef("ntk"), given: "Elena", family: "Popescu");
+        mark(content);
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        return (await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+    }
+
+    private async Task<GetRecordResponse> Read(string user, string recordId, Purpose purpose = Purpose.CriminalInvestigation)
+    {
+        var records = (await Factory.ChannelForAsync(user)).RecordsClient();
+        return await records.GetAsync(new GetRecordRequest
+        {
+            RecordId = recordId,
+            Justification = new Justification { Reason = "joint investigation", Purpose = purpose },
+        });
+    }
+
+    [Fact]
+    public async Task Two_agencies_see_exactly_what_the_policy_allows_and_oversight_sees_every_read()
+    {
+        var released = await Contribute(c => c.Marking.ReleasableTo.Add("BORDER"));
+        var victim = await Contribute(c =>
+        {
+            c.Marking.ReleasableTo.Add("BORDER");
+            c.Marking.Caveats.Add("VICTIM_IDENTITY");
+        });
+        var notReleased = await Contribute(_ => { });
+        var hidden = await Contribute(c => c.Marking.Discoverable = false);
+
+        var full = await Read("border.analyst", released);
+        var redacted = await Read("border.analyst", victim);
+        var ownAgency = await Read("analyst", victim);
+        var existence = await Read("border.analyst", notReleased);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => Read("border.analyst", hidden));
+        var immigration = await Assert.ThrowsAsync<RpcException>(() => Read("border.analyst", victim, Purpose.ImmigrationEnforcement));
+
+        Assert.Equal(Effect.Permit, full.Decision.Effect);
+        Assert.Equal("Popescu", full.Record.Content.Person.Name.FamilyName);
+
+        Assert.Equal(Effect.PermitRedacted, redacted.Decision.Effect);
+        Assert.Null(redacted.Record.Content.Person.Name);
+        Assert.Empty(redacted.Record.Content.Person.DateOfBirth);
+        Assert.Equal(["MD"], redacted.Record.Content.Person.Nationalities);
+        Assert.Contains("person.name", redacted.Decision.RedactedFields);
+
+        Assert.Equal(Effect.Permit, ownAgency.Decision.Effect);
+        Assert.Equal("Popescu", ownAgency.Record.Content.Person.Name.FamilyName);
+
+        Assert.Equal(Effect.ExistenceOnly, existence.Decision.Effect);
+        Assert.Null(existence.Record);
+        Assert.Equal("POL-ATU", existence.Decision.HolderAgency);
+
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
+        Assert.Equal(StatusCode.NotFound, immigration.StatusCode);
+
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        foreach (var (recordId, effects) in new[]
+                 {
+                     (released, new[] { Effect.Permit }),
+                     (victim, new[] { Effect.PermitRedacted, Effect.Permit, Effect.Deny }),
+                     (notReleased, new[] { Effect.ExistenceOnly }),
+                     (hidden, new[] { Effect.Deny }),
+                 })
+        {
+            var accesses = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
+            Assert.Equal(effects.Order(), accesses.Entries.Select(e => e.Effect).Order());
+            Assert.All(accesses.Entries, e => Assert.Equal("joint investigation", e.Justification.Reason));
+        }
+    }
+
+    [Fact]
+    public async Task Clearance_below_the_classification_gets_existence_only()
+    {
+        var secret = await Contribute(c =>
+        {
+            c.Marking.Classification = Classification.Secret;
+            c.Marking.ReleasableTo.Add("LABOUR");
+            c.Marking.ReleasableTo.Add("BORDER");
+        });
+
+        var labour = await Read("labour.inspector", secret);
+        var border = await Read("border.analyst", secret);
+
+        Assert.Equal(Effect.ExistenceOnly, labour.Decision.Effect);
+        Assert.Null(labour.Record);
+        Assert.Equal(Effect.Permit, border.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task Case_membership_across_agencies_opens_the_cases_records()
+    {
+        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8];
+        await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Joint team", Members = { new CaseMember { Agency = "LABOUR" } } });
+        var inCase = await Contribute(c => c.Marking.CaseRefs.Add(caseRef));
+
+        var labour = await Read("labour.inspector", inCase);
+        var fiu = await Read("fiu.analyst", inCase);
+
+        Assert.Equal(Effect.Permit, labour.Decision.Effect);
+        Assert.Equal(Effect.ExistenceOnly, fiu.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task An_access_request_flows_from_request_to_approval_to_expiry()
+    {
+        var recordId = await Contribute(_ => { });
+        var requester = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+
+        var request = await requester.RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "the subject crossed at our border" });
+        var incoming = await supervisor.ListAccessRequestsAsync(new ListAccessRequestsRequest { Incoming = true, PendingOnly = true });
+        var approved = await supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest
+        {
+            RequestId = request.RequestId,
+            ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(3)),
+            Reason = "joint interest",
+        });
+        var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
+        var during = await Read("border.analyst", recordId);
+        var grants = await requester.ListGrantsAsync(new ListGrantsRequest());
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        var after = await Read("border.analyst", recordId);
+
+        Assert.Equal("POL-ATU", request.HolderAgency);
+        Assert.Contains(incoming.Requests, r => r.RequestId == request.RequestId);
+        Assert.Equal(AccessRequestState.Approved, approved.State);
+        Assert.Equal(AccessRequestState.Approved, mine.Requests.Single(r => r.RequestId == request.RequestId).State);
+        Assert.Equal(Effect.Permit, during.Decision.Effect);
+        Assert.Contains(grants.Grants, g => g.RecordIds.Contains(recordId));
+        Assert.Equal(Effect.ExistenceOnly, after.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task Refused_request_is_told_to_the_requester_with_the_reason()
+    {
+        var recordId = await Contribute(_ => { });
+        var requester = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("fiu.analyst"));
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+        var request = await requester.RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "payments" });
+
+        await supervisor.RefuseAccessRequestAsync(new RefuseAccessRequestRequest { RequestId = request.RequestId, Reason = "source protection" });
+        var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
+
+        var told = mine.Requests.Single(r => r.RequestId == request.RequestId);
+        Assert.Equal(AccessRequestState.Refused, told.State);
+        Assert.Equal("source protection", told.DecisionReason);
+    }
+
+    [Fact]
+    public async Task Bad_approvals_are_refused_and_change_nothing()
+    {
+        var recordId = await Contribute(_ => { });
+        var requester = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+        var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var request = await requester.RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "needed" });
+        ApproveAccessRequestRequest Approve(TimeSpan expiresIn) => new()
+        {
+            RequestId = request.RequestId,
+            ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + expiresIn),
+        };
+
+        var byRequester = await Assert.ThrowsAsync<RpcException>(() => requester.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(1))).ResponseAsync);
+        var byNonSupervisor = await Assert.ThrowsAsync<RpcException>(() => analyst.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(1))).ResponseAsync);
+        var past = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(-1))).ResponseAsync);
+        var tooLong = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(400))).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest { RequestId = "req-unknown", ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)) }).ResponseAsync);
+        var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
+        var read = await Read("border.analyst", recordId);
+
+        Assert.Equal(StatusCode.PermissionDenied, byRequester.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, byNonSupervisor.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, past.StatusCode);
+        Assert.Equal(["expires_at"], past.ViolatedFields());
+        Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(AccessRequestState.Pending, mine.Requests.Single(r => r.RequestId == request.RequestId).State);
+        Assert.Equal(Effect.ExistenceOnly, read.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task A_read_naming_an_unknown_case_is_invalid_argument()
+    {
+        var recordId = await Contribute(_ => { });
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest
+        {
+            RecordId = recordId,
+            Justification = new Justification { Reason = "r", CaseRef = "OP-NO-SUCH-CASE" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["justification.case_ref"], error.ViolatedFields());
+    }
+
+    [Fact]
+    public async Task Oversight_queries_are_refused_to_analysts_but_everyone_sees_who_read_their_agencys_records()
+    {
+        var recordId = await Contribute(c => c.Marking.ReleasableTo.Add("BORDER"));
+        await Read("border.analyst", recordId);
+        var analyst = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("analyst"));
+
+        var whoAccessed = await Assert.ThrowsAsync<RpcException>(() => analyst.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId }).ResponseAsync);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => analyst.DeniedAttemptsAsync(new PeriodRequest()).ResponseAsync);
+        var anomalies = await Assert.ThrowsAsync<RpcException>(() => analyst.AnomaliesAsync(new PeriodRequest()).ResponseAsync);
+        var readers = await analyst.AgencyReadersAsync(new PeriodRequest());
+
+        Assert.Equal(StatusCode.PermissionDenied, whoAccessed.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, anomalies.StatusCode);
+        Assert.Contains(readers.Entries, e => e.ResourceId == recordId && e.Agency == "BORDER");
+    }
+}
