@@ -1,3 +1,4 @@
+using IntelShare.Audit.Log.Signing;
 using IntelShare.Audit.Log.Merkle;
 using IntelShare.Audit.Log.Storage;
 using static IntelShare.Audit.Log.Tests.TestData;
@@ -97,6 +98,31 @@ public sealed class MerkleLogTests : IDisposable
         using var reopened = MerkleLog.Open(Dir);
         Assert.Equal(1, reopened.Count);
         Assert.Equal(Entry(0), reopened.GetEntry(0));
+    }
+
+    [Fact]
+    public async Task Damage_below_a_signed_head_is_refused_at_open_rather_than_cut_away_as_a_torn_tail()
+    {
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await log.AppendAsync(Entry(i));
+            }
+
+            using var signer = TreeHeadSigner.OpenOrCreate(_temp.Sub("key.pem"));
+            log.SignTreeHead(signer);
+        }
+
+        // The last entry edited, and the checkpoint lagging behind it, as after a crash: recovery replays it.
+        LogFiles.Edit(LogFiles.Entries(Dir), LogFiles.DataOffset(2, Entry(2).Length), b => (byte)(b ^ 1));
+        File.Delete(Path.Combine(Dir, LogFormat.CheckpointFile));
+        var lengthBefore = new FileInfo(LogFiles.Entries(Dir)).Length;
+
+        var error = Assert.Throws<LogCorruptedException>(() => MerkleLog.Open(Dir));
+
+        Assert.Contains("signed", error.Message);
+        Assert.Equal(lengthBefore, new FileInfo(LogFiles.Entries(Dir)).Length);
     }
 
     [Fact]

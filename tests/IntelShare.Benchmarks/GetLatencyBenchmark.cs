@@ -6,7 +6,10 @@ namespace IntelShare.Benchmarks;
 
 public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanMs, CpuUsage Cpu)
 {
-    /// <summary>Host CPU per call: what a Get costs the server whatever else the machine is doing.</summary>
+    /// <summary>
+    /// The host's CPU time over the timed calls per call, so including the background work they cause
+    /// (auditing, indexing): unlike latency, it does not grow when other processes take the CPU.
+    /// </summary>
     public double? HostCpuMicrosecondsPerCall => Cpu.HostCpuSeconds * 1e6 / Calls;
 }
 

@@ -486,6 +486,16 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         }
 
         FlushReplayed();
+        // A crash can only tear entries that no signed head covers yet; damage below a signed head is an
+        // alteration, and cutting it away would quietly hide it.
+        var signedSize = SignedHeadFile.Read(PathOf(LogFormat.HeadsFile)).Heads.Select(h => h.Head.TreeSize).DefaultIfEmpty(0).Max();
+        if (frontier.Count < signedSize)
+        {
+            throw new LogCorruptedException(
+                $"Entry {frontier.Count} is damaged ({reason}), but a tree head of {signedSize} entries was signed: the log was altered, not torn by a crash. "
+                + "It was left as found; run the integrity check and restore from a replica.");
+        }
+
         var (tornBytes, quarantine) = CutTornTail();
         return (tornBytes, quarantine, reason);
     }

@@ -35,7 +35,8 @@ internal sealed record IndexFilter
 /// A SQLite index over the Merkle log, so oversight can find entries without scanning the log. It is derived
 /// data: the log is the truth, the index records how far it has got (count and root at that count) in the same
 /// transaction as the rows, and a missing, stale or foreign index is rebuilt from the log. Hence no fsync per
-/// commit (synchronous = NORMAL): a commit lost to a power cut is simply indexed again.
+/// commit (synchronous = NORMAL) and rare, large checkpoints: a commit lost to a power cut is simply indexed again,
+/// and the indexer's fsyncs do not compete with the log's.
 /// <para>One writer (the <see cref="IndexFollower"/>); readers use their own pooled read-only connections and,
 /// with WAL, never wait for it.</para>
 /// </summary>
@@ -316,7 +317,7 @@ internal sealed class AuditIndex : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384; PRAGMA busy_timeout = 5000;");
             var version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
             if (version != 0 && version != SchemaVersion)
             {

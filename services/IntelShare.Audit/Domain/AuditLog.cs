@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using IntelShare.Audit.Log.Signing;
 using IntelShare.Audit.Log.Storage;
+using Google.Protobuf;
 using AuditEntry = IntelShare.Contracts.V1.AuditEntry;
 using IntelShare.Domain;
 
@@ -93,30 +94,35 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var entries = new AuditEntry[events.Count];
+        var appends = new Task<long>[events.Count];
         try
         {
-            if (events.Count == 1)
+            for (var i = 0; i < appends.Length; i++)
             {
-                await Log.AppendAsync(AuditEntryCodec.Encode(events[0])).WaitAsync(cancellationToken);
+                entries[i] = AuditEntryCodec.ToEntry(events[i]);
+                appends[i] = Log.AppendAsync(entries[i].ToByteArray());
             }
-            else
-            {
-                var appends = new Task<long>[events.Count];
-                for (var i = 0; i < appends.Length; i++)
-                {
-                    appends[i] = Log.AppendAsync(AuditEntryCodec.Encode(events[i]));
-                }
 
-                await Task.WhenAll(appends).WaitAsync(cancellationToken);
-            }
+            await (appends.Length == 1 ? (Task)appends[0] : Task.WhenAll(appends)).WaitAsync(cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            throw new AuditLogUnavailableException(
+            _ = new AuditLogUnavailableException(
                 $"The audit log could not record {events.Count} access decision(s), so the access must not proceed: {error.Message}", error);
         }
         finally
         {
+            // Whatever did become durable is handed to the index, even when the whole append failed.
+            for (var i = 0; i < appends.Length; i++)
+            {
+                if (appends[i] is { IsCompletedSuccessfully: true } done)
+                {
+                    entries[i].Index = done.Result;
+                    _follower.Offer(done.Result, entries[i]);
+                }
+            }
+
             _follower.Notify();
         }
     }

@@ -51,6 +51,8 @@ internal sealed class AuditLogVerifier(AuditLogService.AuditLogServiceClient log
 
     public async Task<VerifyResult> RunAsync(VerifyRequest request, CancellationToken ct)
     {
+        // The user's own file goes first, so that a wrong path stops the command before anything is checked.
+        var previous = request.PreviousHeadFile is { } previousFile ? SavedTreeHead.Load(previousFile) : null;
         var (key, keyName, keyId) = await LoadKeyAsync(request.KeyFile, ct);
         using var verifier = key;
 
@@ -63,10 +65,9 @@ internal sealed class AuditLogVerifier(AuditLogService.AuditLogServiceClient log
         }
 
         CheckSignature(verifier, head, "tree head", keyName);
-        if (request.PreviousHeadFile is { } previousFile)
+        if (previous is not null)
         {
-            var previous = SavedTreeHead.Load(previousFile);
-            CheckSignature(verifier, previous, $"saved tree head ({previousFile})", keyName);
+            CheckSignature(verifier, previous, $"saved tree head ({request.PreviousHeadFile})", keyName);
             await CheckConsistencyAsync(previous, head, ct);
         }
 
