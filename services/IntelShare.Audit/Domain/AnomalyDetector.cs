@@ -243,7 +243,7 @@ public sealed class AnomalyDetector(AnomalyOptions? options = null)
 
                 var before = lookups.Count(record => record.At < windowStart);
                 var expected = earlier > TimeSpan.Zero ? before * (Options.CompromiseWindow / earlier) : 0;
-                if (PoissonTail(expected, inWindow.Count) >= Options.CompromiseSignificance)
+                if (expected > 0 && PoissonTail(expected, inWindow.Count) >= Options.CompromiseSignificance)
                 {
                     continue;
                 }

@@ -108,7 +108,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            _ = new AuditLogUnavailableException(
+            throw new AuditLogUnavailableException(
                 $"The audit log could not record {events.Count} access decision(s), so the access must not proceed: {error.Message}", error);
         }
         finally

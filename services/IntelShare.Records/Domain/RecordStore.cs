@@ -10,6 +10,9 @@ namespace IntelShare.Records.Domain;
 
 public sealed record ContributionResult(string RecordId, long Version, ContributeOutcome Outcome);
 
+/// <summary>Content ready for the writer: stamped with its originator, serialized and hashed.</summary>
+public sealed record PreparedContent(RecordContent Content, byte[] Bytes, byte[] Hash);
+
 /// <summary>
 /// The source of truth: immutable record versions, a head row per record for idempotency and
 /// ownership, and the change log (outbox) written in the same transaction as the version.
@@ -65,9 +68,10 @@ public sealed class RecordStore : IAsyncDisposable
             current_version INTEGER NOT NULL,
             content_hash BLOB NOT NULL,
             withdrawn INTEGER NOT NULL DEFAULT 0,
-            UNIQUE (agency, source_ref));
+            UNIQUE (agency, source_ref)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS changes (
-            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            -- Assigned by the single writer, so no AUTOINCREMENT bookkeeping per row.
+            sequence INTEGER PRIMARY KEY,
             kind INTEGER NOT NULL,
             record_id TEXT NOT NULL,
             version INTEGER NOT NULL,
@@ -76,10 +80,17 @@ public sealed class RecordStore : IAsyncDisposable
 
     private SqliteConnection Open()
     {
+        var connection = OpenForRead();
+        // FULL: in WAL mode NORMAL may lose the last commits on power failure; an acknowledged write must survive it.
+        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+        return connection;
+    }
+
+    /// <summary>Readers never wait on the writer in WAL mode, so they skip the writer's pragmas.</summary>
+    private SqliteConnection OpenForRead()
+    {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // FULL: in WAL mode NORMAL may lose the last commits on power failure; an acknowledged write must survive it.
-        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
         return connection;
     }
 
@@ -100,7 +111,7 @@ public sealed class RecordStore : IAsyncDisposable
     // ---- writes --------------------------------------------------------------------------
 
     /// <summary>Stores validated contributions in one transaction; results are in input order.</summary>
-    public Task<IReadOnlyList<ContributionResult>> ContributeAsync(IReadOnlyList<RecordContent> contents, Subject by, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ContributionResult>> ContributeAsync(IReadOnlyList<PreparedContent> contents, Subject by, CancellationToken cancellationToken = default) =>
         EnqueueAsync<IReadOnlyList<ContributionResult>>(writer =>
         {
             var results = new ContributionResult[contents.Count];
@@ -206,7 +217,7 @@ public sealed class RecordStore : IAsyncDisposable
 
     public RecordHead? GetHead(string recordId)
     {
-        using var connection = Open();
+        using var connection = OpenForRead();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT agency, source_ref, record_type, current_version, withdrawn FROM record_heads WHERE record_id = $id";
         command.Parameters.AddWithValue("$id", recordId);
@@ -219,7 +230,7 @@ public sealed class RecordStore : IAsyncDisposable
     /// <summary>A version of a record (0 = current), or null when there is none.</summary>
     public Record? GetVersion(string recordId, long version)
     {
-        using var connection = Open();
+        using var connection = OpenForRead();
         using var command = connection.CreateCommand();
         command.CommandText = version > 0
             ? "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version"
@@ -231,7 +242,7 @@ public sealed class RecordStore : IAsyncDisposable
 
     public IReadOnlyList<Record> GetHistory(string recordId)
     {
-        using var connection = Open();
+        using var connection = OpenForRead();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT payload FROM record_versions WHERE record_id = $id ORDER BY version";
         command.Parameters.AddWithValue("$id", recordId);
@@ -247,7 +258,7 @@ public sealed class RecordStore : IAsyncDisposable
 
     public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence, int limit)
     {
-        using var connection = Open();
+        using var connection = OpenForRead();
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT c.sequence, c.kind, c.record_id, c.version, c.committed_at, v.payload
@@ -305,7 +316,17 @@ public sealed class RecordStore : IAsyncDisposable
         _ => RecordType.Unspecified,
     };
 
-    private static byte[] HashOf(RecordContent content) => SHA256.HashData(content.ToByteArray());
+    /// <summary>
+    /// Stamps the caller's agency as originator and serializes and hashes the content once, outside the
+    /// single writer, so the writer only does SQL. Takes ownership of <paramref name="content"/>.
+    /// </summary>
+    public static PreparedContent Prepare(RecordContent content, string agency)
+    {
+        // The originator is always the caller's agency, whatever was sent.
+        content.Marking.OriginatorAgency = agency;
+        var bytes = content.ToByteArray();
+        return new PreparedContent(content, bytes, SHA256.HashData(bytes));
+    }
 
     // ---- the writer: prepared statements reused across every commit ---------------------
 
@@ -326,7 +347,7 @@ public sealed class RecordStore : IAsyncDisposable
             _insertVersion = Prepare(connection, "INSERT INTO record_versions (record_id, version, payload) VALUES ($id, $version, $payload)", "$id", "$version", "$payload");
             _insertHead = Prepare(connection, "INSERT INTO record_heads (record_id, agency, source_ref, record_type, current_version, content_hash, withdrawn) VALUES ($id, $agency, $source, $type, $version, $hash, 0)", "$id", "$agency", "$source", "$type", "$version", "$hash");
             _updateHead = Prepare(connection, "UPDATE record_heads SET current_version = $version, content_hash = $hash, withdrawn = $withdrawn, record_type = $type WHERE record_id = $id", "$id", "$version", "$hash", "$withdrawn", "$type");
-            _insertChange = Prepare(connection, "INSERT INTO changes (kind, record_id, version, committed_at) VALUES ($kind, $id, $version, $at) RETURNING sequence", "$kind", "$id", "$version", "$at");
+            _insertChange = Prepare(connection, "INSERT INTO changes (sequence, kind, record_id, version, committed_at) VALUES ($sequence, $kind, $id, $version, $at)", "$sequence", "$kind", "$id", "$version", "$at");
         }
 
         public SqliteTransaction? Transaction
@@ -352,10 +373,10 @@ public sealed class RecordStore : IAsyncDisposable
             return command;
         }
 
-        public ContributionResult Contribute(RecordContent content, Subject by)
+        public ContributionResult Contribute(PreparedContent prepared, Subject by)
         {
-            content = Stamped(content, by.Agency);
-            var hash = HashOf(content);
+            var content = prepared.Content;
+            var hash = prepared.Hash;
             _findBySource.Parameters["$agency"].Value = by.Agency;
             _findBySource.Parameters["$source"].Value = content.SourceRef;
             string? existingId = null;
@@ -374,7 +395,7 @@ public sealed class RecordStore : IAsyncDisposable
             if (existingId is null)
             {
                 var recordId = NewRecordId();
-                WriteVersion(recordId, 1, content, by, withdrawn: false, reason: "");
+                WriteVersion(recordId, 1, prepared, by, withdrawn: false, reason: "");
                 Set(_insertHead, ("$id", recordId), ("$agency", by.Agency), ("$source", content.SourceRef), ("$type", (int)TypeOf(content)), ("$version", 1L), ("$hash", hash));
                 _insertHead.ExecuteNonQuery();
                 AppendChange(ChangeKind.RecordCreated, recordId, 1);
@@ -387,7 +408,7 @@ public sealed class RecordStore : IAsyncDisposable
             }
 
             var version = currentVersion + 1;
-            WriteNewVersion(existingId, version, content, hash, by);
+            WriteNewVersion(existingId, version, prepared, by);
             return new ContributionResult(existingId, version, ContributeOutcome.NewVersion);
         }
 
@@ -415,15 +436,14 @@ public sealed class RecordStore : IAsyncDisposable
                 throw new ValidationFailedException([new FieldViolation("content.source_ref", $"must stay '{head.SourceRef}': a record keeps its source reference")]);
             }
 
-            content = Stamped(content, by.Agency);
-            var hash = HashOf(content);
-            if (!head.Withdrawn && hash.AsSpan().SequenceEqual(head.Hash))
+            var prepared = RecordStore.Prepare(content.Clone(), by.Agency);
+            if (!head.Withdrawn && prepared.Hash.AsSpan().SequenceEqual(head.Hash))
             {
                 return new ContributionResult(recordId, head.Version, ContributeOutcome.Duplicate);
             }
 
             var version = head.Version + 1;
-            WriteNewVersion(recordId, version, content, hash, by);
+            WriteNewVersion(recordId, version, prepared, by);
             return new ContributionResult(recordId, version, ContributeOutcome.NewVersion);
         }
 
@@ -443,17 +463,17 @@ public sealed class RecordStore : IAsyncDisposable
             // The tombstone keeps the last content so that oversight can still see what was withdrawn.
             var current = ReadPayload(recordId, head.Version);
             var version = head.Version + 1;
-            WriteVersion(recordId, version, current.Content, by, withdrawn: true, reason);
+            WriteVersion(recordId, version, RecordStore.Prepare(current.Content, head.Agency), by, withdrawn: true, reason);
             Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", head.Hash), ("$withdrawn", 1), ("$type", (int)current.Type));
             _updateHead.ExecuteNonQuery();
             AppendChange(ChangeKind.RecordWithdrawn, recordId, version);
             return version;
         }
 
-        private void WriteNewVersion(string recordId, long version, RecordContent content, byte[] hash, Subject by)
+        private void WriteNewVersion(string recordId, long version, PreparedContent prepared, Subject by)
         {
-            WriteVersion(recordId, version, content, by, withdrawn: false, reason: "");
-            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", hash), ("$withdrawn", 0), ("$type", (int)TypeOf(content)));
+            WriteVersion(recordId, version, prepared, by, withdrawn: false, reason: "");
+            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", prepared.Hash), ("$withdrawn", 0), ("$type", (int)TypeOf(prepared.Content)));
             _updateHead.ExecuteNonQuery();
             AppendChange(ChangeKind.RecordAmended, recordId, version);
         }
@@ -480,40 +500,44 @@ public sealed class RecordStore : IAsyncDisposable
             return Record.Parser.ParseFrom((byte[])command.ExecuteScalar()!);
         }
 
-        private void WriteVersion(string recordId, long version, RecordContent content, Subject by, bool withdrawn, string reason)
+        private void WriteVersion(string recordId, long version, PreparedContent prepared, Subject by, bool withdrawn, string reason)
         {
-            var record = new Record
+            var header = new Record
             {
                 RecordId = recordId,
                 Version = version,
-                Type = TypeOf(content),
-                Content = content,
+                Type = TypeOf(prepared.Content),
                 Withdrawn = withdrawn,
                 WithdrawalReason = reason,
                 RecordedAt = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
                 RecordedBy = by.UserId,
             };
-            Set(_insertVersion, ("$id", recordId), ("$version", version), ("$payload", record.ToByteArray()));
+            Set(_insertVersion, ("$id", recordId), ("$version", version), ("$payload", WithContent(header, prepared.Bytes)));
             _insertVersion.ExecuteNonQuery();
+        }
+
+        /// <summary>
+        /// The stored Record: its own fields followed by the already serialized content as field
+        /// <c>content</c>, which is byte for byte what serializing the whole message would give.
+        /// </summary>
+        private static byte[] WithContent(Record header, byte[] content)
+        {
+            var contentField = CodedOutputStream.ComputeTagSize(Record.ContentFieldNumber) + CodedOutputStream.ComputeBytesSize(UnsafeByteOperations.UnsafeWrap(content));
+            var payload = new byte[header.CalculateSize() + contentField];
+            var output = new CodedOutputStream(payload);
+            header.WriteTo(output);
+            output.WriteTag(Record.ContentFieldNumber, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(UnsafeByteOperations.UnsafeWrap(content));
+            output.CheckNoSpaceLeft();
+            return payload;
         }
 
         private void AppendChange(ChangeKind kind, string recordId, long version)
         {
-            Set(_insertChange, ("$kind", (int)kind), ("$id", recordId), ("$version", version), ("$at", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
-            PendingSequence = (long)_insertChange.ExecuteScalar()!;
-        }
-
-        /// <summary>The originator is always the caller's agency, whatever was sent.</summary>
-        private static RecordContent Stamped(RecordContent content, string agency)
-        {
-            if (content.Marking.OriginatorAgency == agency)
-            {
-                return content;
-            }
-
-            var stamped = content.Clone();
-            stamped.Marking.OriginatorAgency = agency;
-            return stamped;
+            var sequence = PendingSequence + 1;
+            Set(_insertChange, ("$sequence", sequence), ("$kind", (int)kind), ("$id", recordId), ("$version", version), ("$at", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            _insertChange.ExecuteNonQuery();
+            PendingSequence = sequence;
         }
 
         private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");

@@ -25,7 +25,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         RecordValidator.Validate(request.Content, subject.Agency, violations);
         violations.ThrowIfAny();
 
-        var result = (await store.ContributeAsync([request.Content], subject, context.CancellationToken))[0];
+        var result = (await store.ContributeAsync([RecordStore.Prepare(request.Content, subject.Agency)], subject, context.CancellationToken))[0];
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
@@ -34,7 +34,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         var subject = context.GetSubject();
         RequireContributor(subject);
         var response = new ContributeStreamResponse();
-        var chunk = new List<RecordContent>(StreamChunkSize);
+        var chunk = new List<PreparedContent>(StreamChunkSize);
         Task<IReadOnlyList<ContributionResult>>? inFlight = null;
         long position = 0;
 
@@ -49,7 +49,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
             }
             else
             {
-                chunk.Add(request.Content!);
+                chunk.Add(RecordStore.Prepare(request.Content!, subject.Agency));
             }
 
             position++;
@@ -57,7 +57,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
             {
                 await Tally(inFlight, response);
                 inFlight = store.ContributeAsync(chunk, subject, context.CancellationToken);
-                chunk = new List<RecordContent>(StreamChunkSize);
+                chunk = new List<PreparedContent>(StreamChunkSize);
             }
         }
 
