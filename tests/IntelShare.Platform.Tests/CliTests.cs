@@ -1,8 +1,6 @@
-using IntelShare.Cli;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.Testing;
-using Spectre.Console;
 
 namespace IntelShare.Platform.Tests;
 
@@ -115,35 +113,5 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         throw new InvalidOperationException($"No record with source reference {sourceRef}.");
     }
 
-    private CliUnderTest NewCli(string home) => new(Factory, Path.Combine(_work.Path, home));
-
-    /// <summary>The CLI run in-process against the in-memory platform, with a recording console.</summary>
-    private sealed class CliUnderTest(PlatformFactory factory, string home)
-    {
-        private readonly StringWriter _output = new();
-
-        public string Output => _output.ToString();
-
-        public Task<int> Run(params string[] args) => Run(CancellationToken.None, args);
-
-        public Task<int> Run(CancellationToken cancellationToken, params string[] args)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(_output),
-                Interactive = InteractionSupport.No,
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-            });
-            var context = new CliContext
-            {
-                HomeDirectory = home,
-                Console = console,
-                HttpHandler = factory.Server.CreateHandler(),
-                DefaultServer = factory.Server.BaseAddress.ToString(),
-                RetryDelay = TimeSpan.FromMilliseconds(10),
-            };
-            return IntelShareCli.RunAsync(args, context, cancellationToken);
-        }
-    }
+    private CliRunner NewCli(string home) => new(Factory, Path.Combine(_work.Path, home));
 }
