@@ -37,21 +37,7 @@ public sealed class LocalHost : IBenchmarkTarget
 
     public static async Task<LocalHost> StartAsync(string? dataRoot)
     {
-        // HostProcess starts the host in the data directory, which ASP.NET Core takes for its content
-        // root: the host would then run without its appsettings.json, logging four Information lines
-        // per request, which the deployed host (run from its own directory) does not. The host
-        // inherits this process's environment.
-        Environment.SetEnvironmentVariable("ASPNETCORE_CONTENTROOT", HostDirectory());
-        DirectoryInfo data;
-        if (dataRoot is null)
-        {
-            data = Directory.CreateTempSubdirectory("intelshare-bench-");
-        }
-        else
-        {
-            data = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(dataRoot), $"intelshare-bench-{Guid.NewGuid():N}"));
-        }
-
+        var data = ScratchDirectory.Create(dataRoot);
         try
         {
             return new LocalHost(await HostProcess.StartAsync(data.FullName), data);
@@ -61,13 +47,6 @@ public sealed class LocalHost : IBenchmarkTarget
             data.Delete(recursive: true);
             throw;
         }
-    }
-
-    /// <summary>Where HostProcess takes the host from: its build output in this build's configuration.</summary>
-    private static string HostDirectory()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        return Path.Combine(HostProcess.RepositoryRoot(), "services", "IntelShare.Host", "bin", output.Parent!.Name, output.Name);
     }
 
     public string Description => $"host process {_host.ProcessId} at {_host.Address}, data in {_data.FullName}";

@@ -1,17 +1,7 @@
-using System.Diagnostics;
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 
 namespace IntelShare.Benchmarks;
-
-public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanMs, CpuUsage Cpu)
-{
-    /// <summary>
-    /// The host's CPU time over the timed calls per call, so including the background work they cause
-    /// (auditing, indexing): unlike latency, it does not grow when other processes take the CPU.
-    /// </summary>
-    public double? HostCpuMicrosecondsPerCall => Cpu.HostCpuSeconds * 1e6 / Calls;
-}
 
 /// <summary>
 /// Sequential Get calls of records picked at random from those just contributed: one caller's
@@ -69,31 +59,7 @@ public static class GetLatencyBenchmark
 
         var justification = new Justification { CaseRef = caseRef, Reason = "benchmark", Purpose = Purpose.IntelligenceAnalysis };
         var random = new Random(seed);
-        for (var i = 0; i < warmup; i++)
-        {
-            await GetAsync(records, ids[random.Next(ids.Count)], justification, cancellation);
-        }
-
-        var latencies = new double[calls];
-        var cpu = CpuMeter.Start(hostProcessId);
-        for (var i = 0; i < calls; i++)
-        {
-            var id = ids[random.Next(ids.Count)];
-            var start = Stopwatch.GetTimestamp();
-            await GetAsync(records, id, justification, cancellation);
-            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        var usage = cpu.Stop();
-        Array.Sort(latencies);
-        return new LatencyResult(
-            calls,
-            Statistics.Percentile(latencies, 0.50),
-            Statistics.Percentile(latencies, 0.90),
-            Statistics.Percentile(latencies, 0.99),
-            latencies[^1],
-            latencies.Average(),
-            usage);
+        return await LatencyMeter.MeasureAsync(warmup, calls, hostProcessId, () => GetAsync(records, ids[random.Next(ids.Count)], justification, cancellation));
     }
 
     private static async Task GetAsync(RecordsService.RecordsServiceClient records, string id, Justification justification, CancellationToken cancellation)

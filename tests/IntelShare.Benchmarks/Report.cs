@@ -5,73 +5,22 @@ using Spectre.Console;
 
 namespace IntelShare.Benchmarks;
 
-public sealed record RunResult(
-    int Run,
-    string Platform,
-    IntakeResult Intake,
-    CpuUsage IntakeCpu,
-    HostMemory? MemoryBeforeIntake,
-    HostMemory? MemoryAfterIntake,
-    LatencyResult? Get)
+public sealed record Target(string Figure, string Goal, double? Measured, bool? Met)
 {
-    public double MedianCallRecordsPerSecond => Statistics.Median(Intake.Calls.Select(c => c.RecordsPerSecond));
+    public static Target AtLeast(string figure, double goal, double? measured, string format = "N0") =>
+        new(figure, ">= " + goal.ToString(format, CultureInfo.InvariantCulture), measured, measured is { } m && double.IsFinite(m) ? m >= goal : null);
 
-    public double SlowestCallRecordsPerSecond => Intake.Calls.Min(c => c.RecordsPerSecond);
-
-    public double FastestCallRecordsPerSecond => Intake.Calls.Max(c => c.RecordsPerSecond);
+    public static Target AtMost(string figure, double goal, double? measured, string format = "0.##") =>
+        new(figure, "<= " + goal.ToString(format, CultureInfo.InvariantCulture), measured, measured is { } m && double.IsFinite(m) ? m <= goal : null);
 }
 
-/// <summary>The medians across runs, each taken per figure (so they need not come from one run).</summary>
-public sealed record MedianResult(
-    double IntakeRecordsPerSecond,
-    double CallRecordsPerSecond,
-    double? HostCpuSecondsPerIntake,
-    double ClientCpuSecondsPerIntake,
-    double? RssAfterIntakeMiB,
-    double? PeakRssAfterIntakeMiB,
-    double? GetP50Ms,
-    double? GetP90Ms,
-    double? GetP99Ms,
-    double? GetMaxMs,
-    double? HostCpuMicrosecondsPerGet);
-
-public sealed record Target(string Figure, string Goal, double? Measured, bool? Met);
-
-public sealed record BenchmarkSummary(MachineInfo Machine, IntakeOptions Options, IReadOnlyList<RunResult> Runs, MedianResult Median, IReadOnlyList<Target> Targets)
-{
-    public const double IntakeTargetRecordsPerSecond = 20_000;
-    public const double GetP99TargetMs = 2;
-
-    public static BenchmarkSummary Of(MachineInfo machine, IntakeOptions options, IReadOnlyList<RunResult> runs)
-    {
-        var median = new MedianResult(
-            Statistics.Median(runs.Select(r => r.Intake.RecordsPerSecond)),
-            Statistics.Median(runs.Select(r => r.MedianCallRecordsPerSecond)),
-            Statistics.Median(runs.Select(r => r.IntakeCpu.HostCpuSeconds)),
-            Statistics.Median(runs.Select(r => r.IntakeCpu.ClientCpuSeconds)),
-            Statistics.Median(runs.Select(r => r.MemoryAfterIntake?.RssMiB)),
-            Statistics.Median(runs.Select(r => r.MemoryAfterIntake?.PeakRssMiB)),
-            Statistics.Median(runs.Select(r => r.Get?.P50Ms)),
-            Statistics.Median(runs.Select(r => r.Get?.P90Ms)),
-            Statistics.Median(runs.Select(r => r.Get?.P99Ms)),
-            Statistics.Median(runs.Select(r => r.Get?.MaxMs)),
-            Statistics.Median(runs.Select(r => r.Get?.HostCpuMicrosecondsPerCall)));
-        Target[] targets =
-        [
-            new("Bulk intake, records/s acknowledged durable (median of end-to-end rates)", $">= {IntakeTargetRecordsPerSecond:N0}",
-                median.IntakeRecordsPerSecond, median.IntakeRecordsPerSecond >= IntakeTargetRecordsPerSecond),
-            new("Get p99 latency, ms (median over runs)", $"<= {GetP99TargetMs:0.##}", median.GetP99Ms, median.GetP99Ms <= GetP99TargetMs),
-        ];
-        return new BenchmarkSummary(machine, options, runs, median, targets);
-    }
-}
-
-/// <summary>The console tables and the JSON file of an intake benchmark.</summary>
+/// <summary>What every benchmark prints alike: the machine and command, latency tables, targets and the JSON file.</summary>
 public static class Report
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    public static void WriteHeader(MachineInfo machine, IntakeOptions options)
+    /// <summary>The machine, the exact command and what is measured, in a panel headed <paramref name="title"/>.</summary>
+    public static void WriteHeader(MachineInfo machine, string title, params (string Name, string Value)[] setup)
     {
         // Redirected output (a log, CI) otherwise gets 80 columns and wraps the tables.
         if (Console.IsOutputRedirected)
@@ -87,89 +36,61 @@ public static class Report
         grid.AddRow("OS", Markup.Escape(machine.Os));
         grid.AddRow(".NET", Markup.Escape(machine.Runtime));
         grid.AddRow("Load average at start", Markup.Escape(machine.LoadAverageAtStart));
-        grid.AddRow("Platform", options.Server is null ? "a fresh host process and data directory per run, on loopback" : Markup.Escape(options.Server.ToString()));
-        grid.AddRow("Workload", Markup.Escape(
-            $"{options.Records:N0} person records per run in ContributeStream calls of {options.BatchSize:N0}, {options.Parallel} at a time; " +
-            $"then {options.Gets:N0} sequential Gets after {options.Warmup:N0} warm-up; {options.Runs} run(s)"));
-        AnsiConsole.Write(new Panel(grid).Header("IntelShare intake benchmark"));
+        foreach (var (name, value) in setup)
+        {
+            grid.AddRow(Markup.Escape(name), Markup.Escape(value));
+        }
+
+        AnsiConsole.Write(new Panel(grid).Header(Markup.Escape(title)));
+        if (machine.Configuration != "Release")
+        {
+            AnsiConsole.MarkupLine($"[yellow]Warning:[/] this is a {Markup.Escape(machine.Configuration)} build, and so is any host it starts: run with -c Release for figures worth quoting.");
+        }
     }
 
-    public static void WriteRunLine(RunResult run) =>
-        AnsiConsole.MarkupLine(Markup.Escape(
-            $"Run {run.Run}: {run.Intake.Accepted:N0} records in {run.Intake.Seconds:0.00} s = {run.Intake.RecordsPerSecond:N0} records/s" +
-            (run.Get is { } get ? $"; Get p50 {get.P50Ms:0.000} ms, p99 {get.P99Ms:0.000} ms" : "") +
-            (run.MemoryAfterIntake is { } memory ? $"; host RSS {memory.RssMiB:N0} MiB" : "")));
-
-    public static void WriteSummary(BenchmarkSummary summary)
+    /// <summary>One row per run and the medians; the CPU column only where CPU time was measured.</summary>
+    public static void WriteLatencyTable(string title, IEnumerable<(string Run, LatencyResult Result)> rows, LatencyMedian? median, string cpuColumn = "Host CPU µs per call (all host threads)")
     {
-        var runs = summary.Runs;
-        var median = summary.Median;
-
-        var intake = Table("Bulk intake (ContributeStream; a record counts when its call's response is back)",
-            "Run", "Records", "Wall s", "Records/s end-to-end", "Per call records/s: min", "median", "max", "Host CPU s (cores)", "Client CPU s (cores)");
-        foreach (var run in runs)
+        var runs = rows.ToArray();
+        var withCpu = runs.Any(r => r.Result.HostCpuMicrosecondsPerCall is not null);
+        string[] columns = ["Run", "Calls", "p50", "p90", "p99", "max", "mean", .. withCpu ? new[] { cpuColumn } : []];
+        var table = Table(title, columns);
+        foreach (var (run, result) in runs)
         {
-            intake.AddRow(
-                Text(run.Run), Text(run.Intake.Accepted), Number(run.Intake.Seconds, "0.00"), Number(run.Intake.RecordsPerSecond, "N0"),
-                Number(run.SlowestCallRecordsPerSecond, "N0"), Number(run.MedianCallRecordsPerSecond, "N0"), Number(run.FastestCallRecordsPerSecond, "N0"),
-                Cpu(run.IntakeCpu.HostCpuSeconds, run.IntakeCpu.HostCores), Cpu(run.IntakeCpu.ClientCpuSeconds, run.IntakeCpu.ClientCores));
+            table.AddRow([
+                Markup.Escape(run), Text(result.Calls), Number(result.P50Ms, "0.000"), Number(result.P90Ms, "0.000"), Number(result.P99Ms, "0.000"),
+                Number(result.MaxMs, "0.000"), Number(result.MeanMs, "0.000"), .. withCpu ? new[] { Number(result.HostCpuMicrosecondsPerCall, "N1") } : []]);
         }
 
-        intake.AddRow("[bold]median[/]", "", "", Bold(Number(median.IntakeRecordsPerSecond, "N0")), "", Bold(Number(median.CallRecordsPerSecond, "N0")), "",
-            Number(median.HostCpuSecondsPerIntake, "0.00"), Number(median.ClientCpuSecondsPerIntake, "0.00"));
-        AnsiConsole.Write(intake);
-
-        if (runs.Any(r => r.Get is not null))
+        if (median is not null)
         {
-            var get = Table("Get latency (sequential, random records of the run), ms", "Run", "Calls", "p50", "p90", "p99", "max", "mean", "Host CPU µs per call (all host threads)");
-            foreach (var run in runs.Where(r => r.Get is not null))
-            {
-                var g = run.Get!;
-                get.AddRow(Text(run.Run), Text(g.Calls), Number(g.P50Ms, "0.000"), Number(g.P90Ms, "0.000"), Number(g.P99Ms, "0.000"),
-                    Number(g.MaxMs, "0.000"), Number(g.MeanMs, "0.000"), Number(g.HostCpuMicrosecondsPerCall, "N0"));
-            }
-
-            get.AddRow("[bold]median[/]", "", Number(median.GetP50Ms, "0.000"), Number(median.GetP90Ms, "0.000"), Bold(Number(median.GetP99Ms, "0.000")),
-                Number(median.GetMaxMs, "0.000"), "", Number(median.HostCpuMicrosecondsPerGet, "N0"));
-            AnsiConsole.Write(get);
+            table.AddRow([
+                "[bold]median[/]", "", Number(median.P50Ms, "0.000"), Number(median.P90Ms, "0.000"), Bold(Number(median.P99Ms, "0.000")),
+                Number(median.MaxMs, "0.000"), Number(median.MeanMs, "0.000"), .. withCpu ? new[] { Number(median.HostCpuMicrosecondsPerCall, "N1") } : []]);
         }
 
-        if (runs.Any(r => r.MemoryAfterIntake is not null))
-        {
-            var memory = Table("Host process memory (/proc/<pid>/status), MiB", "Run", "RSS before intake", "RSS after intake", "Peak RSS (VmHWM) after intake");
-            foreach (var run in runs)
-            {
-                memory.AddRow(Text(run.Run), Number(run.MemoryBeforeIntake?.RssMiB, "N0"), Number(run.MemoryAfterIntake?.RssMiB, "N0"), Number(run.MemoryAfterIntake?.PeakRssMiB, "N0"));
-            }
+        AnsiConsole.Write(table);
+    }
 
-            memory.AddRow("[bold]median[/]", "", Bold(Number(median.RssAfterIntakeMiB, "N0")), Bold(Number(median.PeakRssAfterIntakeMiB, "N0")));
-            AnsiConsole.Write(memory);
-        }
-        else
+    /// <summary>The targets table, then the JSON file of <paramref name="summary"/>; returns the file's full path.</summary>
+    public static string Conclude<T>(T summary, IEnumerable<Target> targets, string path)
+    {
+        var table = Table("Targets", "Figure", "Target", "Measured", "Met");
+        foreach (var target in targets)
         {
-            AnsiConsole.MarkupLine("[grey]Host memory not measured: give --pid with --server.[/]");
-        }
-
-        var targets = Table("Targets", "Figure", "Target", "Measured", "Met");
-        foreach (var target in summary.Targets)
-        {
-            targets.AddRow(Markup.Escape(target.Figure), Markup.Escape(target.Goal), Number(target.Measured, "N2"),
+            table.AddRow(Markup.Escape(target.Figure), Markup.Escape(target.Goal), Number(target.Measured, "N2"),
                 target.Met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "not measured" });
         }
 
-        AnsiConsole.Write(targets);
-    }
-
-    /// <summary>Writes the JSON file and returns its full path.</summary>
-    public static string WriteJson(BenchmarkSummary summary, string path)
-    {
+        AnsiConsole.Write(table);
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         File.WriteAllText(fullPath, JsonSerializer.Serialize(summary, Json));
+        AnsiConsole.MarkupLine($"Results written to [bold]{Markup.Escape(fullPath)}[/]");
         return fullPath;
     }
 
-    private static Table Table(string title, params string[] columns)
+    public static Table Table(string title, params string[] columns)
     {
         var table = new Table { Title = new TableTitle(Markup.Escape(title)), Border = TableBorder.Rounded };
         table.AddColumn(new TableColumn(Markup.Escape(columns[0])));
@@ -181,13 +102,13 @@ public static class Report
         return table;
     }
 
-    private static string Text(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    public static string Text(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Number(double? value, string format) =>
+    public static string Number(double? value, string format) =>
         value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 
-    private static string Cpu(double? seconds, double? cores) =>
+    public static string Cpu(double? seconds, double? cores) =>
         seconds is null ? "-" : $"{Number(seconds, "0.00")} ({Number(cores, "0.00")})";
 
-    private static string Bold(string text) => $"[bold]{text}[/]";
+    public static string Bold(string text) => $"[bold]{text}[/]";
 }

@@ -42,7 +42,8 @@ public sealed class HostProcess : IAsyncDisposable
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [HostAssembly(configuration)])
+        var hostAssembly = HostAssembly(configuration);
+        var start = new ProcessStartInfo("dotnet", [hostAssembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,6 +51,9 @@ public sealed class HostProcess : IAsyncDisposable
             WorkingDirectory = dataDirectory,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // ASP.NET Core takes the working directory (the data directory) for its content root, where there is no
+        // appsettings.json: the host would run without its configured log levels, unlike a deployed host.
+        start.Environment["ASPNETCORE_CONTENTROOT"] = Path.GetDirectoryName(hostAssembly);
         start.Environment["IntelShare__DataDirectory"] = dataDirectory;
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = address.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host process.");

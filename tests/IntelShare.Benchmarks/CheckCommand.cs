@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Text.Json.Serialization;
+using IntelShare.Contracts.V1;
+using Spectre.Console;
+using static IntelShare.Benchmarks.Report;
+
+namespace IntelShare.Benchmarks;
+
+public sealed record CheckOptions(
+    int Calls,
+    int Warmup,
+    int Runs,
+    int Seed,
+    string Out,
+    string? DataRoot,
+    Uri? Server,
+    string User,
+    [property: JsonIgnore] string Password,
+    string CaseRef,
+    int? Pid);
+
+public sealed record CheckRun(int Run, string Platform, LatencyResult Latency, IReadOnlyDictionary<string, long> Effects);
+
+public sealed record CheckSummary(
+    MachineInfo Machine,
+    CheckOptions Options,
+    LatencyResult? DiskFsync,
+    IReadOnlyList<CheckRun> Runs,
+    LatencyMedian Median,
+    IReadOnlyList<Target> Targets)
+{
+    public const double P99TargetMs = 2;
+}
+
+/// <summary>
+/// The "check" subcommand: one caller's AccessService.Check latency over gRPC on loopback, for the services
+/// that are not in-process with Access. Each Check is decided by the policy and durably audited (appended
+/// and fsynced) before it is answered, so its latency includes an fsync, measured on its own beside it.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create(string[] commandLine)
+    {
+        var calls = CommonOptions.Positive(new Option<int>("--calls") { Description = "Timed sequential Check calls per run.", DefaultValueFactory = _ => 10_000 });
+        var warmup = CommonOptions.NotNegative(new Option<int>("--warmup") { Description = "Untimed Check calls before the timed ones.", DefaultValueFactory = _ => 1_000 });
+        var runs = CommonOptions.Runs(3);
+        var seed = CommonOptions.Seed("the generated markings and justifications");
+        var output = CommonOptions.Out("check.json");
+        var user = new Option<string>("--user") { Description = "Account that calls Check; with the analyst or supervisor role, it also registers --case-ref when it is not yet known.", DefaultValueFactory = _ => "analyst" };
+        var caseRef = new Option<string>("--case-ref") { Description = "Case the checks are justified by (a justification must name a known case).", DefaultValueFactory = _ => "BENCH" };
+        var platform = new PlatformOptions();
+        var command = new Command("check", "AccessService.Check latency over gRPC on loopback: p50/p90/p99/max of sequential calls, each durably audited.")
+        {
+            calls, warmup, runs, seed, output, user, caseRef,
+        };
+        platform.AddTo(command);
+        command.SetAction((parse, cancellation) => RunAsync(
+            new CheckOptions(
+                parse.GetValue(calls),
+                parse.GetValue(warmup),
+                parse.GetValue(runs),
+                parse.GetValue(seed),
+                parse.GetValue(output)!,
+                parse.GetValue(platform.DataRoot),
+                platform.ServerUrl(parse),
+                parse.GetValue(user)!,
+                parse.GetValue(platform.Password)!,
+                parse.GetValue(caseRef)!,
+                parse.GetValue(platform.Pid)),
+            commandLine,
+            cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CheckOptions options, string[] commandLine, CancellationToken cancellation)
+    {
+        var machine = MachineInfo.Collect(commandLine);
+        Report.WriteHeader(
+            machine,
+            "IntelShare access check benchmark",
+            ("Platform", options.Server is null ? "a fresh host process and data directory per run, on loopback" : options.Server.ToString()),
+            ("Workload",
+                $"{options.Calls:N0} sequential Check calls as '{options.User}' after {options.Warmup:N0} warm-up, one record each, of mixed markings " +
+                $"(originators, classifications, caveats, releasability, withdrawn) and purposes; {options.Runs} run(s)"));
+
+        // Only meaningful where the host writes: a --server's disk is not this one.
+        var fsync = options.Server is null ? FsyncProbe.Measure(options.DataRoot) : null;
+        var requests = Requests(options);
+        var runs = await PlatformOptions.RunEachAsync(
+            options.Runs, options.Server, options.Pid, options.DataRoot,
+            (run, target) => RunOnceAsync(run, target, requests, options, cancellation),
+            run => AnsiConsole.MarkupLine(Markup.Escape(
+                $"Run {run.Run}: Check p50 {run.Latency.P50Ms:0.000} ms, p99 {run.Latency.P99Ms:0.000} ms, max {run.Latency.MaxMs:0.000} ms")),
+            cancellation);
+        if (runs is null)
+        {
+            return 1;
+        }
+
+        var median = LatencyMedian.Of(runs.Select(r => r.Latency))!;
+        Target[] targets = [Target.AtMost("Check p99 latency over gRPC on loopback, ms (median over runs)", CheckSummary.P99TargetMs, median.P99Ms)];
+        var summary = new CheckSummary(machine, options, fsync, runs, median, targets);
+        WriteLatencyTable("Check latency (sequential, each decision audited with fsync before the answer), ms", runs.Select(r => (Text(r.Run), r.Latency)), median);
+        WriteEffects(runs);
+        if (fsync is not null)
+        {
+            WriteLatencyTable($"For comparison: one {FsyncProbe.AppendBytes}-byte append + fsync on the data disk, no host, ms", [("probe", fsync)], null, "CPU µs per call");
+        }
+
+        Conclude(summary, targets, options.Out);
+        return 0;
+    }
+
+    /// <summary>Warm-up and timed calls, each its own question; generated once, so every run asks the same.</summary>
+    private static CheckRequest[] Requests(CheckOptions options)
+    {
+        var workload = PolicyWorkload.Generate(options.Seed, DateTimeOffset.UtcNow, options.Warmup + options.Calls, subjects: 1);
+        var requests = new CheckRequest[workload.Decisions];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var justification = workload.WireJustifications[workload.JustificationOf[i]];
+            requests[i] = new CheckRequest
+            {
+                Item = workload.Items[workload.ResourceOf[i]],
+                Justification = new Justification
+                {
+                    // The caller is a real user of the started host, so its one known case; a read without a
+                    // reason would be refused before the policy and the audit log are reached.
+                    CaseRef = options.CaseRef,
+                    Reason = string.IsNullOrWhiteSpace(justification.Reason) ? "benchmark" : justification.Reason,
+                    Purpose = justification.Purpose,
+                },
+                Action = "check",
+            };
+        }
+
+        return requests;
+    }
+
+    private static async Task<CheckRun> RunOnceAsync(int run, IBenchmarkTarget target, CheckRequest[] requests, CheckOptions options, CancellationToken cancellation)
+    {
+        var access = new AccessService.AccessServiceClient(await target.ConnectAsync(options.User, options.Password));
+        await GetLatencyBenchmark.EnsureCaseAsync(access, options.CaseRef, cancellation);
+
+        var effects = new Dictionary<string, long>();
+        var next = 0;
+        var latency = await LatencyMeter.MeasureAsync(options.Warmup, options.Calls, target.ProcessId, async () =>
+        {
+            var response = await access.CheckAsync(requests[next++], cancellationToken: cancellation);
+            if (response.Decision is not { Effect: not Effect.Unspecified } decision)
+            {
+                throw new BenchmarkException($"Check answered without a decision: {response}");
+            }
+
+            effects[decision.Effect.ToString()] = effects.GetValueOrDefault(decision.Effect.ToString()) + 1;
+        });
+        return new CheckRun(run, target.Description, latency, effects);
+    }
+
+    private static void WriteEffects(IReadOnlyList<CheckRun> runs)
+    {
+        var effects = runs[0].Effects;
+        var total = effects.Values.Sum();
+        AnsiConsole.MarkupLine(Markup.Escape(
+            "Decisions of a run (warm-up included): " + string.Join(", ", effects.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {100.0 * e.Value / total:0.0}%"))));
+    }
+}
