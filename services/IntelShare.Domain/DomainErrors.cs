@@ -50,3 +50,6 @@ public sealed class Violations
         }
     }
 }
+
+/// <summary>Stored data failed its own integrity check: unrecoverable, and never to be served as if intact.</summary>
+public sealed class DataLossException(string message) : DomainException(message);

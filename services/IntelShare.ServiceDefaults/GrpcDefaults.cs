@@ -108,6 +108,9 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
             case PreconditionFailedException:
                 status.Code = (int)Code.FailedPrecondition;
                 break;
+            case DataLossException:
+                status.Code = (int)Code.DataLoss;
+                break;
             default:
                 status.Code = (int)Code.Internal;
                 break;

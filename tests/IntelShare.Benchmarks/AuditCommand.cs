@@ -140,13 +140,15 @@ public static class AuditCommand
         var counters = new ReaderCounters();
         var queries = new OversightQueries(log, new AnomalyDetector());
         var readers = Enumerable.Range(0, options.Readers).Select(r =>
+        {
+            var random = new Random(options.Seed + run * 31 + r);
+            Action read = r % 2 == 0
+                ? () => ReadProofs(log, random, counters, stop.Token)
+                : () => Query(queries, workload, random, counters, stop.Token);
+
             // Threads of their own: a reader that never yields would otherwise hold a pool thread the appenders' continuations need.
-            Task.Factory.StartNew(
-                () => (r % 2 == 0 ? (Action)(() => ReadProofs(log, new Random(options.Seed + run * 31 + r), counters, stop.Token))
-                                    : () => Query(queries, workload, new Random(options.Seed + run * 31 + r), counters, stop.Token))(),
-                stop.Token,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default)).ToArray();
+            return Task.Factory.StartNew(read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }).ToArray();
 
         var start = Stopwatch.GetTimestamp();
         var rate = await AppendConcurrentlyAsync(options.Appenders, options.Warmup, options.Appends, i => log.AppendAsync([events[i]], cancellation));

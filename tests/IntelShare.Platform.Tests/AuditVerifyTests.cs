@@ -50,6 +50,9 @@ public sealed class AuditVerifyTests : IDisposable
 
             Assert.Equal(1, exit);
             Assert.Contains("entry 2", oversight.Output, StringComparison.OrdinalIgnoreCase);
+            var auditLog = new AuditLogService.AuditLogServiceClient(await restarted.ChannelForAsync("oversight"));
+            var served = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => auditLog.GetEntriesAsync(new GetEntriesRequest { Start = 0, Count = 10 }).ResponseAsync);
+            Assert.Equal(Grpc.Core.StatusCode.DataLoss, served.StatusCode);
         }
     }
 

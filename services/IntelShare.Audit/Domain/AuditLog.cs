@@ -202,7 +202,14 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         violations.ThrowIfAny();
 
         var take = Math.Min(count == 0 ? DefaultEntriesPerRequest : Math.Min(count, MaxEntriesPerRequest), size - start);
-        return [.. Log.ReadEntries(start, take).Select(entry => entry.Data)];
+        try
+        {
+            return [.. Log.ReadEntries(start, take).Select(entry => entry.Data)];
+        }
+        catch (LogCorruptedException corrupted)
+        {
+            throw new DataLossException($"The audit log is damaged: {corrupted.Message} Oversight should run the integrity check.");
+        }
     }
 
     /// <summary>One entry as logged, with its index.</summary>
