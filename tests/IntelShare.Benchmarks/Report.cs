@@ -78,7 +78,7 @@ public static class Report
         var table = Table("Targets", "Figure", "Target", "Measured", "Met");
         foreach (var target in targets)
         {
-            table.AddRow(Markup.Escape(target.Figure), Markup.Escape(target.Goal), Number(target.Measured, "N2"),
+            table.AddRow(Markup.Escape(target.Figure), Markup.Escape(target.Goal), Number(target.Measured, "#,##0.###"),
                 target.Met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "not measured" });
         }
 
