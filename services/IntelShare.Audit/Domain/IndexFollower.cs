@@ -64,7 +64,9 @@ internal sealed class IndexFollower : IAsyncDisposable
     /// <summary>Entries an appender has just seen become durable, with their leaf indexes, ready to be indexed.</summary>
     public void Offer(long leaf, AuditEntry entry)
     {
-        if (leaf >= IndexedCount && _offered.Count < MaxOffered)
+        // The distance from the indexed frontier bounds what is held; ConcurrentDictionary.Count would take every lock per append.
+        var indexed = IndexedCount;
+        if (leaf >= indexed && leaf - indexed < MaxOffered)
         {
             _offered[leaf] = entry;
         }
