@@ -85,7 +85,7 @@ public sealed class TamperTests : IDisposable
         Assert.Equal(2, report.Of(HeadRootMismatch).Count());
 
         await using var log = AuditLog.Open(new AuditLogOptions { Directory = directory, KeyPath = KeyPath });
-        var refused = Assert.Throws<LogCorruptedException>(() => log.GetEntries(Subjects.Oversight, 0, Size));
+        var refused = Assert.Throws<IntelShare.Domain.DataLossException>(() => log.GetEntries(Subjects.Oversight, 0, Size));
         Assert.Contains("Entry 7", refused.Message);
         Assert.Throws<LogCorruptedException>(() => log.GetEntry(7));
     }
