@@ -36,7 +36,8 @@ public sealed class CrashTests : IDisposable
 
             host.Kill();
             var interrupted = await Xunit.Record.ExceptionAsync(() => import);
-            Assert.True(interrupted is RpcException || import.IsCompletedSuccessfully, $"Unexpected failure: {interrupted}");
+            // The kill surfaces as a gRPC status or, mid-write of the request stream, as the connection dropping.
+            Assert.True(interrupted is null or RpcException or IOException or HttpRequestException, $"Unexpected failure: {interrupted}");
             Assert.True(acknowledged < total, "The import finished before the kill: nothing was tested.");
         }
 

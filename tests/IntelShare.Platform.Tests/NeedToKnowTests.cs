@@ -126,13 +126,13 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var approved = await supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest
         {
             RequestId = request.RequestId,
-            ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(3)),
+            ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(6)),
             Reason = "joint interest",
         });
         var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
         var during = await Read("border.analyst", recordId);
         var grants = await requester.ListGrantsAsync(new ListGrantsRequest());
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await Task.Delay(TimeSpan.FromSeconds(6.5));
         var after = await Read("border.analyst", recordId);
 
         Assert.Equal("POL-ATU", request.HolderAgency);

@@ -17,6 +17,41 @@ public sealed class AccessStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(string UserId, string Agency), AccessContext> _contexts = new();
 
+    // Every read naming a case asks whether it exists; cases change rarely, so answers are kept until a write.
+    private readonly ConcurrentDictionary<string, CaseFile?> _cases = new(StringComparer.Ordinal);
+    private readonly Lock _cacheLock = new();
+    private long _generation;
+
+    /// <summary>
+    /// A cached read, kept only if no write committed while it was loading: otherwise a load that raced a
+    /// write (say, a grant being approved) could keep stale access in the cache until the next write.
+    /// </summary>
+    private TValue Cached<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> load)
+        where TKey : notnull
+    {
+        if (cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        long generation;
+        lock (_cacheLock)
+        {
+            generation = _generation;
+        }
+
+        var loaded = load(key);
+        lock (_cacheLock)
+        {
+            if (generation == _generation)
+            {
+                cache.TryAdd(key, loaded);
+            }
+        }
+
+        return loaded;
+    }
+
     public AccessStore(string databasePath)
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
@@ -80,7 +115,12 @@ public sealed class AccessStore
             using var transaction = connection.BeginTransaction();
             write(connection, transaction);
             transaction.Commit();
-            _contexts.Clear();
+            lock (_cacheLock)
+            {
+                _generation++;
+                _contexts.Clear();
+                _cases.Clear();
+            }
         }
         finally
         {
@@ -92,7 +132,7 @@ public sealed class AccessStore
 
     /// <summary>The cases the subject (or its agency) belongs to, and the grants it holds.</summary>
     public AccessContext ContextFor(Subject subject) =>
-        _contexts.GetOrAdd((subject.UserId, subject.Agency), key =>
+        Cached(_contexts, (subject.UserId, subject.Agency), key =>
         {
             using var connection = Open();
             var cases = new HashSet<string>(StringComparer.Ordinal);
@@ -170,11 +210,12 @@ public sealed class AccessStore
         insert.ExecuteNonQuery();
     }
 
-    public CaseFile? FindCase(string caseRef)
-    {
-        using var connection = Open();
-        return ReadCases(connection, "WHERE case_ref = $ref", ("$ref", caseRef)).FirstOrDefault();
-    }
+    public CaseFile? FindCase(string caseRef) =>
+        Cached(_cases, caseRef, key =>
+        {
+            using var connection = Open();
+            return ReadCases(connection, "WHERE case_ref = $ref", ("$ref", key)).FirstOrDefault();
+        });
 
     public IReadOnlyList<CaseFile> ListCases(Subject subject)
     {
