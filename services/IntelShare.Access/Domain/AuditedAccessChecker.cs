@@ -8,41 +8,35 @@ namespace IntelShare.Access.Domain;
 /// The in-process need-to-know check: the subject's context from the store, the policy's decision,
 /// and every decision durably in the audit log before any of them is returned.
 /// </summary>
-public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy policy, IAuditTrail audit, TimeProvider clock) : IAccessChecker
+public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy policy, IAuditTrail audit, TimeProvider clock) : IAccessChecker, IAccessSessionFactory
 {
     public async Task<ReleaseDecision[]> CheckAsync(AccessQuery query, IReadOnlyList<ResourceMarking> resources, CancellationToken cancellationToken)
+    {
+        RequireKnownCase(query);
+        var now = clock.GetUtcNow();
+        var decisions = policy.DecideMany(query.Subject, store.ContextFor(query.Subject), resources, query.Justification, now);
+        var events = new AuditEvent[decisions.Length];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            events[i] = AuditEvents.ForDecision(query, resources[i], decisions[i], now);
+        }
+
+        await audit.AppendAsync(events, cancellationToken);
+        return Array.ConvertAll(decisions, ReleaseDecision.From);
+    }
+
+    public Task<AccessSession> BeginAsync(AccessQuery query, CancellationToken cancellationToken)
+    {
+        RequireKnownCase(query);
+        return Task.FromResult(new AccessSession(query, store.ContextFor(query.Subject), policy, audit, clock.GetUtcNow()));
+    }
+
+    private void RequireKnownCase(AccessQuery query)
     {
         var caseRef = query.Justification.CaseRef;
         if (!string.IsNullOrEmpty(caseRef) && store.FindCase(caseRef) is null)
         {
             throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a known case or operation")]);
         }
-
-        var now = clock.GetUtcNow();
-        var decisions = policy.DecideMany(query.Subject, store.ContextFor(query.Subject), resources, query.Justification, now);
-        var events = new AuditEvent[decisions.Length];
-        for (var i = 0; i < decisions.Length; i++)
-        {
-            events[i] = new AuditEvent(
-                now,
-                query.Subject.UserId,
-                query.Subject.DisplayName,
-                query.Subject.Agency,
-                query.Action,
-                resources[i].Kind.ToString().ToLowerInvariant(),
-                resources[i].ResourceId,
-                resources[i].OriginatorAgency,
-                caseRef ?? "",
-                query.Justification.Reason ?? "",
-                query.Justification.Purpose.ToWireName(),
-                decisions[i].Effect.ToWireName(),
-                decisions[i].Explain(),
-                query.Origin,
-                query.Service,
-                resources[i].CaseRefs);
-        }
-
-        await audit.AppendAsync(events, cancellationToken);
-        return Array.ConvertAll(decisions, ReleaseDecision.From);
     }
 }

@@ -22,7 +22,9 @@ public static class Extensions
         });
         builder.Services.AddSingleton(_ => new AccessStore(Path.Combine(DataDirectory.Resolve(builder.Configuration), "access.db")));
         builder.Services.AddSingleton(new NeedToKnowPolicy());
-        builder.Services.AddSingleton<IAccessChecker, AuditedAccessChecker>();
+        builder.Services.AddSingleton<AuditedAccessChecker>();
+        builder.Services.AddSingleton<IAccessChecker>(services => services.GetRequiredService<AuditedAccessChecker>());
+        builder.Services.AddSingleton<IAccessSessionFactory>(services => services.GetRequiredService<AuditedAccessChecker>());
         builder.Services.AddSingleton<ICompromisedOperations, CompromisedCaseList>();
         builder.Services.AddSingleton(services => new AccessManager(
             services.GetRequiredService<AccessStore>(),

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using IntelShare.Access.Client;
 using IntelShare.Contracts.V1;
+using IntelShare.Projections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using IntelShare.Records.Domain;
 using IntelShare.Records.Grpc;
@@ -17,6 +18,8 @@ public static class Extensions
             Path.Combine(DataDirectory.Resolve(builder.Configuration), "records.db"),
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IRecordDirectory, RecordDirectory>();
+        // Projections hosted beside Records read its change log directly rather than over gRPC.
+        builder.Services.AddSingleton<IChangeSource, RecordStoreChangeSource>();
         builder.Services.AddHttpContextAccessor();
         // Where Access runs in this process it has registered the audited in-process checker already;
         // otherwise decisions are asked of the Access service, on the caller's own token.

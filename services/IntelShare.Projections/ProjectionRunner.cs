@@ -1,0 +1,227 @@
+using IntelShare.Contracts.V1;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IntelShare.Projections;
+
+/// <summary>A point-in-time view of one projection's progress.</summary>
+public sealed record ProjectionSnapshot(
+    string Name,
+    ProjectionState State,
+    long AppliedSequence,
+    long HeadSequence,
+    TimeSpan Lag,
+    string Error,
+    DateTimeOffset? LastAppliedAt)
+{
+    public long LagChanges => Math.Max(0, HeadSequence - AppliedSequence);
+}
+
+/// <summary>
+/// Keeps one projection up to date with the change log: reads a batch after the projection's checkpoint, applies
+/// it, and waits for more. A failing batch is retried with back-off (the projection is reported FAULTED with the
+/// error meanwhile) rather than skipped, since a skipped change would silently be missing from the read model.
+/// </summary>
+public sealed class ProjectionRunner : BackgroundService
+{
+    private readonly IProjection _projection;
+    private readonly IChangeSource _source;
+    private readonly ProjectionOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _statusLock = new();
+    private long _applied = -1;
+    private long _head;
+    private DateTimeOffset? _oldestPendingAt;
+    private DateTimeOffset? _lastAppliedAt;
+    private ProjectionState _state = ProjectionState.ProjectionCatchingUp;
+    private string _error = "";
+    private TaskCompletionSource _progressed = NewSignal();
+
+    public ProjectionRunner(IProjection projection, IChangeSource source, ProjectionOptions options, TimeProvider clock, ILogger<ProjectionRunner> logger)
+    {
+        _projection = projection;
+        _source = source;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public string Name => _projection.Name;
+
+    public ProjectionSnapshot Snapshot()
+    {
+        lock (_statusLock)
+        {
+            var lag = _oldestPendingAt is { } pendingSince && _head > _applied ? _clock.GetUtcNow() - pendingSince : TimeSpan.Zero;
+            var state = _state == ProjectionState.ProjectionCatchingUp && _applied >= _head && _applied >= 0 ? ProjectionState.ProjectionUpToDate : _state;
+            return new ProjectionSnapshot(Name, state, Math.Max(0, _applied), _head, lag < TimeSpan.Zero ? TimeSpan.Zero : lag, _error, _lastAppliedAt);
+        }
+    }
+
+    /// <summary>Completes once the projection has applied every change up to <paramref name="sequence"/>.</summary>
+    public async Task WaitForAsync(long sequence, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task signal;
+            lock (_statusLock)
+            {
+                if (_applied >= sequence)
+                {
+                    return;
+                }
+
+                signal = _progressed.Task;
+            }
+
+            await signal.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Drops the projection and replays the whole log into it, reporting (applied, target) as it goes. Normal
+    /// catching-up pauses meanwhile, so that the two never interleave batches.
+    /// </summary>
+    public async Task RebuildAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            SetState(ProjectionState.ProjectionRebuilding, "");
+            _logger.LogInformation("Rebuilding projection {Projection} from the start of the change log", Name);
+            await _projection.ResetAsync(cancellationToken);
+            lock (_statusLock)
+            {
+                _applied = 0;
+            }
+
+            var target = await _source.GetHeadAsync(cancellationToken);
+            progress.Report((0, target));
+            while (true)
+            {
+                var applied = await ApplyNextBatchAsync(cancellationToken);
+                progress.Report((_applied, Math.Max(target, _applied)));
+                if (applied == 0 && _applied >= target)
+                {
+                    break;
+                }
+            }
+
+            _logger.LogInformation("Projection {Projection} rebuilt up to change {Sequence}", Name, _applied);
+        }
+        finally
+        {
+            SetState(ProjectionState.ProjectionCatchingUp, "");
+            _gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int applied;
+                await _gate.WaitAsync(stoppingToken);
+                try
+                {
+                    applied = await ApplyNextBatchAsync(stoppingToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                if (failures > 0)
+                {
+                    _logger.LogInformation("Projection {Projection} recovered at change {Sequence}", Name, _applied);
+                    SetState(ProjectionState.ProjectionCatchingUp, "");
+                    failures = 0;
+                }
+
+                if (applied == 0)
+                {
+                    await _source.WaitAsync(_applied, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8))));
+                _logger.LogError(error, "Projection {Projection} failed after change {Sequence}; retrying in {Delay}", Name, _applied, delay);
+                SetState(ProjectionState.ProjectionFaulted, error.Message);
+                try
+                {
+                    await Task.Delay(delay, _clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_applied < 0)
+        {
+            var checkpoint = await _projection.GetCheckpointAsync(cancellationToken);
+            lock (_statusLock)
+            {
+                _applied = checkpoint;
+            }
+        }
+
+        var head = await _source.GetHeadAsync(cancellationToken);
+        var changes = await _source.ReadAsync(_applied, _options.BatchSize, cancellationToken);
+        lock (_statusLock)
+        {
+            _head = Math.Max(head, changes.Count > 0 ? changes[^1].Sequence : 0);
+            _oldestPendingAt = changes.Count > 0 ? changes[0].CommittedAt?.ToDateTimeOffset() : null;
+        }
+
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        await _projection.ApplyAsync(changes, cancellationToken);
+        TaskCompletionSource progressed;
+        lock (_statusLock)
+        {
+            _applied = changes[^1].Sequence;
+            _lastAppliedAt = _clock.GetUtcNow();
+            _oldestPendingAt = null;
+            progressed = Interlocked.Exchange(ref _progressed, NewSignal());
+        }
+
+        progressed.TrySetResult();
+        return changes.Count;
+    }
+
+    private void SetState(ProjectionState state, string error)
+    {
+        lock (_statusLock)
+        {
+            _state = state;
+            _error = error;
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public sealed record ProjectionOptions
+{
+    /// <summary>Changes applied per batch: large enough to amortise a commit, small enough to keep lag low.</summary>
+    public int BatchSize { get; init; } = 2_000;
+}

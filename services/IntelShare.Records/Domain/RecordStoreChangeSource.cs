@@ -1,0 +1,16 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Projections;
+
+namespace IntelShare.Records.Domain;
+
+/// <summary>The change log read straight from the record store, for projections hosted in the same process.</summary>
+public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource
+{
+    public Task<IReadOnlyList<ChangeEvent>> ReadAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(store.ReadChanges(afterSequence, limit));
+
+    public Task WaitAsync(long afterSequence, CancellationToken cancellationToken) =>
+        store.WaitForChangesAsync(afterSequence, cancellationToken);
+
+    public Task<long> GetHeadAsync(CancellationToken cancellationToken) => Task.FromResult(store.LastSequence);
+}
