@@ -1,6 +1,8 @@
 using IntelShare.Access.Extensions;
 using IntelShare.Audit.Extensions;
+using IntelShare.Graph.Extensions;
 using IntelShare.Identity.Extensions;
+using IntelShare.Projections;
 using IntelShare.Records.Extensions;
 using IntelShare.ServiceDefaults;
 
@@ -11,6 +13,7 @@ builder.AddIdentityServices();
 builder.AddAuditServices();
 builder.AddAccessServices();
 builder.AddRecordsServices();
+builder.AddGraphServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -18,4 +21,6 @@ app.MapIdentityEndpoints();
 app.MapAuditEndpoints();
 app.MapAccessEndpoints();
 app.MapRecordsEndpoints();
+app.MapGraphEndpoints();
+app.MapProjectionEndpoints();
 app.Run();

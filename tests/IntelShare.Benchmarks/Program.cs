@@ -7,4 +7,5 @@ root.Subcommands.Add(PolicyCommand.Create(args));
 root.Subcommands.Add(CheckCommand.Create(args));
 root.Subcommands.Add(AuditCommand.Create(args));
 root.Subcommands.Add(ProofsCommand.Create(args));
+root.Subcommands.Add(GraphCommand.Create(args));
 return await root.Parse(args).InvokeAsync();

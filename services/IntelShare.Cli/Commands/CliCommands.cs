@@ -17,10 +17,13 @@ internal static class CliCommands
         [
             .. SessionCommands.Create(run, server),
             ImportCommand.Create(run, server),
+            DemoCommand.Create(run, server),
             .. RecordCommands.Create(run, server),
             CaseCommands.Create(run, server),
             AccessCommands.Create(run, server),
             AuditCommands.Create(run, server),
+            ProjectionCommands.Create(run, server),
+            GraphCommands.Create(run, server),
         ];
         foreach (var command in commands)
         {

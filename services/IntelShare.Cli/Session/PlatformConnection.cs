@@ -20,6 +20,10 @@ internal sealed class PlatformConnection : IDisposable
         Access = new AccessService.AccessServiceClient(channel);
         AuditLog = new AuditLogService.AuditLogServiceClient(channel);
         Oversight = new OversightService.OversightServiceClient(channel);
+        Search = new SearchService.SearchServiceClient(channel);
+        Graph = new GraphService.GraphServiceClient(channel);
+        Resolution = new ResolutionService.ResolutionServiceClient(channel);
+        Projections = new ProjectionsService.ProjectionsServiceClient(channel);
     }
 
     public string Server { get; }
@@ -33,6 +37,14 @@ internal sealed class PlatformConnection : IDisposable
     public AuditLogService.AuditLogServiceClient AuditLog { get; }
 
     public OversightService.OversightServiceClient Oversight { get; }
+
+    public SearchService.SearchServiceClient Search { get; }
+
+    public GraphService.GraphServiceClient Graph { get; }
+
+    public ResolutionService.ResolutionServiceClient Resolution { get; }
+
+    public ProjectionsService.ProjectionsServiceClient Projections { get; }
 
     public static async Task<PlatformConnection> OpenAsync(CliRun run, string? serverOption, CancellationToken ct)
     {

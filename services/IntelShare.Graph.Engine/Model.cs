@@ -1,0 +1,153 @@
+namespace IntelShare.Graph.Engine;
+
+public enum NodeKind : byte
+{
+    Person,
+    Organisation,
+    Phone,
+    Vehicle,
+    Account,
+    Document,
+    Place,
+    Event,
+    Case,
+}
+
+public enum EdgeKind : byte
+{
+    LinkedTo,
+    Recruited,
+    Transported,
+    Exploited,
+    Controls,
+    Employs,
+    Paid,
+    Called,
+    Owns,
+    Rents,
+    Uses,
+    TravelledWith,
+    MemberOf,
+    AppearsInCase,
+    SameAs,
+}
+
+/// <summary>
+/// An entity or event. <see cref="Marking"/> is opaque to the engine: only the caller's visibility callback reads it.
+/// </summary>
+public sealed record GraphNode(
+    string Id,
+    NodeKind Kind,
+    string Label,
+    IReadOnlyDictionary<string, string> Properties,
+    string Marking,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    IReadOnlyList<string> SupportingRecordIds)
+{
+    public static readonly IReadOnlyDictionary<string, string> NoProperties = new Dictionary<string, string>();
+}
+
+/// <summary>A directed, typed link; its identity is (<see cref="From"/>, <see cref="To"/>, <see cref="Kind"/>).</summary>
+public sealed record GraphEdge(
+    string From,
+    string To,
+    EdgeKind Kind,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidTo,
+    string Marking,
+    IReadOnlyList<string> SupportingRecordIds);
+
+/// <summary>Closed interval; an open end is null. Used to keep only nodes and edges whose time overlaps it.</summary>
+public sealed record TimeWindow(DateTimeOffset? Start, DateTimeOffset? End)
+{
+    internal long StartTicks => Start?.UtcTicks ?? long.MinValue;
+
+    internal long EndTicks => End?.UtcTicks ?? long.MaxValue;
+
+    internal bool Overlaps(DateTimeOffset? from, DateTimeOffset? to) =>
+        (from?.UtcTicks ?? long.MinValue) <= EndTicks && (to?.UtcTicks ?? long.MaxValue) >= StartTicks;
+}
+
+public abstract record GraphOperation;
+
+/// <summary>Creates or replaces the node's attributes; its supporting records are added to those it has.</summary>
+public sealed record UpsertNode(
+    string Id,
+    NodeKind Kind,
+    string Label,
+    string Marking,
+    IReadOnlyList<string> SupportingRecordIds,
+    IReadOnlyDictionary<string, string>? Properties = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null) : GraphOperation;
+
+/// <summary>Creates or replaces the edge's attributes and adds a supporting record; both ends must exist.</summary>
+public sealed record UpsertEdge(
+    string From,
+    string To,
+    EdgeKind Kind,
+    string Marking,
+    string SupportingRecordId,
+    DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidTo = null) : GraphOperation;
+
+/// <summary>
+/// Withdraws a record from everything it supports: an edge left without support goes, and so does a node left
+/// without support and without edges.
+/// </summary>
+public sealed record RemoveSupport(string RecordId) : GraphOperation;
+
+/// <summary>
+/// Entity resolution decided <see cref="FromId"/> is <see cref="IntoId"/>: edges and support move over. When
+/// <see cref="IntoId"/> does not exist yet this is a rename.
+/// </summary>
+public sealed record MergeNodes(string FromId, string IntoId) : GraphOperation;
+
+public sealed record GraphBatch(IReadOnlyList<GraphOperation> Operations)
+{
+    public GraphBatch(params GraphOperation[] operations)
+        : this((IReadOnlyList<GraphOperation>)operations)
+    {
+    }
+}
+
+public enum NodeVisibility : byte
+{
+    Visible,
+    Placeholder,
+    Hidden,
+}
+
+/// <summary>
+/// Need-to-know applied while a query walks. Called at most once per node per query; must be thread-safe when a
+/// single instance is shared by concurrent queries.
+/// </summary>
+public interface IGraphVisibility
+{
+    NodeVisibility See(GraphNode node);
+
+    bool SeeEdge(GraphEdge edge);
+}
+
+public sealed class EverythingVisible : IGraphVisibility
+{
+    public static readonly EverythingVisible Instance = new();
+
+    private EverythingVisible()
+    {
+    }
+
+    public NodeVisibility See(GraphNode node) => NodeVisibility.Visible;
+
+    public bool SeeEdge(GraphEdge edge) => true;
+}
+
+/// <summary>
+/// How much a query may spend. Running out of nodes, time or being cancelled all end the query early with what it has
+/// and <c>Truncated</c> set, rather than an error, so a slow analyst query still shows something.
+/// </summary>
+public sealed record QueryBudget(int MaxNodesVisited = 1_000_000, TimeSpan? Timeout = null)
+{
+    public static readonly QueryBudget Default = new();
+}

@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace IntelShare.Graph.Engine;
+
+/// <summary>
+/// An int per node, valid only for the current generation: a query marks what it touches without clearing (or
+/// allocating) an array the size of the graph, which would cost more than a whole 2-hop query.
+/// </summary>
+internal sealed class StampedMap
+{
+    private int[] stamps = [];
+    private int[] values = [];
+    private int generation;
+
+    public void Reset(int capacity)
+    {
+        if (stamps.Length < capacity)
+        {
+            stamps = new int[Math.Max(capacity, stamps.Length * 2)];
+            values = new int[stamps.Length];
+            generation = 0;
+        }
+
+        if (++generation == int.MaxValue)
+        {
+            Array.Clear(stamps);
+            generation = 1;
+        }
+    }
+
+    public bool TryGet(int key, out int value)
+    {
+        if (stamps[key] == generation)
+        {
+            value = values[key];
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    public bool Contains(int key) => stamps[key] == generation;
+
+    public void Set(int key, int value)
+    {
+        stamps[key] = generation;
+        values[key] = value;
+    }
+}
+
+internal sealed class Scratch
+{
+    private static readonly ConcurrentBag<Scratch> Pool = [];
+
+    public readonly StampedMap Visibility = new();
+    public readonly StampedMap A = new();
+    public readonly StampedMap B = new();
+
+    public static Scratch Rent(int capacity)
+    {
+        var scratch = Pool.TryTake(out var pooled) ? pooled : new Scratch();
+        scratch.Visibility.Reset(capacity);
+        scratch.A.Reset(capacity);
+        scratch.B.Reset(capacity);
+        return scratch;
+    }
+
+    public void Return() => Pool.Add(this);
+}
+
+/// <summary>
+/// What one query carries as it walks: the caller's visibility (asked once per node), the kind and time filters, the
+/// budget, and the tally of what was withheld.
+/// </summary>
+internal sealed class QueryContext : IDisposable
+{
+    private const int CheckEvery = 256;
+
+    private readonly IGraphVisibility visibility;
+    private readonly uint nodeKinds;
+    private readonly uint edgeKinds;
+    private readonly TimeWindow? window;
+    private readonly int maxVisited;
+    private readonly long deadline;
+    private readonly CancellationToken cancellation;
+    private readonly HashSet<int> withheldEdges = [];
+    private int visited;
+
+    public QueryContext(GraphState state, IGraphVisibility visibility, QueryBudget? budget, CancellationToken cancellation,
+        IReadOnlySet<NodeKind>? nodeKinds = null, IReadOnlySet<EdgeKind>? edgeKinds = null, TimeWindow? window = null)
+    {
+        State = state;
+        this.visibility = visibility;
+        this.nodeKinds = Mask(nodeKinds);
+        this.edgeKinds = Mask(edgeKinds);
+        this.window = window;
+        budget ??= QueryBudget.Default;
+        maxVisited = budget.MaxNodesVisited;
+        deadline = budget.Timeout is { } timeout ? Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        this.cancellation = cancellation;
+        Scratch = Scratch.Rent(state.NodeHigh);
+    }
+
+    public GraphState State { get; }
+
+    public Scratch Scratch { get; }
+
+    public bool Truncated { get; set; }
+
+    public int WithheldNodes { get; private set; }
+
+    public int WithheldEdges => withheldEdges.Count;
+
+    public void Dispose() => Scratch.Return();
+
+    public int Resolve(string id) => State.NodeIndex.TryGetValue(id, out var index) ? index : throw new GraphNodeNotFoundException(id);
+
+    public NodeVisibility See(int node)
+    {
+        if (Scratch.Visibility.TryGet(node, out var cached))
+        {
+            return (NodeVisibility)cached;
+        }
+
+        var seen = visibility.See(State.Nodes[node]!);
+        Scratch.Visibility.Set(node, (int)seen);
+        if (seen == NodeVisibility.Hidden)
+        {
+            WithheldNodes++;
+        }
+
+        return seen;
+    }
+
+    /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
+    public bool Passes(int node)
+    {
+        var n = State.Nodes[node]!;
+        return (nodeKinds & (1u << (int)n.Kind)) != 0 && (window is null || (n.From is null && n.To is null) || window.Overlaps(n.From, n.To));
+    }
+
+    /// <summary>
+    /// The edge may be followed, and the node at its other end may be shown: returns its visibility, or null when the
+    /// edge is filtered out or withheld.
+    /// </summary>
+    public NodeVisibility? Follow(in Adjacency adjacency)
+    {
+        if ((edgeKinds & (1u << (int)adjacency.Kind)) == 0)
+        {
+            return null;
+        }
+
+        var edge = State.Edges[adjacency.Edge]!;
+        if (window is not null && !window.Overlaps(edge.ValidFrom, edge.ValidTo))
+        {
+            return null;
+        }
+
+        var other = See(adjacency.Neighbour);
+        if (other == NodeVisibility.Hidden || !visibility.SeeEdge(edge))
+        {
+            withheldEdges.Add(adjacency.Edge);
+            return null;
+        }
+
+        return other;
+    }
+
+    /// <summary>Counts a node against the budget; false (and Truncated) once the budget is spent.</summary>
+    public bool Spend()
+    {
+        if (++visited > maxVisited)
+        {
+            Truncated = true;
+            return false;
+        }
+
+        if (visited % CheckEvery == 0 && (cancellation.IsCancellationRequested || Stopwatch.GetTimestamp() > deadline))
+        {
+            Truncated = true;
+            return false;
+        }
+
+        return true;
+    }
+
+    public bool OutOfTime()
+    {
+        if (cancellation.IsCancellationRequested || Stopwatch.GetTimestamp() > deadline)
+        {
+            Truncated = true;
+        }
+
+        return Truncated;
+    }
+
+    public Subgraph ToSubgraph(IEnumerable<int> nodes, IEnumerable<int> edges) =>
+        new([.. nodes.Select(n => new ResultNode(State.Nodes[n]!, See(n)))], [.. edges.Select(e => State.Edges[e]!)], WithheldNodes, WithheldEdges, Truncated);
+
+    private static uint Mask<T>(IReadOnlySet<T>? kinds)
+        where T : struct, Enum
+    {
+        if (kinds is null || kinds.Count == 0)
+        {
+            return uint.MaxValue;
+        }
+
+        var mask = 0u;
+        foreach (var kind in kinds)
+        {
+            mask |= 1u << Convert.ToInt32(kind, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return mask;
+    }
+}

@@ -1,0 +1,215 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Graph.Engine;
+using IntelShare.Normalisation;
+using ContractEvent = IntelShare.Contracts.V1.Event;
+using EngineNode = IntelShare.Graph.Engine.GraphNode;
+
+namespace IntelShare.Graph.Domain;
+
+/// <summary>
+/// How a record becomes part of the network. People, organisations and events are nodes of their own; phones,
+/// vehicles, documents, accounts and places are nodes keyed by their normalised identifier, so that two agencies'
+/// records of one phone number are one node and everyone who used it is linked through it. Identifiers inside a
+/// person or organisation record (their phones, documents, addresses) become such nodes too, and the case
+/// references of a marking become case nodes. Every node and edge names the records that support it.
+/// </summary>
+public static class GraphRecordMapper
+{
+    /// <summary>The node that stands for the record itself (what links from and to the record attach to), if any.</summary>
+    public static string? MainNodeId(Record record)
+    {
+        var content = record.Content;
+        return content?.BodyCase switch
+        {
+            RecordContent.BodyOneofCase.Person or RecordContent.BodyOneofCase.Organisation or RecordContent.BodyOneofCase.Event => record.RecordId,
+            RecordContent.BodyOneofCase.Phone => PhoneKey(content.Phone.Number, content.Phone.Country) ?? record.RecordId,
+            RecordContent.BodyOneofCase.Vehicle => VehicleKey(content.Vehicle) ?? record.RecordId,
+            RecordContent.BodyOneofCase.Document => DocumentKey(content.Document.IdentityDocument) ?? record.RecordId,
+            RecordContent.BodyOneofCase.Account => AccountKey(content.Account) ?? record.RecordId,
+            RecordContent.BodyOneofCase.Place => AddressKey(content.Place.Address) ?? record.RecordId,
+            _ => null,
+        };
+    }
+
+    /// <summary>The nodes and the edges among them that one record version contributes (links to other records aside).</summary>
+    public static IReadOnlyList<GraphOperation> Map(Record record)
+    {
+        var operations = new List<GraphOperation>();
+        var content = record.Content;
+        var main = MainNodeId(record);
+        if (content is null || main is null)
+        {
+            return operations;
+        }
+
+        var id = record.RecordId;
+        var support = new[] { id };
+        switch (content.BodyCase)
+        {
+            case RecordContent.BodyOneofCase.Person:
+                var person = content.Person;
+                operations.Add(new UpsertNode(main, NodeKind.Person, PersonLabel(person.Name), "", support, PersonProperties(person)));
+                AddIdentifiers(operations, main, id, person.Phones, person.Documents, person.Addresses, person.Nationalities.FirstOrDefault());
+                break;
+            case RecordContent.BodyOneofCase.Organisation:
+                var organisation = content.Organisation;
+                operations.Add(new UpsertNode(main, NodeKind.Organisation, organisation.Name, "", support, Properties(
+                    ("registration_number", organisation.RegistrationNumber), ("country", organisation.Country), ("kind", organisation.Kind))));
+                AddIdentifiers(operations, main, id, organisation.Phones, [], organisation.Addresses, organisation.Country);
+                break;
+            case RecordContent.BodyOneofCase.Event:
+                var occurred = content.Event;
+                operations.Add(new UpsertNode(main, NodeKind.Event, EventLabel(occurred), "", support, Properties(
+                    ("kind", occurred.Kind), ("description", occurred.Description)),
+                    occurred.OccurredFrom?.ToDateTimeOffset(), occurred.OccurredTo?.ToDateTimeOffset() ?? occurred.OccurredFrom?.ToDateTimeOffset()));
+                if (AddressKey(occurred.Location) is { } location)
+                {
+                    operations.Add(new UpsertNode(location, NodeKind.Place, AddressLabel(occurred.Location), "", support));
+                    operations.Add(new UpsertEdge(main, location, EdgeKind.LinkedTo, "", id));
+                }
+
+                break;
+            case RecordContent.BodyOneofCase.Phone:
+                operations.Add(new UpsertNode(main, NodeKind.Phone, main.Split(':', 2)[^1], "", support, Properties(("imei", content.Phone.Imei))));
+                break;
+            case RecordContent.BodyOneofCase.Vehicle:
+                var vehicle = content.Vehicle;
+                operations.Add(new UpsertNode(main, NodeKind.Vehicle, $"{vehicle.Plate} {vehicle.Country}".Trim(), "", support, Properties(
+                    ("make", vehicle.Make), ("model", vehicle.Model), ("colour", vehicle.Colour), ("vin", vehicle.Vin))));
+                break;
+            case RecordContent.BodyOneofCase.Document:
+                var document = content.Document;
+                operations.Add(new UpsertNode(main, NodeKind.Document, DocumentLabel(document.IdentityDocument), "", support, Properties(
+                    ("status", document.Status), ("holder_name", document.HolderName))));
+                break;
+            case RecordContent.BodyOneofCase.Account:
+                var account = content.Account;
+                operations.Add(new UpsertNode(main, NodeKind.Account, main.Split(':', 2)[^1], "", support, Properties(
+                    ("kind", account.Kind), ("institution", account.Institution), ("holder_name", account.HolderName))));
+                break;
+            case RecordContent.BodyOneofCase.Place:
+                var place = content.Place;
+                operations.Add(new UpsertNode(main, NodeKind.Place, string.IsNullOrWhiteSpace(place.Name) ? AddressLabel(place.Address) : place.Name, "", support, Properties(("kind", place.Kind))));
+                break;
+        }
+
+        foreach (var caseRef in content.Marking?.CaseRefs ?? [])
+        {
+            var caseNode = CaseNodeId(caseRef);
+            operations.Add(new UpsertNode(caseNode, NodeKind.Case, caseRef, "", support));
+            operations.Add(new UpsertEdge(main, caseNode, EdgeKind.AppearsInCase, "", id));
+        }
+
+        return operations;
+    }
+
+    public static string CaseNodeId(string caseRef) => "case:" + caseRef.Trim().ToUpperInvariant();
+
+    /// <summary>The contributor's relationship word as an edge kind ("travelled_with" → TravelledWith); anything else is LinkedTo.</summary>
+    public static EdgeKind EdgeKindOf(string relationship)
+    {
+        var compact = relationship.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+        return Enum.TryParse<EdgeKind>(compact, ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind : EdgeKind.LinkedTo;
+    }
+
+    private static void AddIdentifiers(
+        List<GraphOperation> operations,
+        string owner,
+        string recordId,
+        IEnumerable<string> phones,
+        IEnumerable<IdentityDocument> documents,
+        IEnumerable<Address> addresses,
+        string? region)
+    {
+        var support = new[] { recordId };
+        foreach (var phone in phones)
+        {
+            if (PhoneKey(phone, region) is { } key)
+            {
+                operations.Add(new UpsertNode(key, NodeKind.Phone, key.Split(':', 2)[^1], "", support));
+                operations.Add(new UpsertEdge(owner, key, EdgeKind.Uses, "", recordId));
+            }
+        }
+
+        foreach (var document in documents)
+        {
+            if (DocumentKey(document) is { } key)
+            {
+                operations.Add(new UpsertNode(key, NodeKind.Document, DocumentLabel(document), "", support));
+                operations.Add(new UpsertEdge(owner, key, EdgeKind.Uses, "", recordId));
+            }
+        }
+
+        foreach (var address in addresses)
+        {
+            if (AddressKey(address) is { } key)
+            {
+                operations.Add(new UpsertNode(key, NodeKind.Place, AddressLabel(address), "", support));
+                operations.Add(new UpsertEdge(owner, key, EdgeKind.LinkedTo, "", recordId));
+            }
+        }
+    }
+
+    private static string? PhoneKey(string? number, string? region) =>
+        PhoneNumberText.Normalise(number, region) is { Length: > 0 } e164 ? "phone:" + e164 : null;
+
+    private static string? VehicleKey(Vehicle vehicle) =>
+        Identifiers.Normalise(vehicle.Plate) is { Length: > 0 } plate ? $"vehicle:{vehicle.Country.Trim().ToUpperInvariant()}:{plate}" : null;
+
+    private static string? DocumentKey(IdentityDocument? document) =>
+        document is not null && Identifiers.Normalise(document.Number) is { Length: > 0 } number
+            ? $"document:{document.IssuingCountry.Trim().ToUpperInvariant()}:{number}"
+            : null;
+
+    private static string? AccountKey(Account account) =>
+        Identifiers.Normalise(account.Iban.Length > 0 ? account.Iban : account.AccountNumber) is { Length: > 0 } number ? "account:" + number : null;
+
+    private static string? AddressKey(Address? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        var street = NameText.Normalise($"{address.StreetNumber} {address.Street}");
+        var town = NameText.Normalise(address.City.Length > 0 ? address.City : address.Locality);
+        var postcode = Identifiers.Normalise(address.Postcode);
+        return street.Length == 0 || (town.Length == 0 && postcode.Length == 0)
+            ? null
+            : $"place:{address.Country.Trim().ToUpperInvariant()}:{postcode}:{town}:{street}";
+    }
+
+    private static string PersonLabel(PersonName? name) =>
+        name is null ? "" : $"{name.GivenName} {name.FamilyName}".Trim();
+
+    private static IReadOnlyDictionary<string, string> PersonProperties(Person person) => Properties(
+        ("date_of_birth", person.DateOfBirth),
+        ("sex", person.Sex),
+        ("nationalities", string.Join(",", person.Nationalities)),
+        ("roles", string.Join(",", person.Roles)),
+        ("original_script", person.Name?.OriginalScript ?? ""),
+        ("aliases", string.Join("; ", person.Aliases.Select(PersonLabel))));
+
+    private static string EventLabel(ContractEvent occurred) =>
+        occurred.OccurredFrom is { } at ? $"{occurred.Kind} {at.ToDateTimeOffset():yyyy-MM-dd}" : occurred.Kind;
+
+    private static string DocumentLabel(IdentityDocument? document) =>
+        document is null ? "" : $"{document.Kind} {document.Number} {document.IssuingCountry}".Trim();
+
+    private static string AddressLabel(Address? address) =>
+        address is null ? "" : string.Join(", ", new[] { $"{address.StreetNumber} {address.Street}".Trim(), address.Locality, address.City, address.Postcode, address.Country }.Where(p => p.Length > 0));
+
+    private static IReadOnlyDictionary<string, string> Properties(params (string Key, string Value)[] pairs)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                properties[key] = value;
+            }
+        }
+
+        return properties.Count == 0 ? EngineNode.NoProperties : properties;
+    }
+}

@@ -1,0 +1,424 @@
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Access.Client;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Graph.Domain;
+using IntelShare.Graph.Engine;
+using IntelShare.ServiceDefaults;
+using Engine = IntelShare.Graph.Engine;
+using Wire = IntelShare.Contracts.V1;
+
+namespace IntelShare.Graph.Grpc;
+
+/// <summary>
+/// The Graph service: validates a query, opens the caller's access session, lets the engine walk with the policy
+/// deciding every node and edge it meets, and maps the result — placeholders carry kind, holder and a reference
+/// only — before auditing what was released.
+/// </summary>
+public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, IAccessSessionFactory access, GraphOptions options) : GraphService.GraphServiceBase
+{
+    private const int MaxNodesReturned = 10_000;
+
+    public override Task<Wire.Subgraph> Neighbourhood(NeighbourhoodRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.neighbourhood", request.Justification, $"neighbourhood {string.Join(",", request.EntityIds)} depth {request.Depth}",
+            violations => ValidateNeighbourhood(request, violations, "")!,
+            async (query, visibility, ct) =>
+            {
+                var result = await store.NeighbourhoodAsync(query, visibility, Budget, ct);
+                return (result.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result));
+            });
+
+    public override Task<PathResponse> ShortestPath(PathRequest request, ServerCallContext context) => Path(request, context, all: false);
+
+    public override Task<PathResponse> AllShortestPaths(PathRequest request, ServerCallContext context) => Path(request, context, all: true);
+
+    public override Task<Wire.Subgraph> ConnectTheDots(ConnectTheDotsRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.connect", request.Justification, $"connect {string.Join(",", request.EntityIds)}",
+            violations =>
+            {
+                violations.Require(request.EntityIds.Count >= 2, "entity_ids", "needs at least two entities to connect");
+                violations.Require(request.EntityIds.Count <= 50, "entity_ids", "may name at most 50 entities");
+                var maxLength = Bounded(request.MaxLength, 8, 12, "max_length", violations);
+                var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations);
+                return new ConnectQuery([.. request.EntityIds], nodeKinds, edgeKinds, window, maxLength);
+            },
+            async (query, visibility, ct) =>
+            {
+                await RequireNodesAsync(query.Ids, ct);
+                var result = await store.ConnectTheDotsAsync(query, visibility, Budget, ct);
+                return (result.Graph.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result.Graph));
+            });
+
+    public override Task<Wire.Subgraph> CommonAssociates(CommonAssociatesRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.common_associates", request.Justification, $"common associates {request.FirstId} {request.SecondId}",
+            violations =>
+            {
+                violations.Require(request.FirstId.Length > 0, "first_id", "is required");
+                violations.Require(request.SecondId.Length > 0, "second_id", "is required");
+                return (request.FirstId, request.SecondId);
+            },
+            async (pair, visibility, ct) =>
+            {
+                await RequireNodesAsync([pair.FirstId, pair.SecondId], ct);
+                var result = await store.CommonAssociatesAsync(pair.FirstId, pair.SecondId, visibility, Budget, ct);
+                var nodes = new List<ResultNode>();
+                var edges = new List<Engine.GraphEdge>();
+                foreach (var associate in result.Associates)
+                {
+                    nodes.Add(associate.Node);
+                    edges.AddRange(associate.EdgesWithA);
+                    edges.AddRange(associate.EdgesWithB);
+                }
+
+                foreach (var end in new[] { pair.FirstId, pair.SecondId })
+                {
+                    if (await store.GetNodeAsync(end, ct) is { } node && visibility.See(node) != NodeVisibility.Hidden)
+                    {
+                        nodes.Add(new ResultNode(node, visibility.See(node)));
+                    }
+                }
+
+                var subgraph = new Engine.Subgraph(nodes, edges, result.WithheldNodes, result.WithheldEdges, result.Truncated);
+                return (nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(subgraph));
+            });
+
+    public override Task<CentralityResponse> Centrality(CentralityRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.centrality", request.Justification, $"centrality {request.Measure} around {string.Join(",", request.EntityIds)}",
+            violations =>
+            {
+                violations.Require(request.Measure != Wire.CentralityMeasure.Unspecified, "measure", "is required: degree, betweenness or pagerank");
+                var top = Bounded(request.Top, 20, 1_000, "top", violations);
+                var scope = Scope(request.EntityIds, request.Depth, request.Filter, violations);
+                return (Measure: request.Measure switch
+                {
+                    Wire.CentralityMeasure.Betweenness => Engine.CentralityMeasure.Betweenness,
+                    Wire.CentralityMeasure.Pagerank => Engine.CentralityMeasure.PageRank,
+                    _ => Engine.CentralityMeasure.Degree,
+                }, Top: top, Scope: scope);
+            },
+            async (query, visibility, ct) =>
+            {
+                var (scope, scopeGraph) = await ResolveScopeAsync(query.Scope, visibility, ct);
+                var result = await store.CentralityAsync(
+                    new CentralityQuery(query.Measure, scope, query.Top, SampleSources: scope is null && query.Measure == Engine.CentralityMeasure.Betweenness ? 256 : null),
+                    visibility, Budget, ct);
+                var mapper = new ResultMapper(visibility);
+                var response = new CentralityResponse { WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0), Truncated = result.Truncated || (scopeGraph?.Truncated ?? false) };
+                var shown = new List<Engine.GraphNode>();
+                foreach (var score in result.Scores)
+                {
+                    if (await store.GetNodeAsync(score.Id, ct) is { } node)
+                    {
+                        shown.Add(node);
+                        response.Ranking.Add(new ScoredNode { Node = mapper.Node(node), Score = score.Score });
+                    }
+                }
+
+                return ((IEnumerable<Engine.GraphNode>)shown, response);
+            });
+
+    public override Task<CommunitiesResponse> Communities(CommunitiesRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.communities", request.Justification, $"communities around {string.Join(",", request.EntityIds)}",
+            violations => (MinSize: Bounded(request.MinSize, 3, 1_000, "min_size", violations), Scope: Scope(request.EntityIds, request.Depth, request.Filter, violations)),
+            async (query, visibility, ct) =>
+            {
+                var (scope, scopeGraph) = await ResolveScopeAsync(query.Scope, visibility, ct);
+                var result = await store.CommunitiesAsync(new CommunityQuery(scope), visibility, Budget, ct);
+                var mapper = new ResultMapper(visibility);
+                var bridges = result.BridgeNodes.ToHashSet(StringComparer.Ordinal);
+                var response = new CommunitiesResponse { Modularity = result.Modularity, WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0), Truncated = result.Truncated };
+                var shown = new List<Engine.GraphNode>();
+                foreach (var community in result.Communities.Where(c => c.Members.Count >= query.MinSize).Take(200))
+                {
+                    var message = new Wire.Community { Id = community.Id };
+                    foreach (var member in community.Members.Take(MaxNodesReturned))
+                    {
+                        if (await store.GetNodeAsync(member, ct) is { } node)
+                        {
+                            shown.Add(node);
+                            message.Members.Add(mapper.Node(node));
+                            if (bridges.Contains(member))
+                            {
+                                message.BridgeIds.Add(mapper.Id(node));
+                            }
+                        }
+                    }
+
+                    response.Communities.Add(message);
+                }
+
+                return ((IEnumerable<Engine.GraphNode>)shown, response);
+            });
+
+    public override Task<LinkedCasesResponse> LinkedCases(LinkedCasesRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.linked_cases", request.Justification, $"linked cases {string.Join(",", request.CaseRefs)}",
+            _ => request.CaseRefs.Count == 0 ? null : request.CaseRefs.Select(GraphRecordMapper.CaseNodeId).ToArray(),
+            async (cases, visibility, ct) =>
+            {
+                var result = await store.LinkedCasesAsync(new LinkedCasesQuery(cases), visibility, Budget, ct);
+                var mapper = new ResultMapper(visibility);
+                var response = new LinkedCasesResponse { WithheldNodes = result.WithheldNodes };
+                var shown = new List<Engine.GraphNode>();
+                foreach (var link in result.Links)
+                {
+                    var message = new Wire.CaseLink { FirstCase = link.CaseA.Split(':', 2)[^1], SecondCase = link.CaseB.Split(':', 2)[^1] };
+                    foreach (var shared in link.SharedEntityIds)
+                    {
+                        if (await store.GetNodeAsync(shared, ct) is { } node)
+                        {
+                            shown.Add(node);
+                            message.Shared.Add(mapper.Node(node));
+                        }
+                    }
+
+                    response.Links.Add(message);
+                }
+
+                return ((IEnumerable<Engine.GraphNode>)shown, response);
+            });
+
+    public override Task<TimelineResponse> Timeline(TimelineRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.timeline", request.Justification, $"timeline {request.EntityId}",
+            violations =>
+            {
+                violations.Require(request.EntityId.Length > 0, "entity_id", "is required");
+                return new TimelineQuery(request.EntityId, Window(request.From, request.To, "from", violations));
+            },
+            async (query, visibility, ct) =>
+            {
+                await RequireNodesAsync([query.EntityId], ct);
+                var result = await store.TimelineAsync(query, visibility, Budget, ct);
+                var mapper = new ResultMapper(visibility);
+                var response = new TimelineResponse { WithheldNodes = result.WithheldNodes };
+                foreach (var entry in result.Events)
+                {
+                    response.Events.Add(new TimelineEvent
+                    {
+                        Event = mapper.Node(entry.Event.Node),
+                        OccurredFrom = entry.Event.Node.From is { } from ? Timestamp.FromDateTimeOffset(from) : null,
+                        OccurredTo = entry.Event.Node.To is { } to ? Timestamp.FromDateTimeOffset(to) : null,
+                        Relationship = string.Join(",", entry.Edges.Select(e => ResultMapper.KindName(e.Kind)).Distinct()),
+                    });
+                }
+
+                return (result.Events.Select(e => e.Event.Node), response);
+            });
+
+    public override Task<ExportResponse> Export(ExportRequest request, ServerCallContext context) =>
+        RunAsync(context, "graph.export", request.Neighbourhood?.Justification, $"export {string.Join(",", request.Neighbourhood?.EntityIds ?? [])}",
+            violations =>
+            {
+                violations.Require(request.Format != ExportFormat.Unspecified, "format", "is required: graphml or json");
+                return ValidateNeighbourhood(request.Neighbourhood, violations, "neighbourhood.");
+            },
+            async (query, visibility, ct) =>
+            {
+                var result = await store.NeighbourhoodAsync(query!, visibility, Budget, ct);
+                var subgraph = new ResultMapper(visibility).Subgraph(result);
+                var content = request.Format == ExportFormat.Graphml ? SubgraphExport.ToGraphMl(subgraph) : SubgraphExport.ToJson(subgraph);
+                return (result.Nodes.Select(n => n.Node), new ExportResponse
+                {
+                    Format = request.Format,
+                    Content = content,
+                    WithheldNodes = subgraph.WithheldNodes,
+                    WithheldEdges = subgraph.WithheldEdges,
+                    Truncated = subgraph.Truncated,
+                });
+            });
+
+    private QueryBudget Budget => new(options.MaxNodesVisited, options.QueryTimeout);
+
+    private Task<PathResponse> Path(PathRequest request, ServerCallContext context, bool all) =>
+        RunAsync(context, all ? "graph.all_paths" : "graph.path", request.Justification, $"path {request.FromId} {request.ToId}",
+            violations =>
+            {
+                violations.Require(request.FromId.Length > 0, "from_id", "is required");
+                violations.Require(request.ToId.Length > 0, "to_id", "is required");
+                var maxLength = Bounded(request.MaxLength, 8, 12, "max_length", violations);
+                var limit = Bounded(request.Limit, all ? 10 : 1, 100, "limit", violations);
+                var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations);
+                return new PathQuery(request.FromId, request.ToId, nodeKinds, edgeKinds, window, maxLength, limit);
+            },
+            async (query, visibility, ct) =>
+            {
+                await RequireNodesAsync([query.From, query.To], ct);
+                var result = all
+                    ? await store.AllShortestPathsAsync(query, visibility, Budget, ct)
+                    : await store.ShortestPathAsync(query, visibility, Budget, ct);
+                var mapper = new ResultMapper(visibility);
+                var response = new PathResponse { Found = result.Found, Subgraph = mapper.Subgraph(result.Graph) };
+                foreach (var path in result.Paths)
+                {
+                    var message = new Wire.GraphPath();
+                    message.NodeIds.AddRange(path.NodeIds.Select(mapper.IdOf));
+                    response.Paths.Add(message);
+                }
+
+                return (result.Graph.Nodes.Select(n => n.Node), response);
+            });
+
+    private async Task<TResponse> RunAsync<TQuery, TResponse>(
+        ServerCallContext context,
+        string action,
+        Justification? justification,
+        string queryText,
+        Func<Violations, TQuery> validate,
+        Func<TQuery, PolicyGraphVisibility, CancellationToken, Task<(IEnumerable<Engine.GraphNode> Shown, TResponse Response)>> run)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(justification, violations);
+        TQuery query;
+        try
+        {
+            query = validate(violations);
+        }
+        catch (GraphQueryException invalid)
+        {
+            foreach (var problem in invalid.Problems)
+            {
+                violations.Add("query", problem);
+            }
+
+            query = default!;
+        }
+
+        violations.ThrowIfAny();
+        var session = await access.BeginAsync(
+            new AccessQuery(context.GetSubject(), justification!.ToReadJustification(), action, context.Peer, "graph"), context.CancellationToken);
+        var visibility = new PolicyGraphVisibility(session, index);
+        try
+        {
+            var (shown, response) = await run(query, visibility, context.CancellationToken);
+            var released = visibility.Released(shown);
+            await session.AuditAsync(queryText, released, WithheldOf(response!), context.CancellationToken);
+            return response;
+        }
+        catch (GraphQueryException invalid)
+        {
+            throw new ValidationFailedException([.. invalid.Problems.Select(p => new FieldViolation("query", p))]);
+        }
+        catch (GraphNodeNotFoundException missing)
+        {
+            throw new NotFoundException("Entity", missing.Id);
+        }
+    }
+
+    private static int WithheldOf(object response) => response switch
+    {
+        Wire.Subgraph s => s.WithheldNodes + s.WithheldEdges,
+        PathResponse p => (p.Subgraph?.WithheldNodes ?? 0) + (p.Subgraph?.WithheldEdges ?? 0),
+        CentralityResponse c => c.WithheldNodes,
+        CommunitiesResponse c => c.WithheldNodes,
+        LinkedCasesResponse l => l.WithheldNodes,
+        TimelineResponse t => t.WithheldNodes,
+        ExportResponse e => e.WithheldNodes + e.WithheldEdges,
+        _ => 0,
+    };
+
+    private async Task RequireNodesAsync(IEnumerable<string> ids, CancellationToken ct)
+    {
+        foreach (var id in ids)
+        {
+            if (await store.GetNodeAsync(id, ct) is null)
+            {
+                throw new NotFoundException("Entity", id);
+            }
+        }
+    }
+
+    private static NeighbourhoodQuery? ValidateNeighbourhood(NeighbourhoodRequest? request, Violations violations, string prefix)
+    {
+        if (request is null)
+        {
+            violations.Add(prefix.TrimEnd('.'), "is required");
+            return null;
+        }
+
+        violations.Require(request.EntityIds.Count > 0, prefix + "entity_ids", "needs at least one entity to start from");
+        violations.Require(request.Depth is >= 0 and <= 4, prefix + "depth", "must be between 1 and 4");
+        var limit = Bounded(request.Limit, 500, MaxNodesReturned, prefix + "limit", violations);
+        var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations, prefix);
+        return new NeighbourhoodQuery([.. request.EntityIds], request.Depth == 0 ? 1 : request.Depth, nodeKinds, edgeKinds, window, limit, limit * 4);
+    }
+
+    private static (NeighbourhoodQuery Query, int Depth)? Scope(IReadOnlyCollection<string> ids, int depth, GraphFilter? filter, Violations violations)
+    {
+        violations.Require(depth is >= 0 and <= 4, "depth", "must be between 1 and 4");
+        var (nodeKinds, edgeKinds, window) = Filter(filter, violations);
+        return ids.Count == 0 ? null : (new NeighbourhoodQuery([.. ids], depth == 0 ? 2 : depth, nodeKinds, edgeKinds, window, MaxNodesReturned, MaxNodesReturned * 10), depth);
+    }
+
+    /// <summary>The node ids a subgraph-scoped analysis runs over: the visible neighbourhood of the named entities.</summary>
+    private async Task<(IReadOnlyCollection<string>? Ids, Engine.Subgraph? Graph)> ResolveScopeAsync((NeighbourhoodQuery Query, int Depth)? scope, IGraphVisibility visibility, CancellationToken ct)
+    {
+        if (scope is not { } named)
+        {
+            return (null, null);
+        }
+
+        await RequireNodesAsync(named.Query.Seeds, ct);
+        var graph = await store.NeighbourhoodAsync(named.Query, visibility, Budget, ct);
+        return (graph.Nodes.Where(n => n.Visibility == NodeVisibility.Visible).Select(n => n.Node.Id).ToArray(), graph);
+    }
+
+    private static (IReadOnlySet<NodeKind>?, IReadOnlySet<EdgeKind>?, TimeWindow?) Filter(GraphFilter? filter, Violations violations, string prefix = "")
+    {
+        if (filter is null)
+        {
+            return (null, null, null);
+        }
+
+        return (
+            Kinds<NodeKind>(filter.NodeKinds, prefix + "filter.node_kinds", violations, name => name),
+            Kinds<EdgeKind>(filter.EdgeKinds, prefix + "filter.edge_kinds", violations, name => name.Replace("_", "", StringComparison.Ordinal)),
+            Window(filter.From, filter.To, prefix + "filter.from", violations));
+    }
+
+    private static HashSet<T>? Kinds<T>(IEnumerable<string> names, string field, Violations violations, Func<string, string> normalise)
+        where T : struct, System.Enum
+    {
+        HashSet<T>? kinds = null;
+        foreach (var name in names)
+        {
+            if (System.Enum.TryParse<T>(normalise(name), ignoreCase: true, out var kind) && System.Enum.IsDefined(kind))
+            {
+                (kinds ??= []).Add(kind);
+            }
+            else
+            {
+                violations.Add(field, $"'{name}' is not one of {string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+            }
+        }
+
+        return kinds;
+    }
+
+    private static TimeWindow? Window(Timestamp? from, Timestamp? to, string field, Violations violations)
+    {
+        if (from is null && to is null)
+        {
+            return null;
+        }
+
+        var start = from?.ToDateTimeOffset();
+        var end = to?.ToDateTimeOffset();
+        violations.Require(start is null || end is null || end >= start, field, "the time window ends before it starts");
+        return new TimeWindow(start, end);
+    }
+
+    private static int Bounded(int value, int fallback, int max, string field, Violations violations)
+    {
+        violations.Require(value is >= 0, field, "must not be negative");
+        violations.Require(value <= max, field, $"must be at most {max}");
+        return value == 0 ? fallback : Math.Min(value, max);
+    }
+}
+
+public sealed record GraphOptions
+{
+    public int MaxNodesVisited { get; init; } = 200_000;
+
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

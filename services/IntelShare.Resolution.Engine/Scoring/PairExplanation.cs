@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text;
+using IntelShare.Resolution.Engine.Model;
+
+namespace IntelShare.Resolution.Engine.Scoring;
+
+/// <summary>One field's part in a pair's score: "family name: phonetic match (kovalenko ~ kovalenco) +6.1".</summary>
+public sealed record FieldScore(string Field, int Level, string LevelLabel, string Values, double Weight)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Field}: {LevelLabel}{(Values.Length > 0 ? $" ({Values})" : "")} {Weight:+0.0;-0.0;0}");
+}
+
+/// <summary>Why two records were (or were not) judged the same entity, field by field.</summary>
+public sealed record PairExplanation(PreparedRecord A, PreparedRecord B, IReadOnlyList<FieldScore> Fields, double Weight, double Posterior)
+{
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{A} vs {B}: match weight {Weight:0.0}, probability {Posterior:0.000}");
+        foreach (var field in Fields)
+        {
+            text.AppendLine().Append("  ").Append(field);
+        }
+
+        return text.ToString();
+    }
+}

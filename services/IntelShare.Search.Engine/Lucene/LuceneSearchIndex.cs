@@ -1,0 +1,633 @@
+using IntelShare.Policy;
+using Lucene.Net.Codecs;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace IntelShare.Search.Engine.Lucene;
+
+public enum IndexVerification
+{
+    /// <summary>Only what opening reads (the commit point).</summary>
+    None = 0,
+
+    /// <summary>Every file of the last commit against its checksum: reads the whole index once.</summary>
+    Checksums,
+
+    /// <summary>Lucene's CheckIndex: decodes every segment; slow on a large index.</summary>
+    Full,
+}
+
+public sealed record LuceneSearchIndexOptions
+{
+    public NeedToKnowPolicyOptions Policy { get; init; } = NeedToKnowPolicyOptions.Default;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How often writes and their checkpoint are made durable; zero commits with every write that carries a checkpoint.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest a write waits before it is searchable.</summary>
+    public TimeSpan MaxStaleness { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public IndexVerification Verification { get; init; } = IndexVerification.Checksums;
+
+    public double RamBufferMegabytes { get; init; } = 64;
+}
+
+public enum IndexOpenStatus
+{
+    Opened = 0,
+
+    /// <summary>There was no index: a new empty one was created.</summary>
+    CreatedMissing,
+
+    /// <summary>The index was unreadable or failed verification: it was wiped and created empty.</summary>
+    RecreatedCorrupt,
+
+    /// <summary>The index was written with another layout of fields: it was wiped and created empty.</summary>
+    RecreatedIncompatible,
+}
+
+/// <summary>The opened index and what was found on disk; anything but Opened means: rebuild from Records.</summary>
+public sealed record IndexOpenResult(LuceneSearchIndex Index, IndexOpenStatus Status, string? Reason)
+{
+    public bool NeedsRebuild => Status != IndexOpenStatus.Opened;
+}
+
+/// <summary>
+/// The embedded index: Lucene on local disk, near-real-time (a write is searchable within
+/// <see cref="LuceneSearchIndexOptions.MaxStaleness"/>), durable at each commit together with the projection
+/// checkpoint in the commit's user data.
+/// </summary>
+public sealed class LuceneSearchIndex : ISearchIndex
+{
+    /// <summary>Bumped whenever the field layout changes, so that an old index is rebuilt rather than misread.</summary>
+    public const string Schema = "1";
+
+    private const string SchemaKey = "schema";
+    private const string CheckpointKey = "checkpoint";
+    private const int MaxFragments = 3;
+
+    private static readonly Sort RankOrder = new(SortField.FIELD_SCORE, new SortField(IndexFields.Id, SortFieldType.STRING));
+
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter _writer;
+    private readonly TrackingIndexWriter _tracking;
+    private readonly SearcherManager _searchers;
+    private readonly ControlledRealTimeReopenThread<IndexSearcher> _reopener;
+    private readonly LiveVersions _versions = new();
+    private readonly LuceneSearchIndexOptions _options;
+    private readonly HitFactory _hits;
+    private readonly object _writeGate = new();
+    private readonly object _commitGate = new();
+    private readonly Timer? _commitTimer;
+    private string? _checkpoint;
+    private long _generation;
+    private bool _dirty;
+    private bool _disposed;
+
+    private LuceneSearchIndex(LuceneDirectory directory, OpenMode mode, LuceneSearchIndexOptions options)
+    {
+        _directory = directory;
+        _options = options;
+        _hits = new HitFactory(new NeedToKnowPolicy(options.Policy));
+        var config = new IndexWriterConfig(Analysis.Version, Analysis.PerField)
+        {
+            OpenMode = mode,
+            RAMBufferSizeMB = options.RamBufferMegabytes,
+        };
+        _writer = new IndexWriter(directory, config);
+        try
+        {
+            if (mode == OpenMode.CREATE)
+            {
+                _writer.SetCommitData(CommitData(null));
+                _writer.Commit();
+            }
+
+            var data = _writer.CommitData;
+            StoredSchema = data.TryGetValue(SchemaKey, out var schema) ? schema : null;
+            _checkpoint = data.TryGetValue(CheckpointKey, out var checkpoint) && checkpoint.Length > 0 ? checkpoint : null;
+            _tracking = new TrackingIndexWriter(_writer);
+            _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+            _searchers.AddListener(_versions);
+            _reopener = new ControlledRealTimeReopenThread<IndexSearcher>(_tracking, _searchers, options.MaxStaleness.TotalSeconds, 0)
+            {
+                IsBackground = true,
+                Name = "search-index-reopen",
+            };
+            _reopener.Start();
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+
+        if (options.CommitInterval > TimeSpan.Zero)
+        {
+            _commitTimer = new Timer(_ => CommitInBackground(), null, options.CommitInterval, options.CommitInterval);
+        }
+    }
+
+    private string? StoredSchema { get; }
+
+    /// <summary>
+    /// Opens the index under <paramref name="path"/>, creating it when missing and recreating it when it is
+    /// unreadable, fails verification or has another schema; the result says which, for the service to log and rebuild.
+    /// </summary>
+    public static IndexOpenResult Open(string path, LuceneSearchIndexOptions? options = null)
+    {
+        options ??= new LuceneSearchIndexOptions();
+        var full = Path.GetFullPath(path);
+        System.IO.Directory.CreateDirectory(full);
+        var directory = FSDirectory.Open(full);
+        try
+        {
+            if (!DirectoryReader.IndexExists(directory))
+            {
+                Wipe(directory);
+                return new(new LuceneSearchIndex(directory, OpenMode.CREATE, options), IndexOpenStatus.CreatedMissing, $"no index in {full}");
+            }
+
+            string? problem;
+            try
+            {
+                problem = Verify(directory, options.Verification);
+                if (problem is null)
+                {
+                    var index = new LuceneSearchIndex(directory, OpenMode.APPEND, options);
+                    if (index.StoredSchema == Schema)
+                    {
+                        return new(index, IndexOpenStatus.Opened, null);
+                    }
+
+                    var stored = index.StoredSchema ?? "none";
+                    index.Close(commit: false, disposeDirectory: false);
+                    Wipe(directory);
+                    return new(new LuceneSearchIndex(directory, OpenMode.CREATE, options), IndexOpenStatus.RecreatedIncompatible, $"index schema {stored}, expected {Schema}");
+                }
+            }
+            catch (Exception e) when (IsCorruption(e))
+            {
+                problem = $"{e.GetType().Name}: {e.Message}";
+            }
+
+            Wipe(directory);
+            return new(new LuceneSearchIndex(directory, OpenMode.CREATE, options), IndexOpenStatus.RecreatedCorrupt, problem);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    public Task<UpsertResult> UpsertAsync(IReadOnlyList<SearchDocument> documents, string? checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+
+        // Every document is checked before any is written, so a bad one does not leave half a batch behind.
+        var records = documents.Select(d => IndexedRecord.From(d, _options.Policy.Redactions)).ToArray();
+        int applied = 0, stale = 0;
+        lock (_writeGate)
+        {
+            ThrowIfDisposed();
+            var lookup = new Lookup(this);
+            try
+            {
+                foreach (var record in records)
+                {
+                    var document = record.Document;
+                    if (lookup.Version(document.RecordId) >= document.Version)
+                    {
+                        stale++;
+                        continue;
+                    }
+
+                    _generation = _tracking.UpdateDocument(LuceneDocuments.IdTerm(document.RecordId), LuceneDocuments.Record(record));
+                    _versions.Put(document.RecordId, document.Version);
+                    applied++;
+                }
+            }
+            finally
+            {
+                lookup.Dispose();
+            }
+
+            Advance(checkpoint, applied > 0);
+        }
+
+        CommitIfEveryWrite(checkpoint);
+        return Task.FromResult(new UpsertResult(applied, stale));
+    }
+
+    public Task<bool> DeleteAsync(string recordId, long? version = null, string? checkpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(recordId);
+        bool deleted;
+        lock (_writeGate)
+        {
+            ThrowIfDisposed();
+            var lookup = new Lookup(this);
+            long? held;
+            try
+            {
+                held = lookup.Version(recordId);
+            }
+            finally
+            {
+                lookup.Dispose();
+            }
+
+            deleted = version is { } v ? held is null || held < v : held is not null;
+            if (deleted)
+            {
+                var tombstoneVersion = version ?? held!.Value;
+                _generation = _tracking.UpdateDocument(LuceneDocuments.IdTerm(recordId), LuceneDocuments.Tombstone(recordId, tombstoneVersion));
+                _versions.Put(recordId, tombstoneVersion);
+            }
+
+            Advance(checkpoint, deleted);
+        }
+
+        CommitIfEveryWrite(checkpoint);
+        return Task.FromResult(deleted);
+    }
+
+    public Task<string?> GetCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_writeGate)
+        {
+            return Task.FromResult(_checkpoint);
+        }
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        long generation;
+        lock (_writeGate)
+        {
+            ThrowIfDisposed();
+            generation = _generation;
+        }
+
+        _reopener.WaitForGeneration(generation);
+        return Task.CompletedTask;
+    }
+
+    public Task<SearchResult> SearchAsync(SearchQuery query, SearchPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var problems = new List<string>();
+        var plan = QueryPlan.Create(query, problems);
+        return Task.FromResult(Run(plan, problems, principal));
+    }
+
+    public Task<CheckResult> CheckAsync(CheckQuery query, SearchPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var problems = new List<string>();
+        var plan = QueryPlan.Create(query, problems);
+        return Task.FromResult(new CheckResult(Run(plan, problems, principal).Hits));
+    }
+
+    public Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var count = new TotalHitCountCollector();
+            searcher.Search(new TermQuery(new Term(IndexFields.Kind, IndexFields.RecordKind)), count);
+            var size = _directory.ListAll().Sum(file =>
+            {
+                try
+                {
+                    return _directory.FileLength(file);
+                }
+                catch (FileNotFoundException)
+                {
+                    // Merged away between listing and measuring.
+                    return 0L;
+                }
+            });
+            return Task.FromResult(new IndexStats(count.TotalHits, size));
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    public void Dispose() => Close(commit: true, disposeDirectory: true);
+
+    private SearchResult Run(QueryPlan plan, List<string> problems, SearchPrincipal principal)
+    {
+        var text = plan.Text is null ? null : LuceneQueries.Text(plan.Text, problems);
+        if (problems.Count > 0)
+        {
+            throw new SearchQueryException(problems);
+        }
+
+        var now = _options.Time.GetUtcNow();
+        var policy = PolicyConditions.For(principal, _options.Policy, now);
+        var match = new BooleanQuery();
+        if (plan.NameTokens.Count > 0)
+        {
+            match.Add(LuceneQueries.Name(plan.NameTokens), Occur.MUST);
+        }
+
+        if (plan.DateOfBirth is { } dob)
+        {
+            match.Add(new ConstantScoreQuery(LuceneConditions.ToQuery(QueryPlan.DateOfBirthCompatible(dob))) { Boost = 0.1f }, Occur.MUST);
+        }
+
+        if (plan.Identifier is { } identifier)
+        {
+            match.Add(new ConstantScoreQuery(LuceneQueries.Identifier(identifier)), Occur.MUST);
+        }
+
+        if (text is not null)
+        {
+            // Free text matches only where the caller may read every text field: a hit is itself a disclosure.
+            match.Add(new FilteredQuery(text, LuceneConditions.ToFilter(policy.TextReadable)), Occur.MUST);
+        }
+
+        if (match.Clauses.Count == 0)
+        {
+            match.Add(new MatchAllDocsQuery(), Occur.MUST);
+        }
+
+        var filter = Cond.And(
+            policy.Visible,
+            plan.HolderFilter,
+            plan.ContentFilter == Cond.All ? Cond.All : Cond.And(policy.Readable, plan.ContentFilter));
+        var query = new FilteredQuery(match, LuceneConditions.ToFilter(filter));
+
+        var searcher = _searchers.Acquire();
+        try
+        {
+            FieldDoc? after = plan.After is { } cursor
+                ? new FieldDoc(int.MaxValue, cursor.Score, [J2N.Numerics.Single.GetInstance(cursor.Score), new BytesRef(cursor.RecordId)])
+                : null;
+            var top = TopFieldCollector.Create(RankOrder, plan.PageSize + 1, after, true, true, false, false);
+            var facets = new FacetCollector(plan.Facets, LuceneConditions.ToFilter(Cond.And(policy.Readable, filter)));
+            searcher.Search(query, MultiCollector.Wrap(top, facets));
+            var docs = top.GetTopDocs().ScoreDocs;
+
+            var highlighter = plan.Highlight && text is not null
+                ? new Highlighter(new SimpleHTMLFormatter("<em>", "</em>"), new QueryScorer(text, searcher.IndexReader, IndexFields.Text))
+                : null;
+            var hits = new List<SearchHit>(Math.Min(docs.Length, plan.PageSize));
+            foreach (var scoreDoc in docs.Take(plan.PageSize))
+            {
+                var stored = searcher.Doc(scoreDoc.Doc);
+                var hit = _hits.Create(Read(stored, scoreDoc.Score), principal, plan, now, highlighter is null ? null : redacted => Highlight(highlighter, stored, redacted));
+                if (hit is not null)
+                {
+                    hits.Add(hit);
+                }
+            }
+
+            string? next = null;
+            if (docs.Length > plan.PageSize)
+            {
+                var last = (FieldDoc)docs[plan.PageSize - 1];
+                next = new SearchCursor(last.Score, ((BytesRef)last.Fields[1]).Utf8ToString()).Encode();
+            }
+
+            return new SearchResult
+            {
+                TotalHits = facets.TotalHits,
+                Hits = hits,
+                Facets = facets.Result(),
+                Groups = plan.GroupByEntity ? HitFactory.Group(hits) : null,
+                NextCursor = next,
+            };
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    private static StoredHit Read(global::Lucene.Net.Documents.Document stored, float score)
+    {
+        IndexFields.TryParseType(stored.Get(IndexFields.Type), out var type);
+        return new StoredHit(
+            stored.Get(IndexFields.Id),
+            stored.GetField(IndexFields.Version)?.GetInt64Value() ?? 0,
+            type,
+            MarkingCodec.Decode(stored.GetBinaryValue(LuceneDocuments.StoredMarking).Bytes),
+            (Caveat)(stored.GetField(LuceneDocuments.StoredNameCaveats)?.GetInt32Value() ?? (int)CaveatNames.All),
+            stored.Get(IndexFields.Entity),
+            stored.GetBinaryValue(LuceneDocuments.StoredPayload) is { } payload ? payload.Bytes.AsMemory(payload.Offset, payload.Length) : ReadOnlyMemory<byte>.Empty,
+            score);
+    }
+
+    private static IReadOnlyList<SearchHighlight> Highlight(Highlighter highlighter, global::Lucene.Net.Documents.Document stored, IReadOnlySet<string> redacted)
+    {
+        var highlights = new List<SearchHighlight>();
+        foreach (var field in stored.Fields)
+        {
+            var path = LuceneDocuments.TextFieldPath(field.Name);
+            if (path is null || redacted.Contains(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                var fragments = highlighter.GetBestFragments(Analysis.Text, IndexFields.Text, field.GetStringValue(), MaxFragments);
+                if (fragments.Length > 0)
+                {
+                    highlights.Add(new SearchHighlight(path, fragments));
+                }
+            }
+            catch (InvalidTokenOffsetsException)
+            {
+                // A fragment that cannot be cut is left out; the hit itself stands.
+            }
+        }
+
+        return highlights;
+    }
+
+    private void Advance(string? checkpoint, bool wrote)
+    {
+        if (checkpoint is not null)
+        {
+            _checkpoint = checkpoint;
+        }
+
+        _dirty |= wrote || checkpoint is not null;
+    }
+
+    private void CommitIfEveryWrite(string? checkpoint)
+    {
+        if (checkpoint is not null && _options.CommitInterval <= TimeSpan.Zero)
+        {
+            Commit();
+        }
+    }
+
+    private void Commit()
+    {
+        lock (_commitGate)
+        {
+            lock (_writeGate)
+            {
+                ThrowIfDisposed();
+                if (!_dirty)
+                {
+                    return;
+                }
+
+                // Writes that slip in between this and the commit are kept with an older checkpoint: replayed, not lost.
+                _writer.SetCommitData(CommitData(_checkpoint));
+                _dirty = false;
+            }
+
+            _writer.Commit();
+        }
+    }
+
+    private void CommitInBackground()
+    {
+        try
+        {
+            Commit();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closing raced the timer; closing commits.
+        }
+    }
+
+    private void Close(bool commit, bool disposeDirectory)
+    {
+        lock (_commitGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _commitTimer?.Dispose();
+            if (commit)
+            {
+                Commit();
+            }
+
+            lock (_writeGate)
+            {
+                _disposed = true;
+            }
+
+            _reopener.Dispose();
+            _searchers.Dispose();
+            _writer.Dispose();
+            if (disposeDirectory)
+            {
+                _directory.Dispose();
+            }
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private static Dictionary<string, string> CommitData(string? checkpoint) => new()
+    {
+        [SchemaKey] = Schema,
+        [CheckpointKey] = checkpoint ?? "",
+    };
+
+    private static string? Verify(LuceneDirectory directory, IndexVerification verification)
+    {
+        switch (verification)
+        {
+            case IndexVerification.Checksums:
+                var infos = new SegmentInfos();
+                infos.Read(directory);
+                foreach (var file in infos.GetFiles(directory, true))
+                {
+                    using var input = directory.OpenInput(file, IOContext.READ_ONCE);
+                    CodecUtil.ChecksumEntireFile(input);
+                }
+
+                return null;
+            case IndexVerification.Full:
+                var status = new CheckIndex(directory).DoCheckIndex();
+                return status.Clean ? null : $"CheckIndex found {status.TotLoseDocCount} unreadable documents in {status.NumBadSegments} segments";
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsCorruption(Exception e) =>
+        e is not LockObtainFailedException
+        && e is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException or IndexNotFoundException
+            or EndOfStreamException or InvalidDataException or IOException;
+
+    private static void Wipe(LuceneDirectory directory)
+    {
+        foreach (var file in directory.ListAll())
+        {
+            directory.DeleteFile(file);
+        }
+    }
+
+    /// <summary>The version held for a record: written since the last refresh, or in a searcher that holds everything older.</summary>
+    private sealed class Lookup(LuceneSearchIndex index) : IDisposable
+    {
+        private IndexSearcher? _searcher;
+        private VersionLookup? _lookup;
+        private long _epoch;
+
+        public long? Version(string recordId)
+        {
+            while (true)
+            {
+                if (_searcher is null)
+                {
+                    _epoch = index._versions.Epoch;
+                    _searcher = index._searchers.Acquire();
+                    _lookup = new VersionLookup(_searcher);
+                }
+
+                var live = index._versions.Get(recordId, _epoch, out var current);
+                if (live is not null)
+                {
+                    return live;
+                }
+
+                if (current)
+                {
+                    return _lookup!.Get(recordId);
+                }
+
+                Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_searcher is not null)
+            {
+                index._searchers.Release(_searcher);
+                _searcher = null;
+                _lookup = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Diagnostics;
+using IntelShare.Graph.Engine;
+using Spectre.Console;
+using static IntelShare.Benchmarks.Report;
+
+namespace IntelShare.Benchmarks;
+
+public sealed record GraphOptions(int Nodes, int Edges, int Queries, int BatchSize, int Seed, string? DataRoot, string Out);
+
+public sealed record GraphFigures(
+    int Nodes,
+    int Edges,
+    double LoadSeconds,
+    double RestartSeconds,
+    double RssMiBAfterLoad,
+    double RssMiBAfterRestart,
+    double StoreMiB,
+    LatencyResult Neighbourhood,
+    double NeighbourhoodMeanNodes,
+    LatencyResult Path,
+    LatencyResult FilteredPath,
+    double PathsFound,
+    double FilteredPathsFound,
+    double PageRankSeconds,
+    int PageRankIterations,
+    double LouvainSeconds,
+    double Modularity,
+    int Communities,
+    double BetweennessSeconds,
+    int BetweennessNodes);
+
+public sealed record GraphSummary(MachineInfo Machine, GraphOptions Options, GraphFigures Figures, IReadOnlyList<Target> Targets);
+
+/// <summary>
+/// The "graph" subcommand: the embedded graph engine in-process on a generated trafficking-like network — load,
+/// restart, memory, traversal latencies with and without need-to-know filtering, and the whole-graph analytics.
+/// </summary>
+public static class GraphCommand
+{
+    private const int Warmup = 100;
+
+    public static Command Create(string[] commandLine)
+    {
+        var nodes = CommonOptions.Positive(new Option<int>("--nodes") { Description = "Nodes generated.", DefaultValueFactory = _ => 1_000_000 });
+        var edges = CommonOptions.Positive(new Option<int>("--edges") { Description = "Edge upserts generated (repeats of a link add support instead).", DefaultValueFactory = _ => 5_000_000 });
+        var queries = CommonOptions.Positive(new Option<int>("--queries") { Description = "Timed queries per traversal figure.", DefaultValueFactory = _ => 1_000 });
+        var batch = CommonOptions.Positive(new Option<int>("--batch-size") { Description = "Operations per applied batch while loading.", DefaultValueFactory = _ => 50_000 });
+        var seed = CommonOptions.Seed("the generated graph and queries");
+        var dataRoot = CommonOptions.DataRoot();
+        var output = CommonOptions.Out("graph.json");
+        var command = new Command("graph", "The embedded graph engine in-process: load, restart, memory, traversal latency and analytics on a generated network.")
+        {
+            nodes, edges, queries, batch, seed, dataRoot, output,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(
+            new GraphOptions(parse.GetValue(nodes), parse.GetValue(edges), parse.GetValue(queries), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(dataRoot), parse.GetValue(output)!),
+            commandLine,
+            cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(GraphOptions options, string[] commandLine, CancellationToken cancellation)
+    {
+        var machine = MachineInfo.Collect(commandLine);
+        WriteHeader(machine, "IntelShare embedded graph engine benchmark",
+            ("Platform", "in-process EmbeddedGraphStore (SQLite WAL, synchronous=FULL, in-memory adjacency)"),
+            ("Workload", $"{options.Nodes:N0} nodes, {options.Edges:N0} edge upserts, communities of {GraphWorkload.CommunitySize}, Pareto degrees; {options.Queries:N0} timed queries per figure after {Warmup} untimed"));
+        var workload = new GraphWorkload(options.Nodes, options.Edges, options.Seed);
+        var directory = ScratchDirectory.Create(options.DataRoot);
+        try
+        {
+            var figures = await MeasureAsync(workload, options, directory.FullName, cancellation);
+            Target[] targets =
+            [
+                Target.AtMost("Load into a fresh store (s)", 60, figures.LoadSeconds),
+                Target.AtMost("Restart to ready (s)", 20, figures.RestartSeconds),
+                Target.AtMost("Resident memory after restart (MiB)", 3 * 1024, figures.RssMiBAfterRestart, "N0"),
+                Target.AtMost("2-hop neighbourhood p99 (ms)", 1, figures.Neighbourhood.P99Ms),
+                Target.AtMost("Shortest path p99 (ms)", 20, figures.Path.P99Ms),
+                Target.AtMost("Filtered shortest path mean over unfiltered (%)", 30, (figures.FilteredPath.MeanMs / figures.Path.MeanMs - 1) * 100),
+                Target.AtMost("PageRank, whole graph (s)", 6, figures.PageRankSeconds),
+                Target.AtMost("Betweenness, 10,000-node subgraph (s)", 1.5, figures.BetweennessSeconds),
+            ];
+            Conclude(new GraphSummary(machine, options, figures, targets), targets, options.Out);
+            return 0;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<GraphFigures> MeasureAsync(GraphWorkload workload, GraphOptions options, string directory, CancellationToken cancellation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var store = await EmbeddedGraphStore.OpenAsync(directory, cancellation);
+        long checkpoint = 0;
+        foreach (var batch in workload.Batches(options.BatchSize))
+        {
+            await store.ApplyAsync(batch, ++checkpoint, cancellation);
+        }
+
+        var loadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var (nodes, edges) = (store.NodeCount, store.EdgeCount);
+        var loadedRss = Rss();
+        AnsiConsole.MarkupLine(Markup.Escape($"Loaded {nodes:N0} nodes and {edges:N0} edges in {loadSeconds:0.0} s; resident {loadedRss:N0} MiB"));
+
+        await store.DisposeAsync();
+        store = null;
+        Rss();
+        start = Stopwatch.GetTimestamp();
+        store = await EmbeddedGraphStore.OpenAsync(directory, cancellation);
+        var restartSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var restartRss = Rss();
+        var storeMiB = new DirectoryInfo(directory).EnumerateFiles().Sum(f => f.Length) / 1048576.0;
+        AnsiConsole.MarkupLine(Markup.Escape($"Restarted in {restartSeconds:0.0} s; resident {restartRss:N0} MiB; {storeMiB:N0} MiB on disk"));
+
+        await using (store)
+        {
+            var all = EverythingVisible.Instance;
+            var filtered = new MarkingVisibility(workload.Markings);
+            var seeds = workload.RandomIds(options.Queries + Warmup, 1);
+            var sizes = new List<int>();
+            var neighbourhood = await Latency(seeds, async id => sizes.Add((await store.NeighbourhoodAsync(new NeighbourhoodQuery([id], 2, MaxNodes: 1_000, MaxEdges: 5_000), all)).Nodes.Count));
+            var from = workload.RandomIds(options.Queries + Warmup, 2);
+            var to = workload.RandomIds(options.Queries + Warmup, 3);
+            var found = 0;
+            var path = await Latency(Enumerable.Range(0, from.Length).ToArray(), async i => found += (await store.ShortestPathAsync(new PathQuery(from[i], to[i]), all)).Found ? 1 : 0);
+            var filteredFound = 0;
+            var filteredPath = await Latency(Enumerable.Range(0, from.Length).ToArray(), async i => filteredFound += (await store.ShortestPathAsync(new PathQuery(from[i], to[i]), filtered)).Found ? 1 : 0);
+            WriteLatencyTable("Traversal latency (ms)", [("2-hop neighbourhood", neighbourhood), ("shortest path", path), ("shortest path, need-to-know filtered", filteredPath)], null);
+
+            start = Stopwatch.GetTimestamp();
+            var pageRank = await store.CentralityAsync(new CentralityQuery(CentralityMeasure.PageRank, Top: 10), all);
+            var pageRankSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            start = Stopwatch.GetTimestamp();
+            var communities = await store.CommunitiesAsync(new CommunityQuery(MaxBridgeEdges: 100), all);
+            var louvainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var subgraph = await store.NeighbourhoodAsync(new NeighbourhoodQuery(workload.RandomIds(1, 4), 4, MaxNodes: 10_000, MaxEdges: 50_000), all);
+            var subgraphIds = subgraph.Nodes.Select(n => n.Node.Id).ToArray();
+            start = Stopwatch.GetTimestamp();
+            var betweenness = await store.CentralityAsync(new CentralityQuery(CentralityMeasure.Betweenness, subgraphIds, Top: 10), all);
+            var betweennessSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            var analytics = Table("Analytics", "Figure", "Seconds", "Detail");
+            analytics.AddRow("PageRank, whole graph", Number(pageRankSeconds, "0.00"), Markup.Escape($"{pageRank.Iterations} iterations, {pageRank.NodesScored:N0} nodes, converged: {!pageRank.Truncated}"));
+            analytics.AddRow("Louvain, whole graph", Number(louvainSeconds, "0.00"), Markup.Escape($"modularity {communities.Modularity:0.000}, {communities.Communities.Count:N0} communities"));
+            analytics.AddRow("Betweenness (exact), subgraph", Number(betweennessSeconds, "0.00"), Markup.Escape($"{betweenness.NodesScored:N0} nodes (4 hops around a random node, at most 10,000)"));
+            AnsiConsole.Write(analytics);
+
+            return new GraphFigures(
+                nodes, edges, loadSeconds, restartSeconds, loadedRss, restartRss, storeMiB,
+                neighbourhood, sizes.Skip(Warmup).Average(), path, filteredPath, found / (double)from.Length, filteredFound / (double)from.Length,
+                pageRankSeconds, pageRank.Iterations, louvainSeconds, communities.Modularity, communities.Communities.Count, betweennessSeconds, betweenness.NodesScored);
+        }
+    }
+
+    /// <summary>Each query timed alone, one after another, after <see cref="Warmup"/> untimed ones.</summary>
+    private static async Task<LatencyResult> Latency<T>(T[] arguments, Func<T, Task> query)
+    {
+        for (var i = 0; i < Warmup; i++)
+        {
+            await query(arguments[i]);
+        }
+
+        var latencies = new double[arguments.Length - Warmup];
+        var cpu = CpuMeter.Start(null);
+        for (var i = Warmup; i < arguments.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await query(arguments[i]);
+            latencies[i - Warmup] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        return LatencyResult.Of(latencies, cpu.Stop());
+    }
+
+    /// <summary>Resident memory once garbage is gone: what the graph itself holds.</summary>
+    private static double Rss()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return HostMemory.Read(Environment.ProcessId).RssMiB;
+    }
+}

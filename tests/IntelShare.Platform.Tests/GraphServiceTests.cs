@@ -1,0 +1,105 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>The Graph service over gRPC on the real host: projection from Records, need-to-know while walking.</summary>
+public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task A_shared_phone_links_two_agencies_records_and_each_reader_sees_only_what_the_policy_allows()
+    {
+        var phone = $"+4477009{Random.Shared.Next(10000, 99999)}";
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        async Task<string> Contribute(string given, Action<RecordContent> shape)
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("graph"), given: given, family: "Rusu");
+            content.Person.Phones.Add(phone);
+            shape(content);
+            return (await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        }
+
+        var recruiter = await Contribute("Victor", c => c.Marking.ReleasableTo.Add("BORDER"));
+        var driver = await Contribute("Andrei", c => c.Marking.ReleasableTo.Add("BORDER"));
+        var hiddenAssociate = await Contribute("Secret", c => c.Marking.Discoverable = false);
+        var knownToExist = await Contribute("Ghost", _ => { });
+        var recruitedBy = TestRecords.Person(TestRecords.UniqueRef("graph"), given: "Maria", family: "Lungu");
+        recruitedBy.Marking.ReleasableTo.Add("BORDER");
+        recruitedBy.Links.Add(new RecordLink { Relationship = "recruited", TargetRecordId = recruiter });
+        var victim = (await records.ContributeAsync(new ContributeRequest { Content = recruitedBy })).RecordId;
+
+        var border = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var request = new NeighbourhoodRequest { EntityIds = { recruiter }, Depth = 2, Justification = TestRecords.Because("network of the recruiter") };
+
+        var own = await Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == hiddenAssociate) && s.Nodes.Any(n => n.Id == victim));
+        Assert.Contains(own.Nodes, n => n.Id == $"phone:{phone}");
+        Assert.Contains(own.Nodes, n => n.Id == knownToExist && !n.Placeholder);
+        Assert.Equal(0, own.WithheldNodes);
+
+        var partner = await border.NeighbourhoodAsync(request);
+        Assert.Contains(partner.Nodes, n => n.Id == driver && n.Label == "Andrei Rusu");
+        Assert.Contains(partner.Edges, e => e.From == victim && e.To == recruiter && e.Kind == "recruited");
+        Assert.DoesNotContain(partner.Nodes, n => n.Id == hiddenAssociate);
+        Assert.DoesNotContain(partner.Nodes, n => n.Id == knownToExist);
+        var placeholder = Assert.Single(partner.Nodes, n => n.Id == "ref:" + knownToExist);
+        Assert.True(placeholder.Placeholder);
+        Assert.Equal("", placeholder.Label);
+        Assert.Equal("POL-ATU", placeholder.HolderAgency);
+        Assert.Empty(placeholder.Properties);
+        Assert.True(partner.WithheldNodes >= 1);
+
+        var path = await border.ShortestPathAsync(new PathRequest { FromId = victim, ToId = driver, Justification = TestRecords.Because("how is the victim linked") });
+        Assert.True(path.Found);
+        Assert.Equal([victim, recruiter, $"phone:{phone}", driver], path.Paths[0].NodeIds);
+
+        // A path that exists only through a record the reader may not learn of is not shown.
+        var throughHidden = await border.ShortestPathAsync(new PathRequest { FromId = victim, ToId = hiddenAssociate, Justification = TestRecords.Because("probe") });
+        Assert.False(throughHidden.Found);
+    }
+
+    [Fact]
+    public async Task Bad_graph_queries_name_every_problem_and_unknown_entities_are_not_found()
+    {
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => graph.NeighbourhoodAsync(new NeighbourhoodRequest
+        {
+            EntityIds = { "anything" },
+            Depth = 5,
+            Limit = 1_000_000,
+            Filter = new GraphFilter { From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2025, 1, 2, 0, 0, 0, DateTimeKind.Utc)), To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)) },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("depth", invalid.ViolatedFields());
+        Assert.Contains("limit", invalid.ViolatedFields());
+        Assert.Contains("filter.from", invalid.ViolatedFields());
+        Assert.Contains("justification", invalid.ViolatedFields());
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => graph.ShortestPathAsync(new PathRequest
+        {
+            FromId = "no-such-entity",
+            ToId = "nor-this",
+            Justification = TestRecords.Because(),
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    /// <summary>The projection applies a contribution shortly after it is acknowledged; wait for it, up to a limit.</summary>
+    private static async Task<T> Eventually<T>(Func<Task<T>> query, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var result = await query();
+            if (done(result) || DateTime.UtcNow > deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

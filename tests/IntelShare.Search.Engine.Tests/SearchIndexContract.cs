@@ -1,0 +1,429 @@
+using IntelShare.Domain;
+using IntelShare.Policy;
+using static IntelShare.Search.Engine.Tests.Fixtures;
+
+namespace IntelShare.Search.Engine.Tests;
+
+/// <summary>What every engine behind <see cref="ISearchIndex"/> must do; one subclass per engine.</summary>
+public abstract class SearchIndexContract : IDisposable
+{
+    private ISearchIndex? _index;
+
+    protected static readonly SearchPrincipal Nca = Principal("NCA");
+    protected static readonly SearchPrincipal Garda = Principal("GARDA");
+
+    protected ISearchIndex Index => _index ??= CreateIndex(new FixedTime(Now));
+
+    /// <summary>A new, empty index.</summary>
+    protected abstract ISearchIndex CreateIndex(TimeProvider time);
+
+    public virtual void Dispose()
+    {
+        _index?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task Load(params SearchDocument[] documents)
+    {
+        await Index.UpsertAsync(documents, null);
+        await Index.RefreshAsync();
+    }
+
+    protected async Task<string[]> Ids(SearchQuery query, SearchPrincipal? principal = null) =>
+        [.. (await Index.SearchAsync(query, principal ?? Nca)).Hits.Select(h => h.RecordId)];
+
+    [ContractFact]
+    public async Task Name_with_typos_matches()
+    {
+        await Load(Person("p1", "Olena", "Kovalenko"), Person("p2", "Ivan", "Petrenko"));
+
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Olena Kovalneko" }));
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Olna Kovalenko" }));
+    }
+
+    [ContractFact]
+    public async Task Names_are_transliterated_from_Cyrillic_Greek_and_accented_Latin()
+    {
+        await Load(
+            Person("p1", "Olena", "Kovalenko"),
+            Person("p2", "Γιώργος", "Παπαδόπουλος"),
+            Person("p3", "José", "Muñoz"),
+            Person("p4", "Dmytro", "Shevchuk", originalScript: "Дмитро Шевчук"));
+
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Олена Коваленко" }));
+        Assert.Equal(["p2"], await Ids(new SearchQuery { Name = "Giorgos Papadopoulos" }));
+        Assert.Equal(["p3"], await Ids(new SearchQuery { Name = "Jose Munoz" }));
+        Assert.Equal(["p4"], await Ids(new SearchQuery { Name = "Дмитро Шевчук" }));
+    }
+
+    [ContractFact]
+    public async Task Swapped_order_matches_and_written_order_ranks_first()
+    {
+        await Load(Person("swapped", "Kovalenko", "Olena"), Person("inorder", "Olena", "Kovalenko"));
+
+        Assert.Equal(["inorder", "swapped"], await Ids(new SearchQuery { Name = "Olena Kovalenko" }));
+        Assert.Equal(["swapped", "inorder"], await Ids(new SearchQuery { Name = "Kovalenko Olena" }));
+    }
+
+    [ContractFact]
+    public async Task Aliases_match()
+    {
+        await Load(Person("p1", "Olena", "Kovalenko", aliases: ["Lena Koval"]), Person("p2", "Ivan", "Petrenko"));
+
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Lena Koval" }));
+    }
+
+    [ContractFact]
+    public async Task Identifiers_are_normalised_before_indexing_and_querying()
+    {
+        await Load(
+            Identified("d1", RecordType.Document, IdentifierKind.Document, "AB 123-456", "document.identity_document"),
+            Identified("v1", RecordType.Vehicle, IdentifierKind.Plate, "KA-1234-BC", "vehicle.plate"),
+            Identified("ph1", RecordType.Phone, IdentifierKind.Phone, "07700 900123", "phone.number", region: "GB"));
+
+        Assert.Equal(["d1"], await Ids(new SearchQuery { Identifier = new(IdentifierKind.Document, "ab123456") }));
+        Assert.Equal(["d1"], await Ids(new SearchQuery { Identifier = new(IdentifierKind.Document, "АВ 123456") }));
+        Assert.Equal(["v1"], await Ids(new SearchQuery { Identifier = new(null, "ka1234bc") }));
+        Assert.Equal(["ph1"], await Ids(new SearchQuery { Identifier = new(IdentifierKind.Phone, "+44 7700 900123") }));
+        Assert.Equal(["ph1"], await Ids(new SearchQuery { Identifier = new(null, "0044 7700 900 123") }));
+        Assert.Empty(await Ids(new SearchQuery { Identifier = new(IdentifierKind.Plate, "AB123456") }));
+    }
+
+    [ContractFact]
+    public async Task Free_text_supports_phrases_and_boolean_operators()
+    {
+        await Load(
+            Report("r1", "Farm", "Workers held in forced labour on a farm near Košice"),
+            Report("r2", "Hotel", "Sexual exploitation in a hotel; labour forced by debt"),
+            Report("r3", "Car wash", "Labour exploitation at a car wash"));
+
+        Assert.Equal(["r1"], await Ids(new SearchQuery { Text = "\"forced labour\"" }));
+        Assert.Equal(["r1"], await Ids(new SearchQuery { Text = "kosice" }));
+        Assert.Equal(["r1", "r2"], (await Ids(new SearchQuery { Text = "forced AND labour" })).Order());
+        Assert.Equal(["r2", "r3"], (await Ids(new SearchQuery { Text = "hotel OR (car AND wash)" })).Order());
+        Assert.Equal(["r3"], await Ids(new SearchQuery { Text = "labour -forced" }));
+    }
+
+    [ContractFact]
+    public async Task A_text_syntax_error_says_where()
+    {
+        var error = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Text = "forced AND (labour" }, Nca));
+
+        Assert.Contains(error.Problems, p => p.StartsWith("text:", StringComparison.Ordinal) && p.Contains("column", StringComparison.Ordinal));
+    }
+
+    [ContractFact]
+    public async Task Every_problem_of_a_query_is_listed()
+    {
+        var error = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(
+            new SearchQuery
+            {
+                Filters = [new SearchFilter("colour", ["red"])],
+                PageSize = 500,
+                Cursor = "not-a-cursor",
+                Facets = ["shoe size"],
+            },
+            Nca));
+
+        Assert.Contains(error.Problems, p => p.Contains("colour", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("page_size", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("cursor", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("shoe size", StringComparison.Ordinal));
+
+        var empty = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery(), Nca));
+        Assert.Contains(empty.Problems, p => p.StartsWith("query: empty", StringComparison.Ordinal));
+    }
+
+    [ContractFact]
+    public async Task Free_text_may_not_name_other_fields()
+    {
+        var error = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Text = "orig:NCA AND labour" }, Nca));
+
+        Assert.Contains(error.Problems, p => p.Contains("'orig'", StringComparison.Ordinal));
+    }
+
+    [ContractFact]
+    public async Task Each_filter_narrows_the_results()
+    {
+        await Load(
+            Person("p1", "Anna", "Smith", Marking("p1", RecordType.Person, "NCA", ClearanceLevel.Official, cases: ["OP-1"]), nationalities: ["UA"], forms: ["sexual"]),
+            Person("p2", "Anna", "Smith", Marking("p2", RecordType.Person, "GARDA", ClearanceLevel.OfficialSensitive), nationalities: ["ro"], forms: ["labour"]),
+            Report("r1", "Smith", "Anna Smith seen", Marking("r1", RecordType.Report, "NCA"), recordedAt: Now.AddDays(-100), forms: ["labour"]),
+            Event("e1", Now.AddDays(-20), Now.AddDays(-18)));
+
+        async Task<string[]> Filtered(params SearchFilter[] filters) => [.. (await Ids(new SearchQuery { Filters = filters })).Order()];
+
+        Assert.Equal(["p1", "p2"], await Filtered(new SearchFilter("type", ["person"])));
+        Assert.Equal(["e1", "p1", "r1"], await Filtered(new SearchFilter("agency", ["NCA"])));
+        Assert.Equal(["p2"], await Filtered(new SearchFilter("classification", ["OFFICIAL-SENSITIVE"])));
+        Assert.Equal(["p1"], await Filtered(new SearchFilter("case", ["OP-1"])));
+        Assert.Equal(["p2"], await Filtered(new SearchFilter("nationality", ["RO"])));
+        Assert.Equal(["p2", "r1"], await Filtered(new SearchFilter("exploitation", ["labour"])));
+        Assert.Equal(["p2"], await Filtered(new SearchFilter("exploitation", ["labour"]), new SearchFilter("type", ["person"])));
+        Assert.Equal(["r1"], (await Ids(new SearchQuery { DateRanges = [new DateRangeFilter("recorded", null, Now.AddDays(-50))] })).Order());
+        Assert.Equal(["e1"], (await Ids(new SearchQuery { DateRanges = [new DateRangeFilter("event", Now.AddDays(-19), Now.AddDays(-19))] })).Order());
+        Assert.Empty(await Ids(new SearchQuery { DateRanges = [new DateRangeFilter("event", Now.AddDays(-10), null)] }));
+    }
+
+    [ContractFact]
+    public async Task Facets_count_the_whole_matching_set()
+    {
+        var docs = Enumerable.Range(0, 30).Select(i => Person(
+            $"p{i:D2}", "Anna", "Smith", Marking($"p{i:D2}", RecordType.Person, i % 3 == 0 ? "GARDA" : "NCA"), nationalities: [i % 2 == 0 ? "UA" : "RO"], forms: ["labour"]));
+        await Load([.. docs, Report("r1", "Smith", "Anna Smith")]);
+
+        var result = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = ["type", "agency", "nationality", "exploitation", "classification"], PageSize = 5 }, Nca);
+
+        Assert.Equal(30, result.TotalHits);
+        Assert.Equal(5, result.Hits.Count);
+        Assert.Equal([new FacetValue("person", 30)], result.Facets["type"]);
+        Assert.Equal([new FacetValue("NCA", 20), new FacetValue("GARDA", 10)], result.Facets["agency"]);
+        Assert.Equal([new FacetValue("RO", 15), new FacetValue("UA", 15)], result.Facets["nationality"]);
+        Assert.Equal([new FacetValue("labour", 30)], result.Facets["exploitation"]);
+        Assert.Equal([new FacetValue("OFFICIAL", 30)], result.Facets["classification"]);
+    }
+
+    [ContractFact]
+    public async Task Highlights_come_only_from_fields_the_caller_may_read()
+    {
+        await Load(
+            Report("open", "Debt bondage", "Debt bondage at a farm", Marking("open", RecordType.Report, "GARDA")),
+            Report("sensitive", "Debt bondage", "Debt bondage told by a source", Marking("sensitive", RecordType.Report, "GARDA", caveats: Caveat.SourceSensitive)));
+
+        var withoutEntitlement = await Index.SearchAsync(new SearchQuery { Text = "debt", Highlight = true }, Nca);
+        var hit = Assert.Single(withoutEntitlement.Hits);
+        Assert.Equal("open", hit.RecordId);
+        Assert.Contains(hit.Highlights, h => h.FieldPath == "report.text" && h.Fragments.Any(f => f.Contains("<em>", StringComparison.Ordinal)));
+
+        var redacted = Assert.Single((await Index.SearchAsync(new SearchQuery { Filters = [new SearchFilter("type", ["report"])], Text = "debt OR source", Highlight = true }, Nca)).Hits);
+        Assert.Equal("open", redacted.RecordId);
+
+        var entitled = Principal("NCA", entitlements: [CaveatNames.SourceSensitive]);
+        var both = await Index.SearchAsync(new SearchQuery { Text = "source", Highlight = true }, entitled);
+        var sensitive = Assert.Single(both.Hits);
+        Assert.Contains(sensitive.Highlights, h => h.FieldPath == "report.text");
+
+        // Without the entitlement the record is found by a filter, redacted, and carries no text highlight.
+        var byFilter = (await Index.SearchAsync(new SearchQuery { Filters = [new SearchFilter("type", ["report"])], Highlight = true }, Nca)).Hits.Single(h => h.RecordId == "sensitive");
+        Assert.Equal(AccessEffect.PermitRedacted, byFilter.Effect);
+        Assert.Contains("report.text", byFilter.Decision.RedactedFields);
+        Assert.DoesNotContain(byFilter.Highlights, h => h.FieldPath == "report.text");
+    }
+
+    [ContractFact]
+    public async Task Paging_with_cursors_is_complete_and_stable()
+    {
+        var docs = Enumerable.Range(0, 45).Select(i => Person($"p{i:D2}", i % 4 == 0 ? "Anna" : "Anya", "Smith")).ToArray();
+        await Load(docs);
+        var query = new SearchQuery { Name = "Anna Smith", PageSize = 10 };
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var secondPageCursor = (string?)null;
+        string[]? secondPage = null;
+        do
+        {
+            var page = await Index.SearchAsync(query with { Cursor = cursor }, Nca);
+            Assert.Equal(45, page.TotalHits);
+            if (seen.Count == 10)
+            {
+                secondPageCursor = cursor;
+                secondPage = [.. page.Hits.Select(h => h.RecordId)];
+            }
+
+            seen.AddRange(page.Hits.Select(h => h.RecordId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(45, seen.Count);
+        Assert.Equal(45, seen.Distinct().Count());
+        Assert.Equal(docs.Where((_, i) => i % 4 == 0).Select(d => d.RecordId), seen.Take(12));
+
+        // The same cursor after a reopen with unrelated writes gives the same page.
+        await Load(Report("r1", "unrelated", "unrelated"));
+        var again = await Index.SearchAsync(query with { Cursor = secondPageCursor }, Nca);
+        Assert.Equal(secondPage, again.Hits.Select(h => h.RecordId));
+    }
+
+    [ContractFact]
+    public async Task Hits_group_by_entity()
+    {
+        await Load(
+            Person("p1", "Olena", "Kovalenko", entity: "E1"),
+            Person("p2", "Olena", "Kovalenko", entity: "E1"),
+            Person("p3", "Olena", "Kovalenko", entity: "E2"),
+            Person("p4", "Olena", "Kovalenko"));
+
+        var result = await Index.SearchAsync(new SearchQuery { Name = "Olena Kovalenko", GroupByEntity = true }, Nca);
+
+        Assert.NotNull(result.Groups);
+        Assert.Equal(3, result.Groups.Count);
+        Assert.Single(result.Groups, g => g.EntityId is null);
+        Assert.Equal(["p1", "p2"], result.Groups.Single(g => g.EntityId == "E1").Hits.Select(h => h.RecordId).Order());
+        Assert.Single(result.Groups.Single(g => g.EntityId == "E2").Hits);
+    }
+
+    [ContractFact]
+    public async Task Agencies_see_what_is_released_to_them_and_counts_agree()
+    {
+        await Load(
+            Person("shared", "Anna", "Smith", Marking("shared", RecordType.Person, "PSNI", allPartners: true)),
+            Person("to-nca", "Anna", "Smith", Marking("to-nca", RecordType.Person, "PSNI", allPartners: false, releasableTo: ["NCA"], discoverable: false)),
+            Person("by-case", "Anna", "Smith", Marking("by-case", RecordType.Person, "PSNI", allPartners: false, cases: ["JIT-7"], discoverable: false)),
+            Person("secret", "Anna", "Smith", Marking("secret", RecordType.Person, "PSNI", ClearanceLevel.TopSecret, discoverable: false)));
+
+        var nca = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = ["agency"] }, Nca);
+        Assert.Equal(["shared", "to-nca"], nca.Hits.Select(h => h.RecordId).Order());
+        Assert.Equal(2, nca.TotalHits);
+        Assert.Equal([new FacetValue("PSNI", 2)], nca.Facets["agency"]);
+
+        var garda = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith" }, Garda);
+        Assert.Equal(["shared"], garda.Hits.Select(h => h.RecordId));
+        Assert.Equal(1, garda.TotalHits);
+
+        var member = Principal("GARDA", context: new AccessContext(new HashSet<string> { "JIT-7" }, []));
+        Assert.Equal(["by-case", "shared"], (await Ids(new SearchQuery { Name = "Anna Smith" }, member)).Order());
+
+        var cleared = Principal("GARDA", ClearanceLevel.TopSecret);
+        Assert.Equal(["secret", "shared"], (await Ids(new SearchQuery { Name = "Anna Smith" }, cleared)).Order());
+    }
+
+    [ContractFact]
+    public async Task Existence_only_hits_carry_no_content_and_text_does_not_find_them()
+    {
+        await Load(
+            Person("held", "Anna", "Smith", Marking("held", RecordType.Person, "PSNI", allPartners: false, discoverable: true), entity: "E9", nationalities: ["UA"]),
+            Report("report", "Anna Smith", "Anna Smith moved to Belfast", Marking("report", RecordType.Report, "PSNI", allPartners: false, discoverable: true)));
+
+        var result = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Highlight = true, Facets = ["agency", "nationality"] }, Garda);
+        var hit = Assert.Single(result.Hits);
+        Assert.Equal(AccessEffect.ExistenceOnly, hit.Effect);
+        Assert.True(hit.ExistenceOnly);
+        Assert.Equal("PSNI", hit.HolderAgency);
+        Assert.Equal(RecordType.Person, hit.Type);
+        Assert.Null(hit.DisplayPayload);
+        Assert.Null(hit.EntityId);
+        Assert.Null(hit.Version);
+        Assert.Empty(hit.Highlights);
+        Assert.Equal([new FacetValue("PSNI", 1)], result.Facets["agency"]);
+        Assert.Empty(result.Facets["nationality"]);
+
+        Assert.Empty(await Ids(new SearchQuery { Text = "Belfast" }, Garda));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Anna Smith", Filters = [new SearchFilter("nationality", ["UA"])] }, Garda));
+        Assert.Equal(["report"], await Ids(new SearchQuery { Filters = [new SearchFilter("type", ["report"])] }, Garda));
+    }
+
+    [ContractFact]
+    public async Task A_name_the_caller_may_not_read_finds_only_existence()
+    {
+        await Load(Person("victim", "Anna", "Smith", Marking("victim", RecordType.Person, "PSNI", caveats: Caveat.VictimIdentity), nationalities: ["UA"]));
+
+        var hit = Assert.Single((await Index.SearchAsync(new SearchQuery { Name = "Anna Smith" }, Garda)).Hits);
+        Assert.Equal(AccessEffect.PermitRedacted, hit.Effect);
+        Assert.True(hit.ExistenceOnly);
+        Assert.Null(hit.DisplayPayload);
+
+        var byFilter = Assert.Single((await Index.SearchAsync(new SearchQuery { Filters = [new SearchFilter("nationality", ["UA"])] }, Garda)).Hits);
+        Assert.False(byFilter.ExistenceOnly);
+        Assert.NotNull(byFilter.DisplayPayload);
+    }
+
+    [ContractFact]
+    public async Task Withdrawn_and_purpose_limited_records_are_not_even_hits()
+    {
+        await Load(
+            Person("withdrawn", "Anna", "Smith", Marking("withdrawn", RecordType.Person, "NCA", withdrawn: true)),
+            Person("victim", "Anna", "Smith", Marking("victim", RecordType.Person, "NCA", caveats: Caveat.VictimIdentity)));
+
+        Assert.Equal(["victim"], await Ids(new SearchQuery { Name = "Anna Smith" }));
+        Assert.Equal(["victim", "withdrawn"], (await Ids(new SearchQuery { Name = "Anna Smith" }, Principal("GARDA", roles: [Roles.Oversight], entitlements: [CaveatNames.VictimIdentity]))).Order());
+        Assert.Empty(await Ids(new SearchQuery { Name = "Anna Smith" }, Principal("NCA", purpose: ReadPurpose.ImmigrationEnforcement)));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Anna Smith" }, Principal("NCA", roles: [Roles.Admin])));
+    }
+
+    [ContractFact]
+    public async Task The_same_version_twice_or_an_older_one_is_ignored()
+    {
+        var v2 = Person("p1", "Olena", "Kovalenko", version: 2);
+        Assert.Equal(new UpsertResult(1, 0), await Index.UpsertAsync([v2], "c1"));
+        Assert.Equal(new UpsertResult(0, 1), await Index.UpsertAsync([v2], "c2"));
+        Assert.Equal(new UpsertResult(0, 1), await Index.UpsertAsync([Person("p1", "Ivan", "Petrenko", version: 1)], "c3"));
+        await Index.RefreshAsync();
+
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Olena Kovalenko" }));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Ivan Petrenko" }));
+        Assert.Equal("c3", await Index.GetCheckpointAsync());
+
+        Assert.Equal(new UpsertResult(1, 0), await Index.UpsertAsync([Person("p1", "Ivan", "Petrenko", version: 3)], "c4"));
+        await Index.RefreshAsync();
+        Assert.Equal(new UpsertResult(0, 1), await Index.UpsertAsync([Person("p1", "Olena", "Kovalenko", version: 2)], "c5"));
+        await Index.RefreshAsync();
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Ivan Petrenko" }));
+        Assert.Equal(1, (await Index.GetStatsAsync()).DocumentCount);
+    }
+
+    [ContractFact]
+    public async Task Deleted_records_stay_deleted()
+    {
+        await Load(Person("p1", "Olena", "Kovalenko", version: 1), Person("p2", "Olena", "Kovalenko"));
+
+        Assert.True(await Index.DeleteAsync("p1", 2));
+        Assert.Equal(new UpsertResult(0, 1), await Index.UpsertAsync([Person("p1", "Olena", "Kovalenko", version: 1)], null));
+        await Index.RefreshAsync();
+
+        Assert.Equal(["p2"], await Ids(new SearchQuery { Name = "Olena Kovalenko" }));
+        Assert.Equal(1, (await Index.GetStatsAsync()).DocumentCount);
+        Assert.False(await Index.DeleteAsync("missing"));
+    }
+
+    [ContractFact]
+    public async Task A_write_is_searchable_within_a_second()
+    {
+        await Index.UpsertAsync([Person("p1", "Olena", "Kovalenko")], null);
+
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        string[] ids;
+        do
+        {
+            ids = await Ids(new SearchQuery { Name = "Olena Kovalenko" });
+        }
+        while (ids.Length == 0 && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(["p1"], ids);
+    }
+
+    [ContractFact]
+    public async Task Check_finds_identifiers_and_names_with_dates_of_birth()
+    {
+        await Load(
+            Person("p1", "Olena", "Kovalenko", dob: "1990-07-03"),
+            Person("p2", "Olena", "Kovalenko", dob: "1985"),
+            Person("p3", "Olena", "Kovalenko"),
+            Identified("d1", RecordType.Document, IdentifierKind.Document, "AB123456", "document.identity_document"));
+
+        var frontline = Principal("GARDA", purpose: ReadPurpose.FrontlineCheck);
+        Assert.Equal(["d1"], (await Index.CheckAsync(new CheckQuery { Identifier = new(null, "ab 123 456") }, frontline)).Hits.Select(h => h.RecordId));
+        Assert.Equal(["p1", "p3"], (await Index.CheckAsync(new CheckQuery { Name = "Kovalenko Olena", DateOfBirth = "03/07/1990" }, frontline)).Hits.Select(h => h.RecordId).Order());
+        Assert.Equal(["p1", "p3"], (await Index.CheckAsync(new CheckQuery { Name = "Olena Kovalenko", DateOfBirth = "1990" }, frontline)).Hits.Select(h => h.RecordId).Order());
+        Assert.False((await Index.CheckAsync(new CheckQuery { Identifier = new(null, "ZZ999") }, frontline)).Hit);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(50);
+        return true;
+    }
+
+    protected static SearchDocument Event(string id, DateTimeOffset from, DateTimeOffset to) => new()
+    {
+        RecordId = id,
+        Version = 1,
+        Type = RecordType.Event,
+        Marking = Marking(id, RecordType.Event, "NCA"),
+        Texts = [new SearchText("event.description", "Anna Smith met a recruiter")],
+        RecordedAt = Now.AddDays(-2),
+        EventFrom = from,
+        EventTo = to,
+    };
+}
