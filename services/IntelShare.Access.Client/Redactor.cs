@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using IntelShare.Contracts.V1;
+using IntelShare.Policy;
 
 namespace IntelShare.Access.Client;
 
@@ -10,6 +11,27 @@ namespace IntelShare.Access.Client;
 /// </summary>
 public static class Redactor
 {
+    /// <summary>
+    /// The record as a decision lets it leave a service: whole, without the redacted fields, or (existence only,
+    /// deny) not at all.
+    /// </summary>
+    public static Record? Release(Record record, AccessEffect effect, IReadOnlyCollection<string> redactedFields)
+    {
+        if (effect < AccessEffect.PermitRedacted)
+        {
+            return null;
+        }
+
+        if (effect != AccessEffect.PermitRedacted || redactedFields.Count == 0)
+        {
+            return record;
+        }
+
+        var redacted = record.Clone();
+        redacted.Content = Redact(record.Content, redactedFields);
+        return redacted;
+    }
+
     public static RecordContent Redact(RecordContent content, IReadOnlyCollection<string> fieldPaths)
     {
         var copy = content.Clone();

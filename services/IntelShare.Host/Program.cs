@@ -4,6 +4,7 @@ using IntelShare.Graph.Extensions;
 using IntelShare.Identity.Extensions;
 using IntelShare.Projections;
 using IntelShare.Records.Extensions;
+using IntelShare.Resolution.Extensions;
 using IntelShare.ServiceDefaults;
 
 // Every IntelShare service in one process on the embedded engines: the default way to run the platform.
@@ -14,6 +15,7 @@ builder.AddAuditServices();
 builder.AddAccessServices();
 builder.AddRecordsServices();
 builder.AddGraphServices();
+builder.AddResolutionServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -22,5 +24,6 @@ app.MapAuditEndpoints();
 app.MapAccessEndpoints();
 app.MapRecordsEndpoints();
 app.MapGraphEndpoints();
+app.MapResolutionEndpoints();
 app.MapProjectionEndpoints();
 app.Run();

@@ -203,18 +203,8 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
     private static ReleaseDecision ReadableOrNotFound(ReleaseDecision decision, string recordId) =>
         decision.Effect == AccessEffect.Deny ? throw new NotFoundException("Record", recordId) : decision;
 
-    /// <summary>The record as the decision allows it to leave the service: whole, or without the redacted fields.</summary>
-    private static Record Released(Record record, ReleaseDecision decision)
-    {
-        if (decision.Effect != AccessEffect.PermitRedacted || decision.RedactedFields.Count == 0)
-        {
-            return record;
-        }
-
-        var redacted = record.Clone();
-        redacted.Content = Redactor.Redact(record.Content, decision.RedactedFields);
-        return redacted;
-    }
+    private static Record Released(Record record, ReleaseDecision decision) =>
+        Redactor.Release(record, decision.Effect, decision.RedactedFields) ?? throw new InvalidOperationException("Only a permitted record is released.");
 
     public override async Task<AmendResponse> Amend(AmendRequest request, ServerCallContext context)
     {

@@ -58,6 +58,19 @@ public sealed class PlatformFactory(string dataDirectory, string environment = "
 
     public async Task<GrpcChannel> ChannelForAsync(string userName) => Channel(await SignInAsync(userName));
 
+    /// <summary>A channel for an agency's import system (client credentials), to contribute as that agency.</summary>
+    public async Task<GrpcChannel> SystemChannelAsync(string agencyCode)
+    {
+        var response = await RequestTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = agencyCode.ToLowerInvariant() + "-system",
+            ["client_secret"] = "demo-secret",
+            ["scope"] = "intelshare",
+        });
+        return Channel(response.RootElement.GetProperty("access_token").GetString());
+    }
+
     private sealed class BearerHandler(string? accessToken) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

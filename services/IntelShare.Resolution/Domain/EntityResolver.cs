@@ -1,0 +1,680 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Resolution.Engine;
+using IntelShare.Resolution.Engine.Clustering;
+using IntelShare.Resolution.Engine.Model;
+using IntelShare.Resolution.Engine.Scoring;
+using MatchCandidate = IntelShare.Resolution.Engine.MatchCandidate;
+using PairExplanation = IntelShare.Resolution.Engine.Scoring.PairExplanation;
+
+namespace IntelShare.Resolution.Domain;
+
+/// <summary>A candidate entity for a query or a new record: its best-matching record and why.</summary>
+public sealed record EntityMatch(string EntityId, string RecordId, double Weight, double Posterior, PairExplanation Explanation);
+
+public sealed record EntitySnapshot(string EntityId, long Version, IReadOnlyList<Record> Records);
+
+/// <summary>An analyst's decision as the resolver applies it.</summary>
+public sealed record AnalystDecision(
+    DecisionKind Kind,
+    string RecordA,
+    string RecordB,
+    IReadOnlyList<(string EntityId, long Version)> Entities,
+    IReadOnlyList<string> RecordIds,
+    string Reason);
+
+public sealed record DecisionOutcome(long DecisionId, IReadOnlyList<EntityIdChange> Changes);
+
+public sealed record ResolverOptions
+{
+    public ResolutionOptions Engine { get; init; } = new();
+
+    /// <summary>Up to this many records the model is retrained each time the data doubles; beyond it, only on a re-run.</summary>
+    public int IncrementalRetrainLimit { get; init; } = 100_000;
+}
+
+public sealed record RerunOutcome(int Entities, int AutoLinks, int ReviewPairs, IReadOnlyList<EntityIdChange> Changes);
+
+/// <summary>
+/// Resolution as a running service: each new person or organisation record is scored against its candidates and
+/// joins the entity of its strongest automatic link (or starts one), borderline pairs go to the review queue, and
+/// a record that resolves to an entity another agency holds raises a hit for both agencies. Analysts' decisions
+/// are kept as must-link and cannot-link pairs that override the model now and in every re-run; a full re-run
+/// retrains the model and keeps entity ids stable. All writes are serialised and commit with the projection
+/// checkpoint, so a change re-applied after a crash does nothing twice.
+/// </summary>
+public sealed class EntityResolver : IDisposable
+{
+    private readonly ResolutionStore _store;
+    private readonly ResolverOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Lock _state = new();
+    private readonly Dictionary<string, Record> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _entityOf;
+    private readonly Dictionary<string, SortedSet<string>> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _versions;
+    private readonly List<StoredDecision> _decisions;
+    private readonly Dictionary<string, int> _engineIndex = new(StringComparer.Ordinal);
+    private ResolutionEngine? _engine;
+    private int _trainedOn;
+    private TaskCompletionSource _hitsAdded = NewSignal();
+
+    public EntityResolver(ResolutionStore store, ResolverOptions options, TimeProvider clock)
+    {
+        _store = store;
+        _options = options;
+        _clock = clock;
+        foreach (var record in store.Records())
+        {
+            _records[record.RecordId] = record;
+        }
+
+        _entityOf = store.Membership();
+        foreach (var (record, entity) in _entityOf)
+        {
+            MembersOf(entity).Add(record);
+        }
+
+        _versions = store.EntityVersions();
+        _decisions = [.. store.Decisions()];
+        if (_records.Count > 0)
+        {
+            Train();
+        }
+    }
+
+    public long Checkpoint => _store.Checkpoint;
+
+    public int RecordCount
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _records.Count;
+            }
+        }
+    }
+
+    /// <summary>Applies a batch of the change log (people and organisations; other records only move the checkpoint).</summary>
+    public async Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var hits = false;
+            _store.Write(writer =>
+            {
+                foreach (var change in changes)
+                {
+                    if (change.Record is { } record && ResolutionRecordMapping.IsResolvable(record))
+                    {
+                        hits |= Apply(writer, record);
+                    }
+                }
+
+                writer.SetCheckpoint(changes[^1].Sequence);
+                return 0;
+            });
+            if (hits)
+            {
+                Interlocked.Exchange(ref _hitsAdded, NewSignal()).TrySetResult();
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public IReadOnlyList<EntityMatch> Match(ResolutionRecord query, int top)
+    {
+        lock (_state)
+        {
+            if (_engine is null || _engine.ModelFor(query.Kind) is null)
+            {
+                return [];
+            }
+
+            var best = new Dictionary<string, EntityMatch>(StringComparer.Ordinal);
+            foreach (var candidate in _engine.Match(query, top * 4))
+            {
+                if (_entityOf.TryGetValue(candidate.Record.RecordId, out var entity) && _records.ContainsKey(candidate.Record.RecordId)
+                    && (!best.TryGetValue(entity, out var known) || known.Weight < candidate.Weight))
+                {
+                    best[entity] = new EntityMatch(entity, candidate.Record.RecordId, candidate.Weight, candidate.Posterior, candidate.Explanation);
+                }
+            }
+
+            return [.. best.Values.OrderByDescending(m => m.Weight).Take(top)];
+        }
+    }
+
+    public EntitySnapshot? GetEntity(string entityId)
+    {
+        lock (_state)
+        {
+            return _members.TryGetValue(entityId, out var members) && members.Count > 0
+                ? new EntitySnapshot(entityId, _versions.GetValueOrDefault(entityId, 1), [.. members.Select(id => _records[id])])
+                : null;
+        }
+    }
+
+    public string? EntityOf(string recordId)
+    {
+        lock (_state)
+        {
+            return _entityOf.GetValueOrDefault(recordId);
+        }
+    }
+
+    public Record? FindRecord(string recordId)
+    {
+        lock (_state)
+        {
+            return _records.GetValueOrDefault(recordId);
+        }
+    }
+
+    /// <summary>Why two records are (or are not) the same, as the current model scores them.</summary>
+    public PairExplanation Explain(string recordA, string recordB)
+    {
+        lock (_state)
+        {
+            if (_engine is null || !_engineIndex.TryGetValue(recordA, out var a) || !_engineIndex.TryGetValue(recordB, out var b))
+            {
+                throw new NotFoundException("Record", _engineIndex.ContainsKey(recordA) ? recordB : recordA);
+            }
+
+            if (_engine.Records[a].Kind != _engine.Records[b].Kind)
+            {
+                throw new ValidationFailedException([new FieldViolation("right_record_id", "is not the same kind of record (a person cannot be an organisation)")]);
+            }
+
+            return _engine.Explain(a, b);
+        }
+    }
+
+    /// <summary>The analyst decision on the pair, if any: it overrides the model.</summary>
+    public bool? DecidedSame(string recordA, string recordB)
+    {
+        lock (_state)
+        {
+            return LastDecision(recordA, recordB);
+        }
+    }
+
+    public IReadOnlyList<ReviewPair> ReviewQueue() => _store.Review();
+
+    public IReadOnlyList<StoredHit> HitsFor(string agency, long afterId, int limit) => _store.HitsFor(agency, afterId, limit);
+
+    public Task WaitForHitsAsync(CancellationToken cancellationToken) => Volatile.Read(ref _hitsAdded).Task.WaitAsync(cancellationToken);
+
+    public async Task<DecisionOutcome> DecideAsync(AnalystDecision decision, Subject by, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _clock.GetUtcNow();
+            return _store.Write(writer =>
+            {
+                lock (_state)
+                {
+                    return decision.Kind switch
+                    {
+                        DecisionKind.Confirm or DecisionKind.Reject => DecidePair(writer, decision, by, now),
+                        DecisionKind.Merge => Merge(writer, decision, by, now),
+                        DecisionKind.Split => Split(writer, decision, by, now),
+                        _ => throw new ValidationFailedException([new FieldViolation("kind", "must be confirm, reject, merge or split")]),
+                    };
+                }
+            });
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Retrains on every record and re-clusters, applying all analyst decisions; entity ids stay stable.</summary>
+    public async Task<RerunOutcome> RerunAsync(IProgress<(string Stage, long Done, long Total)> progress, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            List<Record> records;
+            lock (_state)
+            {
+                records = [.. _records.Values];
+            }
+
+            progress.Report(("train", 0, records.Count));
+            var engine = ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine);
+            progress.Report(("cluster", records.Count / 2, records.Count));
+            List<HumanDecision> decisions;
+            lock (_state)
+            {
+                decisions = [.. _decisions.Select(d => new HumanDecision(d.RecordA, d.RecordB, d.SameEntity))];
+            }
+
+            var result = engine.ResolveAll(decisions);
+            var clusters = result.Clustering.Clusters().Select(c => (IReadOnlyList<string>)[.. c.Select(i => engine.Records[i].RecordId)]).ToList();
+            var now = _clock.GetUtcNow();
+            var outcome = _store.Write(writer =>
+            {
+                lock (_state)
+                {
+                    var assignment = EntityIdAssigner.Assign(clusters, _entityOf, () => NewEntityId(writer));
+                    foreach (var (recordId, entityId) in assignment.EntityOf)
+                    {
+                        if (_entityOf.GetValueOrDefault(recordId) != entityId)
+                        {
+                            Move(writer, recordId, entityId);
+                        }
+                    }
+
+                    foreach (var change in assignment.Changes)
+                    {
+                        writer.AddIdChange(change, now);
+                    }
+
+                    writer.ClearReview();
+                    foreach (var pair in result.Clustering.Review)
+                    {
+                        var (a, b) = (engine.Records[pair.A].RecordId, engine.Records[pair.B].RecordId);
+                        if (LastDecision(a, b) is null && _entityOf.GetValueOrDefault(a) != _entityOf.GetValueOrDefault(b))
+                        {
+                            writer.PutReview(a, b, pair.Posterior);
+                        }
+                    }
+
+                    UseEngine(engine, records.Count);
+                    return new RerunOutcome(
+                        _members.Count(m => m.Value.Count > 0),
+                        result.Clustering.ClusterOf.Length - result.Clustering.ClusterCount,
+                        result.Clustering.Review.Count,
+                        assignment.Changes);
+                }
+            });
+            progress.Report(("done", records.Count, records.Count));
+            return outcome;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Forgets every projected record (analysts' decisions stay and apply again as records return).</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            _store.Write(writer =>
+            {
+                writer.Reset();
+                return 0;
+            });
+            lock (_state)
+            {
+                _records.Clear();
+                _entityOf.Clear();
+                _members.Clear();
+                _versions.Clear();
+                _engineIndex.Clear();
+                _engine = null;
+                _trainedOn = 0;
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _writer.Dispose();
+    }
+
+    /// <summary>One record version; true when it raised a cross-agency hit.</summary>
+    private bool Apply(StoreWriter writer, Record record)
+    {
+        lock (_state)
+        {
+            if (_records.TryGetValue(record.RecordId, out var held) && held.Version >= record.Version && held.Withdrawn == record.Withdrawn)
+            {
+                return false;
+            }
+
+            if (_entityOf.ContainsKey(record.RecordId))
+            {
+                Leave(writer, record.RecordId);
+            }
+
+            if (record.Withdrawn)
+            {
+                _records.Remove(record.RecordId);
+                writer.RemoveRecord(record.RecordId);
+                return false;
+            }
+
+            _records[record.RecordId] = record;
+            writer.PutRecord(record);
+            var candidates = Candidates(record);
+            var chosen = ChooseEntity(record.RecordId, candidates);
+            var entityId = chosen ?? NewEntityId(writer);
+            Move(writer, record.RecordId, entityId);
+            foreach (var candidate in candidates.Where(c => c.Decision != MatchDecision.Apart))
+            {
+                var other = candidate.Record.RecordId;
+                if (_entityOf.GetValueOrDefault(other) is { } otherEntity && otherEntity != entityId && LastDecision(record.RecordId, other) is null)
+                {
+                    writer.PutReview(record.RecordId, other, candidate.Posterior);
+                }
+            }
+
+            return RaiseHits(writer, record, entityId, candidates);
+        }
+    }
+
+    /// <summary>The entity a new record joins: one an analyst tied it to, else its strongest automatic link's, unless a rejection forbids it.</summary>
+    private string? ChooseEntity(string recordId, IReadOnlyList<MatchCandidate> candidates)
+    {
+        foreach (var decision in _decisions.Where(d => d.SameEntity && (d.RecordA == recordId || d.RecordB == recordId)).Reverse())
+        {
+            var other = decision.RecordA == recordId ? decision.RecordB : decision.RecordA;
+            if (_entityOf.GetValueOrDefault(other) is { } entity && !Rejected(recordId, entity))
+            {
+                return entity;
+            }
+        }
+
+        foreach (var candidate in candidates.Where(c => c.Decision == MatchDecision.Link))
+        {
+            if (_entityOf.GetValueOrDefault(candidate.Record.RecordId) is { } entity
+                && LastDecision(recordId, candidate.Record.RecordId) != false
+                && !Rejected(recordId, entity))
+            {
+                return entity;
+            }
+        }
+
+        return null;
+    }
+
+    private bool Rejected(string recordId, string entityId) =>
+        MembersOf(entityId).Any(member => LastDecision(recordId, member) == false);
+
+    private bool RaiseHits(StoreWriter writer, Record record, string entityId, IReadOnlyList<MatchCandidate> candidates)
+    {
+        var agency = record.Content?.Marking?.OriginatorAgency ?? "";
+        var raised = false;
+        var now = _clock.GetUtcNow();
+        foreach (var member in MembersOf(entityId))
+        {
+            if (member == record.RecordId || !_records.TryGetValue(member, out var other))
+            {
+                continue;
+            }
+
+            var otherAgency = other.Content?.Marking?.OriginatorAgency ?? "";
+            if (otherAgency.Length == 0 || otherAgency == agency)
+            {
+                continue;
+            }
+
+            var probability = candidates.FirstOrDefault(c => c.Record.RecordId == member)?.Posterior ?? 1.0;
+            writer.AddHit(entityId, record.RecordId, agency, otherAgency, record.RecordId, probability, now);
+            writer.AddHit(entityId, record.RecordId, agency, agency, member, probability, now);
+            raised = true;
+        }
+
+        return raised;
+    }
+
+    /// <summary>Scores a new record against what is indexed, retraining first while the data is still small enough that each doubling matters.</summary>
+    private IReadOnlyList<MatchCandidate> Candidates(Record record)
+    {
+        var query = ResolutionRecordMapping.ToEngine(record);
+        var retrain = _engine is null || _engine.ModelFor(query.Kind) is null || (_records.Count >= 2 * _trainedOn && _records.Count <= _options.IncrementalRetrainLimit);
+        if (retrain)
+        {
+            Train();
+            return [.. _engine!.Match(query, 10).Where(c => c.Record.RecordId != record.RecordId && _records.ContainsKey(c.Record.RecordId))];
+        }
+
+        var result = _engine!.Resolve(query);
+        _engineIndex[record.RecordId] = result.RecordIndex;
+        return [.. result.Candidates.Where(c => c.Record.RecordId != record.RecordId && _records.ContainsKey(c.Record.RecordId))];
+    }
+
+    private void Train()
+    {
+        var records = _records.Values.ToList();
+        UseEngine(ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine), records.Count);
+    }
+
+    private void UseEngine(ResolutionEngine engine, int trainedOn)
+    {
+        _engine = engine;
+        _trainedOn = Math.Max(1, trainedOn);
+        _engineIndex.Clear();
+        for (var i = 0; i < engine.Records.Count; i++)
+        {
+            _engineIndex[engine.Records[i].RecordId] = i;
+        }
+    }
+
+    private DecisionOutcome DecidePair(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
+    {
+        var violations = new Violations();
+        violations.Require(decision.RecordA.Length > 0, "left_record_id", "is required");
+        violations.Require(decision.RecordB.Length > 0, "right_record_id", "is required");
+        violations.Require(decision.RecordA != decision.RecordB, "right_record_id", "must differ from left_record_id");
+        violations.ThrowIfAny();
+        foreach (var recordId in new[] { decision.RecordA, decision.RecordB })
+        {
+            if (!_records.ContainsKey(recordId))
+            {
+                throw new PreconditionFailedException($"Record {recordId} is not resolved (unknown, withdrawn or not a person or organisation).");
+            }
+        }
+
+        var same = decision.Kind == DecisionKind.Confirm;
+        var id = Record(writer, decision.Kind, decision.RecordA, decision.RecordB, same, decision.Reason, by, now);
+        writer.RemoveReview(decision.RecordA, decision.RecordB);
+        var (entityA, entityB) = (_entityOf[decision.RecordA], _entityOf[decision.RecordB]);
+        var changes = new List<EntityIdChange>();
+        if (same && entityA != entityB)
+        {
+            var keep = string.CompareOrdinal(entityA, entityB) <= 0 ? entityA : entityB;
+            var gone = keep == entityA ? entityB : entityA;
+            foreach (var member in MembersOf(gone).ToList())
+            {
+                Move(writer, member, keep);
+            }
+
+            changes.Add(new EntityIdChange("merged", [entityA, entityB], [keep]));
+        }
+        else if (!same && entityA == entityB)
+        {
+            var split = NewEntityId(writer);
+            Move(writer, decision.RecordB, split);
+            changes.Add(new EntityIdChange("split", [entityA], [entityA, split]));
+        }
+
+        Log(writer, changes, now);
+        return new DecisionOutcome(id, changes);
+    }
+
+    private DecisionOutcome Merge(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
+    {
+        var violations = new Violations();
+        violations.Require(decision.Entities.Count >= 2, "entities", "a merge needs at least two entities, each with the version you saw");
+        violations.ThrowIfAny();
+        RequireVersions(decision.Entities);
+        var ids = decision.Entities.Select(e => e.EntityId).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToList();
+        var keep = ids[0];
+        var anchor = MembersOf(keep).First();
+        long decisionId = 0;
+        foreach (var other in ids.Skip(1))
+        {
+            decisionId = Record(writer, DecisionKind.Merge, anchor, MembersOf(other).First(), true, decision.Reason, by, now);
+            foreach (var member in MembersOf(other).ToList())
+            {
+                Move(writer, member, keep);
+            }
+        }
+
+        var changes = new List<EntityIdChange> { new("merged", ids, [keep]) };
+        Log(writer, changes, now);
+        return new DecisionOutcome(decisionId, changes);
+    }
+
+    private DecisionOutcome Split(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
+    {
+        var violations = new Violations();
+        violations.Require(decision.Entities.Count == 1, "entities", "a split names exactly one entity, with the version you saw");
+        violations.Require(decision.RecordIds.Count > 0, "record_ids", "name the records that leave the entity");
+        violations.ThrowIfAny();
+        RequireVersions(decision.Entities);
+        var entityId = decision.Entities[0].EntityId;
+        var members = MembersOf(entityId);
+        var leaving = decision.RecordIds.Distinct(StringComparer.Ordinal).ToList();
+        var strangers = leaving.Where(id => !members.Contains(id)).ToList();
+        violations.Require(strangers.Count == 0, "record_ids", $"{string.Join(", ", strangers)} not in entity {entityId}");
+        violations.Require(leaving.Count < members.Count, "record_ids", "a split must leave at least one record in the entity");
+        violations.ThrowIfAny();
+
+        var staying = members.Except(leaving, StringComparer.Ordinal).ToList();
+        long decisionId = 0;
+        foreach (var leaver in leaving)
+        {
+            foreach (var stayer in staying)
+            {
+                decisionId = Record(writer, DecisionKind.Split, leaver, stayer, false, decision.Reason, by, now);
+            }
+        }
+
+        for (var i = 1; i < leaving.Count; i++)
+        {
+            Record(writer, DecisionKind.Split, leaving[0], leaving[i], true, decision.Reason, by, now);
+        }
+
+        var split = NewEntityId(writer);
+        foreach (var leaver in leaving)
+        {
+            Move(writer, leaver, split);
+        }
+
+        var changes = new List<EntityIdChange> { new("split", [entityId], [entityId, split]) };
+        Log(writer, changes, now);
+        return new DecisionOutcome(decisionId, changes);
+    }
+
+    private void RequireVersions(IReadOnlyList<(string EntityId, long Version)> entities)
+    {
+        foreach (var (entityId, version) in entities)
+        {
+            if (!_members.TryGetValue(entityId, out var members) || members.Count == 0)
+            {
+                throw new PreconditionFailedException($"Entity {entityId} no longer exists (it was merged, split or its records withdrawn): reload it.");
+            }
+
+            var current = _versions.GetValueOrDefault(entityId, 1);
+            if (current != version)
+            {
+                throw new PreconditionFailedException($"Entity {entityId} is at version {current}, not {version}: it changed since you saw it; reload it.");
+            }
+        }
+    }
+
+    private long Record(StoreWriter writer, DecisionKind kind, string a, string b, bool same, string reason, Subject by, DateTimeOffset now)
+    {
+        var id = writer.AddDecision(kind.ToString().ToLowerInvariant(), a, b, same, reason, by.UserId, by.Agency, now);
+        _decisions.Add(new StoredDecision(id, kind.ToString().ToLowerInvariant(), a, b, same, reason, by.UserId, by.Agency, now));
+        return id;
+    }
+
+    private static void Log(StoreWriter writer, IEnumerable<EntityIdChange> changes, DateTimeOffset now)
+    {
+        foreach (var change in changes)
+        {
+            writer.AddIdChange(change, now);
+        }
+    }
+
+    /// <summary>The latest analyst decision on a pair (later decisions override earlier ones), or null.</summary>
+    private bool? LastDecision(string a, string b)
+    {
+        for (var i = _decisions.Count - 1; i >= 0; i--)
+        {
+            var d = _decisions[i];
+            if ((d.RecordA == a && d.RecordB == b) || (d.RecordA == b && d.RecordB == a))
+            {
+                return d.SameEntity;
+            }
+        }
+
+        return null;
+    }
+
+    private void Leave(StoreWriter writer, string recordId)
+    {
+        if (_entityOf.Remove(recordId, out var entity))
+        {
+            MembersOf(entity).Remove(recordId);
+            writer.RemoveRecord(recordId);
+            Bump(writer, entity);
+        }
+    }
+
+    private void Move(StoreWriter writer, string recordId, string entityId)
+    {
+        if (_entityOf.TryGetValue(recordId, out var previous))
+        {
+            MembersOf(previous).Remove(recordId);
+        }
+
+        _entityOf[recordId] = entityId;
+        MembersOf(entityId).Add(recordId);
+        writer.SetMember(recordId, entityId);
+        Bump(writer, entityId);
+        if (previous is not null && previous != entityId)
+        {
+            Bump(writer, previous);
+        }
+    }
+
+    private void Bump(StoreWriter writer, string entityId)
+    {
+        writer.Touch(entityId);
+        if (MembersOf(entityId).Count == 0)
+        {
+            _versions.Remove(entityId);
+            _members.Remove(entityId);
+        }
+        else
+        {
+            _versions[entityId] = _versions.GetValueOrDefault(entityId) + 1;
+        }
+    }
+
+    private SortedSet<string> MembersOf(string entityId)
+    {
+        if (!_members.TryGetValue(entityId, out var members))
+        {
+            _members[entityId] = members = new SortedSet<string>(StringComparer.Ordinal);
+        }
+
+        return members;
+    }
+
+    private static string NewEntityId(StoreWriter writer) => $"ent-{writer.NextEntityNumber():D8}";
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,43 @@
+using IntelShare.Projections;
+using IntelShare.Resolution.Domain;
+using IntelShare.Resolution.Grpc;
+using IntelShare.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace IntelShare.Resolution.Extensions;
+
+public static class Extensions
+{
+    /// <summary>
+    /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log. Needs an
+    /// <see cref="IChangeSource"/> (Records in-process), an <see cref="Access.Client.IAccessSessionFactory"/> and an
+    /// <see cref="IntelShare.Domain.IAuditTrail"/> (Access and Audit in-process). Optional: Resolution:DefaultRegion,
+    /// Resolution:IncrementalRetrainLimit.
+    /// </summary>
+    public static IHostApplicationBuilder AddResolutionServices(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new EntityResolver(
+            new ResolutionStore(Path.Combine(DataDirectory.Resolve(configuration, "resolution"), "resolution.db")),
+            new ResolverOptions
+            {
+                Engine = new Engine.ResolutionOptions { DefaultRegion = configuration["Resolution:DefaultRegion"] },
+                IncrementalRetrainLimit = configuration.GetValue("Resolution:IncrementalRetrainLimit", 100_000),
+            },
+            services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ResolutionProjection>();
+        builder.Services.AddProjection<ResolutionProjection>();
+        return builder;
+    }
+
+    public static WebApplication MapResolutionEndpoints(this WebApplication app)
+    {
+        app.MapGrpcService<ResolutionGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,467 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Access.Client;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Policy;
+using IntelShare.Resolution.Domain;
+using IntelShare.ServiceDefaults;
+using EngineExplanation = IntelShare.Resolution.Engine.Scoring.PairExplanation;
+using WireExplanation = IntelShare.Contracts.V1.PairExplanation;
+
+namespace IntelShare.Resolution.Grpc;
+
+/// <summary>
+/// The Resolution service. Every record behind an entity is decided by the policy for the caller: readable records
+/// are returned (redacted as the policy says), records the caller may only know of give the holder and a reference,
+/// the rest are withheld and only counted. An explanation is shown only where the caller may read both sides,
+/// since it quotes their values.
+/// </summary>
+public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessionFactory access, IAuditTrail audit, TimeProvider clock) : ResolutionService.ResolutionServiceBase
+{
+    private const int MaxCandidates = 50;
+
+    public override async Task<MatchResponse> Match(MatchRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.QueryCase != MatchRequest.QueryOneofCase.None, "query", "is required: a person or an organisation to look for");
+        violations.Require(request.MaxCandidates is >= 0 and <= MaxCandidates, "max_candidates", $"must be between 0 and {MaxCandidates}");
+        if (request.QueryCase == MatchRequest.QueryOneofCase.Person)
+        {
+            var person = request.Person;
+            violations.Require(
+                person.Name is { } name && (name.GivenName.Length > 0 || name.FamilyName.Length > 0 || name.OriginalScript.Length > 0)
+                || person.Documents.Count > 0 || person.Phones.Count > 0,
+                "person", "needs a name, a document or a phone to match on");
+        }
+        else if (request.QueryCase == MatchRequest.QueryOneofCase.Organisation)
+        {
+            violations.Require(request.Organisation.Name.Length > 0 || request.Organisation.RegistrationNumber.Length > 0, "organisation", "needs a name or a registration number to match on");
+        }
+
+        violations.ThrowIfAny();
+        var query = request.QueryCase == MatchRequest.QueryOneofCase.Person
+            ? (Engine.Model.ResolutionRecord)ResolutionRecordMapping.ToEngine("query", request.Person)
+            : ResolutionRecordMapping.ToEngine("query", request.Organisation);
+        var session = await BeginAsync(context, request.Justification, "resolution.match");
+        var response = new MatchResponse();
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        var withheld = 0;
+        foreach (var match in resolver.Match(query, request.MaxCandidates == 0 ? 10 : request.MaxCandidates))
+        {
+            if (resolver.GetEntity(match.EntityId) is not { } entity)
+            {
+                continue;
+            }
+
+            var records = Release(entity, session, released, ref withheld);
+            if (records.Count == 0)
+            {
+                continue;
+            }
+
+            var best = records.Max(r => r.Effect);
+            var candidate = new MatchCandidate
+            {
+                EntityId = entity.EntityId,
+                Score = match.Weight,
+                Probability = match.Posterior,
+                Decision = records.First(r => r.Effect == best).Decision,
+            };
+            candidate.HolderAgencies.AddRange(records.Select(r => r.HolderAgency).Distinct().Order(StringComparer.Ordinal));
+            if (best >= AccessEffect.PermitRedacted)
+            {
+                candidate.Records.AddRange(records.Select(r => r.Message));
+                if (records.Any(r => r.RecordId == match.RecordId && r.Record is not null))
+                {
+                    candidate.Explanation = ToMessage(match.Explanation, null);
+                }
+            }
+            else
+            {
+                // Existence only: who holds it and a reference to ask about, nothing of the records.
+                candidate.Records.AddRange(records.Select(r => r.Reference));
+            }
+
+            response.Candidates.Add(candidate);
+        }
+
+        await session.AuditAsync($"match {Describe(request)}", released, withheld, context.CancellationToken);
+        return response;
+    }
+
+    public override async Task<Entity> GetEntity(GetEntityRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.EntityId.Length > 0, "entity_id", "is required");
+        violations.ThrowIfAny();
+        var session = await BeginAsync(context, request.Justification, "resolution.get_entity");
+        var snapshot = resolver.GetEntity(request.EntityId) ?? throw new NotFoundException("Entity", request.EntityId);
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        var withheld = 0;
+        var records = Release(snapshot, session, released, ref withheld);
+        if (records.Count == 0)
+        {
+            // Nothing the caller may even learn of: indistinguishable from an entity that does not exist.
+            await session.AuditAsync($"entity {request.EntityId}", released, withheld, context.CancellationToken);
+            throw new NotFoundException("Entity", request.EntityId);
+        }
+
+        var entity = new Entity
+        {
+            EntityId = snapshot.EntityId,
+            Version = snapshot.Version,
+            Type = snapshot.Records[0].Type,
+            WithheldRecords = withheld,
+        };
+        entity.HolderAgencies.AddRange(records.Select(r => r.HolderAgency).Distinct().Order(StringComparer.Ordinal));
+        var readable = records.Where(r => r.Record is not null).ToList();
+        if (readable.Count > 0)
+        {
+            entity.Records.AddRange(records.Select(r => r.Message));
+            // Why each readable record belongs: explained against the first readable record.
+            foreach (var other in readable.Skip(1))
+            {
+                entity.Links.Add(ToMessage(resolver.Explain(readable[0].RecordId, other.RecordId), resolver.DecidedSame(readable[0].RecordId, other.RecordId)));
+            }
+        }
+        else
+        {
+            entity.Records.AddRange(records.Select(r => r.Reference));
+        }
+
+        await session.AuditAsync($"entity {request.EntityId}", released, withheld, context.CancellationToken);
+        return entity;
+    }
+
+    public override async Task<ReviewQueueResponse> ReviewQueue(ReviewQueueRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.PageSize is >= 0 and <= 100, "page_size", "must be between 0 and 100");
+        var offset = 0;
+        violations.Require(request.PageToken.Length == 0 || (int.TryParse(request.PageToken, out offset) && offset >= 0), "page_token", "is not a token this service gave");
+        violations.ThrowIfAny();
+        RequireAnalyst(context.GetSubject());
+        var session = await BeginAsync(context, request.Justification, "resolution.review_queue");
+
+        // An analyst reviews only pairs whose both records they may read: the decision needs both sides.
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        var visible = new List<ReviewItem>();
+        foreach (var pair in resolver.ReviewQueue())
+        {
+            if (resolver.FindRecord(pair.RecordA) is not { } a || resolver.FindRecord(pair.RecordB) is not { } b)
+            {
+                continue;
+            }
+
+            var (markingA, markingB) = (a.ToResourceMarking(), b.ToResourceMarking());
+            var (decisionA, decisionB) = (session.Decide(markingA), session.Decide(markingB));
+            if (decisionA.Effect < AccessEffect.PermitRedacted || decisionB.Effect < AccessEffect.PermitRedacted)
+            {
+                continue;
+            }
+
+            released.Add((markingA, decisionA));
+            released.Add((markingB, decisionB));
+            visible.Add(new ReviewItem
+            {
+                Pair = ToMessage(resolver.Explain(pair.RecordA, pair.RecordB), null),
+                LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
+                RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
+            });
+        }
+
+        var size = request.PageSize == 0 ? 20 : request.PageSize;
+        var response = new ReviewQueueResponse { Total = visible.Count };
+        response.Items.AddRange(visible.Skip(offset).Take(size));
+        if (offset + size < visible.Count)
+        {
+            response.NextPageToken = (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await session.AuditAsync("review queue", released, 0, context.CancellationToken);
+        return response;
+    }
+
+    public override async Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.Kind != DecisionKind.Unspecified, "kind", "is required: confirm, reject, merge or split");
+        violations.Require(request.Reason.Length > 0, "reason", "is required: say why, for the next analyst and for oversight");
+        violations.ThrowIfAny();
+        RequireAnalyst(subject);
+
+        // An analyst decides only on records they may read.
+        var session = await BeginAsync(context, request.Justification, "resolution.decide");
+        var involved = request.Kind is DecisionKind.Confirm or DecisionKind.Reject
+            ? new[] { request.LeftRecordId, request.RightRecordId }
+            : request.Entities.SelectMany(e => resolver.GetEntity(e.EntityId)?.Records.Select(r => r.RecordId) ?? []).ToArray();
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        foreach (var recordId in involved)
+        {
+            if (resolver.FindRecord(recordId) is { } record)
+            {
+                var marking = record.ToResourceMarking();
+                var decision = session.Decide(marking);
+                if (decision.Effect < AccessEffect.PermitRedacted)
+                {
+                    throw new PermissionDeniedException($"You may not read record {recordId}, so you cannot decide on it: ask its holder ({record.Content.Marking.OriginatorAgency}).");
+                }
+
+                released.Add((marking, decision));
+            }
+        }
+
+        var outcome = await resolver.DecideAsync(
+            new AnalystDecision(
+                request.Kind,
+                request.LeftRecordId,
+                request.RightRecordId,
+                [.. request.Entities.Select(e => (e.EntityId, e.Version))],
+                [.. request.RecordIds],
+                request.Reason),
+            subject,
+            context.CancellationToken);
+        var response = new DecideResponse { DecisionId = outcome.DecisionId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        response.Changes.AddRange(outcome.Changes.Select(ToMessage));
+        await session.AuditAsync(
+            $"decide {request.Kind.ToString().ToLowerInvariant()} {request.LeftRecordId} {request.RightRecordId} {string.Join(",", request.Entities.Select(e => e.EntityId))} {string.Join(",", request.RecordIds)}: {request.Reason}",
+            released,
+            0,
+            context.CancellationToken);
+        return response;
+    }
+
+    public override async Task<WireExplanation> Explain(ExplainRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.LeftRecordId.Length > 0, "left_record_id", "is required");
+        violations.Require(request.RightRecordId.Length > 0, "right_record_id", "is required");
+        violations.ThrowIfAny();
+        var session = await BeginAsync(context, request.Justification, "resolution.explain");
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        foreach (var recordId in new[] { request.LeftRecordId, request.RightRecordId })
+        {
+            var record = resolver.FindRecord(recordId) ?? throw new NotFoundException("Record", recordId);
+            var marking = record.ToResourceMarking();
+            var decision = session.Decide(marking);
+            if (decision.Effect < AccessEffect.PermitRedacted)
+            {
+                await session.AuditAsync($"explain {request.LeftRecordId} {request.RightRecordId}", released, 1, context.CancellationToken);
+                throw decision.Effect == AccessEffect.Deny
+                    ? new NotFoundException("Record", recordId)
+                    : new PermissionDeniedException($"You may not read record {recordId}: ask its holder ({record.Content.Marking.OriginatorAgency}).");
+            }
+
+            released.Add((marking, decision));
+        }
+
+        await session.AuditAsync($"explain {request.LeftRecordId} {request.RightRecordId}", released, 0, context.CancellationToken);
+        return ToMessage(resolver.Explain(request.LeftRecordId, request.RightRecordId), resolver.DecidedSame(request.LeftRecordId, request.RightRecordId));
+    }
+
+    public override async Task Rerun(RerunRequest request, IServerStreamWriter<RerunProgress> responseStream, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        if (!subject.HasRole(Roles.Admin))
+        {
+            throw new PermissionDeniedException("A full re-run needs the admin role.");
+        }
+
+        var progress = new Progress<(string Stage, long Done, long Total)>(_ => { });
+        var rerun = resolver.RerunAsync(progress, context.CancellationToken);
+        await responseStream.WriteAsync(new RerunProgress { Stage = "running", Total = resolver.RecordCount });
+        var outcome = await rerun;
+        var done = new RerunProgress
+        {
+            Stage = "done",
+            Done = resolver.RecordCount,
+            Total = resolver.RecordCount,
+            Entities = outcome.Entities,
+            AutoLinks = outcome.AutoLinks,
+            ReviewPairs = outcome.ReviewPairs,
+        };
+        done.Changes.AddRange(outcome.Changes.Select(ToMessage));
+        await audit.AppendAsync(
+            [new AuditEvent(clock.GetUtcNow(), subject.UserId, subject.DisplayName, subject.Agency, "resolution.rerun", "resolution", "all", "", "", "full re-run", "", "done", $"{outcome.Entities} entities, {outcome.Changes.Count} id changes", context.Peer, "resolution", [])],
+            context.CancellationToken);
+        await responseStream.WriteAsync(done);
+    }
+
+    public override async Task WatchHits(WatchHitsRequest request, IServerStreamWriter<HitNotification> responseStream, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(request.AfterId >= 0, "after_id", "must not be negative");
+        violations.ThrowIfAny();
+        var justification = new Justification { Reason = "cross-agency hit notification", Purpose = Purpose.IntelligenceAnalysis };
+        var after = request.AfterId;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var signal = resolver.WaitForHitsAsync(context.CancellationToken);
+            var hits = resolver.HitsFor(subject.Agency, after, 200);
+            if (hits.Count > 0)
+            {
+                var session = await BeginAsync(context, justification, "resolution.hits");
+                var released = new List<(ResourceMarking, AccessDecision)>();
+                var withheld = 0;
+                var notifications = new List<HitNotification>();
+                foreach (var hit in hits)
+                {
+                    after = hit.Id;
+                    if (resolver.FindRecord(hit.CounterpartRecordId) is not { } counterpart)
+                    {
+                        continue;
+                    }
+
+                    var marking = counterpart.ToResourceMarking();
+                    var decision = session.Decide(marking);
+                    if (decision.Effect == AccessEffect.Deny)
+                    {
+                        // The holder did not make the record discoverable: no hit is shown for it.
+                        withheld++;
+                        continue;
+                    }
+
+                    released.Add((marking, decision));
+                    notifications.Add(new HitNotification
+                    {
+                        Id = hit.Id,
+                        EntityId = hit.EntityId,
+                        RecordId = hit.RecordId,
+                        ContributingAgency = hit.ContributingAgency,
+                        NotifiedAgency = hit.NotifiedAgency,
+                        Probability = hit.Probability,
+                        At = Timestamp.FromDateTimeOffset(hit.At),
+                        Counterpart = new EntityRecord
+                        {
+                            RecordId = counterpart.RecordId,
+                            HolderAgency = marking.OriginatorAgency,
+                            Decision = decision.ToMessage(),
+                            Record = Redactor.Release(counterpart, decision.Effect, decision.RedactedFields),
+                        },
+                    });
+                }
+
+                await session.AuditAsync($"hits after {request.AfterId}", released, withheld, context.CancellationToken);
+                foreach (var notification in notifications)
+                {
+                    await responseStream.WriteAsync(notification, context.CancellationToken);
+                }
+
+                continue;
+            }
+
+            if (!request.Follow)
+            {
+                return;
+            }
+
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(5), context.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Poll again: a hit may have been committed between the read and the wait.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private Task<AccessSession> BeginAsync(ServerCallContext context, Justification justification, string action) =>
+        access.BeginAsync(new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "resolution"), context.CancellationToken);
+
+    /// <summary>Each record of the entity as the caller may see it; withheld ones are only counted.</summary>
+    private static List<ReleasedRecord> Release(EntitySnapshot entity, AccessSession session, List<(ResourceMarking, AccessDecision)> released, ref int withheld)
+    {
+        var records = new List<ReleasedRecord>();
+        foreach (var record in entity.Records)
+        {
+            var marking = record.ToResourceMarking();
+            var decision = session.Decide(marking);
+            if (decision.Effect == AccessEffect.Deny)
+            {
+                withheld++;
+                continue;
+            }
+
+            released.Add((marking, decision));
+            records.Add(new ReleasedRecord(
+                new EntityRecord
+                {
+                    RecordId = record.RecordId,
+                    HolderAgency = marking.OriginatorAgency,
+                    Decision = decision.ToMessage(),
+                    Record = Redactor.Release(record, decision.Effect, decision.RedactedFields),
+                },
+                decision.Effect));
+        }
+
+        return records;
+    }
+
+    /// <summary>A record of an entity as released to the caller, with the policy's effect for ranking and gating.</summary>
+    private sealed record ReleasedRecord(EntityRecord Message, AccessEffect Effect)
+    {
+        public string RecordId => Message.RecordId;
+
+        public string HolderAgency => Message.HolderAgency;
+
+        public Decision Decision => Message.Decision;
+
+        public Record? Record => Message.Record;
+
+        /// <summary>What an existence-only answer may say: holder, reference and the decision, no content.</summary>
+        public EntityRecord Reference => new() { RecordId = RecordId, HolderAgency = HolderAgency, Decision = Decision };
+    }
+
+    private static void RequireAnalyst(Subject subject)
+    {
+        if (!subject.HasRole(Roles.Analyst) && !subject.HasRole(Roles.Supervisor))
+        {
+            throw new PermissionDeniedException("Reviewing and deciding matches needs the analyst or supervisor role.");
+        }
+    }
+
+    private static WireExplanation ToMessage(EngineExplanation explanation, bool? decided)
+    {
+        var message = new WireExplanation
+        {
+            LeftRecordId = explanation.A.RecordId,
+            RightRecordId = explanation.B.RecordId,
+            TotalWeight = explanation.Weight,
+            Probability = explanation.Posterior,
+            Outcome = decided switch
+            {
+                true => "CONFIRMED by an analyst",
+                false => "REJECTED by an analyst",
+                _ => explanation.Posterior >= 0.95 ? "AUTO_LINK" : explanation.Posterior >= 0.5 ? "REVIEW" : "APART",
+            },
+            Summary = explanation.ToString(),
+        };
+        message.Fields.AddRange(explanation.Fields.Select(f => new FieldComparison { Field = f.Field, Level = f.LevelLabel, Left = f.Values, Weight = f.Weight }));
+        return message;
+    }
+
+    private static Contracts.V1.EntityChange ToMessage(EntityIdChange change)
+    {
+        var message = new Contracts.V1.EntityChange { Kind = change.Kind };
+        message.FromEntityIds.AddRange(change.From);
+        message.ToEntityIds.AddRange(change.To);
+        return message;
+    }
+
+    private static string Describe(MatchRequest request) => request.QueryCase == MatchRequest.QueryOneofCase.Person
+        ? $"person {request.Person.Name?.GivenName} {request.Person.Name?.FamilyName} {request.Person.DateOfBirth}".Trim()
+        : $"organisation {request.Organisation.Name} {request.Organisation.RegistrationNumber}".Trim();
+}

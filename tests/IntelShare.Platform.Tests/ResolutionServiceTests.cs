@@ -1,0 +1,158 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>The Resolution service over gRPC on the real host: the same person across agencies, hits, decisions.</summary>
+public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task Two_agencies_records_of_one_person_resolve_to_one_entity_and_both_agencies_hear_of_it()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+
+        // Background people, so that the model has something to learn what a non-match looks like.
+        foreach (var (given, family, born) in Background)
+        {
+            await police.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("bg"), given, family, born) });
+        }
+
+        var policeRecord = TestRecords.Person(TestRecords.UniqueRef("res"), "Olena", "Kovalenko", "1991-03-07");
+        policeRecord.Person.Phones.Add("+373 69 123 456");
+        policeRecord.Marking.ReleasableTo.Add("BORDER");
+        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = policeRecord })).RecordId;
+
+        var borderRecord = TestRecords.Person(TestRecords.UniqueRef("res"), "Олена", "Коваленко", "1991-07-03");
+        borderRecord.Person.Name.OriginalScript = "Олена Коваленко";
+        borderRecord.Person.Phones.Add("069123456");
+        borderRecord.Person.Nationalities.Clear();
+        borderRecord.Person.Nationalities.Add("MD");
+        borderRecord.Marking.OriginatorAgency = "BORDER";
+        borderRecord.Marking.ReleasableTo.Add("POL-ATU");
+        var borderId = (await border.ContributeAsync(new ContributeRequest { Content = borderRecord })).RecordId;
+
+        var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var match = await Eventually(
+            () => analyst.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Olena", FamilyName = "Kovalenko" }, DateOfBirth = "1991-03-07" },
+                Justification = TestRecords.Because("does anyone know her"),
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == borderId)));
+        var candidate = match.Candidates.First(c => c.Records.Any(r => r.RecordId == borderId));
+        Assert.Contains(candidate.Records, r => r.RecordId == policeId);
+        Assert.Equal(["BORDER", "POL-ATU"], candidate.HolderAgencies);
+        Assert.NotEmpty(candidate.Explanation.Fields);
+
+        // Both agencies are told the other holds the same person.
+        var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var borderHits = await ReadHits(borderAnalyst);
+        Assert.Contains(borderHits, h => h.EntityId == candidate.EntityId && h.Counterpart.RecordId == policeId && h.Counterpart.HolderAgency == "POL-ATU");
+        var policeHits = await ReadHits(analyst);
+        Assert.Contains(policeHits, h => h.EntityId == candidate.EntityId && h.Counterpart.RecordId == borderId);
+
+        // An analyst's split survives a full re-run, and the entity keeps its id.
+        var entity = await analyst.GetEntityAsync(new GetEntityRequest { EntityId = candidate.EntityId, Justification = TestRecords.Because() });
+        var split = await analyst.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Split,
+            Entities = { new EntityVersion { EntityId = entity.EntityId, Version = entity.Version } },
+            RecordIds = { borderId },
+            Reason = "different mothers' names in the interview notes",
+            Justification = TestRecords.Because(),
+        });
+        Assert.Equal("split", Assert.Single(split.Changes).Kind);
+
+        var stale = await Assert.ThrowsAsync<RpcException>(() => analyst.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Split,
+            Entities = { new EntityVersion { EntityId = entity.EntityId, Version = entity.Version } },
+            RecordIds = { policeId },
+            Reason = "again",
+            Justification = TestRecords.Because(),
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
+        Assert.Contains("version", stale.Status.Detail);
+
+        var admin = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("admin"));
+        using (var rerun = admin.Rerun(new RerunRequest()))
+        {
+            await foreach (var _ in rerun.ResponseStream.ReadAllAsync())
+            {
+            }
+        }
+
+        var after = await analyst.GetEntityAsync(new GetEntityRequest { EntityId = candidate.EntityId, Justification = TestRecords.Because() });
+        Assert.Contains(after.Records, r => r.RecordId == policeId);
+        Assert.DoesNotContain(after.Records, r => r.RecordId == borderId);
+    }
+
+    [Fact]
+    public async Task A_match_on_records_the_caller_may_not_read_says_only_who_holds_them()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var secret = TestRecords.Person(TestRecords.UniqueRef("res"), "Dragomir", "Vasilescu", "1979-11-23");
+        await police.ContributeAsync(new ContributeRequest { Content = secret });
+        var hidden = TestRecords.Person(TestRecords.UniqueRef("res"), "Anatol", "Bostan", "1982-01-15");
+        hidden.Marking.Discoverable = false;
+        await police.ContributeAsync(new ContributeRequest { Content = hidden });
+
+        var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var known = await Eventually(
+            () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Dragomir", FamilyName = "Vasilescu" } }, Justification = TestRecords.Because() }).ResponseAsync,
+            m => m.Candidates.Count > 0);
+        var candidate = Assert.Single(known.Candidates);
+        Assert.Equal(Effect.ExistenceOnly, candidate.Decision.Effect);
+        Assert.Equal(["POL-ATU"], candidate.HolderAgencies);
+        Assert.All(candidate.Records, r => Assert.Null(r.Record));
+        Assert.Null(candidate.Explanation);
+
+        var notDiscoverable = await border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Anatol", FamilyName = "Bostan" } }, Justification = TestRecords.Because() });
+        Assert.Empty(notDiscoverable.Candidates);
+
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => border.MatchAsync(new MatchRequest { MaxCandidates = 500 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("query", invalid.ViolatedFields());
+        Assert.Contains("max_candidates", invalid.ViolatedFields());
+        Assert.Contains("justification", invalid.ViolatedFields());
+    }
+
+    private static readonly (string, string, string)[] Background =
+    [
+        ("Ion", "Popa", "1980-01-02"), ("Maria", "Rusu", "1992-05-17"), ("Andrei", "Ciobanu", "1975-09-30"),
+        ("Elena", "Munteanu", "1988-12-11"), ("Vasile", "Lungu", "1969-04-04"), ("Natalia", "Ceban", "1995-08-21"),
+        ("Sergiu", "Moraru", "1983-03-13"), ("Ana", "Rotari", "1990-10-10"), ("Mihai", "Cojocaru", "1978-07-07"),
+        ("Irina", "Sirbu", "1986-06-26"), ("Pavel", "Botnaru", "1972-02-28"), ("Tatiana", "Grosu", "1999-11-01"),
+    ];
+
+    private static async Task<List<HitNotification>> ReadHits(ResolutionService.ResolutionServiceClient client)
+    {
+        var hits = new List<HitNotification>();
+        using var call = client.WatchHits(new WatchHitsRequest());
+        await foreach (var hit in call.ResponseStream.ReadAllAsync())
+        {
+            hits.Add(hit);
+        }
+
+        return hits;
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> query, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var result = await query();
+            if (done(result) || DateTime.UtcNow > deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
