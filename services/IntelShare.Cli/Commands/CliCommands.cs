@@ -24,6 +24,7 @@ internal static class CliCommands
             AuditCommands.Create(run, server),
             ProjectionCommands.Create(run, server),
             GraphCommands.Create(run, server),
+            ResolveCommands.Create(run, server),
         ];
         foreach (var command in commands)
         {
