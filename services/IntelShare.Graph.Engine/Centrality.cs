@@ -138,7 +138,7 @@ internal static class Centrality
         var truncated = 0;
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, sources.Length, Math.Max(1, sources.Length / (Environment.ProcessorCount * 8))),
-            () => new BrandesState(n),
+            () => new BrandesState(n, graph.Targets.Length),
             (range, _, state) =>
             {
                 for (var i = range.Item1; i < range.Item2; i++)
@@ -172,12 +172,15 @@ internal static class Centrality
         return total;
     }
 
-    private sealed class BrandesState(int n)
+    /// <summary>One thread's arrays for Brandes; predecessors are kept so the backward sweep walks only the BFS DAG.</summary>
+    private sealed class BrandesState(int n, int adjacencyEntries)
     {
         private readonly int[] distance = Fill(n, -1);
         private readonly double[] paths = new double[n];
         private readonly double[] dependency = new double[n];
         private readonly int[] order = new int[n];
+        private readonly int[] predecessorCount = new int[n];
+        private readonly int[] predecessors = new int[adjacencyEntries];
 
         public double[] Scores { get; } = new double[n];
 
@@ -194,18 +197,21 @@ internal static class Centrality
             {
                 var u = order[head++];
                 var next = distance[u] + 1;
+                var pathsU = paths[u];
                 for (var i = offsets[u]; i < offsets[u + 1]; i++)
                 {
                     var v = targets[i];
-                    if (distance[v] < 0)
+                    var d = distance[v];
+                    if (d < 0)
                     {
-                        distance[v] = next;
+                        distance[v] = d = next;
                         order[tail++] = v;
                     }
 
-                    if (distance[v] == next)
+                    if (d == next)
                     {
-                        paths[v] += paths[u];
+                        paths[v] += pathsU;
+                        predecessors[offsets[v] + predecessorCount[v]++] = u;
                     }
                 }
             }
@@ -215,13 +221,11 @@ internal static class Centrality
             {
                 var w = order[j];
                 var coefficient = (1 + dependency[w]) / paths[w];
-                for (var i = offsets[w]; i < offsets[w + 1]; i++)
+                var start = offsets[w];
+                for (var i = start; i < start + predecessorCount[w]; i++)
                 {
-                    var v = targets[i];
-                    if (distance[v] == distance[w] - 1)
-                    {
-                        dependency[v] += paths[v] * coefficient;
-                    }
+                    var v = predecessors[i];
+                    dependency[v] += paths[v] * coefficient;
                 }
 
                 Scores[w] += dependency[w];
@@ -233,6 +237,7 @@ internal static class Centrality
                 distance[v] = -1;
                 paths[v] = 0;
                 dependency[v] = 0;
+                predecessorCount[v] = 0;
             }
         }
 

@@ -149,7 +149,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
                 .ThenBy(i => c.State.Nodes[graph.Global[i]]!.Id, StringComparer.Ordinal)
                 .Take(query.Top)
                 .Select(i => new NodeScore(c.State.Nodes[graph.Global[i]]!.Id, scores[i]));
-            return new CentralityResult(query.Measure, [.. ranked], graph.Count, iterations, c.WithheldNodes, c.WithheldEdges, c.Truncated);
+            return new CentralityResult(query.Measure, [.. ranked], graph.Count, graph.EdgeIds.Length, iterations, c.WithheldNodes, c.WithheldEdges, c.Truncated);
         });
     }
 

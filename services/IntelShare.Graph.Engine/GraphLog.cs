@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -15,11 +16,26 @@ internal sealed class GraphLog : IDisposable
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS records(rid INTEGER PRIMARY KEY, id TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS markings(mid INTEGER PRIMARY KEY, payload TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS nodes(nid INTEGER PRIMARY KEY, id TEXT NOT NULL, kind INTEGER NOT NULL, label TEXT NOT NULL,
-            props TEXT, mid INTEGER NOT NULL, t_from INTEGER, t_to INTEGER, support BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS edges(eid INTEGER PRIMARY KEY, src INTEGER NOT NULL, dst INTEGER NOT NULL, kind INTEGER NOT NULL,
-            valid_from INTEGER, valid_to INTEGER, mid INTEGER NOT NULL, support BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS nodes(nid INTEGER PRIMARY KEY, id TEXT NOT NULL, label TEXT NOT NULL, props TEXT, data BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS edges(eid INTEGER PRIMARY KEY, data BLOB NOT NULL);
         """;
+
+    /// <summary>
+    /// The fixed fields of a node or edge row, packed into one blob followed by the supporting record numbers: a restart
+    /// reads millions of rows, and each column read through ADO.NET costs about as much as SQLite's whole row.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct Packed
+    {
+        public int From;
+        public int To;
+        public int Kind;
+        public int Marking;
+        public long Start;
+        public long End;
+    }
+
+    private const long NoTime = long.MinValue;
 
     private readonly SqliteConnection connection;
 
@@ -54,22 +70,19 @@ internal sealed class GraphLog : IDisposable
             Expect(state.InternRecord(row.GetString(1)), row.GetInt32(0), "records");
         }
 
-        var buffer = new byte[64];
-        foreach (var row in Rows("SELECT nid, id, kind, label, props, mid, t_from, t_to, support FROM nodes"))
+        foreach (var row in Rows("SELECT nid, id, label, props, data FROM nodes"))
         {
-            var properties = row.IsDBNull(4) ? GraphNode.NoProperties : JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(4))!;
+            var properties = row.IsDBNull(3) ? GraphNode.NoProperties : JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(3))!;
+            var (packed, support) = Unpack(state, (byte[])row.GetValue(4));
             state.LoadNode(row.GetInt32(0), new GraphNode(
-                row.GetString(1), (NodeKind)row.GetInt32(2), row.GetString(3), properties, state.Markings[row.GetInt32(5)],
-                Time(row, 6), Time(row, 7), Support(state, row, 8, ref buffer)));
+                row.GetString(1), (NodeKind)packed.Kind, row.GetString(2), properties, state.Markings[packed.Marking], Time(packed.Start), Time(packed.End), support));
         }
 
-        foreach (var row in Rows("SELECT eid, src, dst, kind, valid_from, valid_to, mid, support FROM edges"))
+        foreach (var row in Rows("SELECT eid, data FROM edges"))
         {
-            var from = row.GetInt32(1);
-            var to = row.GetInt32(2);
-            state.LoadEdge(row.GetInt32(0), from, to, new GraphEdge(
-                state.Nodes[from]!.Id, state.Nodes[to]!.Id, (EdgeKind)row.GetInt32(3), Time(row, 4), Time(row, 5), state.Markings[row.GetInt32(6)],
-                Support(state, row, 7, ref buffer)));
+            var (packed, support) = Unpack(state, (byte[])row.GetValue(1));
+            state.LoadEdge(row.GetInt32(0), packed.From, packed.To, new GraphEdge(
+                state.Nodes[packed.From]!.Id, state.Nodes[packed.To]!.Id, (EdgeKind)packed.Kind, Time(packed.Start), Time(packed.End), state.Markings[packed.Marking], support));
         }
 
         state.CompleteLoad();
@@ -96,7 +109,7 @@ internal sealed class GraphLog : IDisposable
         }
 
         using (var deleteNode = Prepare(transaction, "DELETE FROM nodes WHERE nid = $0", 1))
-        using (var node = Prepare(transaction, "INSERT OR REPLACE INTO nodes(nid, id, kind, label, props, mid, t_from, t_to, support) VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8)", 9))
+        using (var node = Prepare(transaction, "INSERT OR REPLACE INTO nodes(nid, id, label, props, data) VALUES ($0, $1, $2, $3, $4)", 5))
         {
             foreach (var index in state.DirtyNodes)
             {
@@ -106,13 +119,13 @@ internal sealed class GraphLog : IDisposable
                     continue;
                 }
 
-                Run(node, index, n.Id, (int)n.Kind, n.Label, n.Properties.Count == 0 ? null : JsonSerializer.Serialize(n.Properties),
-                    state.MarkingIndex[n.Marking], n.From?.UtcTicks, n.To?.UtcTicks, SupportBlob(state, n.SupportingRecordIds));
+                var packed = new Packed { Kind = (int)n.Kind, Marking = state.MarkingIndex[n.Marking], Start = n.From?.UtcTicks ?? NoTime, End = n.To?.UtcTicks ?? NoTime };
+                Run(node, index, n.Id, n.Label, n.Properties.Count == 0 ? null : JsonSerializer.Serialize(n.Properties), Pack(state, packed, n.SupportingRecordIds));
             }
         }
 
         using (var deleteEdge = Prepare(transaction, "DELETE FROM edges WHERE eid = $0", 1))
-        using (var edge = Prepare(transaction, "INSERT OR REPLACE INTO edges(eid, src, dst, kind, valid_from, valid_to, mid, support) VALUES ($0, $1, $2, $3, $4, $5, $6, $7)", 8))
+        using (var edge = Prepare(transaction, "INSERT OR REPLACE INTO edges(eid, data) VALUES ($0, $1)", 2))
         {
             foreach (var index in state.DirtyEdges)
             {
@@ -122,8 +135,12 @@ internal sealed class GraphLog : IDisposable
                     continue;
                 }
 
-                Run(edge, index, state.EdgeFrom[index], state.EdgeTo[index], (int)e.Kind, e.ValidFrom?.UtcTicks, e.ValidTo?.UtcTicks,
-                    state.MarkingIndex[e.Marking], SupportBlob(state, e.SupportingRecordIds));
+                var packed = new Packed
+                {
+                    From = state.EdgeFrom[index], To = state.EdgeTo[index], Kind = (int)e.Kind, Marking = state.MarkingIndex[e.Marking],
+                    Start = e.ValidFrom?.UtcTicks ?? NoTime, End = e.ValidTo?.UtcTicks ?? NoTime,
+                };
+                Run(edge, index, Pack(state, packed, e.SupportingRecordIds));
             }
         }
 
@@ -139,37 +156,34 @@ internal sealed class GraphLog : IDisposable
         state.PersistedRecords = state.Records.Count;
     }
 
-    private static DateTimeOffset? Time(SqliteDataReader row, int ordinal) =>
-        row.IsDBNull(ordinal) ? null : new DateTimeOffset(row.GetInt64(ordinal), TimeSpan.Zero);
+    private static DateTimeOffset? Time(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
-    private static string[] Support(GraphState state, SqliteDataReader row, int ordinal, ref byte[] buffer)
+    private static (Packed Packed, string[] Support) Unpack(GraphState state, byte[] data)
     {
-        var length = (int)row.GetBytes(ordinal, 0, null, 0, 0);
-        if (buffer.Length < length)
-        {
-            buffer = new byte[length];
-        }
-
-        row.GetBytes(ordinal, 0, buffer, 0, length);
-        var ids = MemoryMarshal.Cast<byte, int>(buffer.AsSpan(0, length));
+        var size = Unsafe.SizeOf<Packed>();
+        var packed = MemoryMarshal.Read<Packed>(data);
+        var ids = MemoryMarshal.Cast<byte, int>(data.AsSpan(size));
         var support = new string[ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
             support[i] = state.Records[ids[i]];
         }
 
-        return support;
+        return (packed, support);
     }
 
-    private static byte[] SupportBlob(GraphState state, IReadOnlyList<string> support)
+    private static byte[] Pack(GraphState state, Packed packed, IReadOnlyList<string> support)
     {
-        var ids = new int[support.Count];
+        var size = Unsafe.SizeOf<Packed>();
+        var data = new byte[size + support.Count * sizeof(int)];
+        MemoryMarshal.Write(data, in packed);
+        var ids = MemoryMarshal.Cast<byte, int>(data.AsSpan(size));
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = state.RecordIndex[support[i]];
         }
 
-        return MemoryMarshal.AsBytes(ids.AsSpan()).ToArray();
+        return data;
     }
 
     private static void Expect(int actual, int stored, string table)

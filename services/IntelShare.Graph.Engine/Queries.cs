@@ -77,8 +77,8 @@ public sealed record CommonAssociatesResult(IReadOnlyList<CommonAssociate> Assoc
 
 public sealed record NodeScore(string Id, double Score);
 
-/// <summary>Scores ranked highest first, at most <c>Top</c> of them, of <see cref="NodesScored"/> visible nodes.</summary>
-public sealed record CentralityResult(CentralityMeasure Measure, IReadOnlyList<NodeScore> Scores, int NodesScored, int Iterations, int WithheldNodes, int WithheldEdges, bool Truncated);
+/// <summary>Scores ranked highest first, at most <c>Top</c> of them, of <see cref="NodesScored"/> visible nodes joined by <see cref="EdgesScored"/> visible links.</summary>
+public sealed record CentralityResult(CentralityMeasure Measure, IReadOnlyList<NodeScore> Scores, int NodesScored, int EdgesScored, int Iterations, int WithheldNodes, int WithheldEdges, bool Truncated);
 
 public sealed record Community(int Id, IReadOnlyList<string> Members);
 

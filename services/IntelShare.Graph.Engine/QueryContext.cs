@@ -137,6 +137,11 @@ internal sealed class QueryContext : IDisposable
     /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
     public bool Passes(int node)
     {
+        if (nodeKinds == uint.MaxValue && window is null)
+        {
+            return true;
+        }
+
         var n = State.Nodes[node]!;
         return (nodeKinds & (1u << (int)n.Kind)) != 0 && (window is null || (n.From is null && n.To is null) || window.Overlaps(n.From, n.To));
     }

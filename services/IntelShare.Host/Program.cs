@@ -5,6 +5,7 @@ using IntelShare.Identity.Extensions;
 using IntelShare.Projections;
 using IntelShare.Records.Extensions;
 using IntelShare.Resolution.Extensions;
+using IntelShare.Search.Extensions;
 using IntelShare.ServiceDefaults;
 
 // Every IntelShare service in one process on the embedded engines: the default way to run the platform.
@@ -16,6 +17,7 @@ builder.AddAccessServices();
 builder.AddRecordsServices();
 builder.AddGraphServices();
 builder.AddResolutionServices();
+builder.AddSearchServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -25,5 +27,6 @@ app.MapAccessEndpoints();
 app.MapRecordsEndpoints();
 app.MapGraphEndpoints();
 app.MapResolutionEndpoints();
+app.MapSearchEndpoints();
 app.MapProjectionEndpoints();
 app.Run();

@@ -22,6 +22,9 @@ public interface ISearchIndex : IDisposable
     /// </summary>
     Task<bool> DeleteAsync(string recordId, long? version = null, string? checkpoint = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes every record and the checkpoint, durably: the projection then rebuilds from the start of the change log.</summary>
+    Task ClearAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The change-stream position the projection resumes from (null when the index is new).</summary>
     Task<string?> GetCheckpointAsync(CancellationToken cancellationToken = default);
 

@@ -7,5 +7,7 @@ root.Subcommands.Add(PolicyCommand.Create(args));
 root.Subcommands.Add(CheckCommand.Create(args));
 root.Subcommands.Add(AuditCommand.Create(args));
 root.Subcommands.Add(ProofsCommand.Create(args));
+root.Subcommands.Add(SearchCommand.Create(args));
 root.Subcommands.Add(GraphCommand.Create(args));
+root.Subcommands.Add(ResolutionCommand.Create(args));
 return await root.Parse(args).InvokeAsync();

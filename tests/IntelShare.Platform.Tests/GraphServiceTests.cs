@@ -35,7 +35,7 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
         var request = new NeighbourhoodRequest { EntityIds = { recruiter }, Depth = 2, Justification = TestRecords.Because("network of the recruiter") };
 
-        var own = await Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == hiddenAssociate) && s.Nodes.Any(n => n.Id == victim));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == hiddenAssociate) && s.Nodes.Any(n => n.Id == victim));
         Assert.Contains(own.Nodes, n => n.Id == $"phone:{phone}");
         Assert.Contains(own.Nodes, n => n.Id == knownToExist && !n.Placeholder);
         Assert.Equal(0, own.WithheldNodes);
@@ -85,21 +85,5 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
             Justification = TestRecords.Because(),
         }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
-    }
-
-    /// <summary>The projection applies a contribution shortly after it is acknowledged; wait for it, up to a limit.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> query, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var result = await query();
-            if (done(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

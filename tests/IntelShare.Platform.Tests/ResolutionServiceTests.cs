@@ -36,7 +36,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var borderId = (await border.ContributeAsync(new ContributeRequest { Content = borderRecord })).RecordId;
 
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
-        var match = await Eventually(
+        var match = await Projected.Eventually(
             () => analyst.MatchAsync(new MatchRequest
             {
                 Person = new Person { Name = new PersonName { GivenName = "Olena", FamilyName = "Kovalenko" }, DateOfBirth = "1991-03-07" },
@@ -102,7 +102,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         await police.ContributeAsync(new ContributeRequest { Content = hidden });
 
         var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
-        var known = await Eventually(
+        var known = await Projected.Eventually(
             () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Dragomir", FamilyName = "Vasilescu" } }, Justification = TestRecords.Because() }).ResponseAsync,
             m => m.Candidates.Count > 0);
         var candidate = Assert.Single(known.Candidates);
@@ -139,20 +139,5 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         }
 
         return hits;
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> query, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var result = await query();
-            if (done(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -25,6 +25,7 @@ internal static class CliCommands
             ProjectionCommands.Create(run, server),
             GraphCommands.Create(run, server),
             ResolveCommands.Create(run, server),
+            .. SearchCommands.Create(run, server),
         ];
         foreach (var command in commands)
         {

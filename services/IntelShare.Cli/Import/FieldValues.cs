@@ -167,7 +167,7 @@ internal static class EnumValues
 
     private static EnumDescriptor Descriptor<T>()
         where T : struct, System.Enum =>
-        new[] { CommonReflection.Descriptor, RecordsReflection.Descriptor, AccessReflection.Descriptor, AuditReflection.Descriptor }
+        new[] { CommonReflection.Descriptor, RecordsReflection.Descriptor, AccessReflection.Descriptor, AuditReflection.Descriptor, GraphReflection.Descriptor, ResolutionReflection.Descriptor, SearchReflection.Descriptor, ProjectionsReflection.Descriptor }
             .SelectMany(file => file.EnumTypes)
             .Single(e => e.ClrType == typeof(T));
 

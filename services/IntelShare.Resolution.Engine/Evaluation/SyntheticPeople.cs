@@ -50,7 +50,7 @@ public sealed class SyntheticPeople
         return new SyntheticSet(list, truth);
     }
 
-    /// <summary>A new record of a person already generated (as <paramref name="truth"/> names), with errors.</summary>
+    /// <summary>A new record, with errors, of the person behind record <paramref name="index"/> of <paramref name="set"/>.</summary>
     public PersonRecord VariantOf(SyntheticSet set, int index, string recordId) => Variant(Entity.From(set.Records[index]), recordId);
 
     private Entity NewEntity(int person)

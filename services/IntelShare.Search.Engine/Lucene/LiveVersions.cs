@@ -45,6 +45,17 @@ internal sealed class LiveVersions : ReferenceManager.IRefreshListener
         }
     }
 
+    /// <summary>Forgets every write (the index was emptied); the next refresh starts a new epoch.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _current = new Dictionary<string, long>(StringComparer.Ordinal);
+            _refreshing = new Dictionary<string, long>(StringComparer.Ordinal);
+            _epoch++;
+        }
+    }
+
     public void Put(string recordId, long version)
     {
         lock (_gate)

@@ -99,6 +99,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         {
             OpenMode = mode,
             RAMBufferSizeMB = options.RamBufferMegabytes,
+            Similarity = StableSimilarity.Instance,
         };
         _writer = new IndexWriter(directory, config);
         try
@@ -113,7 +114,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
             StoredSchema = data.TryGetValue(SchemaKey, out var schema) ? schema : null;
             _checkpoint = data.TryGetValue(CheckpointKey, out var checkpoint) && checkpoint.Length > 0 ? checkpoint : null;
             _tracking = new TrackingIndexWriter(_writer);
-            _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+            _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: new StableSearcherFactory());
             _searchers.AddListener(_versions);
             _reopener = new ControlledRealTimeReopenThread<IndexSearcher>(_tracking, _searchers, options.MaxStaleness.TotalSeconds, 0)
             {
@@ -257,6 +258,21 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
         CommitIfEveryWrite(checkpoint);
         return Task.FromResult(deleted);
+    }
+
+    public Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_writeGate)
+        {
+            ThrowIfDisposed();
+            _tracking.DeleteAll();
+            _versions.Clear();
+            _checkpoint = null;
+            _dirty = true;
+        }
+
+        Commit();
+        return RefreshAsync(cancellationToken);
     }
 
     public Task<string?> GetCheckpointAsync(CancellationToken cancellationToken = default)
@@ -512,7 +528,16 @@ public sealed class LuceneSearchIndex : ISearchIndex
         {
             // Closing raced the timer; closing commits.
         }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            // A timer thread must not bring the process down. Nothing is lost: the checkpoint on disk only moves
+            // with a successful commit, so the projection replays whatever this commit would have covered.
+            LastBackgroundCommitFailure = failure;
+        }
     }
+
+    /// <summary>The last periodic commit that failed (disk full, directory gone), for health reporting.</summary>
+    public Exception? LastBackgroundCommitFailure { get; private set; }
 
     private void Close(bool commit, bool disposeDirectory)
     {

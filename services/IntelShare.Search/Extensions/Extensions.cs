@@ -1,0 +1,51 @@
+using IntelShare.Projections;
+using IntelShare.Search.Domain;
+using IntelShare.Search.Engine;
+using IntelShare.Search.Engine.Lucene;
+using IntelShare.Search.Grpc;
+using IntelShare.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IntelShare.Search.Extensions;
+
+public static class Extensions
+{
+    /// <summary>
+    /// Search over records in {DataDirectory}/search on the embedded Lucene index, projected from the Records change
+    /// log. A missing or damaged index is recreated empty and rebuilt from Records, with a log line saying why.
+    /// Needs an <see cref="IChangeSource"/> and an <see cref="Access.Client.IAccessSessionFactory"/> in-process.
+    /// </summary>
+    public static IHostApplicationBuilder AddSearchServices(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddSingleton<ISearchIndex>(services =>
+        {
+            var path = DataDirectory.Resolve(configuration, "search");
+            var opened = LuceneSearchIndex.Open(path, new LuceneSearchIndexOptions
+            {
+                Time = services.GetRequiredService<TimeProvider>(),
+                CommitInterval = configuration.GetValue("Search:CommitInterval", TimeSpan.FromSeconds(5)),
+            });
+            if (opened.NeedsRebuild)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("IntelShare.Search")
+                    .LogWarning("Search index in {Path}: {Status} ({Reason}); rebuilding it from the Records change log", path, opened.Status, opened.Reason);
+            }
+
+            return opened.Index;
+        });
+        builder.Services.AddSingleton<SearchProjection>();
+        builder.Services.AddProjection<SearchProjection>();
+        return builder;
+    }
+
+    public static WebApplication MapSearchEndpoints(this WebApplication app)
+    {
+        app.MapGrpcService<SearchGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Access.Client;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Policy;
+using IntelShare.Search.Domain;
+using IntelShare.Search.Engine;
+using IntelShare.ServiceDefaults;
+using EngineHit = IntelShare.Search.Engine.SearchHit;
+using WireHit = IntelShare.Contracts.V1.SearchHit;
+
+namespace IntelShare.Search.Grpc;
+
+/// <summary>
+/// The Search service. The index applies need-to-know inside the query (a filter built from the caller), so pages
+/// are full and counts right; this class maps the request, releases each hit as its decision allows — whole,
+/// redacted, or only who holds it — and audits the query with what it released.
+/// </summary>
+public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access) : SearchService.SearchServiceBase
+{
+    public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(request.PageSize is >= 0 and <= SearchQuery.MaxPageSize, "page_size", $"must be between 0 and {SearchQuery.MaxPageSize}");
+        violations.ThrowIfAny();
+        var query = SearchRequestMapper.ToQuery(request);
+        var session = await BeginAsync(context, request.Justification, "search");
+        SearchResult result;
+        try
+        {
+            result = await index.SearchAsync(query, Principal(session), context.CancellationToken);
+        }
+        catch (SearchQueryException invalid)
+        {
+            throw new ValidationFailedException([.. invalid.Problems.Select(p => new FieldViolation(FieldOf(p), p))]);
+        }
+
+        var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        foreach (var hit in result.Hits)
+        {
+            response.Hits.Add(Release(hit, released));
+        }
+
+        foreach (var (field, values) in result.Facets)
+        {
+            var facet = new Facet { Field = field };
+            facet.Values.AddRange(values.Select(v => new Contracts.V1.FacetValue { Value = v.Value, Count = v.Count }));
+            response.Facets.Add(facet);
+        }
+
+        foreach (var group in result.Groups ?? [])
+        {
+            var message = new EntityGroup { EntityId = group.EntityId ?? "" };
+            message.RecordIds.AddRange(group.Hits.Select(h => h.RecordId));
+            response.Groups.Add(message);
+        }
+
+        await session.AuditAsync($"search {Describe(request)}", released, 0, context.CancellationToken);
+        return response;
+    }
+
+    public override async Task<FrontlineCheckResponse> FrontlineCheck(FrontlineCheckRequest request, ServerCallContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        var query = SearchRequestMapper.ToCheck(request, violations);
+        violations.ThrowIfAny();
+        var session = await BeginAsync(context, request.Justification, "frontline_check");
+        CheckResult result;
+        try
+        {
+            result = await index.CheckAsync(query, Principal(session), context.CancellationToken);
+        }
+        catch (SearchQueryException invalid)
+        {
+            throw new ValidationFailedException([.. invalid.Problems.Select(p => new FieldViolation(FieldOf(p), p))]);
+        }
+
+        var response = new FrontlineCheckResponse { Hit = result.Hit };
+        var released = new List<(ResourceMarking, AccessDecision)>();
+        foreach (var hit in result.Hits)
+        {
+            var wire = Release(hit, released);
+            var marking = wire.Record?.Content?.Marking;
+            response.Hits.Add(new FrontlineHit
+            {
+                HolderAgency = hit.HolderAgency,
+                RecordId = hit.RecordId,
+                Type = wire.Type,
+                Decision = wire.Decision,
+                Record = wire.Record,
+                Handling = marking?.Handling,
+                Action = ActionFor(hit, marking),
+            });
+        }
+
+        await session.AuditAsync($"check {SearchRequestMapper.DescribeCheck(request)}", released, 0, context.CancellationToken);
+        response.TookMs = clock.Elapsed.TotalMilliseconds;
+        return response;
+    }
+
+    private Task<AccessSession> BeginAsync(ServerCallContext context, Justification justification, string action) =>
+        access.BeginAsync(new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "search"), context.CancellationToken);
+
+    private static SearchPrincipal Principal(AccessSession session) => new(session.Query.Subject, session.Context, session.Query.Justification);
+
+    /// <summary>A hit as it may leave the service; existence-only hits carry the holder and reference only.</summary>
+    private static WireHit Release(EngineHit hit, List<(ResourceMarking, AccessDecision)> released)
+    {
+        var wire = new WireHit
+        {
+            RecordId = hit.RecordId,
+            Type = SearchDocumentMapper.ToWireType(hit.Type),
+            HolderAgency = hit.HolderAgency,
+            Decision = hit.Decision.ToMessage(),
+            Score = hit.Score,
+        };
+        if (hit.ExistenceOnly || hit.Decision.Effect < AccessEffect.PermitRedacted || hit.DisplayPayload is not { } payload)
+        {
+            wire.Decision.Effect = Effect.ExistenceOnly;
+            released.Add((Reference(hit), hit.Decision));
+            return wire;
+        }
+
+        var record = Redactor.Release(Record.Parser.ParseFrom(payload.Span), hit.Decision.Effect, hit.Decision.RedactedFields)!;
+        wire.Version = hit.Version ?? record.Version;
+        wire.EntityId = hit.EntityId ?? "";
+        wire.Record = record;
+        wire.Title = SearchDocumentMapper.Title(record);
+        wire.Highlights.AddRange(hit.Highlights.Select(h => new Highlight { Field = h.FieldPath, Fragments = { h.Fragments } }));
+        released.Add((Reference(hit), hit.Decision));
+        return wire;
+    }
+
+    /// <summary>What the audit log needs of a hit's resource: its id and holder (the decision carries the rest).</summary>
+    private static ResourceMarking Reference(EngineHit hit) => new()
+    {
+        Kind = ResourceKind.Record,
+        ResourceId = hit.RecordId,
+        Classification = ClearanceLevel.Official,
+        OriginatorAgency = hit.HolderAgency,
+    };
+
+    private static string ActionFor(EngineHit hit, Marking? marking)
+    {
+        var contact = $"Contact {hit.HolderAgency} quoting reference {hit.RecordId}";
+        if (marking?.Handling is { } handling && handling.Code == HandlingCode.HandlingC && handling.Conditions.Length > 0)
+        {
+            return $"{contact}. Handling C: {handling.Conditions}";
+        }
+
+        return hit.Decision.Effect >= AccessEffect.PermitRedacted
+            ? $"{contact} before acting on it."
+            : $"{contact}: you may not read it; the holder decides what to share.";
+    }
+
+    /// <summary>The request field a query problem is about, from the engine's "field: problem" wording.</summary>
+    private static string FieldOf(string problem)
+    {
+        var colon = problem.IndexOf(':', StringComparison.Ordinal);
+        var field = colon > 0 ? problem[..colon].Trim() : "";
+        return field switch
+        {
+            "text" or "name" or "identifier" or "query" => "query",
+            "" => "query",
+            _ when field.Contains(' ', StringComparison.Ordinal) => "query",
+            _ => field,
+        };
+    }
+
+    private static string Describe(SearchRequest request) =>
+        $"{request.Mode.ToString().ToLowerInvariant()} \"{request.Query}\"{(request.DateOfBirth.Length > 0 ? " born " + request.DateOfBirth : "")}";
+}

@@ -1,0 +1,96 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>The Search service over gRPC on the real host: projection, need-to-know inside the query, frontline checks.</summary>
+public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task Each_agency_finds_a_misspelt_transliterated_name_as_the_policy_allows_and_counts_are_right()
+    {
+        var family = "Zhurav" + Guid.NewGuid().ToString("N")[..6];
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        async Task<string> Contribute(Action<RecordContent> shape)
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("search"), "Olena", family, "1990-07-03");
+            shape(content);
+            return (await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        }
+
+        var released = await Contribute(c => c.Marking.ReleasableTo.Add("BORDER"));
+        var existenceOnly = await Contribute(_ => { });
+        var hidden = await Contribute(c => c.Marking.Discoverable = false);
+
+        var police = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
+        var border = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var typo = family[..^1] + "x" + family[^1..];
+        var request = new SearchRequest { Query = $"Olena {typo}", Mode = SearchMode.SearchName, Justification = TestRecords.Because("who is she") };
+
+        var own = await Projected.Eventually(() => police.SearchAsync(request).ResponseAsync, r => r.Total == 3);
+        Assert.Equal(3, own.Total);
+        Assert.All(own.Hits, h => Assert.NotNull(h.Record));
+
+        var partner = await border.SearchAsync(request);
+        Assert.Equal(2, partner.Total);
+        Assert.DoesNotContain(partner.Hits, h => h.RecordId == hidden);
+        var readable = Assert.Single(partner.Hits, h => h.RecordId == released);
+        Assert.Equal(family, readable.Record.Content.Person.Name.FamilyName);
+        var onlyKnown = Assert.Single(partner.Hits, h => h.RecordId == existenceOnly);
+        Assert.Equal(Effect.ExistenceOnly, onlyKnown.Decision.Effect);
+        Assert.Null(onlyKnown.Record);
+        Assert.Empty(onlyKnown.Title);
+        Assert.Empty(onlyKnown.Highlights);
+        Assert.Equal("POL-ATU", onlyKnown.HolderAgency);
+
+        // Swapped order, Cyrillic spelling.
+        var cyrillic = await police.SearchAsync(new SearchRequest { Query = $"{family} Олена", Mode = SearchMode.SearchName, Justification = TestRecords.Because() });
+        Assert.Contains(cyrillic.Hits, h => h.RecordId == released);
+
+        // A withdrawn record disappears from search.
+        await records.WithdrawAsync(new WithdrawRequest { RecordId = released, Reason = "entered in error" });
+        var afterWithdrawal = await Projected.Eventually(() => police.SearchAsync(request).ResponseAsync, r => r.Total == 2);
+        Assert.DoesNotContain(afterWithdrawal.Hits, h => h.RecordId == released);
+    }
+
+    [Fact]
+    public async Task A_frontline_check_on_a_forged_document_hits_with_the_holder_and_what_to_do_and_bad_queries_say_where()
+    {
+        var number = "RX" + Random.Shared.Next(100000, 999999);
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        var document = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("doc"),
+            Marking = TestRecords.Marking(),
+            Document = new Document { IdentityDocument = new IdentityDocument { Kind = "id_card", Number = number, IssuingCountry = "RO" }, Status = "forged" },
+        };
+        document.Marking.Handling = new Handling { Code = HandlingCode.HandlingC, Conditions = "Do not disclose to the holder; call the border duty officer" };
+        var recordId = (await border.ContributeAsync(new ContributeRequest { Content = document })).RecordId;
+
+        var police = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
+        var check = await Projected.Eventually(
+            () => police.FrontlineCheckAsync(new FrontlineCheckRequest { DocumentNumber = $"rx {number[2..5]}-{number[5..]}", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck } }).ResponseAsync,
+            r => r.Hit);
+        Assert.True(check.Hit);
+        var hit = Assert.Single(check.Hits);
+        Assert.Equal(recordId, hit.RecordId);
+        Assert.Equal("BORDER", hit.HolderAgency);
+        Assert.Null(hit.Record);
+        Assert.Contains("Contact BORDER", hit.Action);
+
+        var noHit = await police.FrontlineCheckAsync(new FrontlineCheckRequest { DocumentNumber = "ZZ000000", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck } });
+        Assert.False(noHit.Hit);
+
+        var syntax = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest { Query = "\"unterminated AND (", Mode = SearchMode.SearchText, Justification = TestRecords.Because() }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, syntax.StatusCode);
+        Assert.Contains("column", syntax.Status.Detail + string.Join(" ", syntax.ViolatedFields()), StringComparison.OrdinalIgnoreCase);
+
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest { PageSize = 1000 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("page_size", invalid.ViolatedFields());
+        Assert.Contains("justification", invalid.ViolatedFields());
+    }
+}

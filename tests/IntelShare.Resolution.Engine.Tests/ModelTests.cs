@@ -1,0 +1,130 @@
+using IntelShare.Resolution.Engine.Blocking;
+using IntelShare.Resolution.Engine.Clustering;
+using IntelShare.Resolution.Engine.Comparison;
+using IntelShare.Resolution.Engine.Evaluation;
+using IntelShare.Resolution.Engine.Model;
+using IntelShare.Resolution.Engine.Scoring;
+
+namespace IntelShare.Resolution.Engine.Tests;
+
+public sealed class ModelTests
+{
+    [Fact]
+    public void Em_recovers_known_m_probabilities_and_match_share()
+    {
+        FieldComparison[] comparisons = [new ExactComparison("a", _ => ""), new ExactComparison("b", _ => ""), new ExactComparison("c", _ => ""), new DateOfBirthComparison()];
+        double[][] m = [[1, 0.9, 0.1], [1, 0.8, 0.2], [1, 0.95, 0.05], [1, 0.7, 0.05, 0.05, 0.05, 0.1, 0.05]];
+        double[][] u = [[1, 0.05, 0.95], [1, 0.1, 0.9], [1, 0.02, 0.98], [1, 0.01, 0.001, 0.005, 0.004, 0.1, 0.88]];
+        const double share = 0.3;
+        var random = new Random(7);
+        var patterns = Enumerable.Range(0, 50_000).Select(_ =>
+        {
+            var match = random.NextDouble() < share;
+            ulong pattern = 0;
+            for (var c = 0; c < comparisons.Length; c++)
+            {
+                pattern |= (ulong)Draw(match ? m[c] : u[c], random) << (4 * c);
+            }
+
+            return pattern;
+        });
+
+        var (estimated, report) = Estimation.EstimateM(comparisons, Estimation.Patterns(patterns), u, 0.1, new EstimationOptions());
+
+        Assert.True(report.Converged);
+        Assert.InRange(report.MatchProportion, share - 0.02, share + 0.02);
+        for (var c = 0; c < comparisons.Length; c++)
+        {
+            for (var l = 1; l < m[c].Length; l++)
+            {
+                Assert.InRange(estimated[c][l], m[c][l] - 0.03, m[c][l] + 0.03);
+            }
+        }
+    }
+
+    private static int Draw(double[] probabilities, Random random)
+    {
+        var x = random.NextDouble();
+        for (var l = 1; l < probabilities.Length; l++)
+        {
+            x -= probabilities[l];
+            if (x < 0)
+            {
+                return l;
+            }
+        }
+
+        return probabilities.Length - 1;
+    }
+
+    [Fact]
+    public void The_union_of_rules_catches_a_pair_one_rule_misses()
+    {
+        // A typo changes the family name's phonetic key; the date of birth and initial still bring the pair together.
+        var records = new[]
+        {
+            Preparation.Prepare(new PersonRecord("a") { GivenName = "Olena", FamilyName = "Kovalenko", DateOfBirth = "1990-07-03" }),
+            Preparation.Prepare(new PersonRecord("b") { GivenName = "Olena", FamilyName = "Zovalenko", DateOfBirth = "1990-07-03" }),
+        };
+        var familyRule = BlockingRules.Person.Where(r => r.Name.StartsWith("family name phonetic + birth year", StringComparison.Ordinal)).ToArray();
+        var (alone, _) = BlockingIndex.Build(familyRule, records, [0, 1], 100).CandidatePairs(records, false);
+        var (union, report) = BlockingIndex.Build(BlockingRules.Person, records, [0, 1], 100).CandidatePairs(records, false);
+
+        Assert.Empty(alone);
+        Assert.Single(union);
+        Assert.Equal(1, report.CandidatePairs);
+        Assert.True(report.Rules.Single(r => r.Rule == "date of birth + given initial").Pairs > 0);
+    }
+
+    [Fact]
+    public void Oversized_blocks_are_skipped_and_reported()
+    {
+        var records = Enumerable.Range(0, 5).Select(i => Preparation.Prepare(new PersonRecord($"r{i}") { OtherId = "123" })).ToArray();
+        var (pairs, report) = BlockingIndex.Build(BlockingRules.Person, records, [0, 1, 2, 3, 4], 3).CandidatePairs(records, false);
+        Assert.Empty(pairs);
+        Assert.Equal("other id", Assert.Single(report.Oversized).Rule);
+    }
+
+    [Fact]
+    public void The_chaining_guard_keeps_two_people_apart_despite_one_bad_link()
+    {
+        // 0-2 are one person, 3-4 another; record 5 looks like both (say, a shared phone and a typo'd name).
+        int[] first = [0, 1, 2, 5];
+        double Weight(int a, int b) => first.Contains(a) == first.Contains(b) ? 20 : a == 5 || b == 5 ? 18 : -25;
+        ScoredPair[] scored = [new(0, 1, 20, 1), new(1, 2, 20, 1), new(0, 2, 20, 1), new(3, 4, 20, 1), new(2, 5, 20, 1), new(3, 5, 18, 0.999)];
+        var result = new Clusterer(Weight, new ClusteringOptions()).Cluster(6, scored, [], []);
+
+        Assert.Equal(2, result.ClusterCount);
+        Assert.Equal(result.ClusterOf[0], result.ClusterOf[5]);
+        Assert.NotEqual(result.ClusterOf[3], result.ClusterOf[5]);
+        Assert.Equal(RefusalReason.Chaining, Assert.Single(result.Refused).Reason);
+        Assert.Contains(result.Review, p => p.A == 3 && p.B == 5);
+    }
+
+    [Fact]
+    public void Without_the_guard_the_same_links_would_chain()
+    {
+        ScoredPair[] scored = [new(0, 1, 20, 1), new(1, 2, 20, 1)];
+        var result = new Clusterer((_, _) => 20, new ClusteringOptions()).Cluster(3, scored, [], []);
+        Assert.Equal(1, result.ClusterCount);
+    }
+
+    [Fact]
+    public void Human_decisions_override_the_model()
+    {
+        var set = new SyntheticPeople(11).Generate(400);
+        var engine = ResolutionEngine.Create(set.Records);
+        var model = engine.ResolveAll();
+        var (linkedA, linkedB) = Enumerable.Range(1, set.Records.Count - 1).Select(i => (i - 1, i)).First(p => model.Clustering.ClusterOf[p.Item1] == model.Clustering.ClusterOf[p.Item2]);
+        var (apartA, apartB) = (0, Enumerable.Range(1, set.Records.Count - 1).First(i => set.Truth[i] != set.Truth[0] && model.Clustering.ClusterOf[i] != model.Clustering.ClusterOf[0]));
+
+        var decided = engine.ResolveAll(
+        [
+            new HumanDecision(set.Records[linkedA].RecordId, set.Records[linkedB].RecordId, SameEntity: false),
+            new HumanDecision(set.Records[apartA].RecordId, set.Records[apartB].RecordId, SameEntity: true),
+        ]);
+
+        Assert.NotEqual(decided.Clustering.ClusterOf[linkedA], decided.Clustering.ClusterOf[linkedB]);
+        Assert.Equal(decided.Clustering.ClusterOf[apartA], decided.Clustering.ClusterOf[apartB]);
+    }
+}
