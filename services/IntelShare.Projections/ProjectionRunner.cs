@@ -50,6 +50,18 @@ public sealed class ProjectionRunner : BackgroundService
 
     public string Name => _projection.Name;
 
+    /// <summary>The projection's progress against the log's current head (not the head its last batch saw).</summary>
+    public async Task<ProjectionSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var head = await _source.GetHeadAsync(cancellationToken);
+        lock (_statusLock)
+        {
+            _head = Math.Max(_head, head);
+        }
+
+        return Snapshot();
+    }
+
     public ProjectionSnapshot Snapshot()
     {
         lock (_statusLock)
@@ -200,7 +212,8 @@ public sealed class ProjectionRunner : BackgroundService
         {
             _applied = changes[^1].Sequence;
             _lastAppliedAt = _clock.GetUtcNow();
-            _oldestPendingAt = null;
+            // The next unapplied change was committed no earlier than the last applied one: lag never reads low.
+            _oldestPendingAt = changes[^1].CommittedAt?.ToDateTimeOffset();
             progressed = Interlocked.Exchange(ref _progressed, NewSignal());
         }
 

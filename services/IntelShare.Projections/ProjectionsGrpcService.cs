@@ -8,13 +8,17 @@ namespace IntelShare.Projections;
 
 public sealed class ProjectionsGrpcService(ProjectionRegistry registry) : ProjectionsService.ProjectionsServiceBase
 {
-    public override Task<ProjectionStatusResponse> Status(ProjectionStatusRequest request, ServerCallContext context)
+    public override async Task<ProjectionStatusResponse> Status(ProjectionStatusRequest request, ServerCallContext context)
     {
         // Lag is operational, not intelligence: any signed-in user may see it (and see why results look stale).
         _ = context.GetSubject();
         var response = new ProjectionStatusResponse();
-        response.Projections.AddRange(registry.All.Select(runner => ToMessage(runner.Snapshot())));
-        return Task.FromResult(response);
+        foreach (var runner in registry.All)
+        {
+            response.Projections.Add(ToMessage(await runner.SnapshotAsync(context.CancellationToken)));
+        }
+
+        return response;
     }
 
     public override async Task Rebuild(RebuildProjectionRequest request, IServerStreamWriter<RebuildProgress> responseStream, ServerCallContext context)

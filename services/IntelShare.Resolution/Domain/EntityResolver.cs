@@ -43,7 +43,7 @@ public sealed record RerunOutcome(int Entities, int AutoLinks, int ReviewPairs, 
 /// retrains the model and keeps entity ids stable. All writes are serialised and commit with the projection
 /// checkpoint, so a change re-applied after a crash does nothing twice.
 /// </summary>
-public sealed class EntityResolver : IDisposable
+public sealed class EntityResolver : IEntityDirectory, IDisposable
 {
     private readonly ResolutionStore _store;
     private readonly ResolverOptions _options;

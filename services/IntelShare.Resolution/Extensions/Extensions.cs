@@ -30,6 +30,7 @@ public static class Extensions
                 IncrementalRetrainLimit = configuration.GetValue("Resolution:IncrementalRetrainLimit", 100_000),
             },
             services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IntelShare.Domain.IEntityDirectory>(services => services.GetRequiredService<EntityResolver>());
         builder.Services.AddSingleton<ResolutionProjection>();
         builder.Services.AddProjection<ResolutionProjection>();
         return builder;

@@ -18,7 +18,7 @@ namespace IntelShare.Search.Grpc;
 /// are full and counts right; this class maps the request, releases each hit as its decision allows — whole,
 /// redacted, or only who holds it — and audits the query with what it released.
 /// </summary>
-public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access) : SearchService.SearchServiceBase
+public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access, IServiceProvider services) : SearchService.SearchServiceBase
 {
     public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
@@ -40,9 +40,17 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
 
         var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
         var released = new List<(ResourceMarking, AccessDecision)>();
+        var entities = services.GetService(typeof(IEntityDirectory)) as IEntityDirectory;
         foreach (var hit in result.Hits)
         {
-            response.Hits.Add(Release(hit, released));
+            var wire = Release(hit, released);
+            if (wire.Record is not null && entities?.EntityOf(hit.RecordId) is { } entityId)
+            {
+                // Only for hits the caller may read: an entity id ties records together, which is content.
+                wire.EntityId = entityId;
+            }
+
+            response.Hits.Add(wire);
         }
 
         foreach (var (field, values) in result.Facets)
@@ -52,11 +60,15 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             response.Facets.Add(facet);
         }
 
-        foreach (var group in result.Groups ?? [])
+        if (request.GroupByEntity)
         {
-            var message = new EntityGroup { EntityId = group.EntityId ?? "" };
-            message.RecordIds.AddRange(group.Hits.Select(h => h.RecordId));
-            response.Groups.Add(message);
+            // Hits of the page by resolved entity, in the rank order of each entity's best hit.
+            foreach (var group in response.Hits.GroupBy(h => h.EntityId.Length > 0 ? h.EntityId : "record:" + h.RecordId))
+            {
+                var message = new EntityGroup { EntityId = group.First().EntityId };
+                message.RecordIds.AddRange(group.Select(h => h.RecordId));
+                response.Groups.Add(message);
+            }
         }
 
         await session.AuditAsync($"search {Describe(request)}", released, 0, context.CancellationToken);

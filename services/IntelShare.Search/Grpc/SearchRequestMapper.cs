@@ -43,7 +43,6 @@ internal static partial class SearchRequestMapper
             DateRanges = ranges,
             Facets = [.. request.Facets],
             Highlight = true,
-            GroupByEntity = request.GroupByEntity,
             PageSize = request.PageSize == 0 ? SearchQuery.DefaultPageSize : request.PageSize,
             Cursor = request.PageToken.Length > 0 ? request.PageToken : null,
         };
