@@ -29,7 +29,7 @@ internal static class ResolveEvalCommand
         var truthPattern = new Option<string>("--truth-pattern")
         {
             Description = "A regular expression whose first group is the identity within the truth column " +
-                "(default with rec_id: ^rec-(\\d+)-, so that Febrl's rec-223-org and rec-223-dup-0 are identity 223).",
+                "(default when the truth column is rec_id: ^rec-(\\d+)-, so that Febrl's rec-223-org and rec-223-dup-0 are identity 223).",
             HelpName = "regex",
         };
         var upper = new Option<double>("--upper") { Description = "Posterior probability at or above which pairs link automatically.", DefaultValueFactory = _ => 0.95, HelpName = "p" };
@@ -54,7 +54,7 @@ internal static class ResolveEvalCommand
 
             var mapping = Mapping(parse.GetValue(map) ?? []);
             var truthColumn = parse.GetValue(truth) ?? (HasColumn(paths[0], "rec_id") ? "rec_id" : null);
-            var pattern = parse.GetValue(truthPattern) ?? (truthColumn == "rec_id" && parse.GetValue(truth) is null ? @"^rec-(\d+)-" : null);
+            var pattern = parse.GetValue(truthPattern) ?? (truthColumn == "rec_id" ? @"^rec-(\d+)-" : null);
             if (parse.GetValue(lower) is var low && parse.GetValue(upper) is var high && !(0 < low && low <= high && high < 1))
             {
                 throw new UsageException("Thresholds must satisfy 0 < --lower <= --upper < 1.");
