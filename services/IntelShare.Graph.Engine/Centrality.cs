@@ -118,29 +118,57 @@ internal static class Centrality
 
     /// <summary>
     /// Brandes' betweenness on the undirected graph, each unordered pair counted once; sources are split over the
-    /// cores, each with its own arrays. With <paramref name="samples"/>, only that many random sources are used and
-    /// the sums scaled up by n / samples.
+    /// cores, each thread with its own arrays. Exact scores first fold the trees hanging off the graph into the node
+    /// they hang from (<see cref="PendantTrees"/>), which removes their sources and edges from the quadratic part.
+    /// With <paramref name="samples"/>, only that many random sources are used and the sums scaled up by n / samples.
     /// </summary>
     public static double[] Betweenness(AnalyticGraph graph, int? samples, int seed, QueryContext context)
     {
         var n = graph.Count;
-        var sources = Enumerable.Range(0, n).ToArray();
-        var scale = 0.5;
         if (samples is { } k && k < n)
         {
+            var sources = Enumerable.Range(0, n).ToArray();
             new Random(seed).Shuffle(sources);
-            sources = sources[..k];
-            scale *= (double)n / k;
+            var weights = new double[n];
+            Array.Fill(weights, 1.0);
+            var sampled = Brandes(graph.Offsets, graph.Targets, weights, sources.AsMemory(0, k), context);
+            var scale = 0.5 * n / k;
+            for (var i = 0; i < n; i++)
+            {
+                sampled[i] *= scale;
+            }
+
+            return sampled;
         }
 
+        var trees = PendantTrees.Fold(graph.Offsets, graph.Targets);
+        var core = Brandes(trees.Offsets, trees.Targets, trees.Weights, Enumerable.Range(0, trees.Core.Length).ToArray(), context);
+        var total = trees.Scores;
+        for (var c = 0; c < trees.Core.Length; c++)
+        {
+            total[trees.Core[c]] += 0.5 * core[c];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Sums over <paramref name="sources"/> of each node's dependency, where a path to node t counts
+    /// <paramref name="weights"/>[t] times and a path from source s counts weights[s] times.
+    /// </summary>
+    private static double[] Brandes(int[] offsets, int[] targets, double[] weights, ReadOnlyMemory<int> sources, QueryContext context)
+    {
+        var n = offsets.Length - 1;
         var total = new double[n];
         var gate = new object();
         var truncated = 0;
+        var chunk = Math.Max(1, sources.Length / (Environment.ProcessorCount * 8));
         Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(0, sources.Length, Math.Max(1, sources.Length / (Environment.ProcessorCount * 8))),
-            () => new BrandesState(n, graph.Targets.Length),
+            System.Collections.Concurrent.Partitioner.Create(0, sources.Length, chunk),
+            () => new BrandesState(n),
             (range, _, state) =>
             {
+                var span = sources.Span;
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
                     if (Volatile.Read(ref truncated) != 0 || (i % 64 == 0 && context.OutOfTime()))
@@ -149,7 +177,7 @@ internal static class Centrality
                         return state;
                     }
 
-                    state.Accumulate(graph, sources[i]);
+                    state.Accumulate(offsets, targets, weights, span[i]);
                 }
 
                 return state;
@@ -164,88 +192,251 @@ internal static class Centrality
                     }
                 }
             });
-        for (var i = 0; i < n; i++)
-        {
-            total[i] *= scale;
-        }
-
         return total;
     }
 
-    /// <summary>One thread's arrays for Brandes; predecessors are kept so the backward sweep walks only the BFS DAG.</summary>
-    private sealed class BrandesState(int n, int adjacencyEntries)
+    /// <summary>
+    /// One thread's arrays for Brandes. The backward sweep pulls from each node's successors instead of pushing to
+    /// recorded predecessors: a second read of the adjacency costs less than writing and re-reading a predecessor list.
+    /// </summary>
+    private sealed class BrandesState
     {
-        private readonly int[] distance = Fill(n, -1);
-        private readonly double[] paths = new double[n];
-        private readonly double[] dependency = new double[n];
-        private readonly int[] order = new int[n];
-        private readonly int[] predecessorCount = new int[n];
-        private readonly int[] predecessors = new int[adjacencyEntries];
+        private readonly int[] distance;
+        private readonly int[] order;
+        private readonly double[] paths;
 
-        public double[] Scores { get; } = new double[n];
+        /// <summary>Per node, (weight + dependency) / paths: what each predecessor multiplies by its own paths.</summary>
+        private readonly double[] share;
 
-        public void Accumulate(AnalyticGraph graph, int source)
+        public BrandesState(int n)
         {
-            var offsets = graph.Offsets;
-            var targets = graph.Targets;
-            var head = 0;
+            distance = new int[n];
+            Array.Fill(distance, -1);
+            order = new int[n];
+            paths = new double[n];
+            share = new double[n];
+            Scores = new double[n];
+        }
+
+        public double[] Scores { get; }
+
+        public void Accumulate(int[] offsets, int[] targets, double[] weights, int source)
+        {
+            var distance = this.distance;
+            var order = this.order;
+            var paths = this.paths;
+            var share = this.share;
             var tail = 0;
             order[tail++] = source;
             distance[source] = 0;
             paths[source] = 1;
-            while (head < tail)
+            for (var head = 0; head < tail; head++)
             {
-                var u = order[head++];
+                var u = order[head];
                 var next = distance[u] + 1;
                 var pathsU = paths[u];
-                for (var i = offsets[u]; i < offsets[u + 1]; i++)
+                var end = offsets[u + 1];
+                for (var i = offsets[u]; i < end; i++)
                 {
                     var v = targets[i];
                     var d = distance[v];
                     if (d < 0)
                     {
+                        // Rare next to the links that go back or sideways, so this branch predicts well.
                         distance[v] = d = next;
+                        paths[v] = 0;
                         order[tail++] = v;
                     }
 
-                    if (d == next)
-                    {
-                        paths[v] += pathsU;
-                        predecessors[offsets[v] + predecessorCount[v]++] = u;
-                    }
+                    // Whether a link goes one level down is a coin toss to the branch predictor: multiply instead.
+                    paths[v] += pathsU * Convert.ToInt32(d == next);
                 }
             }
 
-            // order[] is the BFS order: walking it backwards visits every node after all its successors.
+            // Reverse BFS order reaches every node after all of its successors, so their shares are final.
+            var sourceWeight = weights[source];
             for (var j = tail - 1; j > 0; j--)
             {
                 var w = order[j];
-                var coefficient = (1 + dependency[w]) / paths[w];
-                var start = offsets[w];
-                for (var i = start; i < start + predecessorCount[w]; i++)
+                var next = distance[w] + 1;
+                var sum = 0.0;
+                var end = offsets[w + 1];
+                for (var i = offsets[w]; i < end; i++)
                 {
-                    var v = predecessors[i];
-                    dependency[v] += paths[v] * coefficient;
+                    var v = targets[i];
+                    sum += share[v] * Convert.ToInt32(distance[v] == next);
                 }
 
-                Scores[w] += dependency[w];
+                var dependency = paths[w] * sum;
+                share[w] = (weights[w] + dependency) / paths[w];
+                Scores[w] += sourceWeight * dependency;
             }
 
             for (var j = 0; j < tail; j++)
             {
-                var v = order[j];
-                distance[v] = -1;
-                paths[v] = 0;
-                dependency[v] = 0;
-                predecessorCount[v] = 0;
+                distance[order[j]] = -1;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Trees hanging off an undirected graph, folded leaf by leaf into the node they hang from. Every shortest path
+/// between a folded node and anything outside its tree runs through the tree's root and then as from the root, so:
+/// a folded node's betweenness is known outright (the pairs its own hanging trees make with each other and with the
+/// rest of its component), and what remains is the core, where a node stands for itself and its trees
+/// (<see cref="Weights"/>) as source and target. Sparse analyst subgraphs, whose rim hangs by single links, lose a
+/// large share of their nodes this way.
+/// </summary>
+internal sealed class PendantTrees
+{
+    private PendantTrees(int[] core, int[] offsets, int[] targets, double[] weights, double[] scores)
+    {
+        Core = core;
+        Offsets = offsets;
+        Targets = targets;
+        Weights = weights;
+        Scores = scores;
+    }
+
+    /// <summary>Core index to the graph's node index.</summary>
+    public int[] Core { get; }
+
+    /// <summary>The core's adjacency, by core index.</summary>
+    public int[] Offsets { get; }
+
+    public int[] Targets { get; }
+
+    /// <summary>Per core node, the number of graph nodes it stands for.</summary>
+    public double[] Weights { get; }
+
+    /// <summary>Per graph node, the betweenness from pairs with an end in a folded tree; the core's part is added by the caller.</summary>
+    public double[] Scores { get; }
+
+    public static PendantTrees Fold(int[] offsets, int[] targets)
+    {
+        var n = offsets.Length - 1;
+        var component = ComponentSizes(offsets, targets);
+        var degree = new int[n];
+        var weight = new double[n];
+        var hanging = new double[n];
+        var hangingSquares = new double[n];
+        var folded = new bool[n];
+        var leaves = new Stack<int>();
+        for (var u = 0; u < n; u++)
+        {
+            degree[u] = offsets[u + 1] - offsets[u];
+            weight[u] = 1;
+            if (degree[u] == 1)
+            {
+                leaves.Push(u);
             }
         }
 
-        private static int[] Fill(int n, int value)
+        var scores = new double[n];
+        while (leaves.TryPop(out var u))
         {
-            var array = new int[n];
-            Array.Fill(array, value);
-            return array;
+            // The other end of a single link may have been folded already: then u is all that is left of its component.
+            if (degree[u] != 1)
+            {
+                continue;
+            }
+
+            var root = -1;
+            for (var i = offsets[u]; i < offsets[u + 1] && root < 0; i++)
+            {
+                root = folded[targets[i]] ? -1 : targets[i];
+            }
+
+            folded[u] = true;
+            degree[u] = 0;
+            scores[u] = Through(u);
+            hanging[root] += weight[u];
+            hangingSquares[root] += weight[u] * weight[u];
+            weight[root] += weight[u];
+            if (--degree[root] == 1)
+            {
+                leaves.Push(root);
+            }
         }
+
+        var local = new int[n];
+        var core = new List<int>();
+        for (var u = 0; u < n; u++)
+        {
+            if (!folded[u])
+            {
+                scores[u] = Through(u);
+                local[u] = core.Count;
+                core.Add(u);
+            }
+        }
+
+        var coreOffsets = new int[core.Count + 1];
+        var coreTargets = new List<int>(targets.Length);
+        var coreWeights = new double[core.Count];
+        for (var c = 0; c < core.Count; c++)
+        {
+            var u = core[c];
+            coreWeights[c] = weight[u];
+            for (var i = offsets[u]; i < offsets[u + 1]; i++)
+            {
+                if (!folded[targets[i]])
+                {
+                    coreTargets.Add(local[targets[i]]);
+                }
+            }
+
+            coreOffsets[c + 1] = coreTargets.Count;
+        }
+
+        return new PendantTrees([.. core], coreOffsets, [.. coreTargets], coreWeights, scores);
+
+        // Pairs between two of u's hanging trees, and between one of them and the rest of u's component.
+        double Through(int u) =>
+            (hanging[u] * hanging[u] - hangingSquares[u]) / 2 + (weight[u] - 1) * (component[u] - weight[u]);
+    }
+
+    private static int[] ComponentSizes(int[] offsets, int[] targets)
+    {
+        var n = offsets.Length - 1;
+        var label = new int[n];
+        Array.Fill(label, -1);
+        var sizes = new List<int>();
+        var queue = new int[n];
+        for (var s = 0; s < n; s++)
+        {
+            if (label[s] >= 0)
+            {
+                continue;
+            }
+
+            var id = sizes.Count;
+            var tail = 0;
+            queue[tail++] = s;
+            label[s] = id;
+            for (var head = 0; head < tail; head++)
+            {
+                var u = queue[head];
+                for (var i = offsets[u]; i < offsets[u + 1]; i++)
+                {
+                    if (label[targets[i]] < 0)
+                    {
+                        label[targets[i]] = id;
+                        queue[tail++] = targets[i];
+                    }
+                }
+            }
+
+            sizes.Add(tail);
+        }
+
+        var result = new int[n];
+        for (var u = 0; u < n; u++)
+        {
+            result[u] = sizes[label[u]];
+        }
+
+        return result;
     }
 }

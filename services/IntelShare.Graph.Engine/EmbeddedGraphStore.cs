@@ -21,6 +21,12 @@ public sealed class EmbeddedGraphStore : IGraphStore
         this.checkpoint = checkpoint;
     }
 
+    /// <summary>
+    /// Answers queries over a graph another store fetched into memory, so that store gives this engine's answers. It has
+    /// no log: it must be neither applied to nor disposed.
+    /// </summary>
+    internal static EmbeddedGraphStore OverSnapshot(GraphState state) => new(string.Empty, null!, state, 0);
+
     public int NodeCount => Read(() => state.NodeCount);
 
     public int EdgeCount => Read(() => state.EdgeCount);

@@ -78,11 +78,22 @@ internal sealed class GraphLog : IDisposable
                 row.GetString(1), (NodeKind)packed.Kind, row.GetString(2), properties, state.Markings[packed.Marking], Time(packed.Start), Time(packed.End), support));
         }
 
+        // Read whole before linking, so every adjacency list is allocated once at its final size.
+        var edges = new List<(int Index, int From, int To, GraphEdge Edge)>(state.Edges.Length);
+        var degree = new int[state.Nodes.Length];
         foreach (var row in Rows("SELECT eid, data FROM edges"))
         {
             var (packed, support) = Unpack(state, (byte[])row.GetValue(1));
-            state.LoadEdge(row.GetInt32(0), packed.From, packed.To, new GraphEdge(
-                state.Nodes[packed.From]!.Id, state.Nodes[packed.To]!.Id, (EdgeKind)packed.Kind, Time(packed.Start), Time(packed.End), state.Markings[packed.Marking], support));
+            edges.Add((row.GetInt32(0), packed.From, packed.To, new GraphEdge(
+                state.Nodes[packed.From]!.Id, state.Nodes[packed.To]!.Id, (EdgeKind)packed.Kind, Time(packed.Start), Time(packed.End), state.Markings[packed.Marking], support)));
+            degree[packed.From]++;
+            degree[packed.To]++;
+        }
+
+        state.ReserveAdjacency(degree);
+        foreach (var (index, from, to, edge) in edges)
+        {
+            state.LoadEdge(index, from, to, edge);
         }
 
         state.CompleteLoad();

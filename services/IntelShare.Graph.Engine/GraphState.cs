@@ -38,6 +38,74 @@ internal struct InlineList<T>
     }
 }
 
+/// <summary>
+/// A node's or edge's supporting records: an immutable snapshot, since readers keep the <see cref="GraphNode"/> or
+/// <see cref="GraphEdge"/> they were given, but one that grows in amortised constant time. Snapshots share a buffer,
+/// and only the longest may append in place; the slots past a snapshot's count are never read through it.
+/// </summary>
+internal sealed class SupportList : IReadOnlyList<string>
+{
+    public static readonly SupportList Empty = new(new Buffer([]), 0);
+
+    private readonly Buffer buffer;
+
+    private SupportList(Buffer buffer, int count)
+    {
+        this.buffer = buffer;
+        Count = count;
+    }
+
+    public int Count { get; }
+
+    public string this[int index] => (uint)index < (uint)Count ? buffer.Items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public static SupportList Of(IReadOnlyList<string> support)
+    {
+        if (support is SupportList list)
+        {
+            return list;
+        }
+
+        var items = new string[support.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = support[i];
+        }
+
+        return new SupportList(new Buffer(items) { Used = items.Length }, items.Length);
+    }
+
+    public SupportList Add(string item)
+    {
+        var target = buffer;
+        if (Count != target.Used || Count == target.Items.Length)
+        {
+            target = new Buffer(new string[Math.Max(2, Count * 2)]) { Used = Count };
+            Array.Copy(buffer.Items, target.Items, Count);
+        }
+
+        target.Items[Count] = item;
+        target.Used = Count + 1;
+        return new SupportList(target, Count + 1);
+    }
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return buffer.Items[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private sealed class Buffer(string[] items)
+    {
+        public readonly string[] Items = items;
+        public int Used;
+    }
+}
+
 internal readonly record struct EdgeKey(int From, int To, EdgeKind Kind);
 
 /// <summary>
@@ -151,6 +219,17 @@ internal sealed class GraphState
         }
     }
 
+    public void ReserveAdjacency(int[] degree)
+    {
+        for (var i = 0; i < degree.Length; i++)
+        {
+            if (degree[i] > 0)
+            {
+                Adjacency[i].Items = new Adjacency[degree[i]];
+            }
+        }
+    }
+
     /// <summary>After a load: the gaps left by removals become free slots.</summary>
     public void CompleteLoad()
     {
@@ -200,7 +279,7 @@ internal sealed class GraphState
             GrowNodes(index + 1);
             NodeIndex.Add(op.Id, index);
             Adjacency[index] = default;
-            Nodes[index] = new GraphNode(op.Id, op.Kind, op.Label, properties, marking, op.From, op.To, AddSupport([], op.SupportingRecordIds, index * 2 + NodeItem));
+            Nodes[index] = new GraphNode(op.Id, op.Kind, op.Label, properties, marking, op.From, op.To, AddSupport(SupportList.Empty, op.SupportingRecordIds, index * 2 + NodeItem));
         }
 
         DirtyNodes.Add(index);
@@ -217,17 +296,16 @@ internal sealed class GraphState
         }
 
         var marking = Markings[InternMarking(op.Marking)];
-        string[] support = [op.SupportingRecordId];
         if (EdgeIndex.TryGetValue(new EdgeKey(from, to, op.Kind), out var index))
         {
             var old = Edges[index]!;
-            Edges[index] = old with { ValidFrom = op.ValidFrom, ValidTo = op.ValidTo, Marking = marking, SupportingRecordIds = AddSupport(old.SupportingRecordIds, support, index * 2 + EdgeItem) };
+            Edges[index] = old with { ValidFrom = op.ValidFrom, ValidTo = op.ValidTo, Marking = marking, SupportingRecordIds = AddSupport(SupportList.Of(old.SupportingRecordIds), op.SupportingRecordId, index * 2 + EdgeItem) };
         }
         else
         {
             index = freeEdges.Count > 0 ? freeEdges.Pop() : EdgeHigh++;
             GrowEdges(index + 1);
-            var edge = new GraphEdge(Nodes[from]!.Id, Nodes[to]!.Id, op.Kind, op.ValidFrom, op.ValidTo, marking, AddSupport([], support, index * 2 + EdgeItem));
+            var edge = new GraphEdge(Nodes[from]!.Id, Nodes[to]!.Id, op.Kind, op.ValidFrom, op.ValidTo, marking, AddSupport(SupportList.Empty, op.SupportingRecordId, index * 2 + EdgeItem));
             Link(index, from, to, edge);
         }
 
@@ -405,22 +483,51 @@ internal sealed class GraphState
     }
 
     /// <summary>The union of the two supports, registering <paramref name="item"/> with each record it gains.</summary>
-    private string[] AddSupport(IReadOnlyList<string> current, IReadOnlyList<string> added, int item)
+    private SupportList AddSupport(IReadOnlyList<string> current, IReadOnlyList<string> added, int item)
     {
-        var result = current as string[] ?? [.. current];
+        var result = SupportList.Of(current);
         foreach (var recordId in added)
         {
-            if (result.Contains(recordId, StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            var record = InternRecord(recordId);
-            RecordItems[record].Add(item);
-            result = [.. result, Records[record]];
+            result = AddSupport(result, recordId, item);
         }
 
         return result;
+    }
+
+    private SupportList AddSupport(SupportList current, string recordId, int item)
+    {
+        if (RecordIndex.TryGetValue(recordId, out var record) && Supports(record, current, item))
+        {
+            return current;
+        }
+
+        record = InternRecord(recordId);
+        RecordItems[record].Add(item);
+        return current.Add(Records[record]);
+    }
+
+    /// <summary>
+    /// Searched from the shorter side: a link seen in thousands of reports has thousands of records, and one bulk
+    /// report can support thousands of items, but rarely both.
+    /// </summary>
+    private bool Supports(int record, SupportList support, int item)
+    {
+        var items = RecordItems[record].Span;
+        if (items.Length <= support.Count)
+        {
+            return items.Contains(item);
+        }
+
+        var id = Records[record];
+        foreach (var existing in support)
+        {
+            if (string.Equals(existing, id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void DropSupport(IReadOnlyList<string> support, int item)

@@ -79,6 +79,7 @@ internal sealed class QueryContext : IDisposable
     private const int CheckEvery = 256;
 
     private readonly IGraphVisibility visibility;
+    private readonly bool everythingVisible;
     private readonly uint nodeKinds;
     private readonly uint edgeKinds;
     private readonly TimeWindow? window;
@@ -93,6 +94,7 @@ internal sealed class QueryContext : IDisposable
     {
         State = state;
         this.visibility = visibility;
+        everythingVisible = visibility is EverythingVisible;
         this.nodeKinds = Mask(nodeKinds);
         this.edgeKinds = Mask(edgeKinds);
         this.window = window;
@@ -124,7 +126,7 @@ internal sealed class QueryContext : IDisposable
             return (NodeVisibility)cached;
         }
 
-        var seen = visibility.See(State.Nodes[node]!);
+        var seen = everythingVisible ? NodeVisibility.Visible : visibility.See(State.Nodes[node]!);
         Scratch.Visibility.Set(node, (int)seen);
         if (seen == NodeVisibility.Hidden)
         {
@@ -157,14 +159,14 @@ internal sealed class QueryContext : IDisposable
             return null;
         }
 
-        var edge = State.Edges[adjacency.Edge]!;
-        if (window is not null && !window.Overlaps(edge.ValidFrom, edge.ValidTo))
+        // The edge object is another cache miss on a large graph: touched only when a window or the callback needs it.
+        if (window is not null && State.Edges[adjacency.Edge] is { } timed && !window.Overlaps(timed.ValidFrom, timed.ValidTo))
         {
             return null;
         }
 
         var other = See(adjacency.Neighbour);
-        if (other == NodeVisibility.Hidden || !visibility.SeeEdge(edge))
+        if (other == NodeVisibility.Hidden || (!everythingVisible && !visibility.SeeEdge(State.Edges[adjacency.Edge]!)))
         {
             withheldEdges.Add(adjacency.Edge);
             return null;

@@ -254,7 +254,7 @@ public sealed class ResolutionEngine
 
             // Prior: about one true pair per four records among the candidates, a deduplication's usual order; EM moves it.
             var prior = pairs.Length == 0 ? 0.01 : 0.25 * members.Length / pairs.Length;
-            var (m, estimation) = Estimation.EstimateM(comparisons, Estimation.Patterns(patterns), u, prior, options.Estimation);
+            var (m, estimation) = Estimation.EstimateMBySessions(comparisons, Estimation.Patterns(patterns), u, prior, options.Estimation);
             var terms = new TermFrequencies(comparisons);
             foreach (var record in memberRecords)
             {

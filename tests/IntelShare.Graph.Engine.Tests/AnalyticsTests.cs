@@ -52,6 +52,27 @@ public sealed class AnalyticsTests
         Assert.Equal(7, degree["hub"]);
     }
 
+    [Theory]
+    [InlineData(1, 60, 50)]
+    [InlineData(2, 80, 110)]
+    [InlineData(3, 50, 150)]
+    public async Task Betweenness_matches_counting_every_pair_of_shortest_paths(int seed, int nodes, int links)
+    {
+        // Sparse draws leave trees hanging off cycles, whole trees and several components: every case the folding handles.
+        var random = new Random(seed);
+        var pairs = Enumerable.Range(0, links)
+            .Select(_ => (A: random.Next(nodes), B: random.Next(nodes)))
+            .Where(p => p.A != p.B)
+            .Select(p => ("n" + p.A, "n" + p.B))
+            .ToArray();
+        await using var graph = await TestGraph.WithEdgesAsync(pairs);
+        var scores = await Scores(graph, new CentralityQuery(CentralityMeasure.Betweenness, Top: GraphLimits.MaxTop));
+
+        var expected = PairCounting(pairs);
+        Assert.Equal(expected.Count, scores.Count);
+        Assert.All(expected, e => Assert.Equal(e.Value, scores[e.Key], 6));
+    }
+
     [Fact]
     public async Task Centrality_of_a_subgraph_leaves_out_hidden_nodes()
     {
@@ -82,4 +103,65 @@ public sealed class AnalyticsTests
 
     private static (string, string)[] Clique(string prefix, int size) =>
         [.. from i in Enumerable.Range(0, size) from j in Enumerable.Range(0, size) where i < j select (prefix + i, prefix + j)];
+
+    /// <summary>Betweenness from its definition: over unordered pairs, the share of shortest paths through each node.</summary>
+    private static Dictionary<string, double> PairCounting((string A, string B)[] pairs)
+    {
+        var names = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
+        var index = names.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
+        var neighbours = names.Select(_ => new HashSet<int>()).ToArray();
+        foreach (var (a, b) in pairs)
+        {
+            neighbours[index[a]].Add(index[b]);
+            neighbours[index[b]].Add(index[a]);
+        }
+
+        var n = names.Length;
+        var distance = new int[n, n];
+        var paths = new double[n, n];
+        for (var s = 0; s < n; s++)
+        {
+            for (var t = 0; t < n; t++)
+            {
+                distance[s, t] = -1;
+            }
+
+            distance[s, s] = 0;
+            paths[s, s] = 1;
+            var queue = new Queue<int>([s]);
+            while (queue.TryDequeue(out var u))
+            {
+                foreach (var v in neighbours[u])
+                {
+                    if (distance[s, v] < 0)
+                    {
+                        distance[s, v] = distance[s, u] + 1;
+                        queue.Enqueue(v);
+                    }
+
+                    if (distance[s, v] == distance[s, u] + 1)
+                    {
+                        paths[s, v] += paths[s, u];
+                    }
+                }
+            }
+        }
+
+        var result = names.ToDictionary(name => name, _ => 0.0);
+        for (var s = 0; s < n; s++)
+        {
+            for (var t = s + 1; t < n; t++)
+            {
+                for (var v = 0; v < n; v++)
+                {
+                    if (v != s && v != t && distance[s, t] > 0 && distance[s, v] > 0 && distance[v, t] > 0 && distance[s, v] + distance[v, t] == distance[s, t])
+                    {
+                        result[names[v]] += paths[s, v] * paths[v, t] / paths[s, t];
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
 }

@@ -42,6 +42,39 @@ public sealed class ModelTests
         }
     }
 
+    [Fact]
+    public void Em_sessions_find_the_person_among_namesakes_and_birthday_sharers()
+    {
+        // Candidates at scale: a few true pairs, many namesakes (same name, all else differs) and many people who
+        // merely share a birthday. One EM over them all may take "same name" for the match class.
+        FieldComparison[] comparisons = [new ExactComparison("name", _ => ""), new ExactComparison("dob", _ => ""), new ExactComparison("address", _ => ""), new ExactComparison("phone", _ => "")];
+        double[][] m = [[1, 0.85, 0.15], [1, 0.9, 0.1], [1, 0.8, 0.2], [1, 0.9, 0.1]];
+        double[][] u = [[1, 0.001, 0.999], [1, 0.0001, 0.9999], [1, 0.0001, 0.9999], [1, 0.00001, 0.99999]];
+        double[][] namesake = [[1, 0.999, 0.001], [1, 0.0001, 0.9999], [1, 0.001, 0.999], [1, 0.00001, 0.99999]];
+        double[][] birthday = [[1, 0.002, 0.998], [1, 0.999, 0.001], [1, 0.001, 0.999], [1, 0.00001, 0.99999]];
+        var random = new Random(3);
+        var patterns = Enumerable.Range(0, 100_000).Select(_ =>
+        {
+            var draw = random.NextDouble();
+            var source = draw < 0.1 ? m : draw < 0.6 ? namesake : birthday;
+            ulong pattern = 0;
+            for (var c = 0; c < comparisons.Length; c++)
+            {
+                pattern |= (ulong)Draw(source[c], random) << (4 * c);
+            }
+
+            return pattern;
+        });
+
+        var (estimated, report) = Estimation.EstimateMBySessions(comparisons, Estimation.Patterns(patterns), u, 0.1, new EstimationOptions());
+
+        Assert.InRange(report.MatchProportion, 0.08, 0.12);
+        for (var c = 0; c < comparisons.Length; c++)
+        {
+            Assert.InRange(estimated[c][1], m[c][1] - 0.05, m[c][1] + 0.05);
+        }
+    }
+
     private static int Draw(double[] probabilities, Random random)
     {
         var x = random.NextDouble();

@@ -10,7 +10,7 @@ public static class ComparisonSets
         new NameComparison(given: true),
         new NameComparison(given: false),
         new DateOfBirthComparison(),
-        new ExactComparison("sex", r => r.Sex == '\0' ? "" : r.Sex.ToString()),
+        new ExactComparison("sex", r => r.Sex switch { 'm' => "m", 'f' => "f", _ => "" }),
         new SharedValueComparison("nationality", r => r.Nationalities),
         new SharedValueComparison("phone", r => r.Phones),
         new SharedValueComparison("document", r => r.Documents),

@@ -154,7 +154,8 @@ public static class Preparation
         return merged;
     }
 
-    private static string SortedTokens(string name) => string.Join(' ', NameText.Tokens(name).Order(StringComparer.Ordinal));
+    /// <summary>The tokens of an already normalised name in order, so that word order does not matter.</summary>
+    private static string SortedTokens(string name) => string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     private static PreparedAddress[] Addresses(IReadOnlyList<PostalAddress> addresses) => addresses
         .Select(a => new PreparedAddress(

@@ -65,60 +65,82 @@ internal sealed class LiveVersions : ReferenceManager.IRefreshListener
     }
 
     /// <summary>
-    /// The version written since the refresh, or null; <paramref name="searcherEpoch"/> tells whether a
-    /// searcher acquired at that epoch still holds everything the maps have forgotten.
+    /// Puts the version written since the refresh of each of <paramref name="recordIds"/> into
+    /// <paramref name="held"/> and returns the others; false when a searcher acquired at
+    /// <paramref name="searcherEpoch"/> no longer holds everything the maps have forgotten.
     /// </summary>
-    public long? Get(string recordId, long searcherEpoch, out bool searcherCurrent)
+    public bool TryGet(IEnumerable<string> recordIds, long searcherEpoch, Dictionary<string, long> held, List<string> unknown)
     {
         lock (_gate)
         {
-            searcherCurrent = searcherEpoch == _epoch;
-            return _current.TryGetValue(recordId, out var version) || _refreshing.TryGetValue(recordId, out version) ? version : null;
+            if (searcherEpoch != _epoch)
+            {
+                return false;
+            }
+
+            foreach (var id in recordIds)
+            {
+                if (_current.TryGetValue(id, out var version) || _refreshing.TryGetValue(id, out version))
+                {
+                    held[id] = version;
+                }
+                else
+                {
+                    unknown.Add(id);
+                }
+            }
+
+            return true;
         }
     }
 }
 
-/// <summary>Looks record versions up in one searcher, reusing a terms enumerator per segment across a batch.</summary>
-internal sealed class VersionLookup
+/// <summary>Looks record versions up in one searcher, a batch at a time.</summary>
+internal static class VersionLookup
 {
-    private readonly (TermsEnum Terms, NumericDocValues Versions, IBits? Live)[] _leaves;
-    private DocsEnum? _docs;
-
-    public VersionLookup(IndexSearcher searcher)
+    /// <summary>
+    /// Segment by segment, in term order: consecutive seeks then share the terms dictionary blocks already
+    /// read, and an id found live in one segment is not sought in the others (deletes are applied on refresh).
+    /// </summary>
+    public static void Get(IndexSearcher searcher, List<string> recordIds, Dictionary<string, long> held)
     {
-        var leaves = new List<(TermsEnum, NumericDocValues, IBits?)>();
+        recordIds.Sort(StringComparer.Ordinal);
+        var pending = recordIds.Select(id => new BytesRef(id)).ToList();
+        DocsEnum? docs = null;
         foreach (var leaf in searcher.IndexReader.Leaves)
         {
             var reader = leaf.AtomicReader;
-            var terms = reader.GetTerms(IndexFields.Id);
             var versions = reader.GetNumericDocValues(IndexFields.Version);
-            if (terms is not null && versions is not null)
-            {
-                leaves.Add((terms.GetEnumerator(), versions, reader.LiveDocs));
-            }
-        }
-
-        _leaves = [.. leaves];
-    }
-
-    public long? Get(string recordId)
-    {
-        var term = new BytesRef(recordId);
-        foreach (var (terms, versions, live) in _leaves)
-        {
-            if (!terms.SeekExact(term))
+            var terms = reader.GetTerms(IndexFields.Id)?.GetEnumerator();
+            if (terms is null || versions is null)
             {
                 continue;
             }
 
-            _docs = terms.Docs(live, _docs, DocsFlags.NONE);
-            var doc = _docs.NextDoc();
-            if (doc != DocIdSetIterator.NO_MORE_DOCS)
+            var live = reader.LiveDocs;
+            var missing = 0;
+            for (var i = 0; i < pending.Count; i++)
             {
-                return versions.Get(doc);
+                var term = pending[i];
+                if (terms.SeekExact(term))
+                {
+                    docs = terms.Docs(live, docs, DocsFlags.NONE);
+                    var doc = docs.NextDoc();
+                    if (doc != DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        held[term.Utf8ToString()] = versions.Get(doc);
+                        continue;
+                    }
+                }
+
+                pending[missing++] = term;
+            }
+
+            pending.RemoveRange(missing, pending.Count - missing);
+            if (pending.Count == 0)
+            {
+                return;
             }
         }
-
-        return null;
     }
 }

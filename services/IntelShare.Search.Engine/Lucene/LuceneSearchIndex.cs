@@ -33,6 +33,15 @@ public sealed record LuceneSearchIndexOptions
     /// <summary>Longest a write waits before it is searchable.</summary>
     public TimeSpan MaxStaleness { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Longest a write waits before it is searchable during a bulk load (rebuild, replay, import): reopening
+    /// twice a second then writes tiny segments that the merger rewrites again and again.
+    /// </summary>
+    public TimeSpan BulkMaxStaleness { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Documents written since the searcher was last reopened from which the load counts as bulk.</summary>
+    public int BulkDocuments { get; init; } = 1_000;
+
     public IndexVerification Verification { get; init; } = IndexVerification.Checksums;
 
     public double RamBufferMegabytes { get; init; } = 64;
@@ -76,17 +85,18 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
-    private readonly TrackingIndexWriter _tracking;
     private readonly SearcherManager _searchers;
-    private readonly ControlledRealTimeReopenThread<IndexSearcher> _reopener;
+    private readonly Reopener _reopener;
     private readonly LiveVersions _versions = new();
+    private readonly PolicyFilterCache _policyFilters = new();
+    private readonly LuceneDocumentBuilder[] _builders =
+        [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new LuceneDocumentBuilder())];
     private readonly LuceneSearchIndexOptions _options;
     private readonly HitFactory _hits;
     private readonly object _writeGate = new();
     private readonly object _commitGate = new();
     private readonly Timer? _commitTimer;
     private string? _checkpoint;
-    private long _generation;
     private bool _dirty;
     private bool _disposed;
 
@@ -100,7 +110,16 @@ public sealed class LuceneSearchIndex : ISearchIndex
             OpenMode = mode,
             RAMBufferSizeMB = options.RamBufferMegabytes,
             Similarity = StableSimilarity.Instance,
+
+            // Compound files would copy every new segment once more; the index keeps few segments open anyway.
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0, FloorSegmentMB = 8 },
         };
+
+        // One merge thread: a second competes with indexing and queries for the few cores a node has.
+        var merges = new ConcurrentMergeScheduler();
+        merges.SetMaxMergesAndThreads(2, 1);
+        config.MergeScheduler = merges;
         _writer = new IndexWriter(directory, config);
         try
         {
@@ -113,15 +132,9 @@ public sealed class LuceneSearchIndex : ISearchIndex
             var data = _writer.CommitData;
             StoredSchema = data.TryGetValue(SchemaKey, out var schema) ? schema : null;
             _checkpoint = data.TryGetValue(CheckpointKey, out var checkpoint) && checkpoint.Length > 0 ? checkpoint : null;
-            _tracking = new TrackingIndexWriter(_writer);
             _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: new StableSearcherFactory());
             _searchers.AddListener(_versions);
-            _reopener = new ControlledRealTimeReopenThread<IndexSearcher>(_tracking, _searchers, options.MaxStaleness.TotalSeconds, 0)
-            {
-                IsBackground = true,
-                Name = "search-index-reopen",
-            };
-            _reopener.Start();
+            _reopener = new Reopener(_searchers, options.MaxStaleness, options.BulkMaxStaleness, options.BulkDocuments);
         }
         catch
         {
@@ -193,38 +206,44 @@ public sealed class LuceneSearchIndex : ISearchIndex
         ArgumentNullException.ThrowIfNull(documents);
 
         // Every document is checked before any is written, so a bad one does not leave half a batch behind.
-        var records = documents.Select(d => IndexedRecord.From(d, _options.Policy.Redactions)).ToArray();
-        int applied = 0, stale = 0;
+        var records = new IndexedRecord[documents.Count];
+        InParallel(records.Length, (_, i) => records[i] = IndexedRecord.From(documents[i], _options.Policy.Redactions));
+        var applied = new List<IndexedRecord>(records.Length);
         lock (_writeGate)
         {
             ThrowIfDisposed();
-            var lookup = new Lookup(this);
-            try
+            var held = HeldVersions(records.Select(r => r.Document.RecordId));
+            foreach (var record in records)
             {
-                foreach (var record in records)
+                var document = record.Document;
+                if (!held.TryGetValue(document.RecordId, out var version) || version < document.Version)
                 {
-                    var document = record.Document;
-                    if (lookup.Version(document.RecordId) >= document.Version)
-                    {
-                        stale++;
-                        continue;
-                    }
-
-                    _generation = _tracking.UpdateDocument(LuceneDocuments.IdTerm(document.RecordId), LuceneDocuments.Record(record));
-                    _versions.Put(document.RecordId, document.Version);
-                    applied++;
+                    held[document.RecordId] = document.Version;
+                    applied.Add(record);
                 }
             }
-            finally
+
+            // A record written twice in one batch is written by one builder, in order, so the later version wins.
+            InParallel(applied.Count, (builder, i) =>
             {
-                lookup.Dispose();
+                var record = applied[i];
+                _writer.UpdateDocument(LuceneDocuments.IdTerm(record.Document.RecordId), _builders[builder].Record(record));
+            }, i => StringComparer.Ordinal.GetHashCode(applied[i].Document.RecordId));
+            foreach (var record in applied)
+            {
+                _versions.Put(record.Document.RecordId, record.Document.Version);
             }
 
-            Advance(checkpoint, applied > 0);
+            if (applied.Count > 0)
+            {
+                _reopener.Written(applied.Count);
+            }
+
+            Advance(checkpoint, applied.Count > 0);
         }
 
         CommitIfEveryWrite(checkpoint);
-        return Task.FromResult(new UpsertResult(applied, stale));
+        return Task.FromResult(new UpsertResult(applied.Count, records.Length - applied.Count));
     }
 
     public Task<bool> DeleteAsync(string recordId, long? version = null, string? checkpoint = null, CancellationToken cancellationToken = default)
@@ -234,23 +253,14 @@ public sealed class LuceneSearchIndex : ISearchIndex
         lock (_writeGate)
         {
             ThrowIfDisposed();
-            var lookup = new Lookup(this);
-            long? held;
-            try
-            {
-                held = lookup.Version(recordId);
-            }
-            finally
-            {
-                lookup.Dispose();
-            }
-
+            long? held = HeldVersions([recordId]).TryGetValue(recordId, out var h) ? h : null;
             deleted = version is { } v ? held is null || held < v : held is not null;
             if (deleted)
             {
                 var tombstoneVersion = version ?? held!.Value;
-                _generation = _tracking.UpdateDocument(LuceneDocuments.IdTerm(recordId), LuceneDocuments.Tombstone(recordId, tombstoneVersion));
+                _writer.UpdateDocument(LuceneDocuments.IdTerm(recordId), LuceneDocuments.Tombstone(recordId, tombstoneVersion));
                 _versions.Put(recordId, tombstoneVersion);
+                _reopener.Written(1);
             }
 
             Advance(checkpoint, deleted);
@@ -265,8 +275,9 @@ public sealed class LuceneSearchIndex : ISearchIndex
         lock (_writeGate)
         {
             ThrowIfDisposed();
-            _tracking.DeleteAll();
+            _writer.DeleteAll();
             _versions.Clear();
+            _reopener.Written(0);
             _checkpoint = null;
             _dirty = true;
         }
@@ -291,14 +302,12 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
     public Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        long generation;
         lock (_writeGate)
         {
             ThrowIfDisposed();
-            generation = _generation;
         }
 
-        _reopener.WaitForGeneration(generation);
+        _reopener.WaitFor(_reopener.Generation);
         return Task.CompletedTask;
     }
 
@@ -376,7 +385,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         if (text is not null)
         {
             // Free text matches only where the caller may read every text field: a hit is itself a disclosure.
-            match.Add(new FilteredQuery(text, LuceneConditions.ToFilter(policy.TextReadable)), Occur.MUST);
+            match.Add(new FilteredQuery(text, _policyFilters.Get(policy.TextReadable)), Occur.MUST);
         }
 
         if (match.Clauses.Count == 0)
@@ -384,11 +393,18 @@ public sealed class LuceneSearchIndex : ISearchIndex
             match.Add(new MatchAllDocsQuery(), Occur.MUST);
         }
 
-        var filter = Cond.And(
-            policy.Visible,
-            plan.HolderFilter,
-            plan.ContentFilter == Cond.All ? Cond.All : Cond.And(policy.Readable, plan.ContentFilter));
-        var query = new FilteredQuery(match, LuceneConditions.ToFilter(filter));
+        // Visible, holder filter, and content filters on readable records only; the policy parts come cached.
+        var readable = _policyFilters.Get(policy.Readable);
+        Query query = new FilteredQuery(match, _policyFilters.Get(policy.Visible));
+        if (plan.HolderFilter != Cond.All)
+        {
+            query = new FilteredQuery(query, LuceneConditions.ToFilter(plan.HolderFilter));
+        }
+
+        if (plan.ContentFilter != Cond.All)
+        {
+            query = new FilteredQuery(new FilteredQuery(query, readable), LuceneConditions.ToFilter(plan.ContentFilter));
+        }
 
         var searcher = _searchers.Acquire();
         try
@@ -397,7 +413,8 @@ public sealed class LuceneSearchIndex : ISearchIndex
                 ? new FieldDoc(int.MaxValue, cursor.Score, [J2N.Numerics.Single.GetInstance(cursor.Score), new BytesRef(cursor.RecordId)])
                 : null;
             var top = TopFieldCollector.Create(RankOrder, plan.PageSize + 1, after, true, true, false, false);
-            var facets = new FacetCollector(plan.Facets, LuceneConditions.ToFilter(Cond.And(policy.Readable, filter)));
+            // Only matching documents are counted, so the readable set alone decides which content facets they add to.
+            var facets = new FacetCollector(plan.Facets, readable);
             searcher.Search(query, MultiCollector.Wrap(top, facets));
             var docs = top.GetTopDocs().ScoreDocs;
 
@@ -477,6 +494,75 @@ public sealed class LuceneSearchIndex : ISearchIndex
         }
 
         return highlights;
+    }
+
+    /// <summary>
+    /// The version held for each record that has one: written since the last refresh, or in a searcher that
+    /// holds everything older. Called under the write gate, so only a refresh can move underneath.
+    /// </summary>
+    private Dictionary<string, long> HeldVersions(IEnumerable<string> recordIds)
+    {
+        var ids = recordIds.Distinct(StringComparer.Ordinal).ToArray();
+        var held = new Dictionary<string, long>(ids.Length, StringComparer.Ordinal);
+        var unknown = new List<string>(ids.Length);
+        while (true)
+        {
+            var epoch = _versions.Epoch;
+            var searcher = _searchers.Acquire();
+            try
+            {
+                if (_versions.TryGet(ids, epoch, held, unknown))
+                {
+                    VersionLookup.Get(searcher, unknown, held);
+                    return held;
+                }
+            }
+            finally
+            {
+                _searchers.Release(searcher);
+            }
+
+            held.Clear();
+            unknown.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for items 0..count-1 on one worker per builder, item i on the worker
+    /// <paramref name="partition"/> picks (or by position); a small batch stays on the calling thread, where
+    /// handing out work would cost more than it saves.
+    /// </summary>
+    private void InParallel(int count, Action<int, int> work, Func<int, int>? partition = null)
+    {
+        const int SmallBatch = 256;
+        var workers = _builders.Length;
+        if (count < SmallBatch || workers == 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                work(0, i);
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, workers, worker =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if ((int)((uint)(partition?.Invoke(i) ?? i) % (uint)workers) == worker)
+                    {
+                        work(worker, i);
+                    }
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     private void Advance(string? checkpoint, bool wrote)
@@ -609,50 +695,6 @@ public sealed class LuceneSearchIndex : ISearchIndex
         foreach (var file in directory.ListAll())
         {
             directory.DeleteFile(file);
-        }
-    }
-
-    /// <summary>The version held for a record: written since the last refresh, or in a searcher that holds everything older.</summary>
-    private sealed class Lookup(LuceneSearchIndex index) : IDisposable
-    {
-        private IndexSearcher? _searcher;
-        private VersionLookup? _lookup;
-        private long _epoch;
-
-        public long? Version(string recordId)
-        {
-            while (true)
-            {
-                if (_searcher is null)
-                {
-                    _epoch = index._versions.Epoch;
-                    _searcher = index._searchers.Acquire();
-                    _lookup = new VersionLookup(_searcher);
-                }
-
-                var live = index._versions.Get(recordId, _epoch, out var current);
-                if (live is not null)
-                {
-                    return live;
-                }
-
-                if (current)
-                {
-                    return _lookup!.Get(recordId);
-                }
-
-                Dispose();
-            }
-        }
-
-        public void Dispose()
-        {
-            if (_searcher is not null)
-            {
-                index._searchers.Release(_searcher);
-                _searcher = null;
-                _lookup = null;
-            }
         }
     }
 }

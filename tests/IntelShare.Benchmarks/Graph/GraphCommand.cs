@@ -20,8 +20,10 @@ public sealed record GraphFigures(
     double NeighbourhoodMeanNodes,
     LatencyResult Path,
     LatencyResult FilteredPath,
+    LatencyResult RevealAllPath,
     double PathsFound,
     double FilteredPathsFound,
+    FilterOverhead Overhead,
     double PageRankSeconds,
     int PageRankIterations,
     double LouvainSeconds,
@@ -31,6 +33,14 @@ public sealed record GraphFigures(
     int BetweennessNodes,
     int BetweennessEdges,
     IReadOnlyDictionary<string, double> CpuSeconds);
+
+/// <summary>
+/// The need-to-know filter's cost in three comparisons of mean latency with the unfiltered query: over all pairs;
+/// over the pairs both connect (a filtered search that finds no path explores everything within the hop limit, which
+/// says more about the filter's reach than its cost); and with a filter of the same cost that withholds nothing, so
+/// both walk the same graph and only the callbacks differ.
+/// </summary>
+public sealed record FilterOverhead(double AllPairsPercent, double BothConnectedPercent, int BothConnectedPairs, double RevealAllPercent);
 
 public sealed record GraphSummary(MachineInfo Machine, GraphOptions Options, GraphFigures Figures, IReadOnlyList<Target> Targets);
 
@@ -80,7 +90,7 @@ public static class GraphCommand
                 Target.AtMost("Resident memory after restart (MiB)", 3 * 1024, figures.RssMiBAfterRestart, "N0"),
                 Target.AtMost("2-hop neighbourhood p99 (ms)", 1, figures.Neighbourhood.P99Ms),
                 Target.AtMost("Shortest path p99 (ms)", 20, figures.Path.P99Ms),
-                Target.AtMost("Filtered shortest path mean over unfiltered (%)", 30, (figures.FilteredPath.MeanMs / figures.Path.MeanMs - 1) * 100),
+                Target.AtMost("Filtered shortest path mean over unfiltered, pairs both connect (%)", 30, figures.Overhead.BothConnectedPercent),
                 Target.AtMost("PageRank, whole graph (s)", 6, figures.PageRankSeconds),
                 Target.AtMost("Betweenness, 10,000-node subgraph (s)", 1.5, figures.BetweennessSeconds),
             ];
@@ -133,11 +143,22 @@ public static class GraphCommand
             var neighbourhood = await Latency(seeds, async id => sizes.Add((await store.NeighbourhoodAsync(new NeighbourhoodQuery([id], 2), all)).Nodes.Count));
             var from = workload.RandomIds(options.Queries + Warmup, 2);
             var to = workload.RandomIds(options.Queries + Warmup, 3);
-            var found = 0;
-            var path = await Latency(Enumerable.Range(0, from.Length).ToArray(), async i => found += (await store.ShortestPathAsync(new PathQuery(from[i], to[i]), all)).Found ? 1 : 0);
-            var filteredFound = 0;
-            var filteredPath = await Latency(Enumerable.Range(0, from.Length).ToArray(), async i => filteredFound += (await store.ShortestPathAsync(new PathQuery(from[i], to[i]), filtered)).Found ? 1 : 0);
-            WriteLatencyTable("Traversal latency (ms)", [("2-hop neighbourhood", neighbourhood), ("shortest path", path), ("shortest path, need-to-know filtered", filteredPath)], null);
+            var unfilteredRun = await PathLatencies(store, from, to, all);
+            var filteredRun = await PathLatencies(store, from, to, filtered);
+            var revealAllRun = await PathLatencies(store, from, to, new MarkingVisibility(workload.Markings, revealAll: true));
+            var (path, filteredPath, revealAllPath) = (unfilteredRun.Result, filteredRun.Result, revealAllRun.Result);
+            var both = Enumerable.Range(0, unfilteredRun.Found.Length).Where(i => unfilteredRun.Found[i] && filteredRun.Found[i]).ToArray();
+            var overhead = new FilterOverhead(
+                Percent(filteredRun.Latencies.Average(), unfilteredRun.Latencies.Average()),
+                Percent(both.Average(i => filteredRun.Latencies[i]), both.Average(i => unfilteredRun.Latencies[i])),
+                both.Length,
+                Percent(revealAllRun.Latencies.Average(), unfilteredRun.Latencies.Average()));
+            var (found, filteredFound) = (unfilteredRun.Found.Count(f => f), filteredRun.Found.Count(f => f));
+            WriteLatencyTable("Traversal latency (ms)", [("2-hop neighbourhood", neighbourhood), ("shortest path", path), ("shortest path, need-to-know filtered", filteredPath), ("shortest path, same-cost filter withholding nothing", revealAllPath)], null);
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Per query CPU (ms): 2-hop {CpuMs(neighbourhood):0.000}, path {CpuMs(path):0.000}, filtered path {CpuMs(filteredPath):0.000}. " +
+                $"Paths found: {found:N0} unfiltered, {filteredFound:N0} filtered of {from.Length - Warmup:N0}. Filter overhead on the mean: all pairs {overhead.AllPairsPercent:+0;-0}%, " +
+                $"the {overhead.BothConnectedPairs:N0} pairs both connect {overhead.BothConnectedPercent:+0;-0}%, same-cost filter withholding nothing {overhead.RevealAllPercent:+0;-0}%"));
 
             var (pageRank, pageRankSeconds) = await Timed("pagerank", cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.PageRank, Top: 10), all));
             var (communities, louvainSeconds) = await Timed("louvain", cpuSeconds, () => store.CommunitiesAsync(new CommunityQuery(MaxBridgeEdges: 100), all));
@@ -153,14 +174,17 @@ public static class GraphCommand
 
             return new GraphFigures(
                 nodes, edges, loadSeconds, restartSeconds, loadedRss, restartRss, storeMiB,
-                neighbourhood, sizes.Skip(Warmup).Average(), path, filteredPath, found / (double)from.Length, filteredFound / (double)from.Length,
+                neighbourhood, sizes.Skip(Warmup).Average(), path, filteredPath, revealAllPath, found / (double)(from.Length - Warmup), filteredFound / (double)(from.Length - Warmup), overhead,
                 pageRankSeconds, pageRank.Iterations, louvainSeconds, communities.Modularity, communities.Communities.Count, betweennessSeconds, betweenness.NodesScored,
                 betweenness.EdgesScored, cpuSeconds);
         }
     }
 
     /// <summary>Each query timed alone, one after another, after <see cref="Warmup"/> untimed ones.</summary>
-    private static async Task<LatencyResult> Latency<T>(T[] arguments, Func<T, Task> query)
+    private static async Task<LatencyResult> Latency<T>(T[] arguments, Func<T, Task> query) => (await Latencies(arguments, query)).Result;
+
+    /// <summary>As <see cref="Latency"/>, keeping each timed query's latency in argument order.</summary>
+    private static async Task<(LatencyResult Result, double[] Latencies)> Latencies<T>(T[] arguments, Func<T, Task> query)
     {
         for (var i = 0; i < Warmup; i++)
         {
@@ -176,8 +200,20 @@ public static class GraphCommand
             latencies[i - Warmup] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        return LatencyResult.Of(latencies, cpu.Stop());
+        var cpuUsage = cpu.Stop();
+        return (LatencyResult.Of([.. latencies], cpuUsage), latencies);
     }
+
+    private static async Task<(LatencyResult Result, double[] Latencies, bool[] Found)> PathLatencies(IGraphStore store, string[] from, string[] to, IGraphVisibility visibility)
+    {
+        var found = new bool[from.Length];
+        var (result, latencies) = await Latencies(Enumerable.Range(0, from.Length).ToArray(), async i => found[i] = (await store.ShortestPathAsync(new PathQuery(from[i], to[i]), visibility)).Found);
+        return (result, latencies, found[Warmup..]);
+    }
+
+    private static double Percent(double measured, double baseline) => (measured / baseline - 1) * 100;
+
+    private static double CpuMs(LatencyResult latency) => latency.Cpu.ClientCpuSeconds * 1000 / latency.Calls;
 
     private static async Task<(T Result, double Seconds)> Timed<T>(string name, Dictionary<string, double> cpuSeconds, Func<Task<T>> run)
     {
