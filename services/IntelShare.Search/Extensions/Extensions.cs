@@ -1,6 +1,7 @@
 using IntelShare.Projections;
 using IntelShare.Search.Domain;
 using IntelShare.Search.Engine;
+using IntelShare.Search.Engine.Elasticsearch;
 using IntelShare.Search.Engine.Lucene;
 using IntelShare.Search.Grpc;
 using IntelShare.ServiceDefaults;
@@ -24,6 +25,27 @@ public static class Extensions
         var configuration = builder.Configuration;
         builder.Services.AddSingleton<ISearchIndex>(services =>
         {
+            // Elasticsearch when Search:Index is "elasticsearch" (Elasticsearch:Url, Elasticsearch:Index); the same
+            // projection, queries and need-to-know conditions run against either.
+            var engine = configuration["Search:Index"] ?? "lucene";
+            if (string.Equals(engine, "elasticsearch", StringComparison.OrdinalIgnoreCase))
+            {
+                var url = configuration["Elasticsearch:Url"] is { Length: > 0 } configured
+                    ? new Uri(configured)
+                    : throw new InvalidOperationException("Search:Index is elasticsearch but Elasticsearch:Url is not set: give the cluster's address, e.g. http://localhost:9200.");
+                return ElasticsearchSearchIndex.OpenAsync(new ElasticsearchSearchIndexOptions
+                {
+                    Server = url,
+                    IndexName = configuration["Elasticsearch:Index"] ?? "intelshare-search",
+                    Time = services.GetRequiredService<TimeProvider>(),
+                }).GetAwaiter().GetResult();
+            }
+
+            if (!string.Equals(engine, "lucene", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Search:Index is '{engine}': use lucene (the default) or elasticsearch.");
+            }
+
             var path = DataDirectory.Resolve(configuration, "search");
             var opened = LuceneSearchIndex.Open(path, new LuceneSearchIndexOptions
             {
