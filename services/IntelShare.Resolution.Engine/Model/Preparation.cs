@@ -38,7 +38,8 @@ public static class Preparation
         pairs.AddRange(person.Aliases.Select(a => (NameText.Normalise(a.Given), NameText.Normalise(a.Family))));
         var variants = pairs.Select(p => SortedTokens($"{p.Given} {p.Family}")).Append(SortedTokens(string.Join(' ', original)))
             .Where(v => v.Length > 0).Distinct().ToArray();
-        var nameKeys = pairs.Select(p => (Phonetic.Key(p.Given), Phonetic.Key(p.Family)))
+        var primaryKeys = (Given: Phonetic.Key(given), Family: Phonetic.Key(family));
+        var nameKeys = pairs.Skip(1).Select(p => (Phonetic.Key(p.Given), Phonetic.Key(p.Family))).Prepend(primaryKeys)
             .Where(k => k.Item1.Length > 0 || k.Item2.Length > 0).Distinct().ToArray();
 
         PartialDate? dob = null;
@@ -82,8 +83,8 @@ public static class Preparation
             Origin = origin,
             Given = given,
             Family = family,
-            GivenKey = Phonetic.Key(given),
-            FamilyKey = Phonetic.Key(family),
+            GivenKey = primaryKeys.Given,
+            FamilyKey = primaryKeys.Family,
             NameVariants = variants,
             NameKeys = nameKeys,
             DateOfBirth = dob,

@@ -58,6 +58,7 @@ public sealed class EntityResolver : IEntityDirectory, IDisposable
     private readonly Dictionary<string, int> _engineIndex = new(StringComparer.Ordinal);
     private ResolutionEngine? _engine;
     private int _trainedOn;
+    private bool _retrainedSinceRecluster;
     private TaskCompletionSource _hitsAdded = NewSignal();
 
     public EntityResolver(ResolutionStore store, ResolverOptions options, TimeProvider clock)
@@ -117,6 +118,15 @@ public sealed class EntityResolver : IEntityDirectory, IDisposable
                 writer.SetCheckpoint(changes[^1].Sequence);
                 return 0;
             });
+
+            // Records resolved while the data was small were linked by a model trained on little; once the model
+            // has been retrained on twice as much, the earlier decisions are revisited (ids stay stable).
+            if (_retrainedSinceRecluster)
+            {
+                _retrainedSinceRecluster = false;
+                Recluster(null);
+            }
+
             if (hits)
             {
                 Interlocked.Exchange(ref _hitsAdded, NewSignal()).TrySetResult();
@@ -243,67 +253,69 @@ public sealed class EntityResolver : IEntityDirectory, IDisposable
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            List<Record> records;
-            lock (_state)
-            {
-                records = [.. _records.Values];
-            }
-
-            progress.Report(("train", 0, records.Count));
-            var engine = ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine);
-            progress.Report(("cluster", records.Count / 2, records.Count));
-            List<HumanDecision> decisions;
-            lock (_state)
-            {
-                decisions = [.. _decisions.Select(d => new HumanDecision(d.RecordA, d.RecordB, d.SameEntity))];
-            }
-
-            var result = engine.ResolveAll(decisions);
-            var clusters = result.Clustering.Clusters().Select(c => (IReadOnlyList<string>)[.. c.Select(i => engine.Records[i].RecordId)]).ToList();
-            var now = _clock.GetUtcNow();
-            var outcome = _store.Write(writer =>
-            {
-                lock (_state)
-                {
-                    var assignment = EntityIdAssigner.Assign(clusters, _entityOf, () => NewEntityId(writer));
-                    foreach (var (recordId, entityId) in assignment.EntityOf)
-                    {
-                        if (_entityOf.GetValueOrDefault(recordId) != entityId)
-                        {
-                            Move(writer, recordId, entityId);
-                        }
-                    }
-
-                    foreach (var change in assignment.Changes)
-                    {
-                        writer.AddIdChange(change, now);
-                    }
-
-                    writer.ClearReview();
-                    foreach (var pair in result.Clustering.Review)
-                    {
-                        var (a, b) = (engine.Records[pair.A].RecordId, engine.Records[pair.B].RecordId);
-                        if (LastDecision(a, b) is null && _entityOf.GetValueOrDefault(a) != _entityOf.GetValueOrDefault(b))
-                        {
-                            writer.PutReview(a, b, pair.Posterior);
-                        }
-                    }
-
-                    UseEngine(engine, records.Count);
-                    return new RerunOutcome(
-                        _members.Count(m => m.Value.Count > 0),
-                        result.Clustering.ClusterOf.Length - result.Clustering.ClusterCount,
-                        result.Clustering.Review.Count,
-                        assignment.Changes);
-                }
-            });
-            progress.Report(("done", records.Count, records.Count));
-            return outcome;
+            return Recluster(progress);
         }
         finally
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>Trains on every record, clusters them with every analyst decision applied, and keeps ids stable. Holds the writer.</summary>
+    private RerunOutcome Recluster(IProgress<(string Stage, long Done, long Total)>? progress)
+    {
+        List<Record> records;
+        List<HumanDecision> decisions;
+        lock (_state)
+        {
+            records = [.. _records.Values];
+            decisions = [.. _decisions.Select(d => new HumanDecision(d.RecordA, d.RecordB, d.SameEntity))];
+        }
+
+        progress?.Report(("train", 0, records.Count));
+        var engine = ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine);
+        progress?.Report(("cluster", records.Count / 2, records.Count));
+        var result = engine.ResolveAll(decisions);
+        var clusters = result.Clustering.Clusters().Select(c => (IReadOnlyList<string>)[.. c.Select(i => engine.Records[i].RecordId)]).ToList();
+        var now = _clock.GetUtcNow();
+        var outcome = _store.Write(writer =>
+        {
+            lock (_state)
+            {
+                var assignment = EntityIdAssigner.Assign(clusters, _entityOf, () => NewEntityId(writer));
+                foreach (var (recordId, entityId) in assignment.EntityOf)
+                {
+                    if (_entityOf.GetValueOrDefault(recordId) != entityId)
+                    {
+                        Move(writer, recordId, entityId);
+                    }
+                }
+
+                foreach (var change in assignment.Changes)
+                {
+                    writer.AddIdChange(change, now);
+                }
+
+                writer.ClearReview();
+                foreach (var pair in result.Clustering.Review)
+                {
+                    var (a, b) = (engine.Records[pair.A].RecordId, engine.Records[pair.B].RecordId);
+                    if (LastDecision(a, b) is null && _entityOf.GetValueOrDefault(a) != _entityOf.GetValueOrDefault(b))
+                    {
+                        writer.PutReview(a, b, pair.Posterior);
+                    }
+                }
+
+                UseEngine(engine, records.Count);
+                return new RerunOutcome(
+                    _members.Count(m => m.Value.Count > 0),
+                    result.Clustering.ClusterOf.Length - result.Clustering.ClusterCount,
+                    result.Clustering.Review.Count,
+                    assignment.Changes);
+            }
+        });
+        progress?.Report(("done", records.Count, records.Count));
+        return outcome;
     }
 
     /// <summary>Forgets every projected record (analysts' decisions stay and apply again as records return).</summary>
@@ -444,6 +456,7 @@ public sealed class EntityResolver : IEntityDirectory, IDisposable
         if (retrain)
         {
             Train();
+            _retrainedSinceRecluster = _records.Count > 1;
             return [.. _engine!.Match(query, 10).Where(c => c.Record.RecordId != record.RecordId && _records.ContainsKey(c.Record.RecordId))];
         }
 
