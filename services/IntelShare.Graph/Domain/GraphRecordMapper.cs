@@ -1,6 +1,7 @@
 using IntelShare.Contracts.V1;
 using IntelShare.Graph.Engine;
 using IntelShare.Normalisation;
+using IntelShare.Resolution.Engine;
 using ContractEvent = IntelShare.Contracts.V1.Event;
 using EngineNode = IntelShare.Graph.Engine.GraphNode;
 
@@ -150,19 +151,17 @@ public static class GraphRecordMapper
         }
     }
 
-    private static string? PhoneKey(string? number, string? region) =>
-        PhoneNumberText.Normalise(number, region) is { Length: > 0 } e164 ? "phone:" + e164 : null;
+    // Identifier nodes are keyed exactly as entity resolution keys them, so a phone is one entity everywhere.
+    private static string? PhoneKey(string? number, string? region) => NullIfEmpty(DeterministicKeys.Phone(number, region));
 
-    private static string? VehicleKey(Vehicle vehicle) =>
-        Identifiers.Normalise(vehicle.Plate) is { Length: > 0 } plate ? $"vehicle:{vehicle.Country.Trim().ToUpperInvariant()}:{plate}" : null;
+    private static string? VehicleKey(Vehicle vehicle) => NullIfEmpty(DeterministicKeys.Vehicle(vehicle.Plate, vehicle.Country));
 
     private static string? DocumentKey(IdentityDocument? document) =>
-        document is not null && Identifiers.Normalise(document.Number) is { Length: > 0 } number
-            ? $"document:{document.IssuingCountry.Trim().ToUpperInvariant()}:{number}"
-            : null;
+        document is null ? null : NullIfEmpty(DeterministicKeys.Document(document.Number, document.IssuingCountry));
 
-    private static string? AccountKey(Account account) =>
-        Identifiers.Normalise(account.Iban.Length > 0 ? account.Iban : account.AccountNumber) is { Length: > 0 } number ? "account:" + number : null;
+    private static string? AccountKey(Account account) => NullIfEmpty(DeterministicKeys.Account(account.Iban, account.AccountNumber, account.Institution));
+
+    private static string? NullIfEmpty(string key) => key.Length == 0 ? null : key;
 
     private static string? AddressKey(Address? address)
     {

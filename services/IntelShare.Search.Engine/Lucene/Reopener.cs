@@ -88,6 +88,9 @@ internal sealed class Reopener : IDisposable
         _thread.Join();
     }
 
+    /// <summary>Why reopening stopped, if the directory failed under the index.</summary>
+    public Exception? Failure { get; private set; }
+
     private void Run()
     {
         while (NextDue() is { } target)
@@ -99,6 +102,13 @@ internal sealed class Reopener : IDisposable
             catch (ObjectDisposedException)
             {
                 // Closing raced the reopen.
+                return;
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+            {
+                // The index's directory failed under it (deleted, unreadable): a background thread must not take the
+                // process down with it. Searches keep the last good view; the failure is kept for health reporting.
+                Failure = failure;
                 return;
             }
 
