@@ -195,8 +195,7 @@ public static class GraphRecordMapper
     private static string DocumentLabel(IdentityDocument? document) =>
         document is null ? "" : $"{document.Kind} {document.Number} {document.IssuingCountry}".Trim();
 
-    private static string AddressLabel(Address? address) =>
-        address is null ? "" : string.Join(", ", new[] { $"{address.StreetNumber} {address.Street}".Trim(), address.Locality, address.City, address.Postcode, address.Country }.Where(p => p.Length > 0));
+    private static string AddressLabel(Address? address) => address?.ToSingleLine() ?? "";
 
     private static IReadOnlyDictionary<string, string> Properties(params (string Key, string Value)[] pairs)
     {

@@ -74,9 +74,9 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
 
                 foreach (var end in new[] { pair.FirstId, pair.SecondId })
                 {
-                    if (await store.GetNodeAsync(end, ct) is { } node && visibility.See(node) != NodeVisibility.Hidden)
+                    if (await store.GetNodeAsync(end, ct) is { } node && visibility.See(node) is var seen && seen != NodeVisibility.Hidden)
                     {
-                        nodes.Add(new ResultNode(node, visibility.See(node)));
+                        nodes.Add(new ResultNode(node, seen));
                     }
                 }
 

@@ -88,7 +88,7 @@ public static class SearchDocumentMapper
                 break;
             case RecordContent.BodyOneofCase.Place:
                 names.Add(new SearchName(null, null, NameUse.Primary, "place.name", content.Place.Name));
-                texts.Add(new SearchText("place.address", AddressText(content.Place.Address)));
+                texts.Add(new SearchText("place.address", content.Place.Address?.ToSingleLine() ?? ""));
                 break;
             case RecordContent.BodyOneofCase.Event:
                 texts.Add(new SearchText("event.kind", content.Event.Kind));
@@ -152,7 +152,4 @@ public static class SearchDocumentMapper
         RecordContent.BodyOneofCase.Report => record.Content.Report.Title,
         _ => "",
     };
-
-    private static string AddressText(Address? address) =>
-        address is null ? "" : string.Join(", ", new[] { $"{address.StreetNumber} {address.Street}".Trim(), address.Locality, address.City, address.Postcode, address.Country }.Where(p => p.Length > 0));
 }

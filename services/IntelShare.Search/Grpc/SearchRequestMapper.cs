@@ -16,7 +16,7 @@ internal static partial class SearchRequestMapper
         var ranges = new List<DateRangeFilter>();
         if (request.Filters is { } f)
         {
-            Add(filters, SearchFilterFields.Type, f.Types_.Select(t => SearchDocumentMapperName(t)));
+            Add(filters, SearchFilterFields.Type, f.Types_.Select(t => TypeName(t)));
             Add(filters, SearchFilterFields.Agency, f.Agencies);
             Add(filters, SearchFilterFields.Classification, f.Classifications.Select(c => ((ClearanceLevel)(int)c).ToClaimValue()));
             Add(filters, SearchFilterFields.CaseRef, f.CaseRefs);
@@ -112,7 +112,7 @@ internal static partial class SearchRequestMapper
         }
     }
 
-    private static string SearchDocumentMapperName(Contracts.V1.RecordType type) => type.ToString().ToLowerInvariant();
+    private static string TypeName(Contracts.V1.RecordType type) => type.ToString().ToLowerInvariant();
 
     [GeneratedRegex(@"\b(AND|OR|NOT)\b|(^|\s)[+-]\w")]
     private static partial Regex BooleanOperator();
