@@ -52,7 +52,10 @@ public sealed class ProjectionsGrpcService(ProjectionRegistry registry) : Projec
         }
 
         await rebuild;
-        await responseStream.WriteAsync(new RebuildProgress { Name = runner.Name, AppliedSequence = latest.Applied, TargetSequence = latest.Target, Done = true });
+
+        // Progress<T> reports on the thread pool and may not have delivered the last one yet: the end is read from the runner.
+        var done = runner.Snapshot();
+        await responseStream.WriteAsync(new RebuildProgress { Name = runner.Name, AppliedSequence = done.AppliedSequence, TargetSequence = Math.Max(done.AppliedSequence, latest.Target), Done = true });
     }
 
     private static ProjectionStatus ToMessage(ProjectionSnapshot snapshot) => new()
