@@ -265,7 +265,9 @@ public sealed class ResolutionEngine
             var allPairs = options.Linkage
                 ? memberRecords.GroupBy(r => r.Origin).Select(g => (double)g.Count()).Aggregate((sum: 0.0, product: 0.0), (acc, n) => (acc.sum + n, acc.product + (acc.sum * n))).product
                 : members.Length * (members.Length - 1.0) / 2;
-            var matchShare = Math.Clamp(estimation.MatchProportion * pairs.Length / Math.Max(1, allPairs), 1e-12, 0.5);
+            // One pseudo-match (Laplace): data with no duplicates yet, e.g. the first few records a platform sees, would
+            // otherwise give a prior so small that no later evidence, however strong, could link anything.
+            var matchShare = Math.Clamp((estimation.MatchProportion * pairs.Length + 1) / (allPairs + 2), 1e-12, 0.5);
             var model = new FellegiSunterModel(comparisons, m, u, matchShare, terms);
             Lap(timings, "estimate m (EM)", clock);
             return new KindState

@@ -91,6 +91,31 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void Strong_evidence_links_even_when_the_records_held_so_far_have_no_duplicates()
+    {
+        // A new platform's first records: all different people, so EM sees no matches among them.
+        var random = new Random(11);
+        string[] given = ["Ion", "Maria", "Andrei", "Elena", "Vasile", "Natalia", "Sergiu", "Ana", "Mihai", "Irina"];
+        string[] family = ["Popa", "Rusu", "Ciobanu", "Munteanu", "Lungu", "Ceban", "Moraru", "Rotari", "Cojocaru", "Sirbu"];
+        var held = Enumerable.Range(0, 10).Select(i => new PersonRecord($"p{i}")
+        {
+            GivenName = given[i],
+            FamilyName = family[(i + 3) % 10],
+            DateOfBirth = $"{1960 + random.Next(40)}-{1 + random.Next(12):D2}-{1 + random.Next(28):D2}",
+            Phones = [$"+3736{random.Next(1_000_000, 9_999_999)}"],
+        }).ToList();
+        held.Add(new PersonRecord("target") { GivenName = "Olga", FamilyName = "Bejenari", DateOfBirth = "1990-04-08", Phones = ["+37379555123"] });
+        var engine = ResolutionEngine.Create(held);
+
+        var sameWrittenElsewhere = new PersonRecord("query") { GivenName = "Ольга", FamilyName = "Беженарь", DateOfBirth = "1990-08-04", Phones = ["+373 79 555 123"] };
+        var best = engine.Match(sameWrittenElsewhere).First();
+
+        Assert.Equal("target", best.Record.RecordId);
+        Assert.Equal(MatchDecision.Link, best.Decision);
+        var stranger = new PersonRecord("other") { GivenName = "Dorin", FamilyName = "Plesca", DateOfBirth = "1971-01-30" };
+        Assert.DoesNotContain(engine.Match(stranger), c => c.Decision != MatchDecision.Apart);
+    }
+    [Fact]
     public void The_union_of_rules_catches_a_pair_one_rule_misses()
     {
         // A typo changes the family name's phonetic key; the date of birth and initial still bring the pair together.
