@@ -8,3 +8,15 @@ public interface IEntityDirectory
 {
     string? EntityOf(string recordId);
 }
+
+/// <summary>A record joined, moved to or left an entity; <see cref="Sequence"/> orders the changes.</summary>
+public sealed record MembershipChange(long Sequence, string RecordId);
+
+/// <summary>
+/// The durable log of entity membership changes, so that a read model built from entities (the graph's same_as
+/// edges) can follow merges, splits and re-runs, and resume after a restart from the last change it applied.
+/// </summary>
+public interface IEntityMembershipFeed
+{
+    Task<IReadOnlyList<MembershipChange>> ChangesAfterAsync(long sequence, int limit, CancellationToken cancellationToken);
+}

@@ -208,14 +208,30 @@ internal sealed class GraphState
         }
     }
 
-    public void LoadEdge(int index, int from, int to, GraphEdge edge)
+    /// <summary>Puts a loaded edge in its slot without linking it; <see cref="LinkPlacedEdges"/> links them all.</summary>
+    public void PlaceEdge(int index, int from, int to, GraphEdge edge)
     {
         GrowEdges(index + 1);
         EdgeHigh = Math.Max(EdgeHigh, index + 1);
-        Link(index, from, to, edge);
-        foreach (var record in edge.SupportingRecordIds)
+        Edges[index] = edge;
+        EdgeFrom[index] = from;
+        EdgeTo[index] = to;
+    }
+
+    public void LinkPlacedEdges()
+    {
+        for (var index = 0; index < EdgeHigh; index++)
         {
-            RecordItems[RecordIndex[record]].Add(index * 2 + EdgeItem);
+            if (Edges[index] is not { } edge)
+            {
+                continue;
+            }
+
+            Link(index, EdgeFrom[index], EdgeTo[index], edge);
+            foreach (var record in edge.SupportingRecordIds)
+            {
+                RecordItems[RecordIndex[record]].Add(index * 2 + EdgeItem);
+            }
         }
     }
 

@@ -5,35 +5,35 @@ namespace IntelShare.Graph.Engine;
 
 /// <summary>
 /// An int per node, valid only for the current generation: a query marks what it touches without clearing (or
-/// allocating) an array the size of the graph, which would cost more than a whole 2-hop query.
+/// allocating) an array the size of the graph, which would cost more than a whole 2-hop query. Stamp and value sit
+/// side by side, so a lookup on a large graph is one cache miss, not two.
 /// </summary>
 internal sealed class StampedMap
 {
-    private int[] stamps = [];
-    private int[] values = [];
+    private Entry[] entries = [];
     private int generation;
 
     public void Reset(int capacity)
     {
-        if (stamps.Length < capacity)
+        if (entries.Length < capacity)
         {
-            stamps = new int[Math.Max(capacity, stamps.Length * 2)];
-            values = new int[stamps.Length];
+            entries = new Entry[Math.Max(capacity, entries.Length * 2)];
             generation = 0;
         }
 
         if (++generation == int.MaxValue)
         {
-            Array.Clear(stamps);
+            Array.Clear(entries);
             generation = 1;
         }
     }
 
     public bool TryGet(int key, out int value)
     {
-        if (stamps[key] == generation)
+        ref readonly var entry = ref entries[key];
+        if (entry.Stamp == generation)
         {
-            value = values[key];
+            value = entry.Value;
             return true;
         }
 
@@ -41,13 +41,11 @@ internal sealed class StampedMap
         return false;
     }
 
-    public bool Contains(int key) => stamps[key] == generation;
+    public bool Contains(int key) => entries[key].Stamp == generation;
 
-    public void Set(int key, int value)
-    {
-        stamps[key] = generation;
-        values[key] = value;
-    }
+    public void Set(int key, int value) => entries[key] = new Entry(generation, value);
+
+    private readonly record struct Entry(int Stamp, int Value);
 }
 
 internal sealed class Scratch
@@ -58,12 +56,16 @@ internal sealed class Scratch
     public readonly StampedMap A = new();
     public readonly StampedMap B = new();
 
+    /// <summary>Links met while growing a search level whose callbacks wait until the level is known to be needed.</summary>
+    public readonly List<Adjacency> Pending = [];
+
     public static Scratch Rent(int capacity)
     {
         var scratch = Pool.TryTake(out var pooled) ? pooled : new Scratch();
         scratch.Visibility.Reset(capacity);
         scratch.A.Reset(capacity);
         scratch.B.Reset(capacity);
+        scratch.Pending.Clear();
         return scratch;
     }
 
@@ -121,12 +123,17 @@ internal sealed class QueryContext : IDisposable
 
     public NodeVisibility See(int node)
     {
+        if (everythingVisible)
+        {
+            return NodeVisibility.Visible;
+        }
+
         if (Scratch.Visibility.TryGet(node, out var cached))
         {
             return (NodeVisibility)cached;
         }
 
-        var seen = everythingVisible ? NodeVisibility.Visible : visibility.See(State.Nodes[node]!);
+        var seen = visibility.See(State.Nodes[node]!);
         Scratch.Visibility.Set(node, (int)seen);
         if (seen == NodeVisibility.Hidden)
         {

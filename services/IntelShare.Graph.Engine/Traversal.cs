@@ -300,12 +300,13 @@ internal static class Traversal
         var frontB = new List<int> { target };
         int depthA = 0, depthB = 0;
         var crossings = new List<(int A, int B, int Edge)>();
+        var pending = context.Scratch.Pending;
         while (frontA.Count > 0 && frontB.Count > 0 && depthA + depthB < maxHops)
         {
             var growA = frontA.Count <= frontB.Count;
             var (own, other, front, depth) = growA ? (a, b, frontA, depthA) : (b, a, frontB, depthB);
-            var next = new List<int>();
             var best = int.MaxValue;
+            pending.Clear();
             foreach (var node in front)
             {
                 foreach (ref readonly var adjacency in state.Adjacency[node].Span)
@@ -316,42 +317,55 @@ internal static class Traversal
                         continue;
                     }
 
-                    var meets = other.TryGet(neighbour, out var otherDepth);
-                    if ((!meets && !context.Passes(neighbour)) || context.Follow(adjacency) != NodeVisibility.Visible)
+                    if (!other.TryGet(neighbour, out var otherDepth))
+                    {
+                        // Needed only if no path crosses at this level, which is when most of them are met: the last
+                        // level is the largest, so asking the caller now would mostly be wasted.
+                        pending.Add(adjacency);
+                        continue;
+                    }
+
+                    if (context.Follow(adjacency) != NodeVisibility.Visible)
                     {
                         continue;
                     }
 
-                    if (meets)
+                    var length = depth + 1 + otherDepth;
+                    if (length < best)
                     {
-                        var length = depth + 1 + otherDepth;
-                        if (length < best)
-                        {
-                            best = length;
-                            crossings.Clear();
-                        }
-
-                        if (length == best)
-                        {
-                            crossings.Add(growA ? (node, neighbour, adjacency.Edge) : (neighbour, node, adjacency.Edge));
-                        }
-
-                        continue;
+                        best = length;
+                        crossings.Clear();
                     }
 
-                    if (!context.Spend())
+                    if (length == best)
                     {
-                        return null;
+                        crossings.Add(growA ? (node, neighbour, adjacency.Edge) : (neighbour, node, adjacency.Edge));
                     }
-
-                    own.Set(neighbour, depth + 1);
-                    next.Add(neighbour);
                 }
             }
 
             if (crossings.Count > 0)
             {
                 return Assemble(context, crossings, maxPaths);
+            }
+
+            // In the order met, as if decided during the scan: the same nodes join the level, by the same links.
+            var next = new List<int>();
+            foreach (var adjacency in pending)
+            {
+                var neighbour = adjacency.Neighbour;
+                if (own.Contains(neighbour) || !context.Passes(neighbour) || context.Follow(adjacency) != NodeVisibility.Visible)
+                {
+                    continue;
+                }
+
+                if (!context.Spend())
+                {
+                    return null;
+                }
+
+                own.Set(neighbour, depth + 1);
+                next.Add(neighbour);
             }
 
             if (growA)

@@ -30,6 +30,10 @@ public static class IndexFields
     public const string TextCaveats = "tcav";
 
     public const string Name = "name";
+
+    /// <summary>The names with each token folded by <see cref="Engine.NameKey"/>, one value per name as in <see cref="Name"/>.</summary>
+    public const string NameKey = "namek";
+
     public const string Given = "given";
     public const string Family = "family";
     public const string DateOfBirth = "dob";
@@ -124,6 +128,9 @@ public sealed class IndexedRecord
     /// <summary>Each name normalised to lower-case Latin tokens, in written order.</summary>
     public IReadOnlyList<string> Names { get; private init; } = [];
 
+    /// <summary>The <see cref="Names"/> with each token folded by <see cref="NameKey"/>.</summary>
+    public IReadOnlyList<string> NameKeys { get; private init; } = [];
+
     public IReadOnlyList<string> GivenTokens { get; private init; } = [];
 
     public IReadOnlyList<string> FamilyTokens { get; private init; } = [];
@@ -166,6 +173,7 @@ public sealed class IndexedRecord
             TextCaveats = Protecting(redactions, document.Type, marking.Caveats, document.Texts.Select(t => t.FieldPath)),
             NameCaveats = Protecting(redactions, document.Type, marking.Caveats, namePaths),
             Names = names,
+            NameKeys = names.Select(NameKey.OfName).Distinct().ToArray(),
             GivenTokens = Tokens(document.Names.Select(n => n.Given)),
             FamilyTokens = Tokens(document.Names.Select(n => n.Family ?? n.Full)),
             DateOfBirthTerms = document.DateOfBirth is { } dob ? [.. IndexFields.DateOfBirthTerms(dob)] : [],

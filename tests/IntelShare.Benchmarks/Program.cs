@@ -10,4 +10,5 @@ root.Subcommands.Add(ProofsCommand.Create(args));
 root.Subcommands.Add(SearchCommand.Create(args));
 root.Subcommands.Add(GraphCommand.Create(args));
 root.Subcommands.Add(ResolutionCommand.Create(args));
+root.Subcommands.Add(ProjectionLagCommand.Create(args));
 return await root.Parse(args).InvokeAsync();

@@ -65,6 +65,62 @@ public sealed class TraversalTests
         Assert.False(hiddenEdge.Found);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Filtered_shortest_paths_match_a_plain_search_that_asks_about_every_node(int seed)
+    {
+        // The search asks about the nodes it meets only when it needs them; a plain BFS that decides everything up
+        // front must find paths of the same length, through visible nodes and links only.
+        var random = new Random(seed);
+        var pairs = Enumerable.Range(0, 160).Select(_ => (A: "n" + random.Next(60), B: "n" + random.Next(60))).Where(p => p.A != p.B).Distinct().ToArray();
+        var ids = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().Order().ToArray();
+        var hidden = ids.Where(_ => random.Next(8) == 0).ToHashSet();
+        var placeholders = ids.Where(id => !hidden.Contains(id) && random.Next(8) == 0).ToHashSet();
+        var hiddenEdges = pairs.Where(_ => random.Next(8) == 0).ToHashSet();
+        var visibility = new TestVisibility(hidden, placeholders, hiddenEdges);
+        await using var graph = await WithEdgesAsync(pairs);
+
+        var walkable = ids.ToDictionary(id => id, _ => new List<string>());
+        foreach (var (a, b) in pairs.Where(p => !hiddenEdges.Contains(p) && !IsOff(p.A) && !IsOff(p.B)))
+        {
+            walkable[a].Add(b);
+            walkable[b].Add(a);
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            var (from, to) = (ids[random.Next(ids.Length)], ids[random.Next(ids.Length)]);
+            var result = await graph.Store.ShortestPathAsync(new PathQuery(from, to, MaxHops: 6), visibility);
+            var expected = IsOff(from) || IsOff(to) ? null : Hops(from, to);
+            Assert.Equal(expected is <= 6 ? expected : null, result.Found ? result.Paths[0].Hops : null);
+            if (result.Found)
+            {
+                var path = result.Paths[0];
+                Assert.All(path.NodeIds, id => Assert.False(IsOff(id)));
+                Assert.All(path.Edges, e => Assert.DoesNotContain((e.From, e.To), hiddenEdges));
+            }
+        }
+
+        bool IsOff(string id) => hidden.Contains(id) || placeholders.Contains(id);
+
+        int? Hops(string from, string to)
+        {
+            var depth = new Dictionary<string, int> { [from] = 0 };
+            var queue = new Queue<string>([from]);
+            while (queue.TryDequeue(out var node))
+            {
+                foreach (var next in walkable[node].Where(n => depth.TryAdd(n, depth[node] + 1)))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+
+            return depth.TryGetValue(to, out var hops) ? hops : null;
+        }
+    }
+
     [Fact]
     public async Task All_shortest_paths_on_a_diamond()
     {

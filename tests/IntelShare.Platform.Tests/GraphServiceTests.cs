@@ -62,6 +62,59 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Records_resolution_puts_in_one_entity_are_joined_through_it_and_follow_an_analysts_split()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        Assert.Equal(300, await police.ContributeAllAsync(TestRecords.Population(300, seed: 4)));
+        var born = $"19{Random.Shared.Next(60, 99)}-0{Random.Shared.Next(1, 9)}-1{Random.Shared.Next(0, 9)}";
+        var policeRecord = TestRecords.Person(TestRecords.UniqueRef("same"), "Tamara", "Zaharia", born);
+        policeRecord.Marking.ReleasableTo.Add("BORDER");
+        policeRecord.Person.Documents.Add(new IdentityDocument { Kind = "passport", Number = $"MD{Random.Shared.Next(1_000_000, 9_999_999)}", IssuingCountry = "MD" });
+        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = policeRecord })).RecordId;
+        var borderRecord = TestRecords.Person(TestRecords.UniqueRef("same"), "Тамара", "Захария", born);
+        borderRecord.Person.Name.OriginalScript = "Тамара Захария";
+        borderRecord.Person.Documents.Add(policeRecord.Person.Documents[0].Clone());
+        borderRecord.Marking.OriginatorAgency = "BORDER";
+        borderRecord.Marking.ReleasableTo.Add("POL-ATU");
+        var borderId = (await border.ContributeAsync(new ContributeRequest { Content = borderRecord })).RecordId;
+
+        var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var match = await Projected.Eventually(
+            () => resolution.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Tamara", FamilyName = "Zaharia" }, DateOfBirth = born },
+                Justification = TestRecords.Because(),
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == policeId) && c.Records.Any(r => r.RecordId == borderId)));
+        var entityId = match.Candidates.First(c => c.Records.Any(r => r.RecordId == policeId)).EntityId;
+        var entity = await resolution.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because() });
+
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var around = await Projected.Eventually(
+            () => graph.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { entity.EntityId }, Depth = 1, Justification = TestRecords.Because("one person across agencies") }).ResponseAsync,
+            s => s.Edges.Count(e => e.Kind == "same_as") == 2);
+        Assert.Contains(around.Edges, e => e.Kind == "same_as" && e.From == policeId && e.To == entity.EntityId && e.RecordIds.Contains(policeId));
+        Assert.Contains(around.Edges, e => e.Kind == "same_as" && e.From == borderId && e.To == entity.EntityId && e.RecordIds.Contains(borderId));
+        Assert.Contains(around.Nodes, n => n.Id == entity.EntityId && n.Kind == "person");
+
+        var split = await resolution.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Split,
+            Entities = { new EntityVersion { EntityId = entity.EntityId, Version = entity.Version } },
+            RecordIds = { borderId },
+            Reason = "the interview shows two different women",
+            Justification = TestRecords.Because(),
+        });
+        var borderEntity = Assert.Single(Assert.Single(split.Changes).ToEntityIds, id => id != entity.EntityId);
+
+        var after = await Projected.Eventually(
+            () => graph.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { borderId }, Depth = 1, Justification = TestRecords.Because("after the split") }).ResponseAsync,
+            s => s.Edges.Any(e => e.Kind == "same_as" && e.To == borderEntity));
+        Assert.DoesNotContain(after.Edges, e => e.Kind == "same_as" && e.To == entity.EntityId);
+    }
+
+    [Fact]
     public async Task Bad_graph_queries_name_every_problem_and_unknown_entities_are_not_found()
     {
         var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));

@@ -91,6 +91,26 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void A_handful_of_look_alike_records_does_not_teach_the_model_that_matches_disagree_on_names()
+    {
+        // Four members of one family sharing a phone and a date of birth on record: with so few records EM alone
+        // would take them for the matches and learn that matches differ in given name.
+        string[] family = ["Victor", "Andrei", "Nicolae", "Petru"];
+        var held = family.Select((given, i) => new PersonRecord($"f{i}") { GivenName = given, FamilyName = "Rusu", DateOfBirth = "1985-04-12", Phones = ["+447700912345"] })
+            .Append(new PersonRecord("other") { GivenName = "Maria", FamilyName = "Lungu", DateOfBirth = "1990-01-01" })
+            .Append(new PersonRecord("target") { GivenName = "Tamara", FamilyName = "Zaharia", DateOfBirth = "1971-06-17", Documents = [new IdentityDocument("passport", "MD3476797", "MD")] })
+            .ToList<ResolutionRecord>();
+        var engine = ResolutionEngine.Create(held);
+
+        var query = new PersonRecord("query") { GivenName = "Тамара", FamilyName = "Захария", DateOfBirth = "1971-06-17", Documents = [new IdentityDocument("passport", "MD 3476797", "MD")] };
+        var best = engine.Match(query).First();
+
+        Assert.Equal("target", best.Record.RecordId);
+        Assert.Equal(MatchDecision.Link, best.Decision);
+        Assert.True(best.Explanation.Fields.First(f => f.Field == "given name").Weight > 0, "agreeing given names must count for a match");
+    }
+
+    [Fact]
     public void Strong_evidence_links_even_when_the_records_held_so_far_have_no_duplicates()
     {
         // A new platform's first records: all different people, so EM sees no matches among them.

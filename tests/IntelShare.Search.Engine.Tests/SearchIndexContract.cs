@@ -74,6 +74,36 @@ public abstract class SearchIndexContract : IDisposable
     }
 
     [ContractFact]
+    public async Task Other_romanisations_and_split_names_match()
+    {
+        await Load(Person("p1", "Yuriy", "Kharchenko"), Person("p2", "Benjamin", "Wyllie"), Person("p3", "Ivan", "Petrenko"));
+
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Iurii Harchenko" }));
+        Assert.Equal(["p1"], await Ids(new SearchQuery { Name = "Юрий Харченко" }));
+        Assert.Equal(["p2"], await Ids(new SearchQuery { Name = "Benj Amin Wyllie" }));
+        Assert.Equal(["p2"], await Ids(new SearchQuery { Name = "Бенджамин Вилли" }));
+    }
+
+    [ContractFact]
+    public async Task One_name_alone_finds_a_person_only_with_their_full_date_of_birth()
+    {
+        await Load(Person("dated", "Olena", "Kovalenko", dob: "1990-07-03"), Person("undated", "Olena", "Shevchuk"));
+
+        Assert.Empty(await Ids(new SearchQuery { Name = "Olena Petrenko" }));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Olena Petrenko", DateOfBirth = "1990" }));
+        Assert.Equal(["dated"], await Ids(new SearchQuery { Name = "Olena Petrenko", DateOfBirth = "1990-07-03" }));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Ivan", DateOfBirth = "1990-07-03" }));
+    }
+
+    [ContractFact]
+    public async Task The_whole_name_ranks_above_part_of_it_with_the_date_of_birth()
+    {
+        await Load(Person("part", "Olena", "Shevchuk", dob: "1990-07-03"), Person("whole", "Olena", "Kovalenko"), Person("other", "Ivan", "Kovalenko"));
+
+        Assert.Equal(["whole", "part"], await Ids(new SearchQuery { Name = "Olena Kovalenko", DateOfBirth = "1990-07-03" }));
+    }
+
+    [ContractFact]
     public async Task Identifiers_are_normalised_before_indexing_and_querying()
     {
         await Load(

@@ -1,4 +1,5 @@
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using IntelShare.Graph.Engine;
 using IntelShare.Projections;
 
@@ -7,9 +8,11 @@ namespace IntelShare.Graph.Domain;
 /// <summary>
 /// The offender network as a projection of the Records change log. Each change first withdraws everything the
 /// record's previous version supported, then adds what the new version says; the engine applies the batch with the
-/// checkpoint atomically, so a batch re-applied after a crash lands on the same graph.
+/// checkpoint atomically, so a batch re-applied after a crash lands on the same graph. A person or organisation is
+/// joined by a same_as edge to the entity Resolution (when it runs here) puts it in; later changes of entity arrive
+/// through <see cref="EntityMembershipFollower"/>.
 /// </summary>
-public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index) : IProjection
+public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, GraphWriteGate gate, IEntityDirectory? entities = null) : IProjection
 {
     public string Name => "graph";
 
@@ -17,6 +20,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index) :
 
     public async Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)
     {
+        using var _ = await gate.EnterAsync(cancellationToken);
         var operations = new List<GraphOperation>();
         var written = new List<(Record, string?)>();
         var added = new List<PendingLink>();
@@ -35,6 +39,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index) :
             }
 
             operations.Add(new RemoveSupport(record.RecordId));
+            operations.Add(new RemoveSupport(GraphRecordMapper.SameAsSupport(record.RecordId)));
             cleared.Add(record.RecordId);
             var main = record.Withdrawn ? null : GraphRecordMapper.MainNodeId(record);
             written.Add((record, main));
@@ -51,6 +56,10 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index) :
             }
 
             operations.AddRange(GraphRecordMapper.Map(record));
+            if (GraphRecordMapper.EntityKindOf(record) is { } kind)
+            {
+                operations.AddRange(GraphRecordMapper.SameAs(record.RecordId, main, kind, entities?.EntityOf(record.RecordId)));
+            }
             foreach (var link in record.Content!.Links)
             {
                 var pending = new PendingLink(
@@ -81,7 +90,10 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index) :
     public async Task ResetAsync(CancellationToken cancellationToken)
     {
         // Every node and edge is supported by some record: withdrawing all support empties the graph.
-        var operations = index.AllRecordIds().Select(id => (GraphOperation)new RemoveSupport(id)).ToList();
+        using var _ = await gate.EnterAsync(cancellationToken);
+        var operations = index.AllRecordIds()
+            .SelectMany(id => new GraphOperation[] { new RemoveSupport(id), new RemoveSupport(GraphRecordMapper.SameAsSupport(id)) })
+            .ToList();
         await store.ApplyAsync(new GraphBatch(operations), 0, cancellationToken);
         index.Clear();
     }

@@ -41,6 +41,7 @@ public sealed class GraphRecordIndex : IDisposable
                 source_record TEXT NOT NULL, source_node TEXT NOT NULL, target_record TEXT NOT NULL, target_agency TEXT NOT NULL,
                 target_source_ref TEXT NOT NULL, relationship TEXT NOT NULL, valid_from INTEGER, valid_to INTEGER,
                 PRIMARY KEY (source_record, target_record, target_agency, target_source_ref, relationship));
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """);
         Load();
     }
@@ -136,6 +137,25 @@ public sealed class GraphRecordIndex : IDisposable
     }
 
     public IReadOnlyList<string> AllRecordIds() => [.. _records.Keys];
+
+    /// <summary>The last entity membership change applied to the graph (its same_as edges).</summary>
+    public long MembershipCheckpoint
+    {
+        get
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE((SELECT value FROM meta WHERE key = 'membership_checkpoint'), 0)";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        set
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO meta VALUES ('membership_checkpoint', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+            command.Parameters.AddWithValue("$value", value);
+            command.ExecuteNonQuery();
+        }
+    }
 
     public void Clear()
     {

@@ -16,6 +16,41 @@ namespace IntelShare.Graph.Domain;
 /// </summary>
 public static class GraphRecordMapper
 {
+    private const string SameAsPrefix = "same-as:";
+
+    /// <summary>
+    /// What supports a record's same_as edge to its resolved entity. It is kept apart from the record's own support so
+    /// that a change of entity moves only that edge, and it maps back to the record for need-to-know.
+    /// </summary>
+    public static string SameAsSupport(string recordId) => SameAsPrefix + recordId;
+
+    /// <summary>The record behind a supporting id (a record id, or a record's same_as support).</summary>
+    public static string RecordOf(string supportId) =>
+        supportId.StartsWith(SameAsPrefix, StringComparison.Ordinal) ? supportId[SameAsPrefix.Length..] : supportId;
+
+    /// <summary>
+    /// The record's node joined to the node of the entity Resolution put it in (the node id is the entity id), so that
+    /// agencies' records of one person connect, and queries can start from an entity. Nothing when it has none.
+    /// </summary>
+    public static IReadOnlyList<GraphOperation> SameAs(string recordId, string mainNode, NodeKind kind, string? entityId)
+    {
+        if (entityId is null || kind is not (NodeKind.Person or NodeKind.Organisation))
+        {
+            return [];
+        }
+
+        var support = SameAsSupport(recordId);
+        return [new UpsertNode(entityId, kind, entityId, "", [support]), new UpsertEdge(mainNode, entityId, EdgeKind.SameAs, "", support)];
+    }
+
+    /// <summary>The node kind of a record's main node, as far as entities are concerned.</summary>
+    public static NodeKind? EntityKindOf(Record record) => record.Content?.BodyCase switch
+    {
+        RecordContent.BodyOneofCase.Person => NodeKind.Person,
+        RecordContent.BodyOneofCase.Organisation => NodeKind.Organisation,
+        _ => null,
+    };
+
     /// <summary>The node that stands for the record itself (what links from and to the record attach to), if any.</summary>
     public static string? MainNodeId(Record record)
     {

@@ -23,9 +23,9 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     /// </summary>
     public bool SeeEdge(GraphEdge edge)
     {
-        foreach (var recordId in edge.SupportingRecordIds)
+        foreach (var supportId in edge.SupportingRecordIds)
         {
-            if (index.Find(recordId) is not { } record)
+            if (index.Find(GraphRecordMapper.RecordOf(supportId)) is not { } record)
             {
                 continue;
             }
@@ -50,9 +50,9 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
         AccessDecision? best = null;
         ProjectedRecord? bestRecord = null;
         var allWhole = true;
-        foreach (var recordId in node.SupportingRecordIds)
+        foreach (var supportId in node.SupportingRecordIds)
         {
-            if (index.Find(recordId) is not { } record)
+            if (index.Find(GraphRecordMapper.RecordOf(supportId)) is not { } record)
             {
                 allWhole = false;
                 continue;
@@ -78,6 +78,10 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
 
     /// <summary>Whether the caller may read the record itself (and so learn that it supports an element).</summary>
     public bool Readable(string recordId) => Record(recordId) is { } record && session.Decide(record.Marking).Effect >= AccessEffect.PermitRedacted;
+
+    /// <summary>The records behind an element's support that the caller may read, each once.</summary>
+    public IEnumerable<string> ReadableRecords(IEnumerable<string> supportIds) =>
+        supportIds.Select(GraphRecordMapper.RecordOf).Distinct(StringComparer.Ordinal).Where(Readable);
 
     public ProjectedRecord? Record(string recordId) => index.Find(recordId);
 

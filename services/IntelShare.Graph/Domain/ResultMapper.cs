@@ -69,7 +69,7 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
             }
         }
 
-        message.RecordIds.AddRange(node.SupportingRecordIds.Where(id => visibility.Readable(id)));
+        message.RecordIds.AddRange(visibility.ReadableRecords(node.SupportingRecordIds));
         return message;
     }
 
@@ -83,7 +83,7 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
             ValidFrom = edge.ValidFrom is { } from ? Timestamp.FromDateTimeOffset(from) : null,
             ValidTo = edge.ValidTo is { } to ? Timestamp.FromDateTimeOffset(to) : null,
         };
-        var readable = edge.SupportingRecordIds.Where(visibility.Readable).ToList();
+        var readable = visibility.ReadableRecords(edge.SupportingRecordIds).ToList();
         message.RecordIds.AddRange(readable);
         if (readable.Count > 0 && visibility.Record(readable[0]) is { } record)
         {

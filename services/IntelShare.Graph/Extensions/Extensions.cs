@@ -28,8 +28,12 @@ public static class Extensions
         });
         builder.Services.AddSingleton<IGraphStore>(_ => OpenStore(configuration));
         builder.Services.AddSingleton(_ => new GraphRecordIndex(Path.Combine(DataDirectory.Resolve(configuration, "graph"), "records.db")));
+        builder.Services.AddSingleton<GraphWriteGate>();
         builder.Services.AddSingleton<GraphProjection>();
         builder.Services.AddProjection<GraphProjection>();
+
+        // Same_as edges follow Resolution's entities where Resolution runs in this process.
+        builder.Services.AddHostedService<EntityMembershipFollower>();
         return builder;
     }
 

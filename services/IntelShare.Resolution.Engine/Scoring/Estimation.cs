@@ -20,6 +20,13 @@ public sealed record EstimationOptions
 
     /// <summary>A field whose strongest level random pairs reach less often than this selects an EM session.</summary>
     public double SessionAgreement { get; init; } = 0.01;
+
+    /// <summary>
+    /// Strength, in matched pairs, of the prior that matches mostly agree (a Dirichlet prior on m). With little data
+    /// EM has almost no matches to learn from and would otherwise make m anything, even say matches disagree on their
+    /// names; with thousands of candidates the data outweighs it.
+    /// </summary>
+    public double PriorMatches { get; init; } = 10;
 }
 
 public sealed record EstimationReport(int Iterations, bool Converged, double MatchProportion, int DistinctPatterns, long Pairs);
@@ -168,8 +175,9 @@ public static class Estimation
         var total = weights.Sum();
         var levels = keys.Select(k => comparisons.Select((_, c) => FellegiSunterModel.Level(k, c)).ToArray()).ToArray();
 
-        // Start from "matches mostly agree": the strongest level likeliest, each weaker one half as likely.
-        var m = fixedM ?? comparisons.Select(c => Normalise([0, .. Enumerable.Range(1, c.Levels.Count - 1).Select(l => Math.Pow(0.5, l - 1))], 0, options.Floor)).ToArray();
+        // Start from, and keep as the prior, "matches mostly agree": the strongest level likeliest, each weaker one half as likely.
+        var prior = comparisons.Select(c => Normalise([0, .. Enumerable.Range(1, c.Levels.Count - 1).Select(l => Math.Pow(0.5, l - 1))], 0, options.Floor)).ToArray();
+        var m = fixedM ?? prior;
         var uCandidates = u.Select(levels => (double[])levels.Clone()).ToArray();
         var lambda = Math.Clamp(initialProportion, 1e-4, 0.5);
         var present = new double[comparisons.Count];
@@ -206,7 +214,7 @@ public static class Estimation
                 }
             }
 
-            var next = fixedM ?? expected.Select(e => Normalise([0, .. e.Skip(1)], 0, options.Floor)).ToArray();
+            var next = fixedM ?? expected.Select((e, c) => Normalise([0, .. e.Skip(1).Select((count, l) => count + (options.PriorMatches * prior[c][l + 1]))], 0, options.Floor)).ToArray();
             var nextLambda = Math.Clamp(matches / total, options.Floor, 1 - options.Floor);
             var change = Math.Abs(nextLambda - lambda);
             for (var c = 0; c < m.Length; c++)

@@ -43,7 +43,7 @@ public sealed record RerunOutcome(int Entities, int AutoLinks, int ReviewPairs, 
 /// retrains the model and keeps entity ids stable. All writes are serialised and commit with the projection
 /// checkpoint, so a change re-applied after a crash does nothing twice.
 /// </summary>
-public sealed class EntityResolver : IEntityDirectory, IDisposable
+public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, IDisposable
 {
     private readonly ResolutionStore _store;
     private readonly ResolverOptions _options;
@@ -86,6 +86,19 @@ public sealed class EntityResolver : IEntityDirectory, IDisposable
     }
 
     public long Checkpoint => _store.Checkpoint;
+
+    public async Task<IReadOnlyList<MembershipChange>> ChangesAfterAsync(long sequence, int limit, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return _store.MembershipChangesAfter(sequence, limit);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
 
     public int RecordCount
     {

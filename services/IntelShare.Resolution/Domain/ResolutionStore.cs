@@ -1,4 +1,5 @@
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using Microsoft.Data.Sqlite;
 
 namespace IntelShare.Resolution.Domain;
@@ -32,6 +33,7 @@ public sealed class ResolutionStore : IDisposable
             CREATE TABLE IF NOT EXISTS members (record_id TEXT PRIMARY KEY, entity_id TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS members_by_entity ON members (entity_id);
             CREATE TABLE IF NOT EXISTS entities (entity_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS membership_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS review (record_a TEXT NOT NULL, record_b TEXT NOT NULL, posterior REAL NOT NULL, PRIMARY KEY (record_a, record_b));
             CREATE TABLE IF NOT EXISTS decisions (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, record_a TEXT NOT NULL, record_b TEXT NOT NULL,
@@ -78,6 +80,12 @@ public sealed class ResolutionStore : IDisposable
         "SELECT id, entity_id, record_id, contributing_agency, notified_agency, counterpart_record_id, probability, at FROM hits WHERE notified_agency = $agency AND id > $after ORDER BY id LIMIT $limit",
         reader => new StoredHit(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetDouble(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))),
         ("$agency", agency), ("$after", afterId), ("$limit", limit));
+
+    /// <summary>Records whose entity changed after <paramref name="afterSequence"/>, oldest first (the caller serialises with writes).</summary>
+    public IReadOnlyList<MembershipChange> MembershipChangesAfter(long afterSequence, int limit) => Query(
+        "SELECT seq, record_id FROM membership_log WHERE seq > $after ORDER BY seq LIMIT $limit",
+        reader => new MembershipChange(reader.GetInt64(0), reader.GetString(1)),
+        ("$after", afterSequence), ("$limit", limit));
 
     /// <summary>Runs <paramref name="write"/> in one transaction: all of it is durable, or none.</summary>
     public T Write<T>(Func<StoreWriter, T> write)
@@ -140,12 +148,26 @@ public sealed class StoreWriter(SqliteConnection connection, SqliteTransaction t
     public void RemoveRecord(string recordId)
     {
         Run("DELETE FROM records WHERE record_id = $id", ("$id", recordId));
-        Run("DELETE FROM members WHERE record_id = $id", ("$id", recordId));
+        if (Run("DELETE FROM members WHERE record_id = $id", ("$id", recordId)) > 0)
+        {
+            LogMembershipChange(recordId);
+        }
+
         Run("DELETE FROM review WHERE record_a = $id OR record_b = $id", ("$id", recordId));
     }
 
-    public void SetMember(string recordId, string entityId) =>
-        Run("INSERT INTO members VALUES ($r, $e) ON CONFLICT (record_id) DO UPDATE SET entity_id = excluded.entity_id", ("$r", recordId), ("$e", entityId));
+    /// <summary>Puts the record in the entity; a change of entity is logged for the services that follow membership (the graph's same_as edges).</summary>
+    public void SetMember(string recordId, string entityId)
+    {
+        var changed = Run(
+            "INSERT INTO members VALUES ($r, $e) ON CONFLICT (record_id) DO UPDATE SET entity_id = excluded.entity_id WHERE entity_id <> excluded.entity_id",
+            ("$r", recordId),
+            ("$e", entityId));
+        if (changed > 0)
+        {
+            LogMembershipChange(recordId);
+        }
+    }
 
     /// <summary>A new version of the entity (its records changed); an entity left without records is removed.</summary>
     public void Touch(string entityId)
@@ -177,6 +199,7 @@ public sealed class StoreWriter(SqliteConnection connection, SqliteTransaction t
     public void Reset()
     {
         Run("DELETE FROM records");
+        Run("INSERT INTO membership_log (record_id) SELECT record_id FROM members");
         Run("DELETE FROM members");
         Run("DELETE FROM entities");
         Run("DELETE FROM review");
@@ -210,10 +233,12 @@ public sealed class StoreWriter(SqliteConnection connection, SqliteTransaction t
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private void Run(string sql, params (string Name, object Value)[] parameters)
+    private void LogMembershipChange(string recordId) => Run("INSERT INTO membership_log (record_id) VALUES ($r)", ("$r", recordId));
+
+    private int Run(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(sql, parameters);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private SqliteCommand Command(string sql, (string Name, object Value)[] parameters)

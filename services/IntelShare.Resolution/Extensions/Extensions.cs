@@ -31,6 +31,7 @@ public static class Extensions
             },
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IntelShare.Domain.IEntityDirectory>(services => services.GetRequiredService<EntityResolver>());
+        builder.Services.AddSingleton<IntelShare.Domain.IEntityMembershipFeed>(services => services.GetRequiredService<EntityResolver>());
         builder.Services.AddSingleton<ResolutionProjection>();
         builder.Services.AddProjection<ResolutionProjection>();
         return builder;

@@ -71,6 +71,9 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
             }
         }
 
+        // An index created before a field was added learns it here, or its strict mapping would refuse every
+        // new document; the documents it holds gain the field when the projection rebuilds.
+        await index.SendAsync(HttpMethod.PUT, index._index + "/_mapping", Mappings(), cancellationToken);
         return index;
     }
 
@@ -194,9 +197,9 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         var now = _options.Time.GetUtcNow();
         var policy = PolicyConditions.For(principal, _options.Policy, now);
         var must = new List<JsonNode>();
-        if (plan.NameTokens.Count > 0)
+        if (NameMatch.For(plan) is { } name)
         {
-            must.Add(Name(plan.NameTokens));
+            must.Add(Name(name));
         }
 
         if (plan.DateOfBirth is { } dob)
@@ -315,46 +318,61 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         };
     }
 
-    /// <summary>The same shape as the embedded name query: every token exact or fuzzy, written order and given/family placement scoring higher.</summary>
-    private static JsonObject Name(IReadOnlyList<string> tokens)
+    /// <summary>The name part of a query as <see cref="NameMatch"/> describes it, in the embedded query's shape.</summary>
+    private static JsonObject Name(NameMatch name)
     {
-        var must = new JsonArray();
-        foreach (var token in tokens)
+        var tokens = new List<JsonNode>();
+        foreach (var token in name.Tokens)
         {
-            var either = new List<JsonNode> { new JsonObject { ["term"] = new JsonObject { [IndexFields.Name] = new JsonObject { ["value"] = token, ["boost"] = 2 } } } };
-            var edits = LuceneQueries.EditsFor(token);
-            if (edits > 0)
-            {
-                either.Add(new JsonObject
-                {
-                    ["fuzzy"] = new JsonObject
-                    {
-                        [IndexFields.Name] = new JsonObject { ["value"] = token, ["fuzziness"] = edits, ["prefix_length"] = 0, ["max_expansions"] = 50, ["transpositions"] = true },
-                    },
-                });
-            }
-
-            must.Add(ElasticsearchConditions.Bool("should", either));
+            // The best spelling counts, not their sum: a token found three ways is still one token.
+            tokens.Add(new JsonObject { ["dis_max"] = new JsonObject { ["queries"] = new JsonArray([.. token.Spellings.Select(Spelling)]), ["tie_breaker"] = 0 } });
         }
 
-        var query = new JsonObject { ["must"] = must };
-        if (tokens.Count > 1)
+        if (name.DateOfBirthTerm is { } dob)
+        {
+            tokens.Add(Constant(Cond.Term(IndexFields.DateOfBirth, dob), NameMatch.DateOfBirthBoost));
+        }
+
+        var matching = ElasticsearchConditions.Bool("should", tokens);
+        matching["bool"]!["minimum_should_match"] = name.MinimumMatching;
+        var query = new JsonObject { ["must"] = matching };
+        var written = name.Written;
+        if (written.Count > 1)
         {
             query["should"] = new JsonArray(
-                new JsonObject { ["match_phrase"] = new JsonObject { [IndexFields.Name] = new JsonObject { ["query"] = string.Join(' ', tokens), ["boost"] = 2 } } },
+                new JsonObject { ["match_phrase"] = new JsonObject { [IndexFields.Name] = new JsonObject { ["query"] = string.Join(' ', written), ["boost"] = NameMatch.OrderBoost } } },
                 new JsonObject
                 {
                     ["bool"] = new JsonObject
                     {
                         ["must"] = new JsonArray(
-                            new JsonObject { ["term"] = new JsonObject { [IndexFields.Given] = tokens[0] } },
-                            new JsonObject { ["term"] = new JsonObject { [IndexFields.Family] = tokens[^1] } }),
+                            new JsonObject { ["term"] = new JsonObject { [IndexFields.Given] = written[0] } },
+                            new JsonObject { ["term"] = new JsonObject { [IndexFields.Family] = written[^1] } }),
+                        ["boost"] = NameMatch.PlacementBoost,
                     },
                 });
         }
 
         return new JsonObject { ["bool"] = query };
     }
+
+    private static JsonNode Spelling(NameMatch.Spelling spelling) => spelling.Edits == 0
+        ? new JsonObject { ["term"] = new JsonObject { [spelling.Field] = new JsonObject { ["value"] = spelling.Term, ["boost"] = spelling.Boost } } }
+        : new JsonObject
+        {
+            ["fuzzy"] = new JsonObject
+            {
+                [spelling.Field] = new JsonObject
+                {
+                    ["value"] = spelling.Term,
+                    ["fuzziness"] = spelling.Edits,
+                    ["prefix_length"] = 0,
+                    ["max_expansions"] = NameMatch.MaxExpansions,
+                    ["transpositions"] = true,
+                    ["boost"] = spelling.Boost,
+                },
+            },
+        };
 
     private static JsonObject Clause(Cond cond) => ElasticsearchConditions.ToQuery(cond);
 
@@ -411,6 +429,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
             [IndexFields.CaseRef] = Array(m.CaseRefs),
             [IndexFields.Caveat] = Array(record.CaveatNames),
             [IndexFields.Name] = Array(record.Names),
+            [IndexFields.NameKey] = Array(record.NameKeys),
             [IndexFields.Given] = Array(record.GivenTokens),
             [IndexFields.Family] = Array(record.FamilyTokens),
             [IndexFields.DateOfBirth] = Array(record.DateOfBirthTerms),
@@ -530,7 +549,37 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
     /// names (normalised before indexing), folded words for text, longs for ranges. Scores use neither
     /// document frequencies nor norms, as in the embedded index, so a cursor's score stays valid between pages.
     /// </summary>
-    private static JsonObject Template(string index)
+    private static JsonObject Template(string index) => new()
+    {
+        ["index_patterns"] = new JsonArray(index),
+        ["template"] = new JsonObject
+        {
+            ["settings"] = new JsonObject
+            {
+                ["index.refresh_interval"] = "1s",
+                ["index.translog.durability"] = "request",
+                ["analysis"] = new JsonObject
+                {
+                    ["analyzer"] = new JsonObject
+                    {
+                        ["names"] = new JsonObject { ["type"] = "custom", ["tokenizer"] = "whitespace" },
+                        ["folded"] = new JsonObject { ["type"] = "custom", ["tokenizer"] = "standard", ["filter"] = new JsonArray("lowercase", "asciifolding") },
+                    },
+                },
+                ["similarity"] = new JsonObject
+                {
+                    ["stable"] = new JsonObject
+                    {
+                        ["type"] = "scripted",
+                        ["script"] = new JsonObject { ["source"] = "return query.boost * Math.sqrt(doc.freq);" },
+                    },
+                },
+            },
+            ["mappings"] = Mappings(),
+        },
+    };
+
+    private static JsonObject Mappings()
     {
         JsonObject Keyword() => new() { ["type"] = "keyword" };
         JsonObject Long() => new() { ["type"] = "long" };
@@ -540,6 +589,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         var properties = new JsonObject
         {
             [IndexFields.Name] = Names(),
+            [IndexFields.NameKey] = Names(),
             [IndexFields.Given] = Names(),
             [IndexFields.Family] = Names(),
             [IndexFields.Text] = new JsonObject { ["type"] = "text", ["analyzer"] = "folded", ["position_increment_gap"] = 100, ["similarity"] = "stable" },
@@ -564,34 +614,6 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
             properties[field] = Keyword();
         }
 
-        return new JsonObject
-        {
-            ["index_patterns"] = new JsonArray(index),
-            ["template"] = new JsonObject
-            {
-                ["settings"] = new JsonObject
-                {
-                    ["index.refresh_interval"] = "1s",
-                    ["index.translog.durability"] = "request",
-                    ["analysis"] = new JsonObject
-                    {
-                        ["analyzer"] = new JsonObject
-                        {
-                            ["names"] = new JsonObject { ["type"] = "custom", ["tokenizer"] = "whitespace" },
-                            ["folded"] = new JsonObject { ["type"] = "custom", ["tokenizer"] = "standard", ["filter"] = new JsonArray("lowercase", "asciifolding") },
-                        },
-                    },
-                    ["similarity"] = new JsonObject
-                    {
-                        ["stable"] = new JsonObject
-                        {
-                            ["type"] = "scripted",
-                            ["script"] = new JsonObject { ["source"] = "return query.boost * Math.sqrt(doc.freq);" },
-                        },
-                    },
-                },
-                ["mappings"] = new JsonObject { ["dynamic"] = "strict", ["properties"] = properties },
-            },
-        };
+        return new JsonObject { ["dynamic"] = "strict", ["properties"] = properties };
     }
 }

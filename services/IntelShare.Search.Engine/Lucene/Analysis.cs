@@ -21,6 +21,7 @@ internal static class Analysis
         new Dictionary<string, Analyzer>
         {
             [IndexFields.Name] = Names,
+            [IndexFields.NameKey] = Names,
             [IndexFields.Given] = Names,
             [IndexFields.Family] = Names,
         });

@@ -97,6 +97,7 @@ internal sealed class LuceneDocumentBuilder
         }
 
         Texts(IndexFields.Name, record.Names);
+        Texts(IndexFields.NameKey, record.NameKeys);
         Texts(IndexFields.Given, record.GivenTokens);
         Texts(IndexFields.Family, record.FamilyTokens);
         Strings(IndexFields.DateOfBirth, record.DateOfBirthTerms);

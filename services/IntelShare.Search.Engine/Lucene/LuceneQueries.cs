@@ -7,57 +7,58 @@ namespace IntelShare.Search.Engine.Lucene;
 /// <summary>The scoring parts of a query: names, identifiers, free text.</summary>
 internal static class LuceneQueries
 {
-    /// <summary>
-    /// Every token must match the name field exactly or within an edit distance that grows with its length;
-    /// order and aliases do not matter for matching, but names written in the queried order (and given/family
-    /// in their places) score higher.
-    /// </summary>
-    public static Query Name(IReadOnlyList<string> tokens)
+    /// <summary>The name part of a query as <see cref="NameMatch"/> describes it.</summary>
+    public static Query Name(NameMatch name)
     {
-        var query = new BooleanQuery();
-        foreach (var token in tokens)
+        var tokens = new BooleanQuery();
+        foreach (var token in name.Tokens)
         {
-            var either = new BooleanQuery
+            // The best spelling counts, not their sum: a token found three ways is still one token.
+            var best = new DisjunctionMaxQuery(0f);
+            foreach (var spelling in token.Spellings)
             {
-                { new TermQuery(new Term(IndexFields.Name, token)) { Boost = 2f }, Occur.SHOULD },
-            };
-            var edits = EditsFor(token);
-            if (edits > 0)
-            {
-                either.Add(new FuzzyQuery(new Term(IndexFields.Name, token), edits, prefixLength: 0, maxExpansions: 50, transpositions: true), Occur.SHOULD);
+                best.Add(Spelling(spelling));
             }
 
-            query.Add(either, Occur.MUST);
+            tokens.Add(best, Occur.SHOULD);
         }
 
-        if (tokens.Count > 1)
+        if (name.DateOfBirthTerm is { } dob)
         {
-            var inOrder = new PhraseQuery { Boost = 2f };
-            foreach (var token in tokens)
+            tokens.Add(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.DateOfBirth, dob))) { Boost = NameMatch.DateOfBirthBoost }, Occur.SHOULD);
+        }
+
+        tokens.MinimumNumberShouldMatch = name.MinimumMatching;
+        var query = new BooleanQuery { { tokens, Occur.MUST } };
+        var written = name.Written;
+        if (written.Count > 1)
+        {
+            var inOrder = new PhraseQuery { Boost = NameMatch.OrderBoost };
+            foreach (var token in written)
             {
                 inOrder.Add(new Term(IndexFields.Name, token));
             }
 
             query.Add(inOrder, Occur.SHOULD);
-            query.Add(
-                new BooleanQuery
-                {
-                    { new TermQuery(new Term(IndexFields.Given, tokens[0])), Occur.MUST },
-                    { new TermQuery(new Term(IndexFields.Family, tokens[^1])), Occur.MUST },
-                },
-                Occur.SHOULD);
+            var placed = new BooleanQuery
+            {
+                { new TermQuery(new Term(IndexFields.Given, written[0])), Occur.MUST },
+                { new TermQuery(new Term(IndexFields.Family, written[^1])), Occur.MUST },
+            };
+            placed.Boost = NameMatch.PlacementBoost;
+            query.Add(placed, Occur.SHOULD);
         }
 
         return query;
     }
 
-    /// <summary>Short tokens must be exact: one edit turns "li" into dozens of other names.</summary>
-    public static int EditsFor(string token) => token.Length switch
+    private static Query Spelling(NameMatch.Spelling spelling)
     {
-        <= 2 => 0,
-        <= 5 => 1,
-        _ => 2,
-    };
+        var term = new Term(spelling.Field, spelling.Term);
+        return spelling.Edits == 0
+            ? new TermQuery(term) { Boost = spelling.Boost }
+            : new FuzzyQuery(term, spelling.Edits, prefixLength: 0, maxExpansions: NameMatch.MaxExpansions, transpositions: true) { Boost = spelling.Boost };
+    }
 
     public static Query Identifier(IdentifierTerms terms) => LuceneConditions.ToQuery(Cond.AnyOf(terms.Field, terms.Values));
 

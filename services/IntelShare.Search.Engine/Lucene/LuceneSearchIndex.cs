@@ -75,7 +75,7 @@ public sealed record IndexOpenResult(LuceneSearchIndex Index, IndexOpenStatus St
 public sealed class LuceneSearchIndex : ISearchIndex
 {
     /// <summary>Bumped whenever the field layout changes, so that an old index is rebuilt rather than misread.</summary>
-    public const string Schema = "1";
+    public const string Schema = "2";
 
     private const string SchemaKey = "schema";
     private const string CheckpointKey = "checkpoint";
@@ -367,9 +367,9 @@ public sealed class LuceneSearchIndex : ISearchIndex
         var now = _options.Time.GetUtcNow();
         var policy = PolicyConditions.For(principal, _options.Policy, now);
         var match = new BooleanQuery();
-        if (plan.NameTokens.Count > 0)
+        if (NameMatch.For(plan) is { } name)
         {
-            match.Add(LuceneQueries.Name(plan.NameTokens), Occur.MUST);
+            match.Add(LuceneQueries.Name(name), Occur.MUST);
         }
 
         if (plan.DateOfBirth is { } dob)

@@ -6,7 +6,12 @@ using static IntelShare.Benchmarks.Report;
 
 namespace IntelShare.Benchmarks;
 
-public sealed record GraphOptions(int Nodes, int Edges, int Queries, int BatchSize, int Seed, string? DataRoot, string Out);
+/// <param name="Store">A directory kept between runs, reused when it already holds a graph (the load then goes unmeasured).</param>
+/// <param name="Only">The analytics to run (pagerank, louvain, betweenness); all when null.</param>
+public sealed record GraphOptions(int Nodes, int Edges, int Queries, int BatchSize, int Seed, string? DataRoot, string Out, string? Store = null, IReadOnlySet<string>? Only = null)
+{
+    public bool Runs(string figure) => Only is null || Only.Contains(figure);
+}
 
 public sealed record GraphFigures(
     int Nodes,
@@ -61,12 +66,22 @@ public static class GraphCommand
         var seed = CommonOptions.Seed("the generated graph and queries");
         var dataRoot = CommonOptions.DataRoot();
         var output = CommonOptions.Out("graph.json");
+        var store = new Option<string?>("--store")
+        {
+            Description = "Keep the store in this directory and reuse it when it already holds a graph, skipping the load: for iterating on the query figures. Reported figures come from a fresh store.",
+        };
+        var only = new Option<string?>("--only")
+        {
+            Description = "Comma-separated subset of pagerank, louvain, betweenness to measure after the traversals (default: all).",
+        };
         var command = new Command("graph", "The embedded graph engine in-process: load, restart, memory, traversal latency and analytics on a generated network.")
         {
-            nodes, edges, queries, batch, seed, dataRoot, output,
+            nodes, edges, queries, batch, seed, dataRoot, output, store, only,
         };
         command.SetAction((parse, cancellation) => RunAsync(
-            new GraphOptions(parse.GetValue(nodes), parse.GetValue(edges), parse.GetValue(queries), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(dataRoot), parse.GetValue(output)!),
+            new GraphOptions(
+                parse.GetValue(nodes), parse.GetValue(edges), parse.GetValue(queries), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(dataRoot), parse.GetValue(output)!,
+                parse.GetValue(store), parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)),
             commandLine,
             cancellation));
         return command;
@@ -79,7 +94,7 @@ public static class GraphCommand
             ("Platform", "in-process EmbeddedGraphStore (SQLite WAL, synchronous=FULL, in-memory adjacency)"),
             ("Workload", $"{options.Nodes:N0} nodes, {options.Edges:N0} edge upserts, communities of {GraphWorkload.CommunitySize}, Pareto degrees; {options.Queries:N0} timed queries per figure after {Warmup} untimed; neighbourhoods with the default limits (500 nodes, 2,000 edges)"));
         var workload = new GraphWorkload(options.Nodes, options.Edges, options.Seed);
-        var directory = ScratchDirectory.Create(options.DataRoot);
+        var directory = options.Store is { } kept ? Directory.CreateDirectory(kept) : ScratchDirectory.Create(options.DataRoot);
         try
         {
             var figures = await MeasureAsync(workload, options, directory.FullName, cancellation);
@@ -99,7 +114,10 @@ public static class GraphCommand
         }
         finally
         {
-            directory.Delete(recursive: true);
+            if (options.Store is null)
+            {
+                directory.Delete(recursive: true);
+            }
         }
     }
 
@@ -110,13 +128,14 @@ public static class GraphCommand
         var cpu = Cpu();
         var start = Stopwatch.GetTimestamp();
         var store = await EmbeddedGraphStore.OpenAsync(directory, cancellation);
+        var reused = store.NodeCount > 0;
         long checkpoint = 0;
-        foreach (var batch in workload.Batches(options.BatchSize))
+        foreach (var batch in reused ? [] : workload.Batches(options.BatchSize))
         {
             await store.ApplyAsync(batch, ++checkpoint, cancellation);
         }
 
-        var loadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var loadSeconds = reused ? double.NaN : Stopwatch.GetElapsedTime(start).TotalSeconds;
         cpuSeconds["load"] = Cpu() - cpu;
         var (nodes, edges) = (store.NodeCount, store.EdgeCount);
         var loadedRss = Rss();
@@ -160,23 +179,23 @@ public static class GraphCommand
                 $"Paths found: {found:N0} unfiltered, {filteredFound:N0} filtered of {from.Length - Warmup:N0}. Filter overhead on the mean: all pairs {overhead.AllPairsPercent:+0;-0}%, " +
                 $"the {overhead.BothConnectedPairs:N0} pairs both connect {overhead.BothConnectedPercent:+0;-0}%, same-cost filter withholding nothing {overhead.RevealAllPercent:+0;-0}%"));
 
-            var (pageRank, pageRankSeconds) = await Timed("pagerank", cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.PageRank, Top: 10), all));
-            var (communities, louvainSeconds) = await Timed("louvain", cpuSeconds, () => store.CommunitiesAsync(new CommunityQuery(MaxBridgeEdges: 100), all));
+            var (pageRank, pageRankSeconds) = await Timed("pagerank", options, cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.PageRank, Top: 10), all));
+            var (communities, louvainSeconds) = await Timed("louvain", options, cpuSeconds, () => store.CommunitiesAsync(new CommunityQuery(MaxBridgeEdges: 100), all));
             var subgraph = await store.NeighbourhoodAsync(new NeighbourhoodQuery(workload.RandomIds(1, 4), 4, MaxNodes: 10_000, MaxEdges: 50_000), all);
             var subgraphIds = subgraph.Nodes.Select(n => n.Node.Id).ToArray();
-            var (betweenness, betweennessSeconds) = await Timed("betweenness", cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.Betweenness, subgraphIds, Top: 10), all));
+            var (betweenness, betweennessSeconds) = await Timed("betweenness", options, cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.Betweenness, subgraphIds, Top: 10), all));
 
             var analytics = Table("Analytics", "Figure", "Seconds", "CPU seconds", "Detail");
-            analytics.AddRow("PageRank, whole graph", Number(pageRankSeconds, "0.00"), Number(cpuSeconds["pagerank"], "0.00"), Markup.Escape($"{pageRank.Iterations} iterations, {pageRank.NodesScored:N0} nodes, converged: {!pageRank.Truncated}"));
-            analytics.AddRow("Louvain, whole graph", Number(louvainSeconds, "0.00"), Number(cpuSeconds["louvain"], "0.00"), Markup.Escape($"modularity {communities.Modularity:0.000}, {communities.Communities.Count:N0} communities"));
-            analytics.AddRow("Betweenness (exact), subgraph", Number(betweennessSeconds, "0.00"), Number(cpuSeconds["betweenness"], "0.00"), Markup.Escape($"{betweenness.NodesScored:N0} nodes, {betweenness.EdgesScored:N0} links (4 hops around a random node, at most 10,000)"));
+            analytics.AddRow("PageRank, whole graph", Number(pageRankSeconds, "0.00"), Number(cpuSeconds["pagerank"], "0.00"), Markup.Escape(pageRank is null ? "-" : $"{pageRank.Iterations} iterations, {pageRank.NodesScored:N0} nodes, converged: {!pageRank.Truncated}"));
+            analytics.AddRow("Louvain, whole graph", Number(louvainSeconds, "0.00"), Number(cpuSeconds["louvain"], "0.00"), Markup.Escape(communities is null ? "-" : $"modularity {communities.Modularity:0.000}, {communities.Communities.Count:N0} communities"));
+            analytics.AddRow("Betweenness (exact), subgraph", Number(betweennessSeconds, "0.00"), Number(cpuSeconds["betweenness"], "0.00"), Markup.Escape(betweenness is null ? "-" : $"{betweenness.NodesScored:N0} nodes, {betweenness.EdgesScored:N0} links (4 hops around a random node, at most 10,000)"));
             AnsiConsole.Write(analytics);
 
             return new GraphFigures(
                 nodes, edges, loadSeconds, restartSeconds, loadedRss, restartRss, storeMiB,
                 neighbourhood, sizes.Skip(Warmup).Average(), path, filteredPath, revealAllPath, found / (double)(from.Length - Warmup), filteredFound / (double)(from.Length - Warmup), overhead,
-                pageRankSeconds, pageRank.Iterations, louvainSeconds, communities.Modularity, communities.Communities.Count, betweennessSeconds, betweenness.NodesScored,
-                betweenness.EdgesScored, cpuSeconds);
+                pageRankSeconds, pageRank?.Iterations ?? 0, louvainSeconds, communities?.Modularity ?? double.NaN, communities?.Communities.Count ?? 0, betweennessSeconds,
+                betweenness?.NodesScored ?? 0, betweenness?.EdgesScored ?? 0, cpuSeconds);
         }
     }
 
@@ -215,8 +234,16 @@ public static class GraphCommand
 
     private static double CpuMs(LatencyResult latency) => latency.Cpu.ClientCpuSeconds * 1000 / latency.Calls;
 
-    private static async Task<(T Result, double Seconds)> Timed<T>(string name, Dictionary<string, double> cpuSeconds, Func<Task<T>> run)
+    /// <summary>A figure left out by --only reads as no result in NaN seconds, which the targets report as unmeasured.</summary>
+    private static async Task<(T? Result, double Seconds)> Timed<T>(string name, GraphOptions options, Dictionary<string, double> cpuSeconds, Func<Task<T>> run)
+        where T : class
     {
+        if (!options.Runs(name))
+        {
+            cpuSeconds[name] = double.NaN;
+            return (null, double.NaN);
+        }
+
         var cpu = Cpu();
         var start = Stopwatch.GetTimestamp();
         var result = await run();

@@ -31,6 +31,41 @@ public static class TestRecords
 
     public static RecordsService.RecordsServiceClient RecordsClient(this GrpcChannel channel) => new(channel);
 
+    /// <summary>
+    /// Varied unrelated people, so that entity resolution has a population to learn from: with a handful of records its
+    /// model cannot tell what a non-match looks like, and a test of the service would be a test of that.
+    /// </summary>
+    public static IEnumerable<RecordContent> Population(int count, int seed)
+    {
+        string[] given = ["Ion", "Maria", "Andrei", "Elena", "Vasile", "Natalia", "Sergiu", "Ana", "Mihai", "Irina", "Pavel", "Tatiana", "Oleg", "Svetlana", "Dorin", "Lilia", "Igor", "Aurelia", "Victor", "Galina"];
+        string[] family = ["Popa", "Rusu", "Ciobanu", "Munteanu", "Lungu", "Ceban", "Moraru", "Rotari", "Cojocaru", "Sirbu", "Botnaru", "Grosu", "Melnic", "Bejan", "Turcan", "Caraman", "Plesca", "Negru", "Cazacu", "Guzun"];
+        var random = new Random(seed);
+        for (var i = 0; i < count; i++)
+        {
+            var born = new DateOnly(1955, 1, 1).AddDays(random.Next(365 * 50)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var person = Person(UniqueRef("population"), given[random.Next(given.Length)], family[random.Next(family.Length)], born);
+            if (random.Next(2) == 0)
+            {
+                person.Person.Phones.Add($"+3736{random.Next(1_000_000, 9_999_999)}");
+            }
+
+            yield return person;
+        }
+    }
+
+    /// <summary>Contributes <paramref name="contents"/> in one ContributeStream call; returns how many were accepted.</summary>
+    public static async Task<long> ContributeAllAsync(this RecordsService.RecordsServiceClient records, IEnumerable<RecordContent> contents)
+    {
+        using var call = records.ContributeStream();
+        foreach (var content in contents)
+        {
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = content });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return (await call).Accepted;
+    }
+
     public static string UniqueRef(string prefix = "ref") => $"{prefix}-{Guid.NewGuid():N}";
 
     /// <summary>The google.rpc.BadRequest field names of an INVALID_ARGUMENT.</summary>

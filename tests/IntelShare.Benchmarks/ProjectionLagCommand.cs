@@ -1,0 +1,227 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using IntelShare.Contracts.V1;
+using Spectre.Console;
+using static IntelShare.Benchmarks.CommonOptions;
+using static IntelShare.Benchmarks.Report;
+
+namespace IntelShare.Benchmarks;
+
+public sealed record ProjectionLagOptions(
+    int Rate,
+    int Seconds,
+    int TickMilliseconds,
+    int PollMilliseconds,
+    int Runs,
+    int Seed,
+    string Out,
+    string? DataRoot,
+    Uri? Server,
+    string User,
+    [property: JsonIgnore] string Password,
+    string AdminUser,
+    int? Pid);
+
+/// <summary>One projection's lag over one run: what Status reported, sampled while intake ran, and how long it took to drain after.</summary>
+public sealed record ProjectionLag(string Projection, int Samples, double P50Seconds, double P99Seconds, double MaxSeconds, long MaxChanges, double DrainSeconds);
+
+public sealed record ProjectionLagRun(int Run, string Target, long Sent, double IntakeSeconds, double AchievedRate, IReadOnlyList<ProjectionLag> Projections);
+
+public sealed record ProjectionLagSummary(MachineInfo Machine, ProjectionLagOptions Options, IReadOnlyList<ProjectionLagRun> Runs, IReadOnlyList<Target> Targets);
+
+/// <summary>
+/// The "lag" subcommand: a sustained, paced intake (records/s held steady, as an agency's live feed would send them)
+/// while every projection's lag behind Records is sampled through ProjectionsService.Status.
+/// </summary>
+public static class ProjectionLagCommand
+{
+    /// <summary>The search index must stay within this of Records under the sustained intake.</summary>
+    private const double SearchLagGoalSeconds = 2;
+
+    public static Command Create(string[] commandLine)
+    {
+        var rate = Positive(new Option<int>("--rate") { Description = "Records per second sent, held steady.", DefaultValueFactory = _ => 2_000 });
+        var seconds = Positive(new Option<int>("--seconds") { Description = "How long the intake lasts per run.", DefaultValueFactory = _ => 60 });
+        var tick = Positive(new Option<int>("--tick-ms") { Description = "Interval between ContributeStream calls; each sends what the rate owes since the last.", DefaultValueFactory = _ => 100 });
+        var poll = Positive(new Option<int>("--poll-ms") { Description = "Interval between Status samples.", DefaultValueFactory = _ => 100 });
+        var runs = CommonOptions.Runs(3);
+        var seed = CommonOptions.Seed("the generated records");
+        var output = CommonOptions.Out("lag.json");
+        var platform = new PlatformOptions();
+        var user = new Option<string>("--user") { Description = "Contributor account that sends the records.", DefaultValueFactory = _ => "contributor" };
+        var adminUser = new Option<string>("--admin-user") { Description = "Account allowed to read projection status.", DefaultValueFactory = _ => "admin" };
+        var command = new Command("lag", "Projection lag behind Records (search, graph, resolution) under a sustained intake rate.")
+        {
+            rate, seconds, tick, poll, runs, seed, output, user, adminUser,
+        };
+        platform.AddTo(command);
+        command.SetAction((parse, cancellation) => RunAsync(
+            new ProjectionLagOptions(
+                parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(tick), parse.GetValue(poll), parse.GetValue(runs), parse.GetValue(seed),
+                parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.ServerUrl(parse), parse.GetValue(user)!,
+                parse.GetValue(platform.Password)!, parse.GetValue(adminUser)!, parse.GetValue(platform.Pid)),
+            commandLine,
+            cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ProjectionLagOptions options, string[] commandLine, CancellationToken cancellation)
+    {
+        var machine = MachineInfo.Collect(commandLine);
+        WriteHeader(
+            machine,
+            "Projection lag under sustained intake",
+            ("Intake", $"{options.Rate:N0} person records/s for {options.Seconds} s, a ContributeStream call every {options.TickMilliseconds} ms"),
+            ("Sampled", $"ProjectionsService.Status every {options.PollMilliseconds} ms; lag is the age of the oldest change a projection has not applied"),
+            ("Runs", $"{options.Runs}, each on a fresh host and data directory unless --server is given"));
+        var runs = await PlatformOptions.RunEachAsync(
+            options.Runs, options.Server, options.Pid, options.DataRoot,
+            (run, target) => RunOnceAsync(run, target, options, cancellation),
+            WriteRun,
+            cancellation);
+        if (runs is null)
+        {
+            return 1;
+        }
+
+        var searchP99 = Statistics.Median(runs.Select(r => r.Projections.FirstOrDefault(p => p.Projection == "search")?.P99Seconds));
+        var searchMax = Statistics.Median(runs.Select(r => r.Projections.FirstOrDefault(p => p.Projection == "search")?.MaxSeconds));
+        Target[] targets =
+        [
+            Target.AtLeast($"intake held at {options.Rate:N0} records/s (median achieved)", options.Rate * 0.98, Statistics.Median(runs.Select(r => r.AchievedRate))),
+            Target.AtMost("search projection lag p99, s (median of runs)", SearchLagGoalSeconds, searchP99),
+            Target.AtMost("search projection lag max, s (median of runs)", SearchLagGoalSeconds, searchMax),
+        ];
+        Conclude(new ProjectionLagSummary(machine, options, runs, targets), targets, options.Out);
+        return 0;
+    }
+
+    private static async Task<ProjectionLagRun> RunOnceAsync(int run, IBenchmarkTarget target, ProjectionLagOptions options, CancellationToken cancellation)
+    {
+        var records = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.User, options.Password));
+        var projections = new ProjectionsService.ProjectionsServiceClient(await target.ConnectAsync(options.AdminUser, options.Password));
+        var requests = PersonGenerator.Generate(options.Rate * options.Seconds, $"lag-{Guid.NewGuid():N}", options.Seed + run);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        var clock = new Stopwatch();
+
+        // Nothing may be behind before the clock starts, or the first samples would measure the host's start-up.
+        await WaitUntilCaughtUpAsync(projections, TimeSpan.FromMinutes(5), cancellation);
+
+        using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var samples = new List<ProjectionStatus>();
+        var sampler = SampleAsync(projections, options.PollMilliseconds, samples, stopSampling.Token);
+
+        clock.Start();
+        var sent = 0;
+        while (sent < requests.Count)
+        {
+            // Each tick sends what the rate owes up to now, so a slow call is made up for rather than lowering the rate.
+            var owed = (int)Math.Min(requests.Count, Math.Ceiling(clock.Elapsed.TotalSeconds * options.Rate)) - sent;
+            if (owed > 0)
+            {
+                await SendAsync(records, requests.Skip(sent).Take(owed), cancellation);
+                sent += owed;
+            }
+
+            var nextTick = TimeSpan.FromMilliseconds(options.TickMilliseconds * (Math.Floor(clock.Elapsed.TotalMilliseconds / options.TickMilliseconds) + 1));
+            if (nextTick > clock.Elapsed && sent < requests.Count)
+            {
+                await Task.Delay(nextTick - clock.Elapsed, cancellation);
+            }
+        }
+
+        var intakeSeconds = clock.Elapsed.TotalSeconds;
+        var drained = await WaitUntilCaughtUpAsync(projections, TimeSpan.FromMinutes(10), cancellation);
+        await stopSampling.CancelAsync();
+        await sampler;
+
+        var lags = samples.GroupBy(s => s.Name).OrderBy(g => g.Key).Select(g =>
+        {
+            var seconds = g.Select(s => s.LagSeconds).Order().ToArray();
+            return new ProjectionLag(
+                g.Key, seconds.Length, Statistics.Percentile(seconds, 0.5), Statistics.Percentile(seconds, 0.99), seconds[^1],
+                g.Max(s => s.LagChanges), Math.Max(0, drained.GetValueOrDefault(g.Key) - intakeSeconds));
+        }).ToList();
+        return new ProjectionLagRun(run, target.Description, sent, intakeSeconds, sent / intakeSeconds, lags);
+
+        async Task<Dictionary<string, double>> WaitUntilCaughtUpAsync(ProjectionsService.ProjectionsServiceClient client, TimeSpan limit, CancellationToken token)
+        {
+            var caughtUpAt = new Dictionary<string, double>();
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                var status = await client.StatusAsync(new ProjectionStatusRequest(), cancellationToken: token);
+                foreach (var projection in status.Projections.Where(p => p.LagChanges == 0 && p.State == ProjectionState.ProjectionUpToDate))
+                {
+                    caughtUpAt.TryAdd(projection.Name, clock.Elapsed.TotalSeconds);
+                }
+
+                if (status.Projections.All(p => caughtUpAt.ContainsKey(p.Name)))
+                {
+                    return caughtUpAt;
+                }
+
+                if (waited.Elapsed > limit)
+                {
+                    var behind = status.Projections.Where(p => !caughtUpAt.ContainsKey(p.Name)).Select(p => $"{p.Name} ({p.LagChanges:N0} changes behind, {p.State}{(p.Error.Length > 0 ? ": " + p.Error : "")})");
+                    throw new BenchmarkException($"Projections did not catch up within {limit.TotalMinutes:N0} min: {string.Join(", ", behind)}.");
+                }
+
+                await Task.Delay(options.PollMilliseconds, token);
+            }
+        }
+    }
+
+    private static async Task SendAsync(RecordsService.RecordsServiceClient records, IEnumerable<ContributeRequest> batch, CancellationToken cancellation)
+    {
+        using var call = records.ContributeStream(cancellationToken: cancellation);
+        var count = 0;
+        foreach (var request in batch)
+        {
+            await call.RequestStream.WriteAsync(request, cancellation);
+            count++;
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var response = await call.ResponseAsync;
+        if (response.Accepted != count)
+        {
+            throw new BenchmarkException($"Expected {count} records accepted, but {response.Accepted} were ({response.Rejected} rejected, {response.Duplicates} duplicates).");
+        }
+    }
+
+    private static async Task SampleAsync(ProjectionsService.ProjectionsServiceClient client, int pollMilliseconds, List<ProjectionStatus> samples, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(pollMilliseconds));
+        try
+        {
+            do
+            {
+                var status = await client.StatusAsync(new ProjectionStatusRequest(), cancellationToken: stop);
+                samples.AddRange(status.Projections);
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (Exception error) when (stop.IsCancellationRequested && error is OperationCanceledException or Grpc.Core.RpcException)
+        {
+            // Sampling ends when the run does.
+        }
+    }
+
+    private static void WriteRun(ProjectionLagRun run)
+    {
+        AnsiConsole.MarkupLine($"Run {run.Run}: {Text(run.Sent)} records in {Number(run.IntakeSeconds, "0.0")} s ({Number(run.AchievedRate, "N0")} records/s)");
+        var table = Table($"Run {run.Run}: lag behind Records", "Projection", "Samples", "p50 s", "p99 s", "max s", "max changes behind", "drain after intake s");
+        foreach (var lag in run.Projections)
+        {
+            table.AddRow(
+                Markup.Escape(lag.Projection), Text(lag.Samples), Number(lag.P50Seconds, "0.000"), Number(lag.P99Seconds, "0.000"),
+                Number(lag.MaxSeconds, "0.000"), Text(lag.MaxChanges), Number(lag.DrainSeconds, "0.0"));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}
