@@ -203,9 +203,10 @@ internal static class Traversal
                     continue;
                 }
 
-                if (!casesOfEntity.TryGetValue(adjacency.Neighbour, out var list))
+                var entity = ResolvedEntity(context, adjacency.Neighbour);
+                if (!casesOfEntity.TryGetValue(entity, out var list))
                 {
-                    casesOfEntity.Add(adjacency.Neighbour, list = []);
+                    casesOfEntity.Add(entity, list = []);
                 }
 
                 if (!list.Contains(@case))
@@ -245,6 +246,23 @@ internal static class Traversal
             .ThenBy(l => l.CaseA, StringComparer.Ordinal)
             .ThenBy(l => l.CaseB, StringComparer.Ordinal);
         return new LinkedCasesResult([.. links], context.WithheldNodes, context.WithheldEdges, context.Truncated);
+    }
+
+    /// <summary>
+    /// The entity a case member's record was resolved to, when the caller sees that link, else the member itself:
+    /// two agencies' cases holding different records of one person share that person.
+    /// </summary>
+    private static int ResolvedEntity(QueryContext context, int member)
+    {
+        foreach (ref readonly var adjacency in context.State.Adjacency[member].Span)
+        {
+            if (adjacency.Kind == EdgeKind.SameAs && context.Follow(adjacency) is not null && context.See(adjacency.Neighbour) == NodeVisibility.Visible)
+            {
+                return adjacency.Neighbour;
+            }
+        }
+
+        return member;
     }
 
     private static Dictionary<int, List<int>> EdgesByNeighbour(QueryContext context, int node, int other)

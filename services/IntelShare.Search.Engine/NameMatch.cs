@@ -9,7 +9,8 @@ namespace IntelShare.Search.Engine;
 /// neighbour ("jac ob", "mc donald"). A name of up to three tokens needs every token; a longer one all but one
 /// (a middle name one agency has and another has not). A full date of birth counts as one more token, so a
 /// record whose date of birth agrees exactly is found even when one of its names was replaced (a married name,
-/// an unrecorded alias) or mangled beyond a few edits. Scores add up over the matching tokens, so the more of
+/// an unrecorded alias) or mangled beyond a few edits — in a search, not in a frontline check, which needs the whole
+/// name (<see cref="QueryPlan.WholeNameRequired"/>). Scores add up over the matching tokens, so the more of
 /// the name matches, the higher the record ranks.
 /// </summary>
 public sealed record NameMatch(
@@ -90,7 +91,9 @@ public sealed record NameMatch(
         }
 
         // A date alone must never be enough, so it stands in for a token only when there are two or more.
-        var dob = plan.DateOfBirth is { HasDay: true } date && tokens.Count > 1 ? IndexFields.DateOfBirthTerms(date).First(t => t.StartsWith("d:", StringComparison.Ordinal)) : null;
+        var dob = plan.DateOfBirth is { HasDay: true } date && tokens.Count > 1 && !plan.WholeNameRequired
+            ? IndexFields.DateOfBirthTerms(date).First(t => t.StartsWith("d:", StringComparison.Ordinal))
+            : null;
         return new NameMatch(matches, dob, tokens.Count <= MaxAllRequired ? tokens.Count : tokens.Count - 1, tokens);
     }
 

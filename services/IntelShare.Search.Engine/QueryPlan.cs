@@ -91,6 +91,12 @@ public sealed record QueryPlan(
 {
     public bool MatchesNamesOrIdentifiers => NameTokens.Count > 0 || Identifier is not null || DateOfBirth is not null;
 
+    /// <summary>
+    /// Every name token must be found (a frontline check): an officer's hit on "Anna Jones, 03/07/1990" must not be
+    /// some Anna Smith born that day, which a search, ranking her below, may show.
+    /// </summary>
+    public bool WholeNameRequired { get; init; }
+
     /// <summary>Validates <paramref name="query"/>; every problem goes into <paramref name="problems"/>.</summary>
     public static QueryPlan Create(SearchQuery query, List<string> problems)
     {
@@ -237,7 +243,7 @@ public sealed record QueryPlan(
 
         return Create(
             new SearchQuery { Identifier = check.Identifier, Name = check.Name, DateOfBirth = check.DateOfBirth, PageSize = Math.Clamp(check.MaxHits, 1, SearchQuery.MaxPageSize) },
-            problems);
+            problems) with { WholeNameRequired = true };
     }
 
     public static PartialDate? ParseDateOfBirth(string? text, List<string> problems)

@@ -226,6 +226,23 @@ public abstract class GraphStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Cases_holding_different_records_of_one_resolved_entity_are_linked_through_it()
+    {
+        await Store.ApplyAsync(new GraphBatch([
+            .. Nodes(["police-record", "border-record", "ent-1", "bystander"]), .. Nodes(["case1", "case2", "case3"], NodeKind.Case),
+            Edge("police-record", "case1", EdgeKind.AppearsInCase), Edge("border-record", "case2", EdgeKind.AppearsInCase),
+            Edge("bystander", "case3", EdgeKind.AppearsInCase),
+            Edge("police-record", "ent-1", EdgeKind.SameAs), Edge("border-record", "ent-1", EdgeKind.SameAs)]), 1);
+
+        var link = Assert.Single((await Store.LinkedCasesAsync(new LinkedCasesQuery(), EverythingVisible.Instance)).Links);
+        Assert.Equal(("case1", "case2"), (link.CaseA, link.CaseB));
+        Assert.Equal(["ent-1"], link.SharedEntityIds);
+
+        // Who cannot see the entity cannot learn through it that the cases share a person.
+        Assert.Empty((await Store.LinkedCasesAsync(new LinkedCasesQuery(), new TestVisibility(hidden: ["ent-1"]))).Links);
+    }
+
+    [StoreFact]
     public async Task Unknown_ids_and_invalid_queries_are_refused()
     {
         await Store.ApplyAsync(new GraphBatch(Node("a")), 1);

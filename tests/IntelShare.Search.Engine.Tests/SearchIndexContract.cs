@@ -93,6 +93,11 @@ public abstract class SearchIndexContract : IDisposable
         Assert.Empty(await Ids(new SearchQuery { Name = "Olena Petrenko", DateOfBirth = "1990" }));
         Assert.Equal(["dated"], await Ids(new SearchQuery { Name = "Olena Petrenko", DateOfBirth = "1990-07-03" }));
         Assert.Empty(await Ids(new SearchQuery { Name = "Ivan", DateOfBirth = "1990-07-03" }));
+
+        // A frontline hit must be the person checked, not a namesake born the same day.
+        var frontline = Principal("NCA", purpose: ReadPurpose.FrontlineCheck);
+        Assert.Empty((await Index.CheckAsync(new CheckQuery { Name = "Olena Petrenko", DateOfBirth = "1990-07-03" }, frontline)).Hits);
+        Assert.Equal(["dated"], (await Index.CheckAsync(new CheckQuery { Name = "Olena Kovalenko", DateOfBirth = "1990-07-03" }, frontline)).Hits.Select(h => h.RecordId));
     }
 
     [ContractFact]

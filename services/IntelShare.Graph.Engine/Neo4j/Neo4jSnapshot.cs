@@ -13,6 +13,8 @@ internal sealed class Neo4jSnapshot(Neo4jHttpClient client, Neo4jStatements cyph
 {
     private static readonly HashSet<EdgeKind> CaseLinks = [EdgeKind.AppearsInCase, EdgeKind.MemberOf];
 
+    private static readonly HashSet<EdgeKind> SameAsLinks = [EdgeKind.SameAs];
+
     private readonly HashSet<string> expanded = new(StringComparer.Ordinal);
 
     public GraphState State { get; } = new();
@@ -85,7 +87,11 @@ internal sealed class Neo4jSnapshot(Neo4jHttpClient client, Neo4jStatements cyph
             await LoadAllAsync(NodeKind.Case);
         }
 
-        await AroundAsync(caseIds ?? [.. State.NodeIndex.Keys], CaseLinks);
+        var cases = caseIds ?? [.. State.NodeIndex.Keys];
+        await AroundAsync(cases, CaseLinks);
+
+        // Members' resolved entities, so that cases holding different records of one person are linked.
+        await AroundAsync([.. State.NodeIndex.Keys.Except(cases, StringComparer.Ordinal)], SameAsLinks);
     }
 
     /// <summary>The given nodes (or all) and the links among those the caller sees in full: what whole-graph analytics read.</summary>
