@@ -20,6 +20,14 @@ public sealed record ResolutionOptions
 
     public EstimationOptions Estimation { get; init; } = new();
 
+    /// <summary>
+    /// Cores training and scoring may use at once (-1: all). A platform sharing a small node with intake and search
+    /// leaves them one, so that a retrain does not stall everything else.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    internal ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = MaxDegreeOfParallelism };
+
     public ClusteringOptions Clustering { get; init; } = new();
 }
 
@@ -94,7 +102,7 @@ public sealed class ResolutionEngine
         var timings = new Dictionary<string, TimeSpan>();
         var clock = Stopwatch.StartNew();
         var prepared = new PreparedRecord[records.Count];
-        Parallel.For(0, records.Count, i => prepared[i] = Preparation.Prepare(records[i], options.DefaultRegion, origins?[i] ?? 0));
+        Parallel.For(0, records.Count, options.Parallelism, i => prepared[i] = Preparation.Prepare(records[i], options.DefaultRegion, origins?[i] ?? 0));
         Lap(timings, "prepare", clock);
 
         var kinds = new Dictionary<RecordKind, KindState>();
@@ -115,7 +123,7 @@ public sealed class ResolutionEngine
             var scored = new List<ScoredPair>();
             foreach (var state in _kinds.Values)
             {
-                scored.AddRange(state.ScoreCandidates(_records, Options.Clustering.LowerPosterior));
+                scored.AddRange(state.ScoreCandidates(_records, Options.Clustering.LowerPosterior, Options.Parallelism));
             }
 
             Lap(_timings, "score", clock);
@@ -245,11 +253,11 @@ public sealed class ResolutionEngine
             Lap(timings, "candidate pairs", clock);
 
             var patterns = new ulong[pairs.Length];
-            Parallel.For(0, pairs.Length, p => patterns[p] = Vector(comparisons, records[(int)(pairs[p] >> 32)], records[(int)(uint)pairs[p]]));
+            Parallel.For(0, pairs.Length, options.Parallelism, p => patterns[p] = Vector(comparisons, records[(int)(pairs[p] >> 32)], records[(int)(uint)pairs[p]]));
             Lap(timings, "comparison vectors", clock);
 
             var memberRecords = members.Select(i => records[i]).ToArray();
-            var u = Estimation.EstimateU(comparisons, memberRecords, options.Estimation, options.Linkage);
+            var u = Estimation.EstimateU(comparisons, memberRecords, options.Estimation, options.Linkage, options.Parallelism);
             Lap(timings, "estimate u", clock);
 
             // Prior: about one true pair per four records among the candidates, a deduplication's usual order; EM moves it.
@@ -289,12 +297,12 @@ public sealed class ResolutionEngine
         }
 
         /// <summary>Weights of every candidate pair from its stored comparison vector; only those at or above <paramref name="minimumPosterior"/> are kept.</summary>
-        public List<ScoredPair> ScoreCandidates(IReadOnlyList<PreparedRecord> records, double minimumPosterior)
+        public List<ScoredPair> ScoreCandidates(IReadOnlyList<PreparedRecord> records, double minimumPosterior, ParallelOptions parallelism)
         {
             var model = Training.Model;
             var minimumWeight = model.WeightAt(minimumPosterior);
             var kept = new System.Collections.Concurrent.ConcurrentBag<List<ScoredPair>>();
-            Parallel.For(0, _pairs.Length, () => new List<ScoredPair>(), (p, _, local) =>
+            Parallel.For(0, _pairs.Length, parallelism, () => new List<ScoredPair>(), (p, _, local) =>
             {
                 var (a, b) = ((int)(_pairs[p] >> 32), (int)(uint)_pairs[p]);
                 var weight = 0.0;

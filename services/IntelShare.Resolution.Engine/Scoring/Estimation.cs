@@ -38,7 +38,7 @@ public sealed record EstimationReport(int Iterations, bool Converged, double Mat
 /// </summary>
 public static class Estimation
 {
-    public static double[][] EstimateU(IReadOnlyList<FieldComparison> comparisons, IReadOnlyList<PreparedRecord> records, EstimationOptions options, bool acrossOrigins)
+    public static double[][] EstimateU(IReadOnlyList<FieldComparison> comparisons, IReadOnlyList<PreparedRecord> records, EstimationOptions options, bool acrossOrigins, ParallelOptions? parallelism = null)
     {
         const int Chunks = 16;
         var counts = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
@@ -46,7 +46,7 @@ public static class Estimation
         {
             // Fixed chunks with their own seeds: the same sample whatever the number of cores.
             var partial = new double[Chunks][][];
-            Parallel.For(0, Chunks, chunk =>
+            Parallel.For(0, Chunks, parallelism ?? new ParallelOptions(), chunk =>
             {
                 var local = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
                 var random = new Random(HashCode.Combine(options.Seed, chunk));

@@ -10,7 +10,12 @@ public sealed class ResolutionProjection(EntityResolver resolver) : IProjection
 
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(resolver.Checkpoint);
 
-    public Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken) => resolver.ApplyAsync(changes, cancellationToken);
+    /// <summary>
+    /// On a thread of its own: a batch that triggers a retrain computes for seconds, and on a pool thread it would
+    /// hold back the other projections' and the requests' continuations until the pool grew.
+    /// </summary>
+    public Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => resolver.ApplyAsync(changes, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     public Task ResetAsync(CancellationToken cancellationToken) => resolver.ResetAsync(cancellationToken);
 }

@@ -16,7 +16,7 @@ public static class Extensions
     /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log. Needs an
     /// <see cref="IChangeSource"/> (Records in-process), an <see cref="Access.Client.IAccessSessionFactory"/> and an
     /// <see cref="IntelShare.Domain.IAuditTrail"/> (Access and Audit in-process). Optional: Resolution:DefaultRegion,
-    /// Resolution:IncrementalRetrainLimit.
+    /// Resolution:IncrementalRetrainLimit, Resolution:MaxParallelism (cores a retrain may use; default all but one).
     /// </summary>
     public static IHostApplicationBuilder AddResolutionServices(this IHostApplicationBuilder builder)
     {
@@ -26,7 +26,11 @@ public static class Extensions
             new ResolutionStore(Path.Combine(DataDirectory.Resolve(configuration, "resolution"), "resolution.db")),
             new ResolverOptions
             {
-                Engine = new Engine.ResolutionOptions { DefaultRegion = configuration["Resolution:DefaultRegion"] },
+                Engine = new Engine.ResolutionOptions
+                {
+                    DefaultRegion = configuration["Resolution:DefaultRegion"],
+                    MaxDegreeOfParallelism = configuration.GetValue("Resolution:MaxParallelism", Math.Max(1, Environment.ProcessorCount - 1)),
+                },
                 IncrementalRetrainLimit = configuration.GetValue("Resolution:IncrementalRetrainLimit", 100_000),
             },
             services.GetRequiredService<TimeProvider>()));

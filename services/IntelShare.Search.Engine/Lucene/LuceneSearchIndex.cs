@@ -300,6 +300,16 @@ public sealed class LuceneSearchIndex : ISearchIndex
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Waits until background segment merges have finished and searches see the merged segments: for measuring a
+    /// settled index, or before copying its directory.
+    /// </summary>
+    public void WaitForMerges()
+    {
+        _writer.WaitForMerges();
+        _searchers.MaybeRefreshBlocking();
+    }
+
     public Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         lock (_writeGate)
