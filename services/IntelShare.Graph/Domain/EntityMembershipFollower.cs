@@ -40,17 +40,31 @@ public sealed partial class EntityMembershipFollower(
         using (await gate.EnterAsync(cancellationToken))
         {
             var operations = new List<GraphOperation>();
+            var links = new List<(string, string?)>();
             foreach (var recordId in changes.Select(c => c.RecordId).Distinct(StringComparer.Ordinal))
             {
+                // Most changes are a new record joining its entity, which the projection linked as it wrote the record.
+                var entity = entities.EntityOf(recordId);
+                if (index.IsLinkedTo(recordId, entity))
+                {
+                    continue;
+                }
+
                 operations.Add(new RemoveSupport(GraphRecordMapper.SameAsSupport(recordId)));
                 if (index.Find(recordId) is { MainNodeId: { } main } && await store.GetNodeAsync(main, cancellationToken) is { } node)
                 {
-                    operations.AddRange(GraphRecordMapper.SameAs(recordId, main, node.Kind, entities.EntityOf(recordId)));
+                    var linked = GraphRecordMapper.SameAs(recordId, main, node.Kind, entity);
+                    operations.AddRange(linked);
+                    links.Add((recordId, linked.Count > 0 ? entity : null));
                 }
             }
 
-            // The batch keeps the Records checkpoint where the projection left it.
-            await store.ApplyAsync(new GraphBatch(operations), await store.GetCheckpointAsync(cancellationToken), cancellationToken);
+            if (operations.Count > 0)
+            {
+                // The batch keeps the Records checkpoint where the projection left it.
+                await store.ApplyAsync(new GraphBatch(operations), await store.GetCheckpointAsync(cancellationToken), cancellationToken);
+                index.NoteLinks(links);
+            }
         }
 
         index.MembershipCheckpoint = changes[^1].Sequence;

@@ -26,6 +26,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
         var added = new List<PendingLink>();
         var resolved = new List<PendingLink>();
         var cleared = new List<string>();
+        var links = new List<(string, string?)>();
         // Records of this batch are visible to later changes in it before the index is written.
         var batchNodes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var batchRefs = new Dictionary<(string, string), string>();
@@ -58,7 +59,9 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
             operations.AddRange(GraphRecordMapper.Map(record));
             if (GraphRecordMapper.EntityKindOf(record) is { } kind)
             {
-                operations.AddRange(GraphRecordMapper.SameAs(record.RecordId, main, kind, entities?.EntityOf(record.RecordId)));
+                var entity = entities?.EntityOf(record.RecordId);
+                operations.AddRange(GraphRecordMapper.SameAs(record.RecordId, main, kind, entity));
+                links.Add((record.RecordId, entity));
             }
             foreach (var link in record.Content!.Links)
             {
@@ -85,6 +88,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
 
         index.Write(written, added, resolved, cleared);
         await store.ApplyAsync(new GraphBatch(operations), changes[^1].Sequence, cancellationToken);
+        index.NoteLinks(links);
     }
 
     public async Task ResetAsync(CancellationToken cancellationToken)

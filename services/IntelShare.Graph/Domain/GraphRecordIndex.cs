@@ -26,6 +26,10 @@ public sealed class GraphRecordIndex : IDisposable
     private readonly ConcurrentDictionary<string, ProjectedRecord> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Agency, string SourceRef), string> _bySourceRef = new();
 
+    // The entity each record's same_as edge points to ("" for none), as far as this process has written it; empty
+    // after a restart, when the graph on disk is the only truth.
+    private readonly ConcurrentDictionary<string, string> _linkedEntity = new(StringComparer.Ordinal);
+
     public GraphRecordIndex(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -138,6 +142,19 @@ public sealed class GraphRecordIndex : IDisposable
 
     public IReadOnlyList<string> AllRecordIds() => [.. _records.Keys];
 
+    /// <summary>Whether this process wrote the record's same_as edge to exactly <paramref name="entityId"/> (null: none).</summary>
+    public bool IsLinkedTo(string recordId, string? entityId) =>
+        _linkedEntity.TryGetValue(recordId, out var linked) && linked == (entityId ?? "");
+
+    /// <summary>Notes same_as edges once the graph store has them.</summary>
+    public void NoteLinks(IEnumerable<(string RecordId, string? EntityId)> links)
+    {
+        foreach (var (recordId, entityId) in links)
+        {
+            _linkedEntity[recordId] = entityId ?? "";
+        }
+    }
+
     /// <summary>The last entity membership change applied to the graph (its same_as edges).</summary>
     public long MembershipCheckpoint
     {
@@ -162,6 +179,7 @@ public sealed class GraphRecordIndex : IDisposable
         Execute("DELETE FROM records; DELETE FROM pending_links;");
         _records.Clear();
         _bySourceRef.Clear();
+        _linkedEntity.Clear();
     }
 
     public void Dispose() => _connection.Dispose();
