@@ -7,6 +7,9 @@ namespace IntelShare.Domain;
 public interface IEntityDirectory
 {
     string? EntityOf(string recordId);
+
+    /// <summary>The entities of many records at once (records in none are left out), for callers working in batches.</summary>
+    IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds);
 }
 
 /// <summary>A record joined, moved to or left an entity; <see cref="Sequence"/> orders the changes.</summary>

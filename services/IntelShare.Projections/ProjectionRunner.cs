@@ -1,4 +1,5 @@
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -96,7 +97,17 @@ public sealed class ProjectionRunner : BackgroundService
     /// Drops the projection and replays the whole log into it, reporting (applied, target) as it goes. Normal
     /// catching-up pauses meanwhile, so that the two never interleave batches.
     /// </summary>
-    public async Task RebuildAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken)
+    public Task RebuildAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken) =>
+        BackgroundPriority.Run(() => ReplayAllAsync(progress, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Catching up runs at background priority: it must not slow down the intake it follows nor the reads users
+    /// wait for, and it gets the whole machine whenever they leave it idle.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundPriority.Run(() => FollowAsync(stoppingToken), stoppingToken);
+
+    private async Task ReplayAllAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -130,7 +141,7 @@ public sealed class ProjectionRunner : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

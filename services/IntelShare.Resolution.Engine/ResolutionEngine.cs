@@ -26,7 +26,8 @@ public sealed record ResolutionOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    internal ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = MaxDegreeOfParallelism };
+    /// <summary>On the caller's scheduler (Parallel's default is the thread pool): a retrain under a background projection stays in the background.</summary>
+    internal ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = MaxDegreeOfParallelism, TaskScheduler = TaskScheduler.Current };
 
     public ClusteringOptions Clustering { get; init; } = new();
 }
@@ -43,7 +44,24 @@ public enum MatchDecision
     Apart,
 }
 
-public sealed record MatchCandidate(PreparedRecord Record, double Weight, double Posterior, MatchDecision Decision, PairExplanation Explanation);
+public sealed class MatchCandidate(PreparedRecord record, double weight, double posterior, MatchDecision decision, Func<PairExplanation> explain)
+{
+    private PairExplanation? _explanation;
+
+    public PreparedRecord Record { get; } = record;
+
+    public double Weight { get; } = weight;
+
+    public double Posterior { get; } = posterior;
+
+    public MatchDecision Decision { get; } = decision;
+
+    /// <summary>
+    /// Worked out when first asked for: every record resolved under intake has candidates, but only the few an
+    /// analyst looks at need the field-by-field account, which costs more than the score itself.
+    /// </summary>
+    public PairExplanation Explanation => _explanation ??= explain();
+}
 
 /// <summary>A new record's outcome: the cluster it joined (its own when nothing links) and its candidates.</summary>
 public sealed record IncrementalResult(int RecordIndex, int Cluster, IReadOnlyList<MatchCandidate> Candidates, IReadOnlyList<MatchCandidate> Review);
@@ -217,7 +235,8 @@ public sealed class ResolutionEngine
         {
             var posterior = model.Posterior(s.Weight);
             var decision = posterior >= thresholds.UpperPosterior ? MatchDecision.Link : posterior >= thresholds.LowerPosterior ? MatchDecision.Review : MatchDecision.Apart;
-            return new MatchCandidate(_records[s.Index], s.Weight, posterior, decision, model.Explain(query, _records[s.Index]));
+            var candidate = _records[s.Index];
+            return new MatchCandidate(candidate, s.Weight, posterior, decision, () => model.Explain(query, candidate));
         })];
     }
 

@@ -41,10 +41,12 @@ public sealed partial class EntityMembershipFollower(
         {
             var operations = new List<GraphOperation>();
             var links = new List<(string, string?)>();
-            foreach (var recordId in changes.Select(c => c.RecordId).Distinct(StringComparer.Ordinal))
+            var recordIds = changes.Select(c => c.RecordId).Distinct(StringComparer.Ordinal).ToList();
+            var entityOf = entities.EntitiesOf(recordIds);
+            foreach (var recordId in recordIds)
             {
                 // Most changes are a new record joining its entity, which the projection linked as it wrote the record.
-                var entity = entities.EntityOf(recordId);
+                var entity = entityOf.GetValueOrDefault(recordId);
                 if (index.IsLinkedTo(recordId, entity))
                 {
                     continue;
@@ -71,7 +73,11 @@ public sealed partial class EntityMembershipFollower(
         return changes.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Like the projections, at background priority (<see cref="BackgroundPriority"/>).</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundPriority.Run(() => FollowAsync(stoppingToken), stoppingToken);
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
     {
         // Without Resolution in this process there are no entities to follow.
         while (feed is not null && !stoppingToken.IsCancellationRequested)

@@ -30,6 +30,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
         // Records of this batch are visible to later changes in it before the index is written.
         var batchNodes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var batchRefs = new Dictionary<(string, string), string>();
+        var entityOf = entities?.EntitiesOf(changes.Where(c => c.Record is not null).Select(c => c.Record.RecordId));
 
         foreach (var change in changes)
         {
@@ -59,7 +60,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
             operations.AddRange(GraphRecordMapper.Map(record));
             if (GraphRecordMapper.EntityKindOf(record) is { } kind)
             {
-                var entity = entities?.EntityOf(record.RecordId);
+                var entity = entityOf?.GetValueOrDefault(record.RecordId);
                 operations.AddRange(GraphRecordMapper.SameAs(record.RecordId, main, kind, entity));
                 links.Add((record.RecordId, entity));
             }

@@ -46,7 +46,7 @@ public static class Estimation
         {
             // Fixed chunks with their own seeds: the same sample whatever the number of cores.
             var partial = new double[Chunks][][];
-            Parallel.For(0, Chunks, parallelism ?? new ParallelOptions(), chunk =>
+            Parallel.For(0, Chunks, parallelism ?? new ParallelOptions { TaskScheduler = TaskScheduler.Current }, chunk =>
             {
                 var local = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
                 var random = new Random(HashCode.Combine(options.Seed, chunk));

@@ -11,11 +11,11 @@ public sealed class ResolutionProjection(EntityResolver resolver) : IProjection
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(resolver.Checkpoint);
 
     /// <summary>
-    /// On a thread of its own: a batch that triggers a retrain computes for seconds, and on a pool thread it would
-    /// hold back the other projections' and the requests' continuations until the pool grew.
+    /// A batch that triggers a retrain computes for seconds; the runner calls this on a background thread of its
+    /// own (not the request pool), where the retrain's parallel loops stay too.
     /// </summary>
     public Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => resolver.ApplyAsync(changes, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        resolver.ApplyAsync(changes, cancellationToken);
 
     public Task ResetAsync(CancellationToken cancellationToken) => resolver.ResetAsync(cancellationToken);
 }

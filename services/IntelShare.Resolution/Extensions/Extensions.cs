@@ -31,7 +31,7 @@ public static class Extensions
                     DefaultRegion = configuration["Resolution:DefaultRegion"],
                     MaxDegreeOfParallelism = configuration.GetValue("Resolution:MaxParallelism", Math.Max(1, Environment.ProcessorCount - 1)),
                 },
-                IncrementalRetrainLimit = configuration.GetValue("Resolution:IncrementalRetrainLimit", 100_000),
+                IncrementalRetrainLimit = configuration.GetValue("Resolution:IncrementalRetrainLimit", new ResolverOptions().IncrementalRetrainLimit),
             },
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IntelShare.Domain.IEntityDirectory>(services => services.GetRequiredService<EntityResolver>());

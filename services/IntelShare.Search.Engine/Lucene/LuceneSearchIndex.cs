@@ -117,7 +117,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         };
 
         // One merge thread: a second competes with indexing and queries for the few cores a node has.
-        var merges = new ConcurrentMergeScheduler();
+        var merges = new BackgroundMergeScheduler();
         merges.SetMaxMergesAndThreads(2, 1);
         config.MergeScheduler = merges;
         _writer = new IndexWriter(directory, config);
@@ -558,7 +558,9 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
         try
         {
-            Parallel.For(0, workers, worker =>
+            // On the caller's scheduler (Parallel's default is the thread pool), so that a projection's indexing
+            // stays at its background priority.
+            Parallel.For(0, workers, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, worker =>
             {
                 for (var i = 0; i < count; i++)
                 {
