@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Resolution.Engine;
@@ -55,7 +56,9 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _state = new();
     private readonly Dictionary<string, Record> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _entityOf;
+    // Concurrent so that the entity of a record can be read without the state lock, which a re-cluster holds for
+    // seconds: the graph and search read it for every batch they project.
+    private readonly ConcurrentDictionary<string, string> _entityOf;
     private readonly Dictionary<string, SortedSet<string>> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _versions;
     private readonly List<StoredDecision> _decisions;
@@ -75,7 +78,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
             _records[record.RecordId] = record;
         }
 
-        _entityOf = store.Membership();
+        _entityOf = new ConcurrentDictionary<string, string>(store.Membership(), StringComparer.Ordinal);
         foreach (var (record, entity) in _entityOf)
         {
             MembersOf(entity).Add(record);
@@ -188,26 +191,16 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         }
     }
 
-    public string? EntityOf(string recordId)
-    {
-        lock (_state)
-        {
-            return _entityOf.GetValueOrDefault(recordId);
-        }
-    }
+    public string? EntityOf(string recordId) => _entityOf.GetValueOrDefault(recordId);
 
-    /// <summary>One lock for the batch: taken per record, it would queue behind every record being resolved meanwhile.</summary>
     public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        lock (_state)
+        foreach (var recordId in recordIds)
         {
-            foreach (var recordId in recordIds)
+            if (_entityOf.TryGetValue(recordId, out var entity))
             {
-                if (_entityOf.TryGetValue(recordId, out var entity))
-                {
-                    found[recordId] = entity;
-                }
+                found[recordId] = entity;
             }
         }
 
@@ -673,7 +666,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private void Leave(StoreWriter writer, string recordId)
     {
-        if (_entityOf.Remove(recordId, out var entity))
+        if (_entityOf.TryRemove(recordId, out var entity))
         {
             MembersOf(entity).Remove(recordId);
             writer.RemoveRecord(recordId);
