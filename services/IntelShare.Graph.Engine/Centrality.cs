@@ -165,7 +165,7 @@ internal static class Centrality
         var chunk = Math.Max(1, sources.Length / (Environment.ProcessorCount * 8));
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, sources.Length, chunk),
-            () => new BrandesState(n),
+            () => new BrandesState(n, targets.Length),
             (range, _, state) =>
             {
                 var span = sources.Span;
@@ -196,8 +196,8 @@ internal static class Centrality
     }
 
     /// <summary>
-    /// One thread's arrays for Brandes. The backward sweep pulls from each node's successors instead of pushing to
-    /// recorded predecessors: a second read of the adjacency costs less than writing and re-reading a predecessor list.
+    /// One thread's arrays for Brandes. The forward sweep writes down, per node in BFS order, its links one level
+    /// down, so the backward sweep reads just those instead of testing every link of every node again.
     /// </summary>
     private sealed class BrandesState
     {
@@ -208,13 +208,19 @@ internal static class Centrality
         /// <summary>Per node, (weight + dependency) / paths: what each predecessor multiplies by its own paths.</summary>
         private readonly double[] share;
 
-        public BrandesState(int n)
+        /// <summary>The nodes one level down from order[j] are successors[successorsEnd[j - 1]..successorsEnd[j]].</summary>
+        private readonly int[] successors;
+        private readonly int[] successorsEnd;
+
+        public BrandesState(int n, int links)
         {
             distance = new int[n];
             Array.Fill(distance, -1);
             order = new int[n];
             paths = new double[n];
             share = new double[n];
+            successors = new int[links];
+            successorsEnd = new int[n];
             Scores = new double[n];
         }
 
@@ -226,7 +232,10 @@ internal static class Centrality
             var order = this.order;
             var paths = this.paths;
             var share = this.share;
+            var successors = this.successors;
+            var successorsEnd = this.successorsEnd;
             var tail = 0;
+            var written = 0;
             order[tail++] = source;
             distance[source] = 0;
             paths[source] = 1;
@@ -248,9 +257,15 @@ internal static class Centrality
                         order[tail++] = v;
                     }
 
-                    // Whether a link goes one level down is a coin toss to the branch predictor: multiply instead.
-                    paths[v] += pathsU * Convert.ToInt32(d == next);
+                    // Whether a link goes one level down is a coin toss to the branch predictor: always write, keep
+                    // the write only for a link down, and multiply instead of adding conditionally.
+                    var down = Convert.ToInt32(d == next);
+                    successors[written] = v;
+                    written += down;
+                    paths[v] += pathsU * down;
                 }
+
+                successorsEnd[head] = written;
             }
 
             // Reverse BFS order reaches every node after all of its successors, so their shares are final.
@@ -258,13 +273,11 @@ internal static class Centrality
             for (var j = tail - 1; j > 0; j--)
             {
                 var w = order[j];
-                var next = distance[w] + 1;
                 var sum = 0.0;
-                var end = offsets[w + 1];
-                for (var i = offsets[w]; i < end; i++)
+                var end = successorsEnd[j];
+                for (var i = successorsEnd[j - 1]; i < end; i++)
                 {
-                    var v = targets[i];
-                    sum += share[v] * Convert.ToInt32(distance[v] == next);
+                    sum += share[successors[i]];
                 }
 
                 var dependency = paths[w] * sum;

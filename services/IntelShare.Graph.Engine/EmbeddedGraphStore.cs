@@ -182,7 +182,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
                 .Take(query.MaxBridgeEdges)
                 .Select(p => ids[p.Key]);
             c.Truncated |= bridges.Length > query.MaxBridgeEdges;
-            var bridgeEdges = bridges.Take(query.MaxBridgeEdges).Select(e => c.State.Edges[graph.EdgeIds[e]]!);
+            var bridgeEdges = bridges.Take(query.MaxBridgeEdges).Select(e => c.State.Edge(graph.EdgeIds[e]));
             return new CommunityResult(modularity, [.. communities], [.. bridgeNodes], [.. bridgeEdges], c.WithheldNodes, c.WithheldEdges, c.Truncated);
         });
     }

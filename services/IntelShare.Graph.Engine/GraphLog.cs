@@ -6,9 +6,10 @@ using Microsoft.Data.Sqlite;
 namespace IntelShare.Graph.Engine;
 
 /// <summary>
-/// The durable copy of <see cref="GraphState"/>: one row per node and edge keyed by its in-memory index, strings that
-/// repeat (markings, record ids) stored once and referenced by number. A batch and its checkpoint commit in one
-/// transaction with synchronous=FULL, so an acknowledged write survives power loss and a projector resumes exactly.
+/// The durable copy of <see cref="GraphState"/>: one row per node keyed by its in-memory index, edges in pages of
+/// <see cref="EdgePageSize"/> consecutive slots, strings that repeat (markings, record ids) stored once and
+/// referenced by number. A batch and its checkpoint commit in one transaction with synchronous=FULL, so an
+/// acknowledged write survives power loss and a projector resumes exactly.
 /// </summary>
 internal sealed class GraphLog : IDisposable
 {
@@ -17,12 +18,20 @@ internal sealed class GraphLog : IDisposable
         CREATE TABLE IF NOT EXISTS records(rid INTEGER PRIMARY KEY, id TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS markings(mid INTEGER PRIMARY KEY, payload TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS nodes(nid INTEGER PRIMARY KEY, id TEXT NOT NULL, label TEXT NOT NULL, props TEXT, data BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS edges(eid INTEGER PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS edge_pages(page INTEGER PRIMARY KEY, data BLOB NOT NULL);
         """;
 
     /// <summary>
-    /// The fixed fields of a node or edge row, packed into one blob followed by the supporting record numbers: a restart
-    /// reads millions of rows, and each column read through ADO.NET costs about as much as SQLite's whole row.
+    /// Edges per page row. Millions of edge rows cost more in SQLite's and ADO.NET's per-row work than in their bytes,
+    /// both to write and to read back at a restart; a page rewritten whole for one changed edge is about 20 KB, and
+    /// new edges take consecutive slots, so a bulk load fills page after page.
+    /// </summary>
+    private const int EdgePageSize = 512;
+
+    /// <summary>
+    /// The fixed fields of a node or edge, packed into a blob with the supporting record numbers: a restart reads
+    /// millions of them, and each column read through ADO.NET costs about as much as SQLite's whole row. A node row's
+    /// blob is one of these followed by its record numbers; an edge page is described at <see cref="EncodePage"/>.
     /// </summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct Packed
@@ -34,8 +43,6 @@ internal sealed class GraphLog : IDisposable
         public long Start;
         public long End;
     }
-
-    private const long NoTime = long.MinValue;
 
     private readonly SqliteConnection connection;
 
@@ -59,7 +66,10 @@ internal sealed class GraphLog : IDisposable
 
     public void Load(GraphState state)
     {
-        state.PrepareForLoad(Scalar("SELECT coalesce(max(nid) + 1, 0) FROM nodes"), Scalar("SELECT coalesce(max(eid) + 1, 0) FROM edges"), Scalar("SELECT count(*) FROM records"));
+        // An edge table of one row per edge is the layout before edge pages: read once, then rewritten as pages.
+        var legacy = Scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'edges'") > 0;
+        var edgeSlots = legacy ? Scalar("SELECT coalesce(max(eid) + 1, 0) FROM edges") : Scalar("SELECT coalesce(max(page) + 1, 0) FROM edge_pages") * EdgePageSize;
+        state.PrepareForLoad(Scalar("SELECT coalesce(max(nid) + 1, 0) FROM nodes"), edgeSlots, Scalar("SELECT count(*) FROM records"));
         foreach (var row in Rows("SELECT mid, payload FROM markings ORDER BY mid"))
         {
             Expect(state.InternMarking(row.GetString(1)), row.GetInt32(0), "markings");
@@ -70,38 +80,51 @@ internal sealed class GraphLog : IDisposable
             Expect(state.InternRecord(row.GetString(1)), row.GetInt32(0), "records");
         }
 
-        // Most items rest on one record, and a record supports a few items: they share one array instead of one each.
+        // Most nodes rest on one record, and a record supports a few nodes: they share one array instead of one each.
         var single = new string[]?[state.Records.Count];
         foreach (var row in Rows("SELECT nid, id, label, props, data FROM nodes"))
         {
             var properties = row.IsDBNull(3) ? GraphNode.NoProperties : JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(3))!;
-            var (packed, support) = Unpack(state, (byte[])row.GetValue(4), single);
+            var data = (byte[])row.GetValue(4);
+            var packed = MemoryMarshal.Read<Packed>(data);
             state.LoadNode(row.GetInt32(0), new GraphNode(
-                row.GetString(1), (NodeKind)packed.Kind, row.GetString(2), properties, state.Markings[packed.Marking], Time(packed.Start), Time(packed.End), support));
+                row.GetString(1), (NodeKind)packed.Kind, row.GetString(2), properties, state.Markings[packed.Marking],
+                GraphState.Time(packed.Start), GraphState.Time(packed.End), Support(state, RecordNumbers(data), single)), packed.Marking);
         }
 
-        // Read whole before linking, so every adjacency list is allocated once at its final size; the edges wait in
-        // the state's own arrays rather than a list of their own, which would add a tenth to the peak of a restart.
-        var degree = new int[state.Nodes.Length];
-        foreach (var row in Rows("SELECT eid, data FROM edges"))
+        if (legacy)
         {
-            var (packed, support) = Unpack(state, (byte[])row.GetValue(1), single);
-            state.PlaceEdge(row.GetInt32(0), packed.From, packed.To, new GraphEdge(
-                state.Nodes[packed.From]!.Id, state.Nodes[packed.To]!.Id, (EdgeKind)packed.Kind, Time(packed.Start), Time(packed.End), state.Markings[packed.Marking], support));
-            degree[packed.From]++;
-            degree[packed.To]++;
+            foreach (var row in Rows("SELECT eid, data FROM edges"))
+            {
+                var data = (byte[])row.GetValue(1);
+                var packed = MemoryMarshal.Read<Packed>(data);
+                state.PlaceEdge(row.GetInt32(0), packed.From, packed.To, (EdgeKind)packed.Kind, packed.Marking, packed.Start, packed.End, RecordNumbers(data));
+                state.DirtyEdges.Add(row.GetInt32(0));
+            }
+        }
+        else
+        {
+            foreach (var row in Rows("SELECT page, data FROM edge_pages"))
+            {
+                DecodePage(state, row.GetInt32(0) * EdgePageSize, (byte[])row.GetValue(1));
+            }
         }
 
-        state.ReserveAdjacency(degree);
         state.LinkPlacedEdges();
         state.CompleteLoad();
+        if (legacy)
+        {
+            Commit(state, ReadCheckpoint(), "DROP TABLE edges");
+        }
 
         // The page cache filled during the read is not needed again until the next write: give it back.
         Execute("PRAGMA shrink_memory;");
     }
 
     /// <summary>Writes what <paramref name="state"/> marked dirty, and the checkpoint, in one durable transaction.</summary>
-    public void Commit(GraphState state, long checkpoint)
+    public void Commit(GraphState state, long checkpoint) => Commit(state, checkpoint, null);
+
+    private void Commit(GraphState state, long checkpoint, string? alsoRun)
     {
         using var transaction = connection.BeginTransaction();
         using (var marking = Prepare(transaction, "INSERT OR REPLACE INTO markings(mid, payload) VALUES ($0, $1)", 2))
@@ -131,34 +154,30 @@ internal sealed class GraphLog : IDisposable
                     continue;
                 }
 
-                var packed = new Packed { Kind = (int)n.Kind, Marking = state.MarkingIndex[n.Marking], Start = n.From?.UtcTicks ?? NoTime, End = n.To?.UtcTicks ?? NoTime };
-                Run(node, index, n.Id, n.Label, n.Properties.Count == 0 ? null : JsonSerializer.Serialize(n.Properties), Pack(state, packed, n.SupportingRecordIds));
+                var packed = new Packed { Kind = (int)n.Kind, Marking = state.NodeMarking[index], Start = GraphState.Ticks(n.From), End = GraphState.Ticks(n.To) };
+                Run(node, index, n.Id, n.Label, n.Properties.Count == 0 ? null : JsonSerializer.Serialize(n.Properties), PackNode(state, packed, n.SupportingRecordIds));
             }
         }
 
-        using (var deleteEdge = Prepare(transaction, "DELETE FROM edges WHERE eid = $0", 1))
-        using (var edge = Prepare(transaction, "INSERT OR REPLACE INTO edges(eid, data) VALUES ($0, $1)", 2))
+        using (var page = Prepare(transaction, "INSERT OR REPLACE INTO edge_pages(page, data) VALUES ($0, $1)", 2))
         {
-            foreach (var index in state.DirtyEdges)
+            foreach (var number in state.DirtyEdges.Select(e => e / EdgePageSize).Distinct().Order())
             {
-                if (state.Edges[index] is not { } e)
-                {
-                    Run(deleteEdge, index);
-                    continue;
-                }
-
-                var packed = new Packed
-                {
-                    From = state.EdgeFrom[index], To = state.EdgeTo[index], Kind = (int)e.Kind, Marking = state.MarkingIndex[e.Marking],
-                    Start = e.ValidFrom?.UtcTicks ?? NoTime, End = e.ValidTo?.UtcTicks ?? NoTime,
-                };
-                Run(edge, index, Pack(state, packed, e.SupportingRecordIds));
+                Run(page, number, EncodePage(state, number * EdgePageSize));
             }
         }
 
         using (var meta = Prepare(transaction, "INSERT OR REPLACE INTO meta(key, value) VALUES ('checkpoint', $0)", 1))
         {
             Run(meta, checkpoint);
+        }
+
+        if (alsoRun is not null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = alsoRun;
+            command.ExecuteNonQuery();
         }
 
         transaction.Commit();
@@ -168,16 +187,68 @@ internal sealed class GraphLog : IDisposable
         state.PersistedRecords = state.Records.Count;
     }
 
-    private static DateTimeOffset? Time(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+    /// <summary>
+    /// The page of edge slots from <paramref name="first"/> to the highest slot in use: the slot count, then each
+    /// slot's <see cref="Packed"/> (from = <see cref="GraphState.FreeEdge"/> for a free one), then each slot's number of
+    /// supporting records, then all those record numbers in slot order.
+    /// </summary>
+    private static byte[] EncodePage(GraphState state, int first)
+    {
+        var slots = Math.Min(EdgePageSize, state.EdgeHigh - first);
+        var supports = new int[slots][];
+        var total = 0;
+        for (var i = 0; i < slots; i++)
+        {
+            supports[i] = state.HasEdge(first + i) ? state.EdgeRecords(first + i) : [];
+            total += supports[i].Length;
+        }
 
-    private static (Packed Packed, string[] Support) Unpack(GraphState state, byte[] data, string[]?[] single)
+        var size = Unsafe.SizeOf<Packed>();
+        var data = new byte[sizeof(int) + slots * (size + sizeof(int)) + total * sizeof(int)];
+        MemoryMarshal.Write(data, slots);
+        var fixedPart = MemoryMarshal.Cast<byte, Packed>(data.AsSpan(sizeof(int), slots * size));
+        var counts = MemoryMarshal.Cast<byte, int>(data.AsSpan(sizeof(int) + slots * size, slots * sizeof(int)));
+        var records = MemoryMarshal.Cast<byte, int>(data.AsSpan(sizeof(int) + slots * (size + sizeof(int))));
+        var written = 0;
+        for (var i = 0; i < slots; i++)
+        {
+            ref readonly var e = ref state.Edges[first + i];
+            fixedPart[i] = new Packed { From = e.From, To = e.To, Kind = (int)e.Kind, Marking = e.Marking, Start = e.ValidFrom, End = e.ValidTo };
+            counts[i] = supports[i].Length;
+            supports[i].CopyTo(records[written..]);
+            written += supports[i].Length;
+        }
+
+        return data;
+    }
+
+    private static void DecodePage(GraphState state, int first, byte[] data)
     {
         var size = Unsafe.SizeOf<Packed>();
-        var packed = MemoryMarshal.Read<Packed>(data);
-        var ids = MemoryMarshal.Cast<byte, int>(data.AsSpan(size));
+        var slots = MemoryMarshal.Read<int>(data);
+        var fixedPart = MemoryMarshal.Cast<byte, Packed>(data.AsSpan(sizeof(int), slots * size));
+        var counts = MemoryMarshal.Cast<byte, int>(data.AsSpan(sizeof(int) + slots * size, slots * sizeof(int)));
+        var records = MemoryMarshal.Cast<byte, int>(data.AsSpan(sizeof(int) + slots * (size + sizeof(int))));
+        var read = 0;
+        for (var i = 0; i < slots; i++)
+        {
+            ref readonly var packed = ref fixedPart[i];
+            if (packed.From != GraphState.FreeEdge)
+            {
+                state.PlaceEdge(first + i, packed.From, packed.To, (EdgeKind)packed.Kind, packed.Marking, packed.Start, packed.End, records.Slice(read, counts[i]));
+            }
+
+            read += counts[i];
+        }
+    }
+
+    private static ReadOnlySpan<int> RecordNumbers(byte[] data) => MemoryMarshal.Cast<byte, int>(data.AsSpan(Unsafe.SizeOf<Packed>()));
+
+    private static string[] Support(GraphState state, ReadOnlySpan<int> ids, string[]?[] single)
+    {
         if (ids.Length == 1)
         {
-            return (packed, single[ids[0]] ??= [state.Records[ids[0]]]);
+            return single[ids[0]] ??= [state.Records[ids[0]]];
         }
 
         var support = new string[ids.Length];
@@ -186,10 +257,10 @@ internal sealed class GraphLog : IDisposable
             support[i] = state.Records[ids[i]];
         }
 
-        return (packed, support);
+        return support;
     }
 
-    private static byte[] Pack(GraphState state, Packed packed, IReadOnlyList<string> support)
+    private static byte[] PackNode(GraphState state, Packed packed, IReadOnlyList<string> support)
     {
         var size = Unsafe.SizeOf<Packed>();
         var data = new byte[size + support.Count * sizeof(int)];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace IntelShare.Graph.Engine;
 
@@ -105,32 +106,54 @@ internal sealed class SupportList : IReadOnlyList<string>
         public int Used;
     }
 }
+/// <summary>
+/// An edge's own fields in one struct, so building a result edge or checking its time or marking is one cache miss.
+/// Nearly every link rests on a single record, so that one sits here too and only further ones go to a side table:
+/// a list object per link would cost millions of objects.
+/// </summary>
+internal struct EdgeSlot
+{
+    public int From;
+    public int To;
+    public int Marking;
 
-internal readonly record struct EdgeKey(int From, int To, EdgeKind Kind);
+    /// <summary>The first supporting record, or <see cref="GraphState.NoRecord"/>.</summary>
+    public int Record;
+    public long ValidFrom;
+    public long ValidTo;
+    public EdgeKind Kind;
+}
 
 /// <summary>
 /// The whole graph in memory with dense int indices, which the SQLite tables use as their keys too, so a restart
-/// rebuilds it without looking up a single string. Not thread-safe: the store guards it with a reader-writer lock.
-/// Indices of removed nodes and edges are reused.
+/// rebuilds it without looking up a single string. Nodes are objects; edges, five for every node, are columns of
+/// plain arrays (a <see cref="GraphEdge"/> is made only when a result or the caller's policy needs one) and are
+/// found by their ends' adjacency rather than a dictionary of their own. Not thread-safe: the store guards it with a
+/// reader-writer lock. Indices of removed nodes and edges are reused.
 /// </summary>
 internal sealed class GraphState
 {
+    /// <summary>Edge times as UTC ticks, this for an open end: no <see cref="DateTimeOffset"/> has negative ticks.</summary>
+    public const long NoTime = long.MinValue;
+
+    public const int NoRecord = -1;
+
     private const int NodeItem = 0;
     private const int EdgeItem = 1;
+    public const int FreeEdge = -1;
 
     private readonly Stack<int> freeNodes = new();
     private readonly Stack<int> freeEdges = new();
 
     public GraphNode?[] Nodes = new GraphNode?[16];
+    public int[] NodeMarking = new int[16];
     public InlineList<Adjacency>[] Adjacency = new InlineList<Adjacency>[16];
     public int NodeHigh;
     public readonly Dictionary<string, int> NodeIndex = new(StringComparer.Ordinal);
 
-    public GraphEdge?[] Edges = new GraphEdge?[16];
-    public int[] EdgeFrom = new int[16];
-    public int[] EdgeTo = new int[16];
+    /// <summary>A free slot has <see cref="EdgeSlot.From"/> = <see cref="FreeEdge"/>.</summary>
+    public EdgeSlot[] Edges = [];
     public int EdgeHigh;
-    public readonly Dictionary<EdgeKey, int> EdgeIndex = new();
 
     public readonly List<string> Records = [];
     public readonly Dictionary<string, int> RecordIndex = new(StringComparer.Ordinal);
@@ -146,9 +169,74 @@ internal sealed class GraphState
     public int PersistedRecords;
     public int PersistedMarkings;
 
+    /// <summary>Per edge with more than one supporting record, those after <see cref="EdgeSlot.Record"/>.</summary>
+    private readonly Dictionary<int, List<int>> moreEdgeRecords = [];
+    private int edgeCount;
+
+    public GraphState() => GrowEdges(16);
+
     public int NodeCount => NodeIndex.Count;
 
-    public int EdgeCount => EdgeIndex.Count;
+    public int EdgeCount => edgeCount;
+
+    public bool HasEdge(int index) => Edges[index].From != FreeEdge;
+
+    /// <summary>The edge as callers see it, made afresh: what a reader keeps never changes under it.</summary>
+    public GraphEdge Edge(int index)
+    {
+        ref readonly var edge = ref Edges[index];
+        string[] support;
+        if (!moreEdgeRecords.TryGetValue(index, out var more))
+        {
+            support = edge.Record == NoRecord ? [] : [Records[edge.Record]];
+        }
+        else
+        {
+            support = new string[1 + more.Count];
+            support[0] = Records[edge.Record];
+            for (var i = 0; i < more.Count; i++)
+            {
+                support[i + 1] = Records[more[i]];
+            }
+        }
+
+        return new GraphEdge(Nodes[edge.From]!.Id, Nodes[edge.To]!.Id, edge.Kind, Time(edge.ValidFrom), Time(edge.ValidTo), Markings[edge.Marking], support);
+    }
+
+    /// <summary>The edge's supporting records by number, in the order they came.</summary>
+    public int[] EdgeRecords(int edge)
+    {
+        var first = Edges[edge].Record;
+        if (first == NoRecord)
+        {
+            return [];
+        }
+
+        return moreEdgeRecords.TryGetValue(edge, out var more) ? [first, .. more] : [first];
+    }
+
+    /// <summary>
+    /// The edge (from, to, kind), or -1: searched in the adjacency of the end with fewer links, which is short unless
+    /// both ends are hubs.
+    /// </summary>
+    public int FindEdge(int from, int to, EdgeKind kind)
+    {
+        var outgoing = Adjacency[from].Count <= Adjacency[to].Count;
+        var (near, far) = outgoing ? (from, to) : (to, from);
+        foreach (ref readonly var adjacency in Adjacency[near].Span)
+        {
+            if (adjacency.Neighbour == far && adjacency.Kind == kind && adjacency.Outgoing == outgoing)
+            {
+                return adjacency.Edge;
+            }
+        }
+
+        return -1;
+    }
+
+    public static long Ticks(DateTimeOffset? time) => time?.UtcTicks ?? NoTime;
+
+    public static DateTimeOffset? Time(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     public void Apply(GraphOperation operation)
     {
@@ -196,10 +284,11 @@ internal sealed class GraphState
         return id;
     }
 
-    public void LoadNode(int index, GraphNode node)
+    public void LoadNode(int index, GraphNode node, int marking)
     {
         GrowNodes(index + 1);
         Nodes[index] = node;
+        NodeMarking[index] = marking;
         NodeHigh = Math.Max(NodeHigh, index + 1);
         NodeIndex.Add(node.Id, index);
         foreach (var record in node.SupportingRecordIds)
@@ -209,39 +298,46 @@ internal sealed class GraphState
     }
 
     /// <summary>Puts a loaded edge in its slot without linking it; <see cref="LinkPlacedEdges"/> links them all.</summary>
-    public void PlaceEdge(int index, int from, int to, GraphEdge edge)
+    public void PlaceEdge(int index, int from, int to, EdgeKind kind, int marking, long validFrom, long validTo, ReadOnlySpan<int> records)
     {
         GrowEdges(index + 1);
         EdgeHigh = Math.Max(EdgeHigh, index + 1);
-        Edges[index] = edge;
-        EdgeFrom[index] = from;
-        EdgeTo[index] = to;
+        SetEdge(index, from, to, kind, marking, validFrom, validTo);
+        foreach (var record in records)
+        {
+            AddEdgeRecord(index, record);
+        }
     }
 
+    /// <summary>Links every placed edge, each node's adjacency allocated once at its final size.</summary>
     public void LinkPlacedEdges()
     {
+        var degree = new int[NodeHigh];
         for (var index = 0; index < EdgeHigh; index++)
         {
-            if (Edges[index] is not { } edge)
+            if (HasEdge(index))
+            {
+                degree[Edges[index].From]++;
+                degree[Edges[index].To]++;
+            }
+        }
+
+        for (var i = 0; i < degree.Length; i++)
+        {
+            Adjacency[i] = degree[i] > 0 ? new InlineList<Adjacency> { Items = new Adjacency[degree[i]] } : default;
+        }
+
+        for (var index = 0; index < EdgeHigh; index++)
+        {
+            if (!HasEdge(index))
             {
                 continue;
             }
 
-            Link(index, EdgeFrom[index], EdgeTo[index], edge);
-            foreach (var record in edge.SupportingRecordIds)
+            Link(index, Edges[index].From, Edges[index].To, Edges[index].Kind);
+            foreach (var record in EdgeRecords(index))
             {
-                RecordItems[RecordIndex[record]].Add(index * 2 + EdgeItem);
-            }
-        }
-    }
-
-    public void ReserveAdjacency(int[] degree)
-    {
-        for (var i = 0; i < degree.Length; i++)
-        {
-            if (degree[i] > 0)
-            {
-                Adjacency[i].Items = new Adjacency[degree[i]];
+                RecordItems[record].Add(index * 2 + EdgeItem);
             }
         }
     }
@@ -259,7 +355,7 @@ internal sealed class GraphState
 
         for (var i = EdgeHigh - 1; i >= 0; i--)
         {
-            if (Edges[i] is null)
+            if (!HasEdge(i))
             {
                 freeEdges.Push(i);
             }
@@ -275,14 +371,15 @@ internal sealed class GraphState
         GrowEdges(edges);
         Grow(ref RecordItems, records);
         NodeIndex.EnsureCapacity(nodes);
-        EdgeIndex.EnsureCapacity(edges);
         RecordIndex.EnsureCapacity(records);
+        Records.Capacity = Math.Max(Records.Capacity, records);
     }
 
     private void UpsertNode(UpsertNode op)
     {
         ArgumentException.ThrowIfNullOrEmpty(op.Id);
-        var marking = Markings[InternMarking(op.Marking)];
+        var markingIndex = InternMarking(op.Marking);
+        var marking = Markings[markingIndex];
         var properties = op.Properties is { Count: > 0 } p ? new Dictionary<string, string>(p, StringComparer.Ordinal) : GraphNode.NoProperties;
         if (NodeIndex.TryGetValue(op.Id, out var index))
         {
@@ -298,6 +395,7 @@ internal sealed class GraphState
             Nodes[index] = new GraphNode(op.Id, op.Kind, op.Label, properties, marking, op.From, op.To, AddSupport(SupportList.Empty, op.SupportingRecordIds, index * 2 + NodeItem));
         }
 
+        NodeMarking[index] = markingIndex;
         DirtyNodes.Add(index);
     }
 
@@ -311,20 +409,16 @@ internal sealed class GraphState
             return;
         }
 
-        var marking = Markings[InternMarking(op.Marking)];
-        if (EdgeIndex.TryGetValue(new EdgeKey(from, to, op.Kind), out var index))
-        {
-            var old = Edges[index]!;
-            Edges[index] = old with { ValidFrom = op.ValidFrom, ValidTo = op.ValidTo, Marking = marking, SupportingRecordIds = AddSupport(SupportList.Of(old.SupportingRecordIds), op.SupportingRecordId, index * 2 + EdgeItem) };
-        }
-        else
+        var index = FindEdge(from, to, op.Kind);
+        if (index < 0)
         {
             index = freeEdges.Count > 0 ? freeEdges.Pop() : EdgeHigh++;
             GrowEdges(index + 1);
-            var edge = new GraphEdge(Nodes[from]!.Id, Nodes[to]!.Id, op.Kind, op.ValidFrom, op.ValidTo, marking, AddSupport(SupportList.Empty, op.SupportingRecordId, index * 2 + EdgeItem));
-            Link(index, from, to, edge);
+            Link(index, from, to, op.Kind);
         }
 
+        SetEdge(index, from, to, op.Kind, InternMarking(op.Marking), Ticks(op.ValidFrom), Ticks(op.ValidTo));
+        AddEdgeSupport(index, op.SupportingRecordId);
         DirtyEdges.Add(index);
     }
 
@@ -342,16 +436,11 @@ internal sealed class GraphState
             var index = item >> 1;
             if ((item & 1) == EdgeItem)
             {
-                var edge = Edges[index]!;
-                var support = Without(edge.SupportingRecordIds, recordId);
-                if (support.Length == 0)
+                RemoveEdgeRecord(index, record);
+                DirtyEdges.Add(index);
+                if (Edges[index].Record == NoRecord)
                 {
                     Unlink(index);
-                }
-                else
-                {
-                    Edges[index] = edge with { SupportingRecordIds = support };
-                    DirtyEdges.Add(index);
                 }
             }
             else if (Nodes[index] is { } node)
@@ -380,7 +469,6 @@ internal sealed class GraphState
         foreach (var adjacency in Adjacency[from].Span.ToArray())
         {
             var edge = adjacency.Edge;
-            var old = Edges[edge]!;
             var other = adjacency.Neighbour;
             Unlink(edge, collect: false, release: false);
             if (other == into)
@@ -390,17 +478,23 @@ internal sealed class GraphState
             }
 
             var (newFrom, newTo) = adjacency.Outgoing ? (into, other) : (other, into);
-            if (EdgeIndex.TryGetValue(new EdgeKey(newFrom, newTo, old.Kind), out var existing))
+            var existing = FindEdge(newFrom, newTo, adjacency.Kind);
+            if (existing >= 0)
             {
+                foreach (var record in EdgeRecords(edge))
+                {
+                    AddEdgeSupport(existing, Records[record]);
+                }
+
                 Release(edge);
-                var kept = Edges[existing]!;
-                Edges[existing] = kept with { SupportingRecordIds = AddSupport(kept.SupportingRecordIds, old.SupportingRecordIds, existing * 2 + EdgeItem) };
                 DirtyEdges.Add(existing);
             }
             else
             {
                 // Same index, so the records that support it still point at it.
-                Link(edge, newFrom, newTo, old with { From = Nodes[newFrom]!.Id, To = Nodes[newTo]!.Id });
+                Edges[edge].From = newFrom;
+                Edges[edge].To = newTo;
+                Link(edge, newFrom, newTo, adjacency.Kind);
                 DirtyEdges.Add(edge);
             }
         }
@@ -413,44 +507,77 @@ internal sealed class GraphState
         RemoveNode(from);
     }
 
+    /// <summary>Edges name their ends by index, so they follow a renamed node without being touched.</summary>
     private void Rename(int index, string newId)
     {
         NodeIndex.Remove(Nodes[index]!.Id);
         NodeIndex.Add(newId, index);
         Nodes[index] = Nodes[index]! with { Id = newId };
         DirtyNodes.Add(index);
-        foreach (ref readonly var adjacency in Adjacency[index].Span)
+    }
+
+    /// <summary>Sets every field but the support, which the edge keeps.</summary>
+    private void SetEdge(int index, int from, int to, EdgeKind kind, int marking, long validFrom, long validTo)
+    {
+        ref var edge = ref Edges[index];
+        (edge.From, edge.To, edge.Kind, edge.Marking, edge.ValidFrom, edge.ValidTo) = (from, to, kind, marking, validFrom, validTo);
+    }
+
+    /// <summary>Adds a record the edge does not have yet.</summary>
+    private void AddEdgeRecord(int edge, int record)
+    {
+        ref var slot = ref Edges[edge];
+        if (slot.Record == NoRecord)
         {
-            var edge = Edges[adjacency.Edge]!;
-            Edges[adjacency.Edge] = adjacency.Outgoing ? edge with { From = newId } : edge with { To = newId };
-            DirtyEdges.Add(adjacency.Edge);
+            slot.Record = record;
+            return;
+        }
+
+        ref var more = ref CollectionsMarshal.GetValueRefOrAddDefault(moreEdgeRecords, edge, out _);
+        (more ??= []).Add(record);
+    }
+
+    private void RemoveEdgeRecord(int edge, int record)
+    {
+        ref var slot = ref Edges[edge];
+        moreEdgeRecords.TryGetValue(edge, out var more);
+        if (slot.Record == record)
+        {
+            slot.Record = more is { Count: > 0 } ? more[0] : NoRecord;
+            more?.RemoveAt(0);
+        }
+        else
+        {
+            more?.Remove(record);
+        }
+
+        if (more is { Count: 0 })
+        {
+            moreEdgeRecords.Remove(edge);
         }
     }
 
-    private void Link(int index, int from, int to, GraphEdge edge)
+    private int EdgeRecordCount(int edge) =>
+        Edges[edge].Record == NoRecord ? 0 : 1 + (moreEdgeRecords.TryGetValue(edge, out var more) ? more.Count : 0);
+
+    private void Link(int index, int from, int to, EdgeKind kind)
     {
-        Edges[index] = edge;
-        EdgeFrom[index] = from;
-        EdgeTo[index] = to;
-        EdgeIndex.Add(new EdgeKey(from, to, edge.Kind), index);
-        Adjacency[from].Add(new Adjacency { Neighbour = to, Edge = index, Kind = edge.Kind, Outgoing = true });
-        Adjacency[to].Add(new Adjacency { Neighbour = from, Edge = index, Kind = edge.Kind, Outgoing = false });
+        edgeCount++;
+        Adjacency[from].Add(new Adjacency { Neighbour = to, Edge = index, Kind = kind, Outgoing = true });
+        Adjacency[to].Add(new Adjacency { Neighbour = from, Edge = index, Kind = kind, Outgoing = false });
     }
 
-    /// <summary>Takes the edge out of the index and both adjacency lists; <paramref name="release"/> also frees its slot.</summary>
+    /// <summary>Takes the edge out of both adjacency lists; <paramref name="release"/> also frees its slot.</summary>
     private void Unlink(int index, bool collect = true, bool release = true)
     {
-        var edge = Edges[index]!;
-        var from = EdgeFrom[index];
-        var to = EdgeTo[index];
-        EdgeIndex.Remove(new EdgeKey(from, to, edge.Kind));
+        var (from, to) = (Edges[index].From, Edges[index].To);
+        edgeCount--;
         RemoveAdjacency(from, index);
         RemoveAdjacency(to, index);
         DirtyEdges.Add(index);
         if (release)
         {
-            Edges[index] = null;
-            freeEdges.Push(index);
+            Free(index);
         }
 
         if (collect)
@@ -462,8 +589,18 @@ internal sealed class GraphState
 
     private void Release(int edge)
     {
-        DropSupport(Edges[edge]!.SupportingRecordIds, edge * 2 + EdgeItem);
-        Edges[edge] = null;
+        foreach (var record in EdgeRecords(edge))
+        {
+            RemoveItem(record, edge * 2 + EdgeItem);
+        }
+
+        Free(edge);
+    }
+
+    private void Free(int edge)
+    {
+        Edges[edge] = new EdgeSlot { From = FreeEdge, Record = NoRecord };
+        moreEdgeRecords.Remove(edge);
         freeEdges.Push(edge);
     }
 
@@ -504,61 +641,61 @@ internal sealed class GraphState
         var result = SupportList.Of(current);
         foreach (var recordId in added)
         {
-            result = AddSupport(result, recordId, item);
+            if (RecordIndex.TryGetValue(recordId, out var record) && (SupportsByRecord(record, result.Count, item) ?? result.Contains(Records[record], StringComparer.Ordinal)))
+            {
+                continue;
+            }
+
+            record = InternRecord(recordId);
+            RecordItems[record].Add(item);
+            result = result.Add(Records[record]);
         }
 
         return result;
     }
 
-    private SupportList AddSupport(SupportList current, string recordId, int item)
+    private void AddEdgeSupport(int edge, string recordId)
     {
-        if (RecordIndex.TryGetValue(recordId, out var record) && Supports(record, current, item))
+        var item = edge * 2 + EdgeItem;
+        if (RecordIndex.TryGetValue(recordId, out var record) && (SupportsByRecord(record, EdgeRecordCount(edge), item) ?? EdgeRecords(edge).Contains(record)))
         {
-            return current;
+            return;
         }
 
         record = InternRecord(recordId);
         RecordItems[record].Add(item);
-        return current.Add(Records[record]);
+        AddEdgeRecord(edge, record);
     }
 
     /// <summary>
-    /// Searched from the shorter side: a link seen in thousands of reports has thousands of records, and one bulk
-    /// report can support thousands of items, but rarely both.
+    /// Whether the record supports the item, when the record's list is the shorter to search; null when the item's
+    /// own support is. A link seen in thousands of reports has thousands of records, and one bulk report can support
+    /// thousands of items, but rarely both.
     /// </summary>
-    private bool Supports(int record, SupportList support, int item)
+    private bool? SupportsByRecord(int record, int supportCount, int item)
     {
         var items = RecordItems[record].Span;
-        if (items.Length <= support.Count)
-        {
-            return items.Contains(item);
-        }
-
-        var id = Records[record];
-        foreach (var existing in support)
-        {
-            if (string.Equals(existing, id, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return items.Length <= supportCount ? items.Contains(item) : null;
     }
 
     private void DropSupport(IReadOnlyList<string> support, int item)
     {
         foreach (var recordId in support)
         {
-            ref var items = ref RecordItems[RecordIndex[recordId]];
-            var span = items.Span;
-            for (var i = 0; i < span.Length; i++)
+            RemoveItem(RecordIndex[recordId], item);
+        }
+    }
+
+    private void RemoveItem(int record, int item)
+    {
+        ref var items = ref RecordItems[record];
+        var span = items.Span;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (span[i] == item)
             {
-                if (span[i] == item)
-                {
-                    items.RemoveAt(i);
-                    break;
-                }
+                items.RemoveAt(i);
+                break;
             }
         }
     }
@@ -569,14 +706,15 @@ internal sealed class GraphState
     private void GrowNodes(int size)
     {
         Grow(ref Nodes, size);
+        Grow(ref NodeMarking, size);
         Grow(ref Adjacency, size);
     }
 
     private void GrowEdges(int size)
     {
+        var old = Edges.Length;
         Grow(ref Edges, size);
-        Grow(ref EdgeFrom, size);
-        Grow(ref EdgeTo, size);
+        Edges.AsSpan(old).Fill(new EdgeSlot { From = FreeEdge, Record = NoRecord });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -67,6 +67,9 @@ public sealed record TimeWindow(DateTimeOffset? Start, DateTimeOffset? End)
 
     internal bool Overlaps(DateTimeOffset? from, DateTimeOffset? to) =>
         (from?.UtcTicks ?? long.MinValue) <= EndTicks && (to?.UtcTicks ?? long.MaxValue) >= StartTicks;
+
+    /// <summary>As <see cref="Overlaps(DateTimeOffset?, DateTimeOffset?)"/> for UTC ticks, <see cref="GraphState.NoTime"/> for an open end.</summary>
+    internal bool Overlaps(long from, long to) => from <= EndTicks && (to == GraphState.NoTime ? long.MaxValue : to) >= StartTicks;
 }
 
 public abstract record GraphOperation;
@@ -120,14 +123,27 @@ public enum NodeVisibility : byte
 }
 
 /// <summary>
-/// Need-to-know applied while a query walks. Called at most once per node per query; must be thread-safe when a
-/// single instance is shared by concurrent queries.
+/// Need-to-know applied while a query walks. Called at most once per node per query (once per marking for an
+/// <see cref="IMarkingVisibility"/>); must be thread-safe when a single instance is shared by concurrent queries.
 /// </summary>
 public interface IGraphVisibility
 {
     NodeVisibility See(GraphNode node);
 
     bool SeeEdge(GraphEdge edge);
+}
+
+/// <summary>
+/// A need-to-know policy that decides from the marking alone, and says so: the engine then asks it once per distinct
+/// marking in a query rather than once per node and edge, since asking is most of what a filtered walk costs.
+/// <see cref="IGraphVisibility.See"/> and <see cref="IGraphVisibility.SeeEdge"/> must answer as these do for the
+/// element's marking. A policy that looks at anything else (ids, supporting records) must not implement this.
+/// </summary>
+public interface IMarkingVisibility : IGraphVisibility
+{
+    NodeVisibility SeeMarking(string marking);
+
+    bool SeeEdgeMarking(string marking);
 }
 
 public sealed class EverythingVisible : IGraphVisibility

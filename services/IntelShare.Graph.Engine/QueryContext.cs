@@ -80,8 +80,13 @@ internal sealed class QueryContext : IDisposable
 {
     private const int CheckEvery = 256;
 
+    private const sbyte Undecided = -1;
+
     private readonly IGraphVisibility visibility;
     private readonly bool everythingVisible;
+    private readonly IMarkingVisibility? byMarking;
+    private sbyte[] nodeDecisions = [];
+    private sbyte[] edgeDecisions = [];
     private readonly uint nodeKinds;
     private readonly uint edgeKinds;
     private readonly TimeWindow? window;
@@ -97,6 +102,7 @@ internal sealed class QueryContext : IDisposable
         State = state;
         this.visibility = visibility;
         everythingVisible = visibility is EverythingVisible;
+        byMarking = visibility as IMarkingVisibility;
         this.nodeKinds = Mask(nodeKinds);
         this.edgeKinds = Mask(edgeKinds);
         this.window = window;
@@ -126,6 +132,20 @@ internal sealed class QueryContext : IDisposable
         if (everythingVisible)
         {
             return NodeVisibility.Visible;
+        }
+
+        if (byMarking is not null)
+        {
+            var decided = NodeDecision(State.NodeMarking[node]);
+
+            // Only hidden nodes are remembered, to count each once: the visible ones, most of a walk, cost no lookup.
+            if (decided == NodeVisibility.Hidden && !Scratch.Visibility.Contains(node))
+            {
+                Scratch.Visibility.Set(node, (int)decided);
+                WithheldNodes++;
+            }
+
+            return decided;
         }
 
         if (Scratch.Visibility.TryGet(node, out var cached))
@@ -166,16 +186,17 @@ internal sealed class QueryContext : IDisposable
             return null;
         }
 
-        // The edge object is another cache miss on a large graph: touched only when a window or the callback needs it.
-        if (window is not null && State.Edges[adjacency.Edge] is { } timed && !window.Overlaps(timed.ValidFrom, timed.ValidTo))
+        // The edge's columns are another cache miss on a large graph: touched only when a window or the policy needs them.
+        var edge = adjacency.Edge;
+        if (window is not null && !window.Overlaps(State.Edges[edge].ValidFrom, State.Edges[edge].ValidTo))
         {
             return null;
         }
 
         var other = See(adjacency.Neighbour);
-        if (other == NodeVisibility.Hidden || (!everythingVisible && !visibility.SeeEdge(State.Edges[adjacency.Edge]!)))
+        if (other == NodeVisibility.Hidden || (!everythingVisible && !SeeEdge(edge)))
         {
-            withheldEdges.Add(adjacency.Edge);
+            withheldEdges.Add(edge);
             return null;
         }
 
@@ -211,7 +232,48 @@ internal sealed class QueryContext : IDisposable
     }
 
     public Subgraph ToSubgraph(IEnumerable<int> nodes, IEnumerable<int> edges) =>
-        new([.. nodes.Select(n => new ResultNode(State.Nodes[n]!, See(n)))], [.. edges.Select(e => State.Edges[e]!)], WithheldNodes, WithheldEdges, Truncated);
+        new([.. nodes.Select(n => new ResultNode(State.Nodes[n]!, See(n)))], [.. edges.Select(State.Edge)], WithheldNodes, WithheldEdges, Truncated);
+
+    private bool SeeEdge(int edge)
+    {
+        if (byMarking is null)
+        {
+            return visibility.SeeEdge(State.Edge(edge));
+        }
+
+        var marking = State.Edges[edge].Marking;
+        ref var decided = ref Decision(ref edgeDecisions, marking);
+        if (decided == Undecided)
+        {
+            decided = byMarking.SeeEdgeMarking(State.Markings[marking]) ? (sbyte)1 : (sbyte)0;
+        }
+
+        return decided == 1;
+    }
+
+    private NodeVisibility NodeDecision(int marking)
+    {
+        ref var decided = ref Decision(ref nodeDecisions, marking);
+        if (decided == Undecided)
+        {
+            decided = (sbyte)byMarking!.SeeMarking(State.Markings[marking]);
+        }
+
+        return (NodeVisibility)decided;
+    }
+
+    /// <summary>The slot for a marking's decision in this query, the table grown to all markings on first use.</summary>
+    private ref sbyte Decision(ref sbyte[] decisions, int marking)
+    {
+        if (marking >= decisions.Length)
+        {
+            var old = decisions.Length;
+            Array.Resize(ref decisions, State.Markings.Count);
+            decisions.AsSpan(old).Fill(Undecided);
+        }
+
+        return ref decisions[marking];
+    }
 
     private static uint Mask<T>(IReadOnlySet<T>? kinds)
         where T : struct, Enum

@@ -135,8 +135,8 @@ internal static class Traversal
                 {
                     associates.Add(new CommonAssociate(
                         new ResultNode(context.State.Nodes[node]!, context.See(node)),
-                        [.. edgesA.Select(e => context.State.Edges[e]!)],
-                        [.. edgesB.Select(e => context.State.Edges[e]!)]));
+                        [.. edgesA.Select(e => context.State.Edge(e))],
+                        [.. edgesB.Select(e => context.State.Edge(e))]));
                 }
             }
         }
@@ -175,7 +175,7 @@ internal static class Traversal
 
         // Undated events last: they cannot be placed, but the analyst should still see them.
         var ordered = events
-            .Select(e => new TimelineEntry(new ResultNode(context.State.Nodes[e.Key]!, context.See(e.Key)), [.. e.Value.Select(i => context.State.Edges[i]!)]))
+            .Select(e => new TimelineEntry(new ResultNode(context.State.Nodes[e.Key]!, context.See(e.Key)), [.. e.Value.Select(i => context.State.Edge(i))]))
             .OrderBy(e => e.Event.Node.From ?? e.Event.Node.To ?? DateTimeOffset.MaxValue)
             .ThenBy(e => e.Event.Node.To ?? DateTimeOffset.MaxValue)
             .ThenBy(e => e.Event.Node.Id, StringComparer.Ordinal);
@@ -464,5 +464,5 @@ internal static class Traversal
     }
 
     private static GraphPath ToPath(GraphState state, RawPath path) =>
-        new([.. path.Nodes.Select(n => state.Nodes[n]!.Id)], [.. path.Edges.Select(e => state.Edges[e]!)]);
+        new([.. path.Nodes.Select(n => state.Nodes[n]!.Id)], [.. path.Edges.Select(e => state.Edge(e))]);
 }

@@ -101,6 +101,71 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public async Task A_store_written_with_a_row_per_edge_opens_whole_and_is_rewritten_in_pages()
+    {
+        await using var graph = await CreateAsync();
+        await graph.Store.ApplyAsync(Sample(), 41);
+        var before = await Snapshot(graph.Store, "p1", "p2", "ev");
+
+        await graph.ReopenAsync(RewriteEdgesAsRows);
+        AssertSame(before, await Snapshot(graph.Store, "p1", "p2", "ev"));
+        Assert.Equal(41, await graph.Store.GetCheckpointAsync());
+
+        await graph.ReopenAsync();
+        AssertSame(before, await Snapshot(graph.Store, "p1", "p2", "ev"));
+
+        // The layout before edge pages: per edge a row of its index and a blob of from, to, kind and marking (int32),
+        // valid from and to (UTC ticks, long.MinValue when open), then its supporting record numbers.
+        static void RewriteEdgesAsRows(string directory)
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "graph.db")};Pooling=False");
+            connection.Open();
+            var nid = Lookup(connection, "SELECT id, nid FROM nodes");
+            var rid = Lookup(connection, "SELECT id, rid FROM records");
+            var mid = Lookup(connection, "SELECT payload, mid FROM markings");
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE edges(eid INTEGER PRIMARY KEY, data BLOB NOT NULL); DELETE FROM edge_pages;" +
+                "INSERT INTO edges(eid, data) VALUES (0, $a), (1, $b);";
+            command.Parameters.AddWithValue("$a", Row(nid["p1"], nid["p2"], EdgeKind.Recruited, mid["{\"c\":\"OFFICIAL\"}"], Monday, Monday.AddDays(3), rid["r1"], rid["r2"]));
+            command.Parameters.AddWithValue("$b", Row(nid["p2"], nid["ev"], EdgeKind.LinkedTo, mid["{}"], null, null, rid["r2"]));
+            command.ExecuteNonQuery();
+        }
+
+        static Dictionary<string, long> Lookup(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var result = new Dictionary<string, long>();
+            while (reader.Read())
+            {
+                result.Add(reader.GetString(0), reader.GetInt64(1));
+            }
+
+            return result;
+        }
+
+        static byte[] Row(long from, long to, EdgeKind kind, long marking, DateTimeOffset? validFrom, DateTimeOffset? validTo, params long[] records)
+        {
+            using var data = new MemoryStream();
+            using var writer = new BinaryWriter(data);
+            writer.Write((int)from);
+            writer.Write((int)to);
+            writer.Write((int)kind);
+            writer.Write((int)marking);
+            writer.Write(validFrom?.UtcTicks ?? long.MinValue);
+            writer.Write(validTo?.UtcTicks ?? long.MinValue);
+            foreach (var record in records)
+            {
+                writer.Write((int)record);
+            }
+
+            writer.Flush();
+            return data.ToArray();
+        }
+    }
+
+    [Fact]
     public async Task RemoveSupport_removes_only_what_that_record_alone_supported()
     {
         await using var graph = await CreateAsync();

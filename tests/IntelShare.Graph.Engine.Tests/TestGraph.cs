@@ -41,9 +41,11 @@ public sealed class TestGraph : IAsyncDisposable
     public static UpsertEdge Edge(string from, string to, EdgeKind kind = EdgeKind.LinkedTo, string record = "r-base", string marking = "OFFICIAL") =>
         new(from, to, kind, marking, record);
 
-    public async Task ReopenAsync()
+    /// <param name="whileClosed">Done to the store's directory between closing and opening.</param>
+    public async Task ReopenAsync(Action<string>? whileClosed = null)
     {
         await Store.DisposeAsync();
+        whileClosed?.Invoke(Directory);
         Store = await EmbeddedGraphStore.OpenAsync(Directory);
     }
 

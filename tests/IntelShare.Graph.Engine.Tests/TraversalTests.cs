@@ -121,6 +121,38 @@ public sealed class TraversalTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_marking_policy_is_asked_once_per_marking_and_answers_as_when_asked_per_node(int seed)
+    {
+        var random = new Random(seed);
+        var pairs = Enumerable.Range(0, 200).Select(_ => (A: "n" + random.Next(60), B: "n" + random.Next(60))).Where(p => p.A != p.B).Distinct().ToArray();
+        var ids = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().Order().ToArray();
+        await using var graph = await CreateAsync();
+        await graph.Store.ApplyAsync(new GraphBatch([
+            .. ids.Select(id => Node(id, marking: CountingMarkingVisibility.Markings[random.Next(4)])),
+            .. pairs.Select(p => Edge(p.A, p.B, marking: CountingMarkingVisibility.Markings[random.Next(4)]))]), 1);
+        var byMarking = new CountingMarkingVisibility();
+        var perElement = new PerElement(byMarking);
+
+        for (var i = 0; i < 40; i++)
+        {
+            var (from, to) = (ids[random.Next(ids.Length)], ids[random.Next(ids.Length)]);
+            byMarking.Asked.Clear();
+            var path = await graph.Store.ShortestPathAsync(new PathQuery(from, to), byMarking);
+            Assert.All(byMarking.Asked.Values, asked => Assert.Equal(1, asked));
+            var expected = await graph.Store.ShortestPathAsync(new PathQuery(from, to), perElement);
+            Assert.Equal(expected.Paths.Select(p => p.NodeIds), path.Paths.Select(p => p.NodeIds));
+            Assert.Equal((expected.Graph.WithheldNodes, expected.Graph.WithheldEdges), (path.Graph.WithheldNodes, path.Graph.WithheldEdges));
+
+            var around = await graph.Store.NeighbourhoodAsync(new NeighbourhoodQuery([from], 2), byMarking);
+            var expectedAround = await graph.Store.NeighbourhoodAsync(new NeighbourhoodQuery([from], 2), perElement);
+            Assert.Equal(expectedAround.Nodes.Select(n => (n.Node.Id, n.Visibility)).Order(), around.Nodes.Select(n => (n.Node.Id, n.Visibility)).Order());
+            Assert.Equal((expectedAround.WithheldNodes, expectedAround.WithheldEdges), (around.WithheldNodes, around.WithheldEdges));
+        }
+    }
+
     [Fact]
     public async Task All_shortest_paths_on_a_diamond()
     {
@@ -192,5 +224,44 @@ public sealed class TraversalTests
         await Assert.ThrowsAsync<GraphQueryException>(() => graph.Store.NeighbourhoodAsync(new NeighbourhoodQuery(["a"], Depth: 0), All));
         var missing = await Assert.ThrowsAsync<GraphNodeNotFoundException>(() => graph.Store.ShortestPathAsync(new PathQuery("a", "nobody"), All));
         Assert.Equal("nobody", missing.Id);
+    }
+
+    /// <summary>Hides "secret", shows "restricted" as placeholders, withholds "unlinkable" links; counts the markings it is asked about.</summary>
+    private sealed class CountingMarkingVisibility : IMarkingVisibility
+    {
+        public static readonly string[] Markings = ["open", "secret", "restricted", "unlinkable"];
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> Asked { get; } = new();
+
+        public NodeVisibility See(GraphNode node) => Decide(node.Marking);
+
+        public bool SeeEdge(GraphEdge edge) => edge.Marking != "unlinkable";
+
+        public NodeVisibility SeeMarking(string marking)
+        {
+            Asked.AddOrUpdate("node " + marking, 1, (_, n) => n + 1);
+            return Decide(marking);
+        }
+
+        public bool SeeEdgeMarking(string marking)
+        {
+            Asked.AddOrUpdate("edge " + marking, 1, (_, n) => n + 1);
+            return SeeEdge(new GraphEdge("", "", EdgeKind.LinkedTo, null, null, marking, []));
+        }
+
+        private static NodeVisibility Decide(string marking) => marking switch
+        {
+            "secret" => NodeVisibility.Hidden,
+            "restricted" => NodeVisibility.Placeholder,
+            _ => NodeVisibility.Visible,
+        };
+    }
+
+    /// <summary>The same policy behind the plain interface, so the engine asks it about every node and edge.</summary>
+    private sealed class PerElement(IGraphVisibility inner) : IGraphVisibility
+    {
+        public NodeVisibility See(GraphNode node) => inner.See(node);
+
+        public bool SeeEdge(GraphEdge edge) => inner.SeeEdge(edge);
     }
 }

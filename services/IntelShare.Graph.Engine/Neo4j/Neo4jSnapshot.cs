@@ -218,7 +218,7 @@ internal sealed class Neo4jSnapshot(Neo4jHttpClient client, Neo4jStatements cyph
 
     private void AddEdge(GraphEdge edge)
     {
-        if (State.EdgeIndex.ContainsKey(new EdgeKey(State.NodeIndex[edge.From], State.NodeIndex[edge.To], edge.Kind)))
+        if (State.FindEdge(State.NodeIndex[edge.From], State.NodeIndex[edge.To], edge.Kind) >= 0)
         {
             return;
         }

@@ -60,7 +60,7 @@ public static class GraphCommand
     public static Command Create(string[] commandLine)
     {
         var nodes = CommonOptions.Positive(new Option<int>("--nodes") { Description = "Nodes generated.", DefaultValueFactory = _ => 1_000_000 });
-        var edges = CommonOptions.Positive(new Option<int>("--edges") { Description = "Edge upserts generated (repeats of a link add support instead).", DefaultValueFactory = _ => 5_000_000 });
+        var edges = CommonOptions.Positive(new Option<int>("--edges") { Description = "Distinct links generated (no two join the same pair of nodes, no self-links).", DefaultValueFactory = _ => 5_000_000 });
         var queries = CommonOptions.Positive(new Option<int>("--queries") { Description = "Timed queries per traversal figure.", DefaultValueFactory = _ => 1_000 });
         var batch = CommonOptions.Positive(new Option<int>("--batch-size") { Description = "Operations per applied batch while loading.", DefaultValueFactory = _ => 50_000 });
         var seed = CommonOptions.Seed("the generated graph and queries");
@@ -92,7 +92,7 @@ public static class GraphCommand
         var machine = MachineInfo.Collect(commandLine);
         WriteHeader(machine, "IntelShare embedded graph engine benchmark",
             ("Platform", "in-process EmbeddedGraphStore (SQLite WAL, synchronous=FULL, in-memory adjacency)"),
-            ("Workload", $"{options.Nodes:N0} nodes, {options.Edges:N0} edge upserts, communities of {GraphWorkload.CommunitySize}, Pareto degrees; {options.Queries:N0} timed queries per figure after {Warmup} untimed; neighbourhoods with the default limits (500 nodes, 2,000 edges)"));
+            ("Workload", $"{options.Nodes:N0} nodes, {options.Edges:N0} distinct links, communities of {GraphWorkload.CommunitySize}, Pareto degrees; {options.Queries:N0} timed queries per figure after {Warmup} untimed; neighbourhoods with the default limits (500 nodes, 2,000 edges)"));
         var workload = new GraphWorkload(options.Nodes, options.Edges, options.Seed);
         var directory = options.Store is { } kept ? Directory.CreateDirectory(kept) : ScratchDirectory.Create(options.DataRoot);
         try
