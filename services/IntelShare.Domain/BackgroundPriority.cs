@@ -8,8 +8,8 @@ namespace IntelShare.Domain;
 /// after everyone else's. On a small machine an intake burst and the reads analysts wait for then keep their CPU,
 /// and the read models catch up with whatever is left; on an idle machine they still get all of it.
 /// On Linux a thread inherits the priority of the thread that starts it, and the thread pool starts a worker on
-/// the thread that queues work when none is idle: background work therefore keeps its parallel loops on
-/// <see cref="Scheduler"/>. A pool worker that is still started from a background thread (say, to run a
+/// the thread that queues work when none is idle: background work therefore keeps its parallel loops on its own
+/// threads (<see cref="Run"/>). A pool worker that is still started from a background thread (say, to run a
 /// continuation the background work completed) runs at the background priority, which costs that worker its
 /// precedence but no more than sharing the CPU equally, as every thread did before.
 /// </summary>
@@ -18,27 +18,33 @@ public static class BackgroundPriority
     /// <summary>Linux nice value of background threads: a nice-0 thread gets about nine times their share of a busy core.</summary>
     public const int Nice = 10;
 
-    private static readonly Lazy<BackgroundTaskScheduler> SharedScheduler = new(
-        () => new BackgroundTaskScheduler(Math.Max(4, 2 * Environment.ProcessorCount), Environment.ProcessorCount));
+    /// <summary>
+    /// Nice value for background work that may fall behind (an expensive read model without a freshness goal): a
+    /// nice-10 thread gets about seven times its share of a busy core, a nice-0 thread sixty times.
+    /// </summary>
+    public const int LowestNice = 19;
 
     /// <summary>
-    /// Runs tasks on low-priority threads of their own. Continuations of awaits inside such a task stay on these
-    /// threads, so a whole asynchronous loop can be moved off the request thread pool; Parallel loops stay too when
-    /// given TaskScheduler.Current (their default is the thread pool).
+    /// Runs <paramref name="work"/> (and everything it awaits) on low-priority threads of its own, named
+    /// <paramref name="name"/>, as many as there are cores. Continuations of awaits inside it stay on these threads,
+    /// so a whole asynchronous loop is moved off the request thread pool; Parallel loops stay too when given
+    /// TaskScheduler.Current (their default is the thread pool). Each piece of work has its own threads, so that
+    /// one that blocks or runs long (a re-cluster, a large merge) never queues another's next step behind it: the
+    /// operating system shares the cores between them. Whoever awaits the result resumes on the thread pool, not
+    /// inline on the background thread that finished the work.
     /// </summary>
-    public static TaskScheduler Scheduler => SharedScheduler.Value;
+    public static Task Run(string name, Func<Task> work, CancellationToken cancellationToken) => Run(name, Nice, work, cancellationToken);
 
-    /// <summary>
-    /// Runs <paramref name="work"/> (and everything it awaits) on <see cref="Scheduler"/>. Whoever awaits the result
-    /// resumes on the thread pool, not inline on the background thread that finished the work.
-    /// </summary>
-    public static Task Run(Func<Task> work, CancellationToken cancellationToken)
+    /// <summary>As <see cref="Run(string, Func{Task}, CancellationToken)"/>, at Linux nice value <paramref name="nice"/> (at least <see cref="Nice"/>).</summary>
+    public static Task Run(string name, int nice, Func<Task> work, CancellationToken cancellationToken)
     {
+        var scheduler = new BackgroundTaskScheduler(name, Environment.ProcessorCount, Math.Clamp(nice, Nice, LowestNice));
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap().ContinueWith(
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap().ContinueWith(
             static (finished, state) =>
             {
-                var completion = (TaskCompletionSource)state!;
+                var (completion, scheduler) = ((TaskCompletionSource, BackgroundTaskScheduler))state!;
+                scheduler.Retire();
                 if (finished.IsFaulted)
                 {
                     completion.SetException(finished.Exception!.InnerExceptions);
@@ -52,7 +58,7 @@ public static class BackgroundPriority
                     completion.SetResult();
                 }
             },
-            completion,
+            (completion, scheduler),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -60,7 +66,9 @@ public static class BackgroundPriority
     }
 
     /// <summary>Lowers the calling thread's CPU priority; only for threads that do background work from then on.</summary>
-    public static void LowerCurrentThread()
+    public static void LowerCurrentThread() => LowerCurrentThread(Nice);
+
+    private static void LowerCurrentThread(int nice)
     {
         if (OperatingSystem.IsLinux())
         {
@@ -68,7 +76,7 @@ public static class BackgroundPriority
             {
                 // .NET ignores Thread.Priority on Linux, while a thread's own nice value is honoured by the scheduler.
                 // A process started nicer still keeps its own value: raising priority back would need privileges.
-                _ = SetPriority(ProcessPriorityWhich, GetThreadId(), Math.Max(Nice, CurrentThreadNice()));
+                _ = SetPriority(ProcessPriorityWhich, GetThreadId(), Math.Max(nice, CurrentThreadNice()));
             }
             catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
             {
@@ -107,34 +115,51 @@ public static class BackgroundPriority
     private sealed class BackgroundTaskScheduler : TaskScheduler
     {
         [ThreadStatic]
-        private static bool _isBackgroundThread;
+        private static BackgroundTaskScheduler? _owner;
 
         private readonly BlockingCollection<Task> _queue = [];
-        private readonly int _concurrency;
+        private readonly int _threads;
+        private readonly int _nice;
 
-        public BackgroundTaskScheduler(int threads, int concurrency)
+        public BackgroundTaskScheduler(string name, int threads, int nice)
         {
-            _concurrency = concurrency;
+            _threads = threads;
+            _nice = nice;
             for (var i = 0; i < threads; i++)
             {
-                new Thread(Work) { IsBackground = true, Name = "intelshare-background" }.Start();
+                new Thread(Work) { IsBackground = true, Name = name }.Start();
             }
         }
 
-        /// <summary>Parallel loops split into as many parts as there are cores, not threads.</summary>
-        public override int MaximumConcurrencyLevel => _concurrency;
+        /// <summary>Parallel loops split into as many parts as there are threads (one per core).</summary>
+        public override int MaximumConcurrencyLevel => _threads;
 
-        protected override void QueueTask(Task task) => _queue.Add(task);
+        /// <summary>Lets the threads end once what is queued has run; anything queued later runs on the thread pool.</summary>
+        public void Retire() => _queue.CompleteAdding();
+
+        protected override void QueueTask(Task task)
+        {
+            try
+            {
+                _queue.Add(task);
+            }
+            catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+            {
+                // A straggler (say, a parallel loop's spare replica) after the work finished: nothing waits on it at
+                // background priority any more.
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Scheduler.TryExecuteTask(state.Task), (Scheduler: this, Task: task), preferLocal: false);
+            }
+        }
 
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
-            _isBackgroundThread && TryExecuteTask(task);
+            _owner == this && TryExecuteTask(task);
 
         protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
 
         private void Work()
         {
-            _isBackgroundThread = true;
-            LowerCurrentThread();
+            _owner = this;
+            LowerCurrentThread(_nice);
             foreach (var task in _queue.GetConsumingEnumerable())
             {
                 TryExecuteTask(task);

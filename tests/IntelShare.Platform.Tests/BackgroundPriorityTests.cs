@@ -14,6 +14,7 @@ public sealed class BackgroundPriorityTests
         void Note() => seen.Add((Thread.CurrentThread.Name, BackgroundPriority.CurrentThreadNice()));
 
         var work = BackgroundPriority.Run(
+            "test-background",
             async () =>
             {
                 Note();
@@ -32,10 +33,53 @@ public sealed class BackgroundPriorityTests
         await work;
 
         Assert.Equal(3 + 256, seen.Count);
-        Assert.All(seen, s => Assert.Equal("intelshare-background", s.Thread));
+        Assert.All(seen, s => Assert.Equal("test-background", s.Thread));
         if (OperatingSystem.IsLinux())
         {
             Assert.All(seen, s => Assert.Equal(Math.Max(BackgroundPriority.Nice, callerNice), s.Nice));
+        }
+    }
+
+    [Fact]
+    public async Task Background_work_that_blocks_does_not_hold_up_other_background_work()
+    {
+        // Say a re-cluster holds its threads for minutes: the search projection's next batch must still run.
+        using var release = new ManualResetEventSlim();
+        var blocked = Enumerable.Range(0, 2 * Environment.ProcessorCount + 2)
+            .Select(i => BackgroundPriority.Run($"blocked-{i}", () =>
+            {
+                Parallel.For(0, Environment.ProcessorCount, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _ => release.Wait());
+                return Task.CompletedTask;
+            }, CancellationToken.None))
+            .ToArray();
+        try
+        {
+            var other = BackgroundPriority.Run("other", async () => await Task.Yield(), CancellationToken.None);
+            var finished = await Task.WhenAny(other, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Same(other, finished);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await Task.WhenAll(blocked).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Background_work_given_the_lowest_priority_runs_at_it()
+    {
+        var nices = new ConcurrentBag<int>();
+        await BackgroundPriority.Run("lowest", BackgroundPriority.LowestNice, () =>
+        {
+            Parallel.For(0, 64, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _ => nices.Add(BackgroundPriority.CurrentThreadNice()));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(64, nices.Count);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(nices, nice => Assert.Equal(BackgroundPriority.LowestNice, nice));
         }
     }
 }

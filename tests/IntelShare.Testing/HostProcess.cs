@@ -9,8 +9,8 @@ using Grpc.Net.Client;
 namespace IntelShare.Testing;
 
 /// <summary>
-/// The all-in-one host as a real operating-system process on loopback, for what an in-memory
-/// host cannot show: being killed.
+/// The all-in-one host, or one service on its own, as a real operating-system process on loopback, for what an
+/// in-memory host cannot show: being killed, or services reaching each other over the network.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -38,12 +38,18 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync(string dataDirectory, string configuration = "")
+    public static Task<HostProcess> StartAsync(string dataDirectory, string configuration = "") =>
+        StartServiceAsync("IntelShare.Host", dataDirectory, FreeAddress(), new Dictionary<string, string>(), configuration);
+
+    /// <summary>
+    /// Starts the service project <paramref name="project"/> (its own Program.cs) listening on <paramref name="address"/>,
+    /// with <paramref name="settings"/> as configuration (keys as in appsettings, e.g. "Access:Address").
+    /// </summary>
+    public static async Task<HostProcess> StartServiceAsync(
+        string project, string dataDirectory, Uri address, IReadOnlyDictionary<string, string> settings, string configuration = "")
     {
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var hostAssembly = HostAssembly(configuration);
-        var start = new ProcessStartInfo("dotnet", [hostAssembly])
+        var assembly = ServiceAssembly(project, configuration);
+        var start = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -53,10 +59,15 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         // ASP.NET Core takes the working directory (the data directory) for its content root, where there is no
         // appsettings.json: the host would run without its configured log levels, unlike a deployed host.
-        start.Environment["ASPNETCORE_CONTENTROOT"] = Path.GetDirectoryName(hostAssembly);
+        start.Environment["ASPNETCORE_CONTENTROOT"] = Path.GetDirectoryName(assembly);
         start.Environment["IntelShare__DataDirectory"] = dataDirectory;
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = address.ToString();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host process.");
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {project}.");
         var host = new HostProcess(process, address);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
@@ -83,7 +94,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode}:\n{Output}");
             }
 
             try
@@ -102,7 +113,7 @@ public sealed class HostProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The host did not start serving within 90 s:\n{Output}");
+        throw new TimeoutException($"The service did not start serving within 90 s:\n{Output}");
     }
 
     public int ProcessId => _process.Id;
@@ -147,6 +158,9 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>A loopback address with a port nobody listens on, to hand to a service before it starts.</summary>
+    public static Uri FreeAddress() => new($"http://127.0.0.1:{FreePort()}");
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -154,14 +168,14 @@ public sealed class HostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The host's own build output, by default in the same configuration as the caller.</summary>
-    private static string HostAssembly(string configuration)
+    /// <summary>The service's own build output, by default in the same configuration as the caller.</summary>
+    private static string ServiceAssembly(string project, string configuration)
     {
         var callerOutput = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = callerOutput.Name;
         configuration = configuration is { Length: > 0 } ? configuration : callerOutput.Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), "services", "IntelShare.Host", "bin", configuration, framework, "IntelShare.Host.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
+        var path = Path.Combine(RepositoryRoot(), "services", project, "bin", configuration, framework, project + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first: {path} is missing.");
     }
 
     public static string RepositoryRoot()

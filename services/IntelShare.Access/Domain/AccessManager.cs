@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using IntelShare.Access.Client;
 using IntelShare.Domain;
+using IntelShare.Policy;
 
 namespace IntelShare.Access.Domain;
 
@@ -87,7 +88,8 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
         var directory = records ?? throw new PreconditionFailedException("The Records service is not reachable from Access: access requests cannot be placed.");
         // An unknown record and one the caller may not know of look the same: nothing to ask about.
-        var holder = directory.Find(recordId) ?? throw new NotFoundException("Record", recordId);
+        var holder = await directory.FindAsync(recordId, new ReadJustification(caseRef, reason, ReadPurpose.Unspecified), CancellationToken.None)
+            ?? throw new NotFoundException("Record", recordId);
         if (holder.Agency == subject.Agency)
         {
             throw new PreconditionFailedException($"Record '{recordId}' is your own agency's: no request is needed.");

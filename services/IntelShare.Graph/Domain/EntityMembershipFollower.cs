@@ -75,7 +75,7 @@ public sealed partial class EntityMembershipFollower(
 
     /// <summary>Like the projections, at background priority (<see cref="BackgroundPriority"/>).</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundPriority.Run(() => FollowAsync(stoppingToken), stoppingToken);
+        BackgroundPriority.Run("graph-membership", () => FollowAsync(stoppingToken), stoppingToken);
 
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
