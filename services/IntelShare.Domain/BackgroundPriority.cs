@@ -19,12 +19,6 @@ public static class BackgroundPriority
     public const int Nice = 10;
 
     /// <summary>
-    /// Nice value for background work that may fall behind (an expensive read model without a freshness goal): a
-    /// nice-10 thread gets about seven times its share of a busy core, a nice-0 thread sixty times.
-    /// </summary>
-    public const int LowestNice = 19;
-
-    /// <summary>
     /// Runs <paramref name="work"/> (and everything it awaits) on low-priority threads of its own, named
     /// <paramref name="name"/>, as many as there are cores. Continuations of awaits inside it stay on these threads,
     /// so a whole asynchronous loop is moved off the request thread pool; Parallel loops stay too when given
@@ -33,12 +27,9 @@ public static class BackgroundPriority
     /// operating system shares the cores between them. Whoever awaits the result resumes on the thread pool, not
     /// inline on the background thread that finished the work.
     /// </summary>
-    public static Task Run(string name, Func<Task> work, CancellationToken cancellationToken) => Run(name, Nice, work, cancellationToken);
-
-    /// <summary>As <see cref="Run(string, Func{Task}, CancellationToken)"/>, at Linux nice value <paramref name="nice"/> (at least <see cref="Nice"/>).</summary>
-    public static Task Run(string name, int nice, Func<Task> work, CancellationToken cancellationToken)
+    public static Task Run(string name, Func<Task> work, CancellationToken cancellationToken)
     {
-        var scheduler = new BackgroundTaskScheduler(name, Environment.ProcessorCount, Math.Clamp(nice, Nice, LowestNice));
+        var scheduler = new BackgroundTaskScheduler(name, Environment.ProcessorCount);
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap().ContinueWith(
             static (finished, state) =>
@@ -66,9 +57,7 @@ public static class BackgroundPriority
     }
 
     /// <summary>Lowers the calling thread's CPU priority; only for threads that do background work from then on.</summary>
-    public static void LowerCurrentThread() => LowerCurrentThread(Nice);
-
-    private static void LowerCurrentThread(int nice)
+    public static void LowerCurrentThread()
     {
         if (OperatingSystem.IsLinux())
         {
@@ -76,7 +65,7 @@ public static class BackgroundPriority
             {
                 // .NET ignores Thread.Priority on Linux, while a thread's own nice value is honoured by the scheduler.
                 // A process started nicer still keeps its own value: raising priority back would need privileges.
-                _ = SetPriority(ProcessPriorityWhich, GetThreadId(), Math.Max(nice, CurrentThreadNice()));
+                _ = SetPriority(ProcessPriorityWhich, GetThreadId(), Math.Max(Nice, CurrentThreadNice()));
             }
             catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
             {
@@ -119,12 +108,10 @@ public static class BackgroundPriority
 
         private readonly BlockingCollection<Task> _queue = [];
         private readonly int _threads;
-        private readonly int _nice;
 
-        public BackgroundTaskScheduler(string name, int threads, int nice)
+        public BackgroundTaskScheduler(string name, int threads)
         {
             _threads = threads;
-            _nice = nice;
             for (var i = 0; i < threads; i++)
             {
                 new Thread(Work) { IsBackground = true, Name = name }.Start();
@@ -159,7 +146,7 @@ public static class BackgroundPriority
         private void Work()
         {
             _owner = this;
-            LowerCurrentThread(_nice);
+            LowerCurrentThread();
             foreach (var task in _queue.GetConsumingEnumerable())
             {
                 TryExecuteTask(task);

@@ -98,14 +98,14 @@ public sealed class ProjectionRunner : BackgroundService
     /// catching-up pauses meanwhile, so that the two never interleave batches.
     /// </summary>
     public Task RebuildAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken) =>
-        BackgroundPriority.Run($"rebuild-{Name}", _options.Nice, () => ReplayAllAsync(progress, cancellationToken), cancellationToken);
+        BackgroundPriority.Run($"rebuild-{Name}", () => ReplayAllAsync(progress, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Catching up runs at background priority: it must not slow down the intake it follows nor the reads users
     /// wait for, and it gets the whole machine whenever they leave it idle.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundPriority.Run($"projection-{Name}", _options.Nice, () => FollowAsync(stoppingToken), stoppingToken);
+        BackgroundPriority.Run($"projection-{Name}", () => FollowAsync(stoppingToken), stoppingToken);
 
     private async Task ReplayAllAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken)
     {
@@ -248,10 +248,4 @@ public sealed record ProjectionOptions
 {
     /// <summary>Changes applied per batch: large enough to amortise a commit, small enough to keep lag low.</summary>
     public int BatchSize { get; init; } = 2_000;
-
-    /// <summary>
-    /// Linux nice value the projection catches up at: <see cref="BackgroundPriority.Nice"/> by default, higher for a
-    /// projection whose work per change is heavy and has no freshness goal, so that it takes what the others leave.
-    /// </summary>
-    public int Nice { get; init; } = BackgroundPriority.Nice;
 }

@@ -65,21 +65,4 @@ public sealed class BackgroundPriorityTests
 
         await Task.WhenAll(blocked).WaitAsync(TimeSpan.FromSeconds(30));
     }
-
-    [Fact]
-    public async Task Background_work_given_the_lowest_priority_runs_at_it()
-    {
-        var nices = new ConcurrentBag<int>();
-        await BackgroundPriority.Run("lowest", BackgroundPriority.LowestNice, () =>
-        {
-            Parallel.For(0, 64, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _ => nices.Add(BackgroundPriority.CurrentThreadNice()));
-            return Task.CompletedTask;
-        }, CancellationToken.None);
-
-        Assert.Equal(64, nices.Count);
-        if (OperatingSystem.IsLinux())
-        {
-            Assert.All(nices, nice => Assert.Equal(BackgroundPriority.LowestNice, nice));
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using IntelShare.Domain;
 using IntelShare.Projections;
 using IntelShare.Resolution.Domain;
 using IntelShare.Resolution.Grpc;
@@ -38,9 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton<IntelShare.Domain.IEntityDirectory>(services => services.GetRequiredService<EntityResolver>());
         builder.Services.AddSingleton<IntelShare.Domain.IEntityMembershipFeed>(services => services.GetRequiredService<EntityResolver>());
         builder.Services.AddSingleton<ResolutionProjection>();
-        // Matching costs far more per record than indexing: under a sustained feed it takes the CPU the search and
-        // graph projections leave, rather than an equal share that would put them behind too.
-        builder.Services.AddProjection<ResolutionProjection>(new ProjectionOptions { Nice = BackgroundPriority.LowestNice });
+        builder.Services.AddProjection<ResolutionProjection>();
         return builder;
     }
 
