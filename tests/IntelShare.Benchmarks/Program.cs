@@ -9,6 +9,7 @@ root.Subcommands.Add(AuditCommand.Create(args));
 root.Subcommands.Add(ProofsCommand.Create(args));
 root.Subcommands.Add(SearchCommand.Create(args));
 root.Subcommands.Add(GraphCommand.Create(args));
+root.Subcommands.Add(GraphGrpcCommand.Create(args));
 root.Subcommands.Add(ResolutionCommand.Create(args));
 root.Subcommands.Add(ProjectionLagCommand.Create(args));
 return await root.Parse(args).InvokeAsync();

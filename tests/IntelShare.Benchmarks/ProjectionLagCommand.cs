@@ -133,7 +133,7 @@ public static class ProjectionLagCommand
         var clock = new Stopwatch();
 
         // Nothing may be behind before the clock starts, or the first samples would measure what came before.
-        await WaitUntilCaughtUpAsync(projections, TimeSpan.FromMinutes(5), cancellation);
+        await ProjectionWait.UntilCaughtUpAsync(projections, clock, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(options.PollMilliseconds), cancellation);
 
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var samples = new List<ProjectionStatus>();
@@ -159,7 +159,7 @@ public static class ProjectionLagCommand
         }
 
         var intakeSeconds = clock.Elapsed.TotalSeconds;
-        var drained = await WaitUntilCaughtUpAsync(projections, TimeSpan.FromMinutes(10), cancellation);
+        var drained = await ProjectionWait.UntilCaughtUpAsync(projections, clock, TimeSpan.FromMinutes(10), TimeSpan.FromMilliseconds(options.PollMilliseconds), cancellation);
         await stopSampling.CancelAsync();
         await sampler;
 
@@ -171,33 +171,6 @@ public static class ProjectionLagCommand
                 g.Max(s => s.LagChanges), Math.Max(0, drained.GetValueOrDefault(g.Key) - intakeSeconds));
         }).ToList();
         return new ProjectionLagPhase(sent, intakeSeconds, sent / intakeSeconds, lags);
-
-        async Task<Dictionary<string, double>> WaitUntilCaughtUpAsync(ProjectionsService.ProjectionsServiceClient client, TimeSpan limit, CancellationToken token)
-        {
-            var caughtUpAt = new Dictionary<string, double>();
-            var waited = Stopwatch.StartNew();
-            while (true)
-            {
-                var status = await client.StatusAsync(new ProjectionStatusRequest(), cancellationToken: token);
-                foreach (var projection in status.Projections.Where(p => p.LagChanges == 0 && p.State == ProjectionState.ProjectionUpToDate))
-                {
-                    caughtUpAt.TryAdd(projection.Name, clock.Elapsed.TotalSeconds);
-                }
-
-                if (status.Projections.All(p => caughtUpAt.ContainsKey(p.Name)))
-                {
-                    return caughtUpAt;
-                }
-
-                if (waited.Elapsed > limit)
-                {
-                    var behind = status.Projections.Where(p => !caughtUpAt.ContainsKey(p.Name)).Select(p => $"{p.Name} ({p.LagChanges:N0} changes behind, {p.State}{(p.Error.Length > 0 ? ": " + p.Error : "")})");
-                    throw new BenchmarkException($"Projections did not catch up within {limit.TotalMinutes:N0} min: {string.Join(", ", behind)}.");
-                }
-
-                await Task.Delay(options.PollMilliseconds, token);
-            }
-        }
     }
 
     private static async Task SendAsync(RecordsService.RecordsServiceClient records, IEnumerable<ContributeRequest> batch, CancellationToken cancellation)

@@ -11,9 +11,17 @@ public sealed record NodeRelease(NodeVisibility Visibility, AccessDecision? Deci
 /// Need-to-know while a graph query walks: a node is as visible as the most open record that supports it (an
 /// identifier node two agencies recorded is visible to a reader of either), an edge is walked only when a record
 /// that supports it may be read. Decisions come from the caller's access session, once per record per query.
+/// One instance serves one query on one thread at a time, as the engine and the result mapping use it.
 /// </summary>
 public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordIndex index) : IGraphVisibility
 {
+    // One record supports many of the elements a walk meets (a person record: its node, its phones, documents and
+    // addresses, and the edges to them), and every element is asked about again to map and audit the result, while
+    // each ask of the session takes a lock and builds a key. So the record and its decision are looked up once per
+    // supporting id, and a node's release once per node object (the same object carries the same support).
+    private readonly Dictionary<string, Supporting?> _supports = new(StringComparer.Ordinal);
+    private readonly Dictionary<GraphNode, NodeRelease> _releases = new(ReferenceEqualityComparer.Instance);
+
     public NodeVisibility See(GraphNode node) => Release(node).Visibility;
 
     /// <summary>
@@ -25,14 +33,14 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     {
         foreach (var supportId in edge.SupportingRecordIds)
         {
-            if (index.Find(GraphRecordMapper.RecordOf(supportId)) is not { } record)
+            if (Support(supportId) is not { } support)
             {
                 continue;
             }
 
-            var effect = session.Decide(record.Marking).Effect;
+            var effect = support.Decision.Effect;
             if (effect >= AccessEffect.PermitRedacted
-                || (effect == AccessEffect.ExistenceOnly && record.MainNodeId is { } own && (own == edge.From || own == edge.To)))
+                || (effect == AccessEffect.ExistenceOnly && support.Record.MainNodeId is { } own && (own == edge.From || own == edge.To)))
             {
                 return true;
             }
@@ -47,41 +55,45 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     /// </summary>
     public NodeRelease Release(GraphNode node)
     {
-        AccessDecision? best = null;
-        ProjectedRecord? bestRecord = null;
+        if (_releases.TryGetValue(node, out var known))
+        {
+            return known;
+        }
+
+        Supporting? best = null;
         var allWhole = true;
         foreach (var supportId in node.SupportingRecordIds)
         {
-            if (index.Find(GraphRecordMapper.RecordOf(supportId)) is not { } record)
+            if (Support(supportId) is not { } support)
             {
                 allWhole = false;
                 continue;
             }
 
-            var decision = session.Decide(record.Marking);
-            allWhole &= decision.Effect == AccessEffect.Permit;
-            if (best is null || decision.Effect > best.Value.Effect)
+            allWhole &= support.Decision.Effect == AccessEffect.Permit;
+            if (best is null || support.Decision.Effect > best.Decision.Effect)
             {
-                best = decision;
-                bestRecord = record;
+                best = support;
             }
         }
 
-        var visibility = best?.Effect switch
+        var visibility = best?.Decision.Effect switch
         {
             AccessEffect.Permit or AccessEffect.PermitRedacted => NodeVisibility.Visible,
             AccessEffect.ExistenceOnly => NodeVisibility.Placeholder,
             _ => NodeVisibility.Hidden,
         };
-        return new NodeRelease(visibility, best, bestRecord, visibility == NodeVisibility.Visible && allWhole);
+        var release = new NodeRelease(visibility, best?.Decision, best?.Record, visibility == NodeVisibility.Visible && allWhole);
+        _releases[node] = release;
+        return release;
     }
 
     /// <summary>Whether the caller may read the record itself (and so learn that it supports an element).</summary>
-    public bool Readable(string recordId) => Record(recordId) is { } record && session.Decide(record.Marking).Effect >= AccessEffect.PermitRedacted;
+    public bool Readable(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted };
 
     /// <summary>The records behind an element's support that the caller may read, each once.</summary>
     public IEnumerable<string> ReadableRecords(IEnumerable<string> supportIds) =>
-        supportIds.Select(GraphRecordMapper.RecordOf).Distinct(StringComparer.Ordinal).Where(Readable);
+        supportIds.Select(Support).Where(s => s is { Decision.Effect: >= AccessEffect.PermitRedacted }).Select(s => s!.Record.RecordId).Distinct(StringComparer.Ordinal);
 
     public ProjectedRecord? Record(string recordId) => index.Find(recordId);
 
@@ -99,4 +111,18 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
 
         return [.. released.Values];
     }
+
+    /// <summary>The projected record behind a supporting id and the caller's decision on it; null for a record the graph does not know.</summary>
+    private Supporting? Support(string supportId)
+    {
+        if (!_supports.TryGetValue(supportId, out var support))
+        {
+            support = index.Find(GraphRecordMapper.RecordOf(supportId)) is { } record ? new Supporting(record, session.Decide(record.Marking)) : null;
+            _supports[supportId] = support;
+        }
+
+        return support;
+    }
+
+    private sealed record Supporting(ProjectedRecord Record, AccessDecision Decision);
 }
