@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace IntelShare.Graph.Engine;
 
 internal static class Centrality
@@ -165,6 +167,7 @@ internal static class Centrality
         var chunk = Math.Max(1, sources.Length / (Environment.ProcessorCount * 8));
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, sources.Length, chunk),
+            new ParallelOptions { TaskScheduler = TaskScheduler.Current },
             () => new BrandesState(n, targets.Length),
             (range, _, state) =>
             {
@@ -196,98 +199,241 @@ internal static class Centrality
     }
 
     /// <summary>
-    /// One thread's arrays for Brandes. The forward sweep writes down, per node in BFS order, its links one level
-    /// down, so the backward sweep reads just those instead of testing every link of every node again.
+    /// One thread's arrays for Brandes. The forward sweep goes level by level, each step from whichever side has fewer
+    /// links to read: top-down from the level just reached (every link of every node in it), or bottom-up from the
+    /// nodes not reached yet (every link of each, looking for neighbours on the level just reached). On a small-world
+    /// graph the middle level holds the hubs and most of the links, and the bottom-up step never reads them. Either way
+    /// the links between two levels are written down once, as a node's successors (top-down) or its predecessors
+    /// (bottom-up), so the backward sweep reads just those: a node pulls its successors' shares, or pushes its own share
+    /// to its predecessors.
     /// </summary>
     private sealed class BrandesState
     {
         private readonly int[] distance;
         private readonly int[] order;
+
+        /// <summary>Nodes not reached yet, for bottom-up steps; entries reached since by a top-down step are dropped as met.</summary>
+        private readonly int[] pending;
+
+        /// <summary>Per level, whether the step from it to the next went bottom-up.</summary>
+        private readonly bool[] bottomUp;
+
         private readonly double[] paths;
 
         /// <summary>Per node, (weight + dependency) / paths: what each predecessor multiplies by its own paths.</summary>
         private readonly double[] share;
 
-        /// <summary>The nodes one level down from order[j] are successors[successorsEnd[j - 1]..successorsEnd[j]].</summary>
-        private readonly int[] successors;
-        private readonly int[] successorsEnd;
+        /// <summary>Per node, the shares its successors pushed to it, when they were reached bottom-up.</summary>
+        private readonly double[] pushed;
 
-        public BrandesState(int n, int links)
+        /// <summary>
+        /// For order[j], its successors are links[downStart[j]..downEnd[j]] when its level stepped top-down, and its
+        /// predecessors links[upStart[j]..upEnd[j]] when it was reached bottom-up.
+        /// </summary>
+        private readonly int[] links;
+        private readonly int[] downStart;
+        private readonly int[] downEnd;
+        private readonly int[] upStart;
+        private readonly int[] upEnd;
+
+        public BrandesState(int n, int linkCount)
         {
             distance = new int[n];
             Array.Fill(distance, -1);
             order = new int[n];
+            pending = new int[n];
+            bottomUp = new bool[n + 1];
             paths = new double[n];
             share = new double[n];
-            successors = new int[links];
-            successorsEnd = new int[n];
+            pushed = new double[n];
+            links = new int[linkCount + 1];
+            downStart = new int[n];
+            downEnd = new int[n];
+            upStart = new int[n];
+            upEnd = new int[n];
             Scores = new double[n];
         }
 
         public double[] Scores { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Accumulate(int[] offsets, int[] targets, double[] weights, int source)
         {
-            var distance = this.distance;
-            var order = this.order;
-            var paths = this.paths;
-            var share = this.share;
-            var successors = this.successors;
-            var successorsEnd = this.successorsEnd;
-            var tail = 0;
-            var written = 0;
-            order[tail++] = source;
-            distance[source] = 0;
-            paths[source] = 1;
-            for (var head = 0; head < tail; head++)
-            {
-                var u = order[head];
-                var next = distance[u] + 1;
-                var pathsU = paths[u];
-                var end = offsets[u + 1];
-                for (var i = offsets[u]; i < end; i++)
-                {
-                    var v = targets[i];
-                    var d = distance[v];
-                    if (d < 0)
-                    {
-                        // Rare next to the links that go back or sideways, so this branch predicts well.
-                        distance[v] = d = next;
-                        paths[v] = 0;
-                        order[tail++] = v;
-                    }
-
-                    // Whether a link goes one level down is a coin toss to the branch predictor: always write, keep
-                    // the write only for a link down, and multiply instead of adding conditionally.
-                    var down = Convert.ToInt32(d == next);
-                    successors[written] = v;
-                    written += down;
-                    paths[v] += pathsU * down;
-                }
-
-                successorsEnd[head] = written;
-            }
+            var tail = Forward(offsets, targets, source);
 
             // Reverse BFS order reaches every node after all of its successors, so their shares are final.
+            var distance = this.distance;
+            var order = this.order;
+            var bottomUp = this.bottomUp;
+            var paths = this.paths;
+            var share = this.share;
+            var pushed = this.pushed;
+            var links = this.links;
+            var scores = Scores;
             var sourceWeight = weights[source];
             for (var j = tail - 1; j > 0; j--)
             {
                 var w = order[j];
-                var sum = 0.0;
-                var end = successorsEnd[j];
-                for (var i = successorsEnd[j - 1]; i < end; i++)
+                var level = distance[w];
+                double sum;
+                if (bottomUp[level])
                 {
-                    sum += share[successors[i]];
+                    sum = pushed[w];
+                    pushed[w] = 0;
+                }
+                else
+                {
+                    sum = 0.0;
+                    var end = downEnd[j];
+                    for (var i = downStart[j]; i < end; i++)
+                    {
+                        sum += share[links[i]];
+                    }
                 }
 
                 var dependency = paths[w] * sum;
-                share[w] = (weights[w] + dependency) / paths[w];
-                Scores[w] += sourceWeight * dependency;
+                var own = (weights[w] + dependency) / paths[w];
+                scores[w] += sourceWeight * dependency;
+                if (bottomUp[level - 1])
+                {
+                    var end = upEnd[j];
+                    for (var i = upStart[j]; i < end; i++)
+                    {
+                        pushed[links[i]] += own;
+                    }
+                }
+                else
+                {
+                    share[w] = own;
+                }
             }
 
+            pushed[source] = 0;
             for (var j = 0; j < tail; j++)
             {
                 distance[order[j]] = -1;
+            }
+        }
+
+        /// <summary>Distances, path counts and the links between levels from <paramref name="source"/>; returns how many nodes it reached.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int Forward(int[] offsets, int[] targets, int source)
+        {
+            var distance = this.distance;
+            var order = this.order;
+            var paths = this.paths;
+            var links = this.links;
+            var tail = 0;
+            var written = 0;
+            var pendingCount = -1;
+            order[tail++] = source;
+            distance[source] = 0;
+            paths[source] = 1;
+            var unreachedLinks = targets.Length - (offsets[source + 1] - offsets[source]);
+            var levelLinks = offsets[source + 1] - offsets[source];
+            var begin = 0;
+            for (var level = 0; ; level++)
+            {
+                var end = tail;
+                var next = level + 1;
+                var nextLinks = 0;
+                var up = bottomUp[level] = unreachedLinks < levelLinks;
+                if (!up)
+                {
+                    for (var j = begin; j < end; j++)
+                    {
+                        var u = order[j];
+                        var pathsU = paths[u];
+                        downStart[j] = written;
+                        var stop = offsets[u + 1];
+                        for (var i = offsets[u]; i < stop; i++)
+                        {
+                            var v = targets[i];
+                            var d = distance[v];
+                            if (d < 0)
+                            {
+                                // Rare next to the links that go back or sideways, so this branch predicts well.
+                                distance[v] = d = next;
+                                paths[v] = 0;
+                                order[tail++] = v;
+                                nextLinks += offsets[v + 1] - offsets[v];
+                            }
+
+                            // Whether a link goes one level down is a coin toss to the branch predictor: always write,
+                            // keep the write only for a link down, and multiply instead of adding conditionally.
+                            var down = Convert.ToInt32(d == next);
+                            links[written] = v;
+                            written += down;
+                            paths[v] += pathsU * down;
+                        }
+
+                        downEnd[j] = written;
+                    }
+                }
+                else
+                {
+                    var pending = this.pending;
+                    if (pendingCount < 0)
+                    {
+                        pendingCount = 0;
+                        for (var v = 0; v < distance.Length; v++)
+                        {
+                            pending[pendingCount] = v;
+                            pendingCount += Convert.ToInt32(distance[v] < 0);
+                        }
+                    }
+
+                    var kept = 0;
+                    for (var p = 0; p < pendingCount; p++)
+                    {
+                        var v = pending[p];
+                        if (distance[v] >= 0)
+                        {
+                            continue;
+                        }
+
+                        var start = written;
+                        var stop = offsets[v + 1];
+                        for (var i = offsets[v]; i < stop; i++)
+                        {
+                            // The same trick as top-down: always write, keep only a neighbour on the level just reached.
+                            var u = targets[i];
+                            links[written] = u;
+                            written += Convert.ToInt32(distance[u] == level);
+                        }
+
+                        if (written > start)
+                        {
+                            var sum = 0.0;
+                            for (var i = start; i < written; i++)
+                            {
+                                sum += paths[links[i]];
+                            }
+
+                            distance[v] = next;
+                            paths[v] = sum;
+                            upStart[tail] = start;
+                            upEnd[tail] = written;
+                            order[tail++] = v;
+                            nextLinks += stop - offsets[v];
+                        }
+                        else
+                        {
+                            pending[kept++] = v;
+                        }
+                    }
+
+                    pendingCount = kept;
+                }
+
+                if (tail == end)
+                {
+                    return tail;
+                }
+
+                unreachedLinks -= nextLinks;
+                levelLinks = nextLinks;
+                begin = end;
             }
         }
     }
@@ -373,21 +519,29 @@ internal sealed class PendantTrees
             }
         }
 
-        var local = new int[n];
         var core = new List<int>();
         for (var u = 0; u < n; u++)
         {
             if (!folded[u])
             {
                 scores[u] = Through(u);
-                local[u] = core.Count;
                 core.Add(u);
             }
         }
 
+        // Hubs first, and each node's neighbours in that order: most links of a power-law graph lead to a few hubs,
+        // whose entries then share a handful of cache lines.
+        core.Sort((a, b) => degree[a] != degree[b] ? degree[b].CompareTo(degree[a]) : a.CompareTo(b));
+        var local = new int[n];
+        for (var c = 0; c < core.Count; c++)
+        {
+            local[core[c]] = c;
+        }
+
         var coreOffsets = new int[core.Count + 1];
-        var coreTargets = new List<int>(targets.Length);
+        var coreTargets = new int[targets.Length];
         var coreWeights = new double[core.Count];
+        var written = 0;
         for (var c = 0; c < core.Count; c++)
         {
             var u = core[c];
@@ -396,14 +550,15 @@ internal sealed class PendantTrees
             {
                 if (!folded[targets[i]])
                 {
-                    coreTargets.Add(local[targets[i]]);
+                    coreTargets[written++] = local[targets[i]];
                 }
             }
 
-            coreOffsets[c + 1] = coreTargets.Count;
+            coreTargets.AsSpan(coreOffsets[c], written - coreOffsets[c]).Sort();
+            coreOffsets[c + 1] = written;
         }
 
-        return new PendantTrees([.. core], coreOffsets, [.. coreTargets], coreWeights, scores);
+        return new PendantTrees([.. core], coreOffsets, coreTargets[..written], coreWeights, scores);
 
         // Pairs between two of u's hanging trees, and between one of them and the rest of u's component.
         double Through(int u) =>
