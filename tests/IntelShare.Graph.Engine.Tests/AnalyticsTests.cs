@@ -107,14 +107,7 @@ public sealed class AnalyticsTests
     /// <summary>Betweenness from its definition: over unordered pairs, the share of shortest paths through each node.</summary>
     private static Dictionary<string, double> PairCounting((string A, string B)[] pairs)
     {
-        var names = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
-        var index = names.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
-        var neighbours = names.Select(_ => new HashSet<int>()).ToArray();
-        foreach (var (a, b) in pairs)
-        {
-            neighbours[index[a]].Add(index[b]);
-            neighbours[index[b]].Add(index[a]);
-        }
+        var (names, neighbours) = UndirectedPairs.Adjacency(pairs);
 
         var n = names.Length;
         var distance = new int[n, n];

@@ -121,14 +121,7 @@ public sealed class BetweennessSweepTests
     /// <summary>Brandes (2001) as published, over unordered pairs: a queue, predecessor lists, one source at a time.</summary>
     private static Dictionary<string, double> PlainBrandes((string A, string B)[] pairs)
     {
-        var names = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
-        var index = names.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
-        var neighbours = names.Select(_ => new HashSet<int>()).ToArray();
-        foreach (var (a, b) in pairs)
-        {
-            neighbours[index[a]].Add(index[b]);
-            neighbours[index[b]].Add(index[a]);
-        }
+        var (names, neighbours) = UndirectedPairs.Adjacency(pairs);
 
         var n = names.Length;
         var betweenness = new double[n];
