@@ -57,7 +57,10 @@ internal sealed class EntryFileReader : IDisposable
             Mode = FileMode.Open,
             Access = FileAccess.Read,
             Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 1 << 20,
+            // Below the large-object threshold: the index follower opens a reader for a few entries every few
+            // milliseconds under load, and a 1 MiB buffer each time set off a full (gen2) collection every second or
+            // two, pausing requests for up to 300 ms. The kernel's read-ahead serves long scans either way.
+            BufferSize = 1 << 16,
             Options = FileOptions.SequentialScan,
         }), offset);
 
