@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
@@ -63,6 +64,21 @@ public static class ContractMapping
 
     public static ReadJustification ToReadJustification(this Justification justification) =>
         new(justification.CaseRef, justification.Reason, (ReadPurpose)(int)justification.Purpose);
+
+    public static Justification ToMessage(this ReadJustification justification) =>
+        new() { CaseRef = justification.CaseRef ?? "", Reason = justification.Reason ?? "", Purpose = (Purpose)(int)justification.Purpose };
+
+    /// <summary>Headers that make a call to another service on behalf of the caller whose bearer token is given.</summary>
+    public static Metadata ForwardedCaller(string? authorization)
+    {
+        var headers = new Metadata();
+        if (authorization is { Length: > 0 })
+        {
+            headers.Add("authorization", authorization);
+        }
+
+        return headers;
+    }
 
     /// <summary>The decision as the caller may see it: the rule only where safe to show.</summary>
     public static Decision ToMessage(this AccessDecision decision)

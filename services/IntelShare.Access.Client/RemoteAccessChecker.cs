@@ -1,4 +1,3 @@
-using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Policy;
 
@@ -15,21 +14,10 @@ public sealed class RemoteAccessChecker(AccessService.AccessServiceClient client
         var request = new CheckBatchRequest
         {
             Action = query.Action,
-            Justification = new Justification
-            {
-                CaseRef = query.Justification.CaseRef ?? "",
-                Reason = query.Justification.Reason ?? "",
-                Purpose = (Purpose)(int)query.Justification.Purpose,
-            },
+            Justification = query.Justification.ToMessage(),
         };
         request.Items.AddRange(resources.Select(ToCheckItem));
-        var headers = new Metadata();
-        if (callerToken() is { Length: > 0 } token)
-        {
-            headers.Add("authorization", token);
-        }
-
-        var response = await client.CheckBatchAsync(request, headers, cancellationToken: cancellationToken);
+        var response = await client.CheckBatchAsync(request, ContractMapping.ForwardedCaller(callerToken()), cancellationToken: cancellationToken);
         return response.Decisions.Select(ReleaseDecision.From).ToArray();
     }
 

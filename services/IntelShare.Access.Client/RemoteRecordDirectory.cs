@@ -13,20 +13,10 @@ public sealed class RemoteRecordDirectory(RecordsService.RecordsServiceClient cl
 {
     public async Task<RecordHolder?> FindAsync(string recordId, ReadJustification justification, CancellationToken cancellationToken)
     {
-        var headers = new Metadata();
-        if (callerToken() is { Length: > 0 } token)
-        {
-            headers.Add("authorization", token);
-        }
-
-        var request = new GetRecordRequest
-        {
-            RecordId = recordId,
-            Justification = new Justification { CaseRef = justification.CaseRef ?? "", Reason = justification.Reason ?? "", Purpose = (Purpose)(int)justification.Purpose },
-        };
+        var request = new GetRecordRequest { RecordId = recordId, Justification = justification.ToMessage() };
         try
         {
-            var response = await client.GetAsync(request, headers, cancellationToken: cancellationToken);
+            var response = await client.GetAsync(request, ContractMapping.ForwardedCaller(callerToken()), cancellationToken: cancellationToken);
             var holder = response.Record?.Content?.Marking?.OriginatorAgency is { Length: > 0 } originator ? originator : response.Decision?.HolderAgency;
             return holder is { Length: > 0 } ? new RecordHolder(recordId, holder) : null;
         }
