@@ -20,6 +20,12 @@ public static class Roles
     public const string Oversight = "oversight";
     public const string Admin = "admin";
 
+    /// <summary>
+    /// A platform service (Search, Graph, Resolution deployed on their own) reading every agency's records from the
+    /// Records change log to project them; never a person's role.
+    /// </summary>
+    public const string Projection = "projection";
+
     public static readonly IReadOnlyList<string> All = [Contributor, Analyst, Supervisor, Oversight, Admin];
 }
 

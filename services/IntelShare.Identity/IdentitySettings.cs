@@ -14,6 +14,7 @@ public static class IdentitySettings
     public const string KeysDirectoryKey = "Identity:KeysDirectory";
     public const string SeedDemoDataKey = "Identity:SeedDemoData";
     public const string BootstrapAdminSection = "Identity:BootstrapAdmin";
+    public const string ServiceClientsSection = "Identity:ServiceClients";
 
     /// <summary>The one scope and audience of IntelShare access tokens.</summary>
     public const string Scope = AuthenticationExtensions.Audience;

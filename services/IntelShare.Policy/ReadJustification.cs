@@ -28,4 +28,8 @@ public static class ReadPurposes
         ReadPurpose.Oversight => "OVERSIGHT",
         _ => "UNSPECIFIED",
     };
+
+    /// <summary>The purpose a wire name stands for; Unspecified for a name it does not know.</summary>
+    public static ReadPurpose FromWireName(string? name) =>
+        Enum.GetValues<ReadPurpose>().FirstOrDefault(purpose => string.Equals(purpose.ToWireName(), name, StringComparison.Ordinal));
 }

@@ -1,4 +1,9 @@
+using Grpc.Net.Client;
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +35,48 @@ public static class ProjectionExtensions
                 ?? throw new InvalidOperationException($"Projection {projection.Name} is not registered.");
         });
         return services;
+    }
+
+    /// <summary>
+    /// Where Records runs in this process it has registered its change log already; otherwise the log is read from the
+    /// Records service at Records:Address, on this service's own account (<see cref="ServiceCredentials"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddRecordsChangeSource(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(services =>
+            ServiceCredentials.FromConfiguration(configuration, services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IChangeSource>(services =>
+        {
+            var address = configuration["Records:Address"] is { Length: > 0 } configured
+                ? configured
+                : throw new InvalidOperationException("This service projects the Records change log: set Records:Address to the Records service's URL, or host Records in this process.");
+            return new RemoteChangeSource(new RecordsService.RecordsServiceClient(GrpcChannel.ForAddress(address)), services.GetRequiredService<ServiceCredentials>());
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Where Resolution is a service of its own at Resolution:Address, a replica of its record-to-entity map
+    /// (<see cref="ReplicatedEntityDirectory"/>) serves this service as its <see cref="IEntityDirectory"/> and
+    /// membership feed. Without that setting nothing is added: Resolution in this process registers its own.
+    /// </summary>
+    public static IHostApplicationBuilder AddResolutionReplica(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration["Resolution:Address"] is not { Length: > 0 } address)
+        {
+            return builder;
+        }
+
+        builder.Services.TryAddSingleton(services => new ReplicatedEntityDirectory(
+            new ResolutionService.ResolutionServiceClient(GrpcChannel.ForAddress(address)),
+            services.GetRequiredService<ServiceCredentials>(),
+            services.GetRequiredService<ILogger<ReplicatedEntityDirectory>>()));
+        builder.Services.TryAddSingleton<IEntityDirectory>(services => services.GetRequiredService<ReplicatedEntityDirectory>());
+        builder.Services.TryAddSingleton<IEntityMembershipFeed>(services => services.GetRequiredService<ReplicatedEntityDirectory>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<ReplicatedEntityDirectory>());
+        return builder;
     }
 
     /// <summary>The Projections service: mapped once per process, however many projections it hosts.</summary>

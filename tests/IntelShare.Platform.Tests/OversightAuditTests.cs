@@ -27,4 +27,50 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
         var theirs = await oversight.ActivityAsync(new ActivityRequest { UserId = analyst.UserId });
         Assert.Contains(theirs.Entries, e => e.Action == "search" && e.ResourceKind == "query" && e.ResourceId.Contains(marker, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Query_audit_entries_relayed_through_access_always_name_the_caller_and_bad_ones_change_nothing()
+    {
+        var channel = await Factory.ChannelForAsync("border.analyst");
+        var me = await new IdentityService.IdentityServiceClient(channel).WhoAmIAsync(new WhoAmIRequest());
+        var access = new AccessService.AccessServiceClient(channel);
+        var marker = "relayed-" + Guid.NewGuid().ToString("N")[..8];
+
+        var context = await access.BeginQueryAsync(new BeginQueryRequest { Justification = TestRecords.Because("relay"), Action = "traverse" });
+        var appended = await access.AuditQueryAsync(new AuditQueryRequest
+        {
+            Events =
+            {
+                new QueryAuditEvent
+                {
+                    Action = "traverse", ResourceKind = "record", ResourceId = marker, HolderAgency = "POL-ATU",
+                    Justification = TestRecords.Because("relay"), Effect = "EXISTENCE_ONLY", Rule = "releasability", Service = "graph",
+                },
+            },
+        });
+        var invalid = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => access.AuditQueryAsync(new AuditQueryRequest
+        {
+            Events = { new QueryAuditEvent { Action = "traverse", ResourceKind = "record", ResourceId = marker + "-bad", Effect = "MAYBE" } },
+        }).ResponseAsync);
+        var unknownCase = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => access.BeginQueryAsync(new BeginQueryRequest
+        {
+            Justification = new Justification { CaseRef = "NO-SUCH-CASE-" + marker, Reason = "typo" }, Action = "search",
+        }).ResponseAsync);
+
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var relayed = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = marker });
+        var bad = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = marker + "-bad" });
+
+        Assert.NotNull(context.Now);
+        Assert.Equal(1, appended.Appended);
+        var entry = Assert.Single(relayed.Entries);
+        Assert.Equal(me.UserId, entry.UserId);
+        Assert.Equal("BORDER", entry.Agency);
+        Assert.Equal(Effect.ExistenceOnly, entry.Effect);
+        Assert.Equal("graph", entry.Service);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Equal(["events[0].effect", "events[0].service", "events[0].justification"], invalid.ViolatedFields());
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, unknownCase.StatusCode);
+        Assert.Empty(bad.Entries);
+    }
 }

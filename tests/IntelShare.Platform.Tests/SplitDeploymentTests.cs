@@ -73,6 +73,86 @@ public sealed class SplitDeploymentTests : IDisposable
         Assert.Contains(accessed.Entries, e => e.UserName == "border.analyst" && e.Effect == Effect.Permit && e.Justification.Reason == "granted");
     }
 
+    [Fact]
+    public async Task Search_graph_and_resolution_deployed_alone_project_the_records_change_log_follow_entities_and_decide_and_audit_with_access()
+    {
+        var (identityAddress, accessAddress, recordsAddress) = (HostProcess.FreeAddress(), HostProcess.FreeAddress(), HostProcess.FreeAddress());
+        var issuer = new Dictionary<string, string> { ["Identity:Issuer"] = identityAddress.ToString() };
+        var validated = new Dictionary<string, string>(issuer) { ["Identity:Authority"] = identityAddress.ToString() };
+        var readModel = new Dictionary<string, string>(validated) { ["Access:Address"] = accessAddress.ToString(), ["Records:Address"] = recordsAddress.ToString() };
+        await using var identity = await HostProcess.StartServiceAsync("IntelShare.Identity", Directory("identity"), identityAddress, issuer);
+        await using var access = await HostProcess.StartServiceAsync(
+            "IntelShare.Access", Directory("access"), accessAddress, new Dictionary<string, string>(validated) { ["Records:Address"] = recordsAddress.ToString() });
+        await using var records = await HostProcess.StartServiceAsync(
+            "IntelShare.Records", Directory("records"), recordsAddress, new Dictionary<string, string>(validated) { ["Access:Address"] = accessAddress.ToString() });
+        await using var resolution = await HostProcess.StartServiceAsync("IntelShare.Resolution", Directory("resolution"), HostProcess.FreeAddress(), readModel);
+        var resolved = new Dictionary<string, string>(readModel) { ["Resolution:Address"] = resolution.Address.ToString() };
+        await using var search = await HostProcess.StartServiceAsync("IntelShare.Search", Directory("search"), HostProcess.FreeAddress(), resolved);
+        await using var graph = await HostProcess.StartServiceAsync("IntelShare.Graph", Directory("graph"), HostProcess.FreeAddress(), resolved);
+
+        async Task<Grpc.Net.Client.GrpcChannel> On(HostProcess service, string user) => service.Channel(await identity.SignInAsync(user));
+
+        var family = "Moraru" + Guid.NewGuid().ToString("N")[..6];
+        var phone = $"+4477008{Random.Shared.Next(10000, 99999)}";
+        var contributor = (await On(records, "contributor")).RecordsClient();
+        var content = TestRecords.Person(TestRecords.UniqueRef("split"), "Olena", family, "1990-07-03");
+        content.Person.Phones.Add(phone);
+        var recordId = (await contributor.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+
+        // Resolution: the person is an entity that a match finds.
+        var resolutionAnalyst = new ResolutionService.ResolutionServiceClient(await On(resolution, "analyst"));
+        var match = await Projected.Eventually(
+            () => resolutionAnalyst.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Olena", FamilyName = family }, DateOfBirth = "1990-07-03" },
+                Justification = TestRecords.Because("split match"),
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == recordId)));
+        var entityId = match.Candidates.First(c => c.Records.Any(r => r.RecordId == recordId)).EntityId;
+
+        // Search: the record's own agency reads it, grouped under its entity; another agency only learns who holds it.
+        var query = new SearchRequest { Query = $"Olena {family}", Mode = SearchMode.SearchName, Justification = TestRecords.Because("split search") };
+        var police = new SearchService.SearchServiceClient(await On(search, "analyst"));
+        var own = await Projected.Eventually(() => police.SearchAsync(query).ResponseAsync, r => r.Total == 1 && r.Hits[0].EntityId == entityId);
+        var partner = await new SearchService.SearchServiceClient(await On(search, "border.analyst")).SearchAsync(query);
+        var status = await new ProjectionsService.ProjectionsServiceClient(await On(search, "admin")).StatusAsync(new ProjectionStatusRequest());
+
+        // Graph: the phone links the person, and the record joins its entity's node.
+        var graphAnalyst = new GraphService.GraphServiceClient(await On(graph, "analyst"));
+        var network = await Projected.Eventually(
+            () => graphAnalyst.NeighbourhoodAsync(new NeighbourhoodRequest
+            {
+                EntityIds = { recordId }, Depth = 1, Justification = TestRecords.Because("split graph"),
+            }).ResponseAsync,
+            s => s.Nodes.Any(n => n.Id == $"phone:{phone}") && s.Nodes.Any(n => n.Id == entityId));
+
+        // A case the read models cannot know of is refused by Access, before any result.
+        var unknownCase = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest
+        {
+            Query = family, Mode = SearchMode.SearchName, Justification = new Justification { CaseRef = "NO-SUCH-CASE", Reason = "typo" },
+        }).ResponseAsync);
+
+        // Oversight, at Access, sees what each read model released and to whom.
+        var accessed = await new OversightService.OversightServiceClient(await On(access, "oversight")).WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
+
+        var hit = Assert.Single(own.Hits);
+        Assert.Equal(family, hit.Record.Content.Person.Name.FamilyName);
+        Assert.Equal(entityId, hit.EntityId);
+        var existenceOnly = Assert.Single(partner.Hits);
+        Assert.Equal(Effect.ExistenceOnly, existenceOnly.Decision.Effect);
+        Assert.Null(existenceOnly.Record);
+        Assert.Equal("POL-ATU", existenceOnly.HolderAgency);
+        Assert.Contains(status.Projections, p => p.Name == "search" && p.AppliedSequence >= 1 && p.AppliedSequence == p.HeadSequence);
+        Assert.Contains(network.Nodes, n => n.Id == recordId);
+        Assert.Contains(network.Edges, e => e.From == recordId && e.To == entityId && e.Kind == "same_as");
+        Assert.Contains(match.Candidates, c => c.Records.Any(r => r.RecordId == recordId));
+        Assert.Equal(StatusCode.InvalidArgument, unknownCase.StatusCode);
+        Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Service == "search" && e.Effect == Effect.Permit && e.Justification.Reason == "split search");
+        Assert.Contains(accessed.Entries, e => e.UserName == "border.analyst" && e.Service == "search" && e.Effect == Effect.ExistenceOnly);
+        Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Justification.Reason == "split graph");
+        Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Justification.Reason == "split match");
+    }
+
     private string Directory(string service)
     {
         var path = Path.Combine(_data.Path, service);

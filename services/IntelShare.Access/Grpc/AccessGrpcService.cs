@@ -4,13 +4,23 @@ using IntelShare.Access.Client;
 using IntelShare.Access.Domain;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
+using IntelShare.Policy;
 using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Access.Grpc;
 
-public sealed class AccessGrpcService(AccessManager manager, AccessStore store, IAccessChecker checker, TimeProvider clock) : AccessService.AccessServiceBase
+public sealed class AccessGrpcService(
+    AccessManager manager,
+    AccessStore store,
+    IAccessChecker checker,
+    IAccessSessionFactory sessions,
+    IAuditTrail audit,
+    TimeProvider clock) : AccessService.AccessServiceBase
 {
     private const int MaxCheckBatch = 1_000;
+    private const int MaxAuditQueryEvents = RemoteAuditTrail.MaxEventsPerCall;
+
+    private static readonly HashSet<string> AuditedEffects = ["PERMIT", "PERMIT_REDACTED", "EXISTENCE_ONLY", "DENY", "results", "no-results"];
 
     public override async Task<Case> CreateCase(CreateCaseRequest request, ServerCallContext context) =>
         MapToCase(await manager.CreateCaseAsync(context.GetSubject(), request.CaseRef, request.Title, request.Members.Select(MapToMembership).ToList()));
@@ -100,6 +110,66 @@ public sealed class AccessGrpcService(AccessManager manager, AccessStore store, 
         var query = new AccessQuery(context.GetSubject(), justification!.ToReadJustification(), string.IsNullOrEmpty(action) ? "check" : action, context.Peer, "access");
         var decisions = await checker.CheckAsync(query, resources, context.CancellationToken);
         return decisions.Select(d => d.Message).ToArray();
+    }
+
+    public override async Task<QueryContext> BeginQuery(BeginQueryRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        JustificationRules.Validate(request.Justification, violations);
+        violations.Require(!string.IsNullOrWhiteSpace(request.Action), "action", "is required: name what the query is audited as (search, traverse, match...)");
+        violations.ThrowIfAny();
+
+        var query = new AccessQuery(context.GetSubject(), request.Justification!.ToReadJustification(), request.Action, context.Peer, "access");
+        var session = await sessions.BeginAsync(query, context.CancellationToken);
+        var response = new QueryContext { Now = Timestamp.FromDateTimeOffset(session.Now) };
+        response.CaseMemberships.AddRange(session.Context.CaseMemberships.Order(StringComparer.Ordinal));
+        response.Grants.AddRange(session.Context.Grants.Select(grant =>
+        {
+            var message = new QueryGrant
+            {
+                GrantId = grant.GrantId,
+                ValidFrom = Timestamp.FromDateTimeOffset(grant.ValidFrom),
+                ValidTo = Timestamp.FromDateTimeOffset(grant.ValidTo),
+                GrantedByAgency = grant.GrantedByAgency,
+            };
+            message.ResourceIds.AddRange(grant.ResourceIds.Order(StringComparer.Ordinal));
+            message.CoveredCaveats.AddRange(CaveatNames.Names(grant.CoveredCaveats));
+            return message;
+        }));
+        return response;
+    }
+
+    public override async Task<AuditQueryResponse> AuditQuery(AuditQueryRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        violations.Require(request.Events.Count > 0, "events", "must hold at least one event");
+        violations.Require(request.Events.Count <= MaxAuditQueryEvents, "events", $"must hold at most {MaxAuditQueryEvents} events");
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            var item = request.Events[i];
+            var path = $"events[{i}]";
+            violations.Require(!string.IsNullOrWhiteSpace(item.Action), $"{path}.action", "is required");
+            violations.Require(!string.IsNullOrWhiteSpace(item.ResourceKind), $"{path}.resource_kind", "is required");
+            violations.Require(AuditedEffects.Contains(item.Effect), $"{path}.effect", $"must be one of {string.Join(", ", AuditedEffects)}");
+            violations.Require(!string.IsNullOrWhiteSpace(item.Service), $"{path}.service", "is required");
+            JustificationRules.Validate(item.Justification, violations, $"{path}.justification");
+        }
+
+        violations.ThrowIfAny();
+
+        // Who the entries name is the caller of this RPC, whatever service relays them: no one can audit in another's name.
+        var subject = context.GetSubject();
+        var now = clock.GetUtcNow();
+        var events = request.Events.Select(item =>
+        {
+            var justification = item.Justification.ToReadJustification();
+            return new AuditEvent(
+                now, subject.UserId, subject.DisplayName, subject.Agency, item.Action, item.ResourceKind, item.ResourceId, item.HolderAgency,
+                justification.CaseRef ?? "", justification.Reason ?? "", justification.Purpose.ToWireName(), item.Effect, item.Rule,
+                string.IsNullOrEmpty(item.Origin) ? context.Peer : item.Origin, item.Service, item.ResourceCaseRefs.ToArray());
+        }).ToList();
+        await audit.AppendAsync(events, context.CancellationToken);
+        return new AuditQueryResponse { Appended = events.Count };
     }
 
     private static CaseMembership MapToMembership(CaseMember member) =>

@@ -1,3 +1,4 @@
+using IntelShare.Access.Client;
 using IntelShare.Graph.Domain;
 using IntelShare.Graph.Engine;
 using IntelShare.Graph.Engine.Neo4j;
@@ -15,12 +16,15 @@ public static class Extensions
 {
     /// <summary>
     /// The offender network in {DataDirectory}/graph on the embedded engine, projected from the Records change log.
-    /// Needs an <see cref="IChangeSource"/> (Records in-process) and an <see cref="Access.Client.IAccessSessionFactory"/>
-    /// (Access in-process). Optional: Graph:MaxNodesVisited, Graph:QueryTimeout.
+    /// Records and Access are those in this process, or else the services at Records:Address and Access:Address.
+    /// Optional: Graph:MaxNodesVisited, Graph:QueryTimeout.
     /// </summary>
     public static IHostApplicationBuilder AddGraphServices(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.AddRecordsChangeSource();
+        builder.AddAccessClient();
+        builder.AddResolutionReplica();
         builder.Services.AddSingleton(new GraphOptions
         {
             MaxNodesVisited = configuration.GetValue("Graph:MaxNodesVisited", 200_000),

@@ -40,7 +40,10 @@ public static class DemoData
         new("ngo.caseworker", "Shelter Caseworker", "NGO-SHELTER", [Roles.Contributor], ClearanceLevel.OfficialSensitive, [VictimIdentity]),
     ];
 
-    /// <summary>One import system per agency: "pol-atu-system", "border-system", ...</summary>
+    /// <summary>
+    /// One import system per agency ("pol-atu-system", "border-system", ...) and the platform's own services
+    /// (<see cref="ServicesClientId"/>), which the police unit operates in the demo.
+    /// </summary>
     public static IReadOnlyList<ClientRegistration> Clients { get; } = Agencies
         .Select(agency => new ClientRegistration
         {
@@ -51,7 +54,19 @@ public static class DemoData
             CaveatEntitlements = [],
             SeededForDemo = true,
         })
+        .Append(new ClientRegistration
+        {
+            ClientId = ServicesClientId,
+            AgencyCode = "POL-ATU",
+            Roles = [Roles.Projection],
+            Clearance = ClearanceLevel.Official,
+            CaveatEntitlements = [],
+            SeededForDemo = true,
+        })
         .ToArray();
+
+    /// <summary>Search, Graph and Resolution deployed on their own read the Records change log as this client.</summary>
+    public const string ServicesClientId = "intelshare-services";
 
     public static string SystemClientId(string agencyCode) => agencyCode.ToLowerInvariant() + "-system";
 }

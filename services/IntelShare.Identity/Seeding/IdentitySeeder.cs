@@ -19,6 +19,19 @@ public sealed class BootstrapAdminOptions
 }
 
 /// <summary>
+/// One entry of Identity:ServiceClients: the credentials with which Search, Graph and Resolution, deployed on their own,
+/// read the Records change log (the projection role). The agency is the one operating the platform.
+/// </summary>
+public sealed class ServiceClientOptions
+{
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    public string? Agency { get; set; }
+}
+
+/// <summary>
 /// Puts the directory in the state Identity needs. Every step checks before it writes, so it runs
 /// at each start without duplicating anything.
 /// </summary>
@@ -87,19 +100,8 @@ public sealed class IdentitySeeder(
         {
             if (await applications.FindByClientIdAsync(client.ClientId, cancellationToken) is null)
             {
-                await applications.CreateAsync(new OpenIddictApplicationDescriptor
-                {
-                    ClientId = client.ClientId,
-                    ClientSecret = DemoData.ClientSecret,
-                    ClientType = ClientTypes.Confidential,
-                    DisplayName = $"{client.AgencyCode} import system (demo)",
-                    Permissions =
-                    {
-                        Permissions.Endpoints.Token,
-                        Permissions.GrantTypes.ClientCredentials,
-                        Permissions.Prefixes.Scope + IdentitySettings.Scope,
-                    },
-                }, cancellationToken);
+                var displayName = client.Roles.Contains(Roles.Projection) ? "IntelShare platform services (demo)" : $"{client.AgencyCode} import system (demo)";
+                await applications.CreateAsync(SystemClient(client.ClientId, DemoData.ClientSecret, displayName), cancellationToken);
             }
 
             if (!await db.ClientRegistrations.AnyAsync(c => c.ClientId == client.ClientId, cancellationToken))
@@ -120,6 +122,90 @@ public sealed class IdentitySeeder(
         logger.LogWarning(
             "Demo directory present: users share the password '{Password}' and agency systems the secret '{Secret}'. Never use this data directory in production.",
             DemoData.Password, DemoData.ClientSecret);
+    }
+
+    public const int MinimumServiceSecretLength = 24;
+
+    /// <summary>A system signing in on its own account: client credentials with a secret, for the IntelShare scope only.</summary>
+    private static OpenIddictApplicationDescriptor SystemClient(string clientId, string secret, string displayName) => new()
+    {
+        ClientId = clientId,
+        ClientSecret = secret,
+        ClientType = ClientTypes.Confidential,
+        DisplayName = displayName,
+        Permissions =
+        {
+            Permissions.Endpoints.Token,
+            Permissions.GrantTypes.ClientCredentials,
+            Permissions.Prefixes.Scope + IdentitySettings.Scope,
+        },
+    };
+
+    /// <summary>
+    /// Registers each configured platform service client, or sets its secret to the configured one, so that rotating
+    /// the secret in configuration (a Kubernetes secret) takes effect at the next start.
+    /// </summary>
+    public async Task EnsureServiceClientsAsync(IReadOnlyList<ServiceClientOptions> clients, CancellationToken cancellationToken)
+    {
+        const string section = IdentitySettings.ServiceClientsSection;
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var options = clients[i];
+            var clientId = options.ClientId?.Trim();
+            if (string.IsNullOrEmpty(clientId))
+            {
+                throw new InvalidOperationException($"{section}:{i}:ClientId must name the client.");
+            }
+
+            if (string.IsNullOrEmpty(options.ClientSecret) || options.ClientSecret.Length < MinimumServiceSecretLength || options.ClientSecret == DemoData.ClientSecret)
+            {
+                throw new InvalidOperationException(
+                    $"{section}:{i}:ClientSecret must be a secret of at least {MinimumServiceSecretLength} characters (not the published demo secret) for the client '{clientId}'.");
+            }
+
+            var agencyCode = options.Agency?.Trim().ToUpperInvariant();
+            if (string.IsNullOrEmpty(agencyCode) || !await db.Agencies.AnyAsync(a => a.Code == agencyCode, cancellationToken))
+            {
+                throw new InvalidOperationException(
+                    $"{section}:{i}:Agency must be the code of an agency in the directory (the one operating the platform) for the client '{clientId}'.");
+            }
+
+            var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            if (application is null)
+            {
+                await applications.CreateAsync(SystemClient(clientId, options.ClientSecret, "IntelShare platform services"), cancellationToken);
+                logger.LogInformation("Registered platform service client {ClientId}", clientId);
+            }
+            else if (!await applications.ValidateClientSecretAsync(application, options.ClientSecret, cancellationToken))
+            {
+                var descriptor = new OpenIddictApplicationDescriptor();
+                await applications.PopulateAsync(descriptor, application, cancellationToken);
+                descriptor.ClientSecret = options.ClientSecret;
+                await applications.UpdateAsync(application, descriptor, cancellationToken);
+                logger.LogInformation("Rotated the secret of platform service client {ClientId}", clientId);
+            }
+
+            var registration = await db.ClientRegistrations.SingleOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
+            if (registration is null)
+            {
+                db.ClientRegistrations.Add(new ClientRegistration
+                {
+                    ClientId = clientId,
+                    AgencyCode = agencyCode,
+                    Roles = [Roles.Projection],
+                    Clearance = ClearanceLevel.Official,
+                    CaveatEntitlements = [],
+                });
+            }
+            else
+            {
+                registration.AgencyCode = agencyCode;
+                registration.Roles = [Roles.Projection];
+                registration.SeededForDemo = false;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>Creates the configured administrator if absent; an existing account is left alone so its password can be rotated.</summary>

@@ -32,6 +32,8 @@ public sealed class IdentityStartup(
 
         var bootstrap = configuration.GetSection(IdentitySettings.BootstrapAdminSection).Get<BootstrapAdminOptions>() ?? new BootstrapAdminOptions();
         await seeder.EnsureBootstrapAdminAsync(bootstrap, cancellationToken);
+        await seeder.EnsureServiceClientsAsync(
+            configuration.GetSection(IdentitySettings.ServiceClientsSection).Get<List<ServiceClientOptions>>() ?? [], cancellationToken);
 
         if (!demo)
         {

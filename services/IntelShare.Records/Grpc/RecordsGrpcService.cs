@@ -251,11 +251,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         violations.Require(request.Limit >= 0, "limit", "must not be negative");
         violations.ThrowIfAny();
 
-        // The change stream carries every agency's records: it feeds projections, which apply the policy on read.
-        if (!subject.HasRole(Roles.Admin) && !subject.HasRole(ProjectionRole))
-        {
-            throw new PermissionDeniedException("ReadChanges is for platform projections: it needs the admin or projection role.");
-        }
+        RequireProjectionReader(subject, "ReadChanges");
 
         var after = request.AfterSequence;
         var remaining = request.Limit == 0 ? long.MaxValue : request.Limit;
@@ -288,7 +284,20 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         }
     }
 
-    public const string ProjectionRole = "projection";
+    public override Task<ChangeHead> GetChangeHead(GetChangeHeadRequest request, ServerCallContext context)
+    {
+        RequireProjectionReader(context.GetSubject(), "GetChangeHead");
+        return Task.FromResult(new ChangeHead { Sequence = store.LastSequence });
+    }
+
+    /// <summary>The change log carries every agency's records: it feeds projections, which apply the policy on read.</summary>
+    private static void RequireProjectionReader(Subject subject, string rpc)
+    {
+        if (!subject.HasRole(Roles.Admin) && !subject.HasRole(Roles.Projection))
+        {
+            throw new PermissionDeniedException($"{rpc} is for platform projections: it needs the admin or projection role.");
+        }
+    }
 
     private static void RequireContributor(Subject subject)
     {

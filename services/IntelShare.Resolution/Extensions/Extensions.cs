@@ -1,3 +1,4 @@
+using IntelShare.Access.Client;
 using IntelShare.Projections;
 using IntelShare.Resolution.Domain;
 using IntelShare.Resolution.Grpc;
@@ -13,14 +14,15 @@ namespace IntelShare.Resolution.Extensions;
 public static class Extensions
 {
     /// <summary>
-    /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log. Needs an
-    /// <see cref="IChangeSource"/> (Records in-process), an <see cref="Access.Client.IAccessSessionFactory"/> and an
-    /// <see cref="IntelShare.Domain.IAuditTrail"/> (Access and Audit in-process). Optional: Resolution:DefaultRegion,
+    /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log. Records, Access and
+    /// Audit are those in this process, or else the services at Records:Address and Access:Address. Optional: Resolution:DefaultRegion,
     /// Resolution:IncrementalRetrainLimit, Resolution:MaxParallelism (cores a retrain may use; default all but one).
     /// </summary>
     public static IHostApplicationBuilder AddResolutionServices(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.AddRecordsChangeSource();
+        builder.AddAccessClient();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new EntityResolver(
             new ResolutionStore(Path.Combine(DataDirectory.Resolve(configuration, "resolution"), "resolution.db")),

@@ -20,6 +20,32 @@ namespace IntelShare.Resolution.Grpc;
 public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessionFactory access, IAuditTrail audit, TimeProvider clock) : ResolutionService.ResolutionServiceBase
 {
     private const int MaxCandidates = 50;
+    private const int MaxMembershipChanges = 10_000;
+
+    public override async Task<MembershipChanges> ReadMemberships(ReadMembershipsRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(request.AfterSequence >= 0, "after_sequence", "must not be negative");
+        violations.Require(request.Limit is >= 0 and <= MaxMembershipChanges, "limit", $"must be between 0 and {MaxMembershipChanges}");
+        violations.ThrowIfAny();
+        if (!subject.HasRole(Roles.Admin) && !subject.HasRole(Roles.Projection))
+        {
+            throw new PermissionDeniedException("ReadMemberships is for platform read models: it needs the admin or projection role.");
+        }
+
+        var changes = await resolver.ChangesAfterAsync(request.AfterSequence, request.Limit == 0 ? MaxMembershipChanges : request.Limit, context.CancellationToken);
+        var response = new MembershipChanges();
+        // Entities are read after the changes, so each is at least as new as its change.
+        var entities = resolver.EntitiesOf(changes.Select(c => c.RecordId));
+        response.Changes.AddRange(changes.Select(c => new MembershipChangeMessage
+        {
+            Sequence = c.Sequence,
+            RecordId = c.RecordId,
+            EntityId = entities.GetValueOrDefault(c.RecordId, ""),
+        }));
+        return response;
+    }
 
     public override async Task<MatchResponse> Match(MatchRequest request, ServerCallContext context)
     {

@@ -1,3 +1,4 @@
+using IntelShare.Access.Client;
 using IntelShare.Projections;
 using IntelShare.Search.Domain;
 using IntelShare.Search.Engine;
@@ -18,11 +19,14 @@ public static class Extensions
     /// <summary>
     /// Search over records in {DataDirectory}/search on the embedded Lucene index, projected from the Records change
     /// log. A missing or damaged index is recreated empty and rebuilt from Records, with a log line saying why.
-    /// Needs an <see cref="IChangeSource"/> and an <see cref="Access.Client.IAccessSessionFactory"/> in-process.
+    /// Records and Access are those in this process, or else the services at Records:Address and Access:Address.
     /// </summary>
     public static IHostApplicationBuilder AddSearchServices(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.AddRecordsChangeSource();
+        builder.AddAccessClient();
+        builder.AddResolutionReplica();
         builder.Services.AddSingleton<ISearchIndex>(services =>
         {
             // Elasticsearch when Search:Index is "elasticsearch" (Elasticsearch:Url, Elasticsearch:Index); the same

@@ -10,7 +10,8 @@ namespace IntelShare.Platform.Tests.Infrastructure;
 /// The all-in-one host in memory, on real SQLite files in a data directory of its own.
 /// Tokens come from the real Identity service's token endpoint.
 /// </summary>
-public sealed class PlatformFactory(string dataDirectory, string environment = "Development") : WebApplicationFactory<IntelShare.Host.AllInOneHost>
+public sealed class PlatformFactory(string dataDirectory, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<IntelShare.Host.AllInOneHost>
 {
     public const string DemoPassword = "demo-password";
 
@@ -20,6 +21,10 @@ public sealed class PlatformFactory(string dataDirectory, string environment = "
     {
         builder.UseEnvironment(environment);
         builder.UseSetting("IntelShare:DataDirectory", DataDirectory);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public async Task<string> SignInAsync(string userName, string password = DemoPassword)
