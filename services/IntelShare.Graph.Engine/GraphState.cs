@@ -3,13 +3,24 @@ using System.Runtime.InteropServices;
 
 namespace IntelShare.Graph.Engine;
 
-/// <summary>One end of an edge as seen from a node: enough to filter by kind and walk on without touching the edge.</summary>
+/// <summary>
+/// One end of an edge as seen from a node: enough to filter by kind and marking and walk on without touching the
+/// edge, whose slot is a cache miss on a large graph.
+/// </summary>
 internal struct Adjacency
 {
+    /// <summary>In <see cref="Marking"/>: the edge's marking id does not fit, read it from the edge.</summary>
+    public const ushort MarkingInEdge = ushort.MaxValue;
+
     public int Neighbour;
     public int Edge;
     public EdgeKind Kind;
     public bool Outgoing;
+
+    /// <summary>The edge's marking id, or <see cref="MarkingInEdge"/>; fits in what was padding, so costs no memory.</summary>
+    public ushort Marking;
+
+    public static ushort Compact(int marking) => marking < MarkingInEdge ? (ushort)marking : MarkingInEdge;
 }
 
 /// <summary>A growable list of structs kept inline in a per-node array, so a million nodes cost a million small arrays and no list objects.</summary>
@@ -409,15 +420,26 @@ internal sealed class GraphState
             return;
         }
 
+        var marking = InternMarking(op.Marking);
         var index = FindEdge(from, to, op.Kind);
         if (index < 0)
         {
             index = freeEdges.Count > 0 ? freeEdges.Pop() : EdgeHigh++;
             GrowEdges(index + 1);
+            SetEdge(index, from, to, op.Kind, marking, Ticks(op.ValidFrom), Ticks(op.ValidTo));
             Link(index, from, to, op.Kind);
         }
+        else
+        {
+            var remarked = Edges[index].Marking != marking;
+            SetEdge(index, from, to, op.Kind, marking, Ticks(op.ValidFrom), Ticks(op.ValidTo));
+            if (remarked)
+            {
+                SetAdjacencyMarking(from, index, marking);
+                SetAdjacencyMarking(to, index, marking);
+            }
+        }
 
-        SetEdge(index, from, to, op.Kind, InternMarking(op.Marking), Ticks(op.ValidFrom), Ticks(op.ValidTo));
         AddEdgeSupport(index, op.SupportingRecordId);
         DirtyEdges.Add(index);
     }
@@ -560,11 +582,25 @@ internal sealed class GraphState
     private int EdgeRecordCount(int edge) =>
         Edges[edge].Record == NoRecord ? 0 : 1 + (moreEdgeRecords.TryGetValue(edge, out var more) ? more.Count : 0);
 
+    /// <summary>Adds the edge to both ends' adjacency, with the marking its slot holds.</summary>
     private void Link(int index, int from, int to, EdgeKind kind)
     {
         edgeCount++;
-        Adjacency[from].Add(new Adjacency { Neighbour = to, Edge = index, Kind = kind, Outgoing = true });
-        Adjacency[to].Add(new Adjacency { Neighbour = from, Edge = index, Kind = kind, Outgoing = false });
+        var marking = Engine.Adjacency.Compact(Edges[index].Marking);
+        Adjacency[from].Add(new Adjacency { Neighbour = to, Edge = index, Kind = kind, Outgoing = true, Marking = marking });
+        Adjacency[to].Add(new Adjacency { Neighbour = from, Edge = index, Kind = kind, Outgoing = false, Marking = marking });
+    }
+
+    private void SetAdjacencyMarking(int node, int edge, int marking)
+    {
+        foreach (ref var adjacency in Adjacency[node].Items.AsSpan(0, Adjacency[node].Count))
+        {
+            if (adjacency.Edge == edge)
+            {
+                adjacency.Marking = Engine.Adjacency.Compact(marking);
+                return;
+            }
+        }
     }
 
     /// <summary>Takes the edge out of both adjacency lists; <paramref name="release"/> also frees its slot.</summary>

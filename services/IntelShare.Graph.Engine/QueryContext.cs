@@ -194,7 +194,7 @@ internal sealed class QueryContext : IDisposable
         }
 
         var other = See(adjacency.Neighbour);
-        if (other == NodeVisibility.Hidden || (!everythingVisible && !SeeEdge(edge)))
+        if (other == NodeVisibility.Hidden || (!everythingVisible && !SeeEdge(adjacency)))
         {
             withheldEdges.Add(edge);
             return null;
@@ -231,17 +231,34 @@ internal sealed class QueryContext : IDisposable
         return Truncated;
     }
 
-    public Subgraph ToSubgraph(IEnumerable<int> nodes, IEnumerable<int> edges) =>
-        new([.. nodes.Select(n => new ResultNode(State.Nodes[n]!, See(n)))], [.. edges.Select(State.Edge)], WithheldNodes, WithheldEdges, Truncated);
+    /// <summary>The result, in arrays sized once: a neighbourhood's hundreds of nodes and thousands of edges are most of what a query allocates.</summary>
+    public Subgraph ToSubgraph(IReadOnlyCollection<int> nodes, IReadOnlyCollection<int> edges)
+    {
+        var resultNodes = new ResultNode[nodes.Count];
+        var i = 0;
+        foreach (var node in nodes)
+        {
+            resultNodes[i++] = new ResultNode(State.Nodes[node]!, See(node));
+        }
 
-    private bool SeeEdge(int edge)
+        var resultEdges = new GraphEdge[edges.Count];
+        i = 0;
+        foreach (var edge in edges)
+        {
+            resultEdges[i++] = State.Edge(edge);
+        }
+
+        return new Subgraph(resultNodes, resultEdges, WithheldNodes, WithheldEdges, Truncated);
+    }
+
+    private bool SeeEdge(in Adjacency adjacency)
     {
         if (byMarking is null)
         {
-            return visibility.SeeEdge(State.Edge(edge));
+            return visibility.SeeEdge(State.Edge(adjacency.Edge));
         }
 
-        var marking = State.Edges[edge].Marking;
+        var marking = adjacency.Marking != Adjacency.MarkingInEdge ? adjacency.Marking : State.Edges[adjacency.Edge].Marking;
         ref var decided = ref Decision(ref edgeDecisions, marking);
         if (decided == Undecided)
         {

@@ -90,8 +90,8 @@ internal static class Traversal
             return empty;
         }
 
-        var nodes = paths.SelectMany(p => p.Nodes).Distinct();
-        var edges = paths.SelectMany(p => p.Edges).Distinct();
+        var nodes = paths.SelectMany(p => p.Nodes).ToHashSet();
+        var edges = paths.SelectMany(p => p.Edges).ToHashSet();
         return new PathResult([.. paths.Select(p => ToPath(context.State, p))], context.ToSubgraph(nodes, edges));
     }
 
