@@ -76,8 +76,11 @@ public sealed class LocalHost : IBenchmarkTarget
 }
 
 /// <summary>An already-running platform, signed in to with the password grant as the CLI does.</summary>
-public sealed class RemotePlatform(Uri server, int? processId) : IBenchmarkTarget
+public sealed class RemotePlatform(RemoteTarget remote) : IBenchmarkTarget
 {
+    private readonly Uri server = remote.Server;
+    private readonly int? processId = remote.ProcessId;
+
     private readonly List<GrpcChannel> _channels = [];
 
     public string Description => processId is { } id ? $"server {server} (process {id})" : $"server {server}";
@@ -107,12 +110,13 @@ public sealed class RemotePlatform(Uri server, int? processId) : IBenchmarkTarge
 
     private async Task<string> RequestTokenAsync(string userName, string password)
     {
+        var identity = remote.Identity;
         using var http = new HttpClient
         {
-            BaseAddress = server,
+            BaseAddress = identity,
             DefaultRequestVersion = HttpVersion.Version20,
             // Plain-HTTP IntelShare endpoints are HTTP/2 only (prior knowledge); over TLS ALPN decides.
-            DefaultVersionPolicy = server.Scheme == Uri.UriSchemeHttp ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+            DefaultVersionPolicy = identity.Scheme == Uri.UriSchemeHttp ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
         };
         using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -125,7 +129,7 @@ public sealed class RemotePlatform(Uri server, int? processId) : IBenchmarkTarge
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new BenchmarkException($"Signing in as '{userName}' at {server} failed: {(int)response.StatusCode} {body}");
+            throw new BenchmarkException($"Signing in as '{userName}' at {identity} failed: {(int)response.StatusCode} {body}");
         }
 
         using var json = JsonDocument.Parse(body);

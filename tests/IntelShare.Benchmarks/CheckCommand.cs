@@ -13,11 +13,10 @@ public sealed record CheckOptions(
     int Seed,
     string Out,
     string? DataRoot,
-    Uri? Server,
+    RemoteTarget? Server,
     string User,
     [property: JsonIgnore] string Password,
-    string CaseRef,
-    int? Pid);
+    string CaseRef);
 
 public sealed record CheckRun(int Run, string Platform, LatencyResult Latency, IReadOnlyDictionary<string, long> Effects);
 
@@ -62,11 +61,10 @@ public static class CheckCommand
                 parse.GetValue(seed),
                 parse.GetValue(output)!,
                 parse.GetValue(platform.DataRoot),
-                platform.ServerUrl(parse),
+                platform.Remote(parse),
                 parse.GetValue(user)!,
                 parse.GetValue(platform.Password)!,
-                parse.GetValue(caseRef)!,
-                parse.GetValue(platform.Pid)),
+                parse.GetValue(caseRef)!),
             commandLine,
             cancellation));
         return command;
@@ -87,7 +85,7 @@ public static class CheckCommand
         var fsync = options.Server is null ? FsyncProbe.Measure(options.DataRoot) : null;
         var requests = Requests(options);
         var runs = await PlatformOptions.RunEachAsync(
-            options.Runs, options.Server, options.Pid, options.DataRoot,
+            options.Runs, options.Server, options.DataRoot,
             (run, target) => RunOnceAsync(run, target, requests, options, cancellation),
             run => AnsiConsole.MarkupLine(Markup.Escape(
                 $"Run {run.Run}: Check p50 {run.Latency.P50Ms:0.000} ms, p99 {run.Latency.P99Ms:0.000} ms, max {run.Latency.MaxMs:0.000} ms")),

@@ -72,15 +72,23 @@ public sealed class PlatformOptions
 
     public Option<int?> Pid { get; } = new("--pid") { Description = "Process id of the --server host, to report its memory and CPU time." };
 
+    public Option<string?> Identity { get; } = new("--identity")
+    {
+        Description = "Where to sign in when --server is a service deployed on its own (e.g. Records) rather than the whole platform: the Identity service's URL.",
+    };
+
     public PlatformOptions()
     {
-        Server.Validators.Add(result =>
+        foreach (var url in new[] { Server, Identity })
         {
-            if (!Uri.TryCreate(result.GetValueOrDefault<string?>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            url.Validators.Add(result =>
             {
-                result.AddError("--server must be an absolute http:// or https:// URL.");
-            }
-        });
+                if (!Uri.TryCreate(result.GetValueOrDefault<string?>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    result.AddError($"{url.Name} must be an absolute http:// or https:// URL.");
+                }
+            });
+        }
     }
 
     /// <summary>Adds the options to <paramref name="command"/> with the checks that tie them together.</summary>
@@ -90,8 +98,14 @@ public sealed class PlatformOptions
         command.Options.Add(Server);
         command.Options.Add(Password);
         command.Options.Add(Pid);
+        command.Options.Add(Identity);
         command.Validators.Add(result =>
         {
+            if (result.GetResult(Identity) is not null && result.GetResult(Server) is null)
+            {
+                result.AddError("--identity is for --server: the host started here signs its own tokens.");
+            }
+
             if (result.GetResult(Pid) is not null && result.GetResult(Server) is null)
             {
                 result.AddError("--pid is for --server: without it the benchmark starts the host and knows its process.");
@@ -104,7 +118,10 @@ public sealed class PlatformOptions
         });
     }
 
-    public Uri? ServerUrl(ParseResult parse) => parse.GetValue(Server) is { } url ? new Uri(url) : null;
+    /// <summary>The platform to benchmark, when it is already running: --server, signed in to at --identity or else at --server.</summary>
+    public RemoteTarget? Remote(ParseResult parse) => parse.GetValue(Server) is { } url
+        ? new RemoteTarget(new Uri(url), parse.GetValue(Identity) is { } identity ? new Uri(identity) : new Uri(url), parse.GetValue(Pid))
+        : null;
 
     /// <summary>
     /// Runs <paramref name="runOnce"/> on a fresh target per run, reporting each result as it comes. A run that
@@ -112,8 +129,7 @@ public sealed class PlatformOptions
     /// </summary>
     public static async Task<IReadOnlyList<T>?> RunEachAsync<T>(
         int runs,
-        Uri? server,
-        int? pid,
+        RemoteTarget? remote,
         string? dataRoot,
         Func<int, IBenchmarkTarget, Task<T>> runOnce,
         Action<T> reportRun,
@@ -123,7 +139,7 @@ public sealed class PlatformOptions
         for (var run = 1; run <= runs; run++)
         {
             AnsiConsole.MarkupLine($"[grey]Run {run}/{runs}...[/]");
-            await using IBenchmarkTarget target = server is null ? await LocalHost.StartAsync(dataRoot) : new RemotePlatform(server, pid);
+            await using IBenchmarkTarget target = remote is null ? await LocalHost.StartAsync(dataRoot) : new RemotePlatform(remote);
             try
             {
                 var result = await runOnce(run, target);
@@ -146,3 +162,8 @@ public sealed class PlatformOptions
         return results;
     }
 }
+
+/// <param name="Server">Where the calls go.</param>
+/// <param name="Identity">Where the accounts sign in: the same URL for the all-in-one host.</param>
+/// <param name="ProcessId">The server's process, for its memory and CPU time.</param>
+public sealed record RemoteTarget(Uri Server, Uri Identity, int? ProcessId);

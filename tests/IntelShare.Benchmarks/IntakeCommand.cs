@@ -15,13 +15,13 @@ public sealed record IntakeOptions(
     int Seed,
     string Out,
     string? DataRoot,
-    Uri? Server,
+    RemoteTarget? Server,
     string User,
     [property: JsonIgnore] string Password,
     string AdminUser,
     string AnalystUser,
     string CaseRef,
-    int? Pid);
+    int SettleMinutes);
 
 /// <summary>
 /// The "intake" subcommand: bulk intake, then Get latency, then the host's memory, each run on a
@@ -44,10 +44,15 @@ public static class IntakeCommand
         var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin or projection role: ContributeStream answers with counts only, so the ids to Get are read back from the whole change log (ReadChanges).", DefaultValueFactory = _ => "admin" };
         var analystUser = new Option<string>("--analyst-user") { Description = "Account with the analyst or supervisor role, to register --case-ref when it is not yet a known case.", DefaultValueFactory = _ => "analyst" };
         var caseRef = new Option<string>("--case-ref") { Description = "Case the Gets are justified by (reads must name a known case).", DefaultValueFactory = _ => "BENCH" };
+        var settle = NotNegative(new Option<int>("--settle-minutes")
+        {
+            Description = "After the Gets made while the read models catch up on the intake, wait up to this long for every projection to apply it all and time the Gets again on the settled host (0 skips the second round).",
+            DefaultValueFactory = _ => 10,
+        });
 
         var command = new Command("intake", "Bulk intake through ContributeStream (records/s acknowledged durable), then Get latency and the host's memory.")
         {
-            records, batchSize, parallel, runs, gets, warmup, seed, output, user, adminUser, analystUser, caseRef,
+            records, batchSize, parallel, runs, gets, warmup, seed, output, user, adminUser, analystUser, caseRef, settle,
         };
         platform.AddTo(command);
 
@@ -63,13 +68,13 @@ public static class IntakeCommand
                 parse.GetValue(seed),
                 parse.GetValue(output)!,
                 parse.GetValue(platform.DataRoot),
-                platform.ServerUrl(parse),
+                platform.Remote(parse),
                 parse.GetValue(user)!,
                 parse.GetValue(platform.Password)!,
                 parse.GetValue(adminUser)!,
                 parse.GetValue(analystUser)!,
                 parse.GetValue(caseRef)!,
-                parse.GetValue(platform.Pid));
+                parse.GetValue(settle));
             return RunAsync(options, commandLine, cancellation);
         });
         return command;
@@ -80,7 +85,7 @@ public static class IntakeCommand
         var machine = MachineInfo.Collect(commandLine);
         IntakeReport.WriteHeader(machine, options);
         var runs = await PlatformOptions.RunEachAsync(
-            options.Runs, options.Server, options.Pid, options.DataRoot,
+            options.Runs, options.Server, options.DataRoot,
             (run, target) => RunOnceAsync(run, target, options, cancellation),
             IntakeReport.WriteRunLine,
             cancellation);
@@ -115,9 +120,12 @@ public static class IntakeCommand
         var memoryAfter = target.Memory();
 
         LatencyResult? latency = null;
+        LatencyResult? settledLatency = null;
+        double? settledAfterSeconds = null;
         if (options.Gets > 0)
         {
-            var admin = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.AdminUser, options.Password));
+            var adminChannel = await target.ConnectAsync(options.AdminUser, options.Password);
+            var admin = new RecordsService.RecordsServiceClient(adminChannel);
             var ids = await GetLatencyBenchmark.ListRecordIdsAsync(admin, sourceRefPrefix, cancellation);
             if (ids.Count != intake.Accepted)
             {
@@ -127,9 +135,20 @@ public static class IntakeCommand
             var analyst = new AccessService.AccessServiceClient(await target.ConnectAsync(options.AnalystUser, options.Password));
             await GetLatencyBenchmark.EnsureCaseAsync(analyst, options.CaseRef, cancellation);
             latency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed, target.ProcessId, cancellation);
+
+            if (options.SettleMinutes > 0)
+            {
+                // The same Gets once search, graph and resolution have applied the whole intake: what a reader sees
+                // on the platform in steady state, apart from a bulk load's aftermath.
+                var sinceIntake = System.Diagnostics.Stopwatch.StartNew();
+                await ProjectionWait.UntilCaughtUpAsync(
+                    new ProjectionsService.ProjectionsServiceClient(adminChannel), sinceIntake, TimeSpan.FromMinutes(options.SettleMinutes), TimeSpan.FromMilliseconds(500), cancellation);
+                settledAfterSeconds = sinceIntake.Elapsed.TotalSeconds;
+                settledLatency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed + 1, target.ProcessId, cancellation);
+            }
         }
 
-        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency);
+        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency, settledLatency, settledAfterSeconds);
     }
 }
 

@@ -18,11 +18,10 @@ public sealed record ProjectionLagOptions(
     int Seed,
     string Out,
     string? DataRoot,
-    Uri? Server,
+    RemoteTarget? Server,
     string User,
     [property: JsonIgnore] string Password,
-    string AdminUser,
-    int? Pid);
+    string AdminUser);
 
 /// <summary>One projection's lag over one run: what Status reported, sampled while intake ran, and how long it took to drain after.</summary>
 public sealed record ProjectionLag(string Projection, int Samples, double P50Seconds, double P99Seconds, double MaxSeconds, long MaxChanges, double DrainSeconds);
@@ -69,8 +68,8 @@ public static class ProjectionLagCommand
         command.SetAction((parse, cancellation) => RunAsync(
             new ProjectionLagOptions(
                 parse.GetValue(rate), parse.GetValue(seconds), Math.Max(0, parse.GetValue(warmup)), parse.GetValue(tick), parse.GetValue(poll), parse.GetValue(runs), parse.GetValue(seed),
-                parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.ServerUrl(parse), parse.GetValue(user)!,
-                parse.GetValue(platform.Password)!, parse.GetValue(adminUser)!, parse.GetValue(platform.Pid)),
+                parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.Remote(parse), parse.GetValue(user)!,
+                parse.GetValue(platform.Password)!, parse.GetValue(adminUser)!),
             commandLine,
             cancellation));
         return command;
@@ -87,7 +86,7 @@ public static class ProjectionLagCommand
             ("Sampled", $"ProjectionsService.Status every {options.PollMilliseconds} ms; lag is the age of the oldest change a projection has not applied"),
             ("Runs", $"{options.Runs}, each on a fresh host and data directory unless --server is given"));
         var runs = await PlatformOptions.RunEachAsync(
-            options.Runs, options.Server, options.Pid, options.DataRoot,
+            options.Runs, options.Server, options.DataRoot,
             (run, target) => RunOnceAsync(run, target, options, cancellation),
             WriteRun,
             cancellation);

@@ -20,12 +20,11 @@ public sealed record GraphGrpcOptions(
     int CatchUpMinutes,
     string Out,
     string? DataRoot,
-    Uri? Server,
+    RemoteTarget? Server,
     [property: JsonIgnore] string Password,
     string AnalystUser,
     string OpenUser,
-    string AdminUser,
-    int? Pid);
+    string AdminUser);
 
 /// <summary>One reader's timed calls of one kind in one round, with what the answers held on average.</summary>
 public sealed record ReaderFigures(string Query, string User, LatencyResult Latency, double MeanNodes, double MeanEdges, double MeanWithheld, double FoundFraction);
@@ -76,8 +75,8 @@ public static class GraphGrpcCommand
         command.SetAction((parse, cancellation) => RunAsync(
             new GraphGrpcOptions(
                 parse.GetValue(records), parse.GetValue(batchSize), parse.GetValue(queries), parse.GetValue(warmup), parse.GetValue(rounds), parse.GetValue(runs),
-                parse.GetValue(seed), parse.GetValue(catchUp), parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.ServerUrl(parse),
-                parse.GetValue(platform.Password)!, parse.GetValue(analystUser)!, parse.GetValue(openUser)!, parse.GetValue(adminUser)!, parse.GetValue(platform.Pid)),
+                parse.GetValue(seed), parse.GetValue(catchUp), parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.Remote(parse),
+                parse.GetValue(platform.Password)!, parse.GetValue(analystUser)!, parse.GetValue(openUser)!, parse.GetValue(adminUser)!),
             commandLine,
             cancellation));
         return command;
@@ -95,7 +94,7 @@ public static class GraphGrpcCommand
                 $"seeds and path ends are people every reader may read in full, the two ends of a path in one region of {NetworkGenerator.CellsPerRegion} cells (one investigation's network)"),
             ("Readers", $"{options.AnalystUser} (policy filters much) and {options.OpenUser} (policy withholds little)"));
         var runs = await PlatformOptions.RunEachAsync(
-            options.Runs, options.Server, options.Pid, options.DataRoot,
+            options.Runs, options.Server, options.DataRoot,
             (run, target) => RunOnceAsync(run, target, options, cancellation),
             WriteRun,
             cancellation);
