@@ -39,6 +39,7 @@ public sealed class ProjectionRunner : BackgroundService
     private ProjectionState _state = ProjectionState.ProjectionCatchingUp;
     private string _error = "";
     private TaskCompletionSource _progressed = NewSignal();
+    private bool _deferring;
 
     public ProjectionRunner(IProjection projection, IChangeSource source, ProjectionOptions options, TimeProvider clock, ILogger<ProjectionRunner> logger)
     {
@@ -148,6 +149,11 @@ public sealed class ProjectionRunner : BackgroundService
         {
             try
             {
+                if (await DeferToIntakeAsync(stoppingToken))
+                {
+                    continue;
+                }
+
                 int applied;
                 await _gate.WaitAsync(stoppingToken);
                 try
@@ -191,6 +197,49 @@ public sealed class ProjectionRunner : BackgroundService
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// While changes come in faster than a live feed (a bulk import into Records in this process), waits a moment
+    /// instead of applying: the intake gets the machine, and its records are acknowledged at the rate Records alone
+    /// can write; the projection catches up once the burst is over, or as soon as it is MaxDeferredChanges behind.
+    /// </summary>
+    private async Task<bool> DeferToIntakeAsync(CancellationToken cancellationToken)
+    {
+        var changesPerSecond = _source is IChangeRate rate && _options.DeferAboveChangesPerSecond > 0 ? rate.ChangesPerSecond : 0;
+        var defer = changesPerSecond > _options.DeferAboveChangesPerSecond;
+        long behind = 0;
+        if (defer)
+        {
+            var head = await _source.GetHeadAsync(cancellationToken);
+            lock (_statusLock)
+            {
+                _head = Math.Max(_head, head);
+                behind = head - Math.Max(0, _applied);
+            }
+
+            defer = behind < _options.MaxDeferredChanges;
+        }
+
+        if (defer != _deferring)
+        {
+            _deferring = defer;
+            if (defer)
+            {
+                _logger.LogInformation("Projection {Projection} waits for the bulk intake to end ({Rate:N0} changes/s, {Behind:N0} behind)", Name, changesPerSecond, behind);
+            }
+            else
+            {
+                _logger.LogInformation("Projection {Projection} catches up after the bulk intake from change {Sequence}", Name, _applied);
+            }
+        }
+
+        if (defer)
+        {
+            await Task.Delay(_options.DeferPoll, _clock, cancellationToken);
+        }
+
+        return defer;
     }
 
     private async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken)
@@ -248,4 +297,16 @@ public sealed record ProjectionOptions
 {
     /// <summary>Changes applied per batch: large enough to amortise a commit, small enough to keep lag low.</summary>
     public int BatchSize { get; init; } = 2_000;
+
+    /// <summary>
+    /// Above this many changes per second (a bulk import; a live feed is far below) the projection waits for the burst
+    /// to end, where its change source can tell the rate (<see cref="IChangeRate"/>); 0 never waits.
+    /// </summary>
+    public double DeferAboveChangesPerSecond { get; init; } = 5_000;
+
+    /// <summary>How far behind a projection may fall waiting for a burst to end before it applies regardless.</summary>
+    public long MaxDeferredChanges { get; init; } = 1_000_000;
+
+    /// <summary>How often a waiting projection looks at the rate again.</summary>
+    public TimeSpan DeferPoll { get; init; } = TimeSpan.FromMilliseconds(200);
 }

@@ -12,6 +12,7 @@ public sealed record IntakeOptions(
     int Runs,
     int Gets,
     int Warmup,
+    int WarmupRecords,
     int Seed,
     string Out,
     string? DataRoot,
@@ -37,6 +38,11 @@ public static class IntakeCommand
         var runs = CommonOptions.Runs(3);
         var gets = NotNegative(new Option<int>("--gets") { Description = "Timed sequential Get calls of random contributed records per run (0 skips them).", DefaultValueFactory = _ => 10_000 });
         var warmup = NotNegative(new Option<int>("--warmup") { Description = "Untimed Get calls before the timed ones.", DefaultValueFactory = _ => 1_000 });
+        var warmupRecords = NotNegative(new Option<int>("--warmup-records")
+        {
+            Description = "Records contributed the same way before the timed intake, then applied by the read models (up to --settle-minutes), so that it measures a running host rather than one compiling its code (the warm-up's own rate is reported too).",
+            DefaultValueFactory = _ => 20_000,
+        });
         var seed = CommonOptions.Seed("the generated records and of the Get order");
         var output = CommonOptions.Out("intake.json");
         var platform = new PlatformOptions();
@@ -52,7 +58,7 @@ public static class IntakeCommand
 
         var command = new Command("intake", "Bulk intake through ContributeStream (records/s acknowledged durable), then Get latency and the host's memory.")
         {
-            records, batchSize, parallel, runs, gets, warmup, seed, output, user, adminUser, analystUser, caseRef, settle,
+            records, batchSize, parallel, runs, gets, warmup, warmupRecords, seed, output, user, adminUser, analystUser, caseRef, settle,
         };
         platform.AddTo(command);
 
@@ -65,6 +71,7 @@ public static class IntakeCommand
                 parse.GetValue(runs),
                 parse.GetValue(gets),
                 parse.GetValue(warmup),
+                parse.GetValue(warmupRecords),
                 parse.GetValue(seed),
                 parse.GetValue(output)!,
                 parse.GetValue(platform.DataRoot),
@@ -108,6 +115,21 @@ public static class IntakeCommand
         // are taken as duplicates of an earlier run's.
         var sourceRefPrefix = $"bench-{Guid.NewGuid():N}";
         var requests = PersonGenerator.Generate(options.Records, sourceRefPrefix, options.Seed);
+        IntakeResult? warmup = null;
+        if (options.WarmupRecords > 0)
+        {
+            var warmupRequests = PersonGenerator.Generate(options.WarmupRecords, $"warmup-{Guid.NewGuid():N}", options.Seed + 1);
+            warmup = await IntakeBenchmark.RunAsync(contributor, warmupRequests, options.BatchSize, options.Parallel, cancellation);
+
+            // The read models too: a fresh host compiles their code as they first run (seconds of CPU), which would
+            // otherwise land in the timed intake.
+            if (options.SettleMinutes > 0)
+            {
+                var projections = new ProjectionsService.ProjectionsServiceClient(await target.ConnectAsync(options.AdminUser, options.Password));
+                await ProjectionWait.UntilCaughtUpAsync(
+                    projections, System.Diagnostics.Stopwatch.StartNew(), TimeSpan.FromMinutes(options.SettleMinutes), TimeSpan.FromMilliseconds(500), cancellation);
+            }
+        }
 
         // Generating 100,000 messages leaves garbage that would otherwise be collected during the timed intake.
         GC.Collect();
@@ -148,7 +170,7 @@ public static class IntakeCommand
             }
         }
 
-        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency, settledLatency, settledAfterSeconds);
+        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency, settledLatency, settledAfterSeconds, warmup);
     }
 }
 

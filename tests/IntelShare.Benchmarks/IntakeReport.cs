@@ -13,7 +13,8 @@ public sealed record RunResult(
     HostMemory? MemoryAfterIntake,
     LatencyResult? Get,
     LatencyResult? SettledGet = null,
-    double? SettledAfterSeconds = null)
+    double? SettledAfterSeconds = null,
+    IntakeResult? Warmup = null)
 {
     public double MedianCallRecordsPerSecond => Statistics.Median(Intake.Calls.Select(c => c.RecordsPerSecond));
 
@@ -68,12 +69,13 @@ public static class IntakeReport
             "IntelShare intake benchmark",
             ("Platform", options.Server is null ? "a fresh host process and data directory per run, on loopback" : options.Server.ToString()),
             ("Workload",
-                $"{options.Records:N0} person records per run in ContributeStream calls of {options.BatchSize:N0}, {options.Parallel} at a time; " +
+                $"{options.Records:N0} person records per run in ContributeStream calls of {options.BatchSize:N0}, {options.Parallel} at a time, after {options.WarmupRecords:N0} untimed; " +
                 $"then {options.Gets:N0} sequential Gets after {options.Warmup:N0} warm-up, at once and again when the read models have applied the intake; {options.Runs} run(s)"));
 
     public static void WriteRunLine(RunResult run) =>
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"Run {run.Run}: {run.Intake.Accepted:N0} records in {run.Intake.Seconds:0.00} s = {run.Intake.RecordsPerSecond:N0} records/s" +
+            (run.Warmup is { } warmup ? $"Run {run.Run}: warm-up {warmup.Accepted:N0} records at {warmup.RecordsPerSecond:N0} records/s; " : $"Run {run.Run}: ") +
+            $"{run.Intake.Accepted:N0} records in {run.Intake.Seconds:0.00} s = {run.Intake.RecordsPerSecond:N0} records/s" +
             (run.Get is { } get ? $"; Get p50 {get.P50Ms:0.000} ms, p99 {get.P99Ms:0.000} ms" : "") +
             (run.SettledGet is { } settled ? $"; settled after {run.SettledAfterSeconds:0} s: Get p50 {settled.P50Ms:0.000} ms, p99 {settled.P99Ms:0.000} ms" : "") +
             (run.MemoryAfterIntake is { } memory ? $"; host RSS {memory.RssMiB:N0} MiB" : "")));

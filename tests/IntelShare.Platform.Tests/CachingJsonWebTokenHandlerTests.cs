@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.ServiceDefaults;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -74,12 +75,5 @@ public sealed class CachingJsonWebTokenHandlerTests
         Assert.False((await handler.ValidateTokenAsync(expired, parameters)).IsValid);
         Assert.False((await handler.ValidateTokenAsync(expired, parameters)).IsValid);
         Assert.False((await handler.ValidateTokenAsync(altered, parameters)).IsValid);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

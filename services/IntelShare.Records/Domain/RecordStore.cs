@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
+using IntelShare.Projections;
 using Microsoft.Data.Sqlite;
 
 namespace IntelShare.Records.Domain;
@@ -29,6 +30,7 @@ public sealed class RecordStore : IAsyncDisposable
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly ChangeSignal _changes = new();
+    private readonly ChangeRateMeter _commitRate;
     private long _lastSequence;
 
     public RecordStore(string databasePath, TimeProvider? clock = null)
@@ -48,10 +50,15 @@ public sealed class RecordStore : IAsyncDisposable
             _lastSequence = QueryLastSequence(connection);
         }
 
+        _commitRate = new ChangeRateMeter(_lastSequence, _clock);
+
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
+
+    /// <summary>How fast changes are being committed now, for the projections in this process.</summary>
+    public IChangeRate CommitRate => _commitRate;
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -205,6 +212,7 @@ public sealed class RecordStore : IAsyncDisposable
         {
             writer.CommittedSequence = writer.PendingSequence;
             Interlocked.Exchange(ref _lastSequence, writer.CommittedSequence);
+            _commitRate.Observe(writer.CommittedSequence);
             _changes.Notify();
         }
 

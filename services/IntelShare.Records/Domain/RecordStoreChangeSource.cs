@@ -3,9 +3,14 @@ using IntelShare.Projections;
 
 namespace IntelShare.Records.Domain;
 
-/// <summary>The change log read straight from the record store, for projections hosted in the same process.</summary>
-public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource
+/// <summary>
+/// The change log read straight from the record store, for projections hosted in the same process, with the rate at
+/// which changes are being committed so that they can stand back during a bulk intake.
+/// </summary>
+public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource, IChangeRate
 {
+    public double ChangesPerSecond => store.CommitRate.ChangesPerSecond;
+
     public Task<IReadOnlyList<ChangeEvent>> ReadAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(store.ReadChanges(afterSequence, limit));
 

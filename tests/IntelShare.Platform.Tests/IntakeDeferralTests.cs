@@ -1,0 +1,134 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.Projections;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>
+/// Projections beside Records stand back while a bulk intake comes in, so that it is acknowledged at the rate Records
+/// alone can write, and catch up once it is over or once they are too far behind.
+/// </summary>
+public sealed class IntakeDeferralTests
+{
+    [Fact]
+    public void The_change_rate_counts_the_commits_of_the_last_half_second()
+    {
+        var clock = new ManualClock { Now = DateTimeOffset.UnixEpoch };
+        var meter = new ChangeRateMeter(1_000, clock);
+
+        var idle = meter.ChangesPerSecond;
+        clock.Now += TimeSpan.FromMilliseconds(100);
+        meter.Observe(4_000);
+        clock.Now += TimeSpan.FromMilliseconds(100);
+        meter.Observe(7_000);
+        var burst = meter.ChangesPerSecond;
+        clock.Now += TimeSpan.FromMilliseconds(450);
+        meter.Observe(7_200);
+        var tailingOff = meter.ChangesPerSecond;
+        clock.Now += TimeSpan.FromMilliseconds(600);
+        var stopped = meter.ChangesPerSecond;
+
+        Assert.Equal(0, idle);
+        Assert.Equal(12_000, burst);
+        // The first commit (to 4,000) has left the window: 7,200 - 4,000 in half a second.
+        Assert.Equal(6_400, tailingOff);
+        Assert.Equal(0, stopped);
+    }
+
+    [Fact]
+    public async Task A_projection_waits_during_a_burst_until_it_is_too_far_behind_or_the_burst_ends()
+    {
+        var source = new InMemoryLog { Rate = 50_000 };
+        source.Append(300);
+        var projection = new CountingProjection();
+        var options = new ProjectionOptions { BatchSize = 100, MaxDeferredChanges = 500, DeferPoll = TimeSpan.FromMilliseconds(20) };
+        using var runner = new ProjectionRunner(projection, source, options, TimeProvider.System, NullLogger<ProjectionRunner>.Instance);
+        await runner.StartAsync(CancellationToken.None);
+
+        await Task.Delay(300);
+        var duringBurst = projection.Applied;
+        source.Append(300);
+        await runner.WaitForAsync(100, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        var tooFarBehind = projection.Applied;
+        await Task.Delay(300);
+        var backUnderTheLimit = projection.Applied;
+        source.Rate = 100;
+        await runner.WaitForAsync(600, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, duringBurst);
+        Assert.InRange(tooFarBehind, 100, 599);
+        // Once within MaxDeferredChanges of the head again, it waits for the burst to end.
+        Assert.InRange(backUnderTheLimit, 100, 599);
+        Assert.Equal(600, projection.Applied);
+    }
+
+    private sealed class InMemoryLog : IChangeSource, IChangeRate
+    {
+        private readonly List<ChangeEvent> _changes = [];
+        private readonly Lock _lock = new();
+
+        public double Rate { get; set; }
+
+        public double ChangesPerSecond => Rate;
+
+        public void Append(int count)
+        {
+            lock (_lock)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _changes.Add(new ChangeEvent { Sequence = _changes.Count + 1, Kind = ChangeKind.RecordCreated, RecordId = $"r{_changes.Count + 1}" });
+                }
+            }
+        }
+
+        public Task<IReadOnlyList<ChangeEvent>> ReadAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult<IReadOnlyList<ChangeEvent>>(_changes.Skip((int)afterSequence).Take(limit).ToList());
+            }
+        }
+
+        public async Task WaitAsync(long afterSequence, CancellationToken cancellationToken)
+        {
+            while (await GetHeadAsync(cancellationToken) <= afterSequence)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+
+        public Task<long> GetHeadAsync(CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult((long)_changes.Count);
+            }
+        }
+    }
+
+    private sealed class CountingProjection : IProjection
+    {
+        private long _applied;
+
+        public long Applied => Interlocked.Read(ref _applied);
+
+        public string Name => "counting";
+
+        public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(Applied);
+
+        public Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)
+        {
+            Interlocked.Exchange(ref _applied, changes[^1].Sequence);
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Exchange(ref _applied, 0);
+            return Task.CompletedTask;
+        }
+    }
+}
