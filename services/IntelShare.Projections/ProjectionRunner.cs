@@ -145,6 +145,7 @@ public sealed class ProjectionRunner : BackgroundService
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        var afterIdle = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -158,7 +159,10 @@ public sealed class ProjectionRunner : BackgroundService
                 await _gate.WaitAsync(stoppingToken);
                 try
                 {
-                    applied = await ApplyNextBatchAsync(stoppingToken);
+                    // Woken by the first commits of what may be a bulk import: a small batch first, so that the rate
+                    // is looked at again before the projection commits to a long one.
+                    applied = await ApplyNextBatchAsync(stoppingToken, afterIdle ? Math.Min(_options.FirstBatchAfterIdle, _options.BatchSize) : _options.BatchSize);
+                    afterIdle = false;
                 }
                 finally
                 {
@@ -175,6 +179,7 @@ public sealed class ProjectionRunner : BackgroundService
                 if (applied == 0)
                 {
                     await _source.WaitAsync(_applied, stoppingToken);
+                    afterIdle = true;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -242,7 +247,7 @@ public sealed class ProjectionRunner : BackgroundService
         return defer;
     }
 
-    private async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken)
+    private async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
         if (_applied < 0)
         {
@@ -254,7 +259,7 @@ public sealed class ProjectionRunner : BackgroundService
         }
 
         var head = await _source.GetHeadAsync(cancellationToken);
-        var changes = await _source.ReadAsync(_applied, _options.BatchSize, cancellationToken);
+        var changes = await _source.ReadAsync(_applied, limit ?? _options.BatchSize, cancellationToken);
         lock (_statusLock)
         {
             _head = Math.Max(head, changes.Count > 0 ? changes[^1].Sequence : 0);
@@ -306,6 +311,9 @@ public sealed record ProjectionOptions
 
     /// <summary>How far behind a projection may fall waiting for a burst to end before it applies regardless.</summary>
     public long MaxDeferredChanges { get; init; } = 1_000_000;
+
+    /// <summary>Changes applied in the first batch after the log was idle, before the rate is looked at again.</summary>
+    public int FirstBatchAfterIdle { get; init; } = 200;
 
     /// <summary>How often a waiting projection looks at the rate again.</summary>
     public TimeSpan DeferPoll { get; init; } = TimeSpan.FromMilliseconds(200);
