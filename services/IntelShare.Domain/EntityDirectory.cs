@@ -23,3 +23,21 @@ public interface IEntityMembershipFeed
 {
     Task<IReadOnlyList<MembershipChange>> ChangesAfterAsync(long sequence, int limit, CancellationToken cancellationToken);
 }
+
+public static class EntityLookup
+{
+    /// <summary>The entities of those of <paramref name="recordIds"/> that have one, found one by one with <paramref name="entityOf"/>.</summary>
+    public static IReadOnlyDictionary<string, string> Of(IEnumerable<string> recordIds, Func<string, string?> entityOf)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var recordId in recordIds)
+        {
+            if (entityOf(recordId) is { } entity)
+            {
+                found[recordId] = entity;
+            }
+        }
+
+        return found;
+    }
+}

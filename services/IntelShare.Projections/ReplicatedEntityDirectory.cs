@@ -30,19 +30,7 @@ public sealed partial class ReplicatedEntityDirectory(
 
     public string? EntityOf(string recordId) => _entityOf.TryGetValue(recordId, out var entity) ? entity : null;
 
-    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds)
-    {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var recordId in recordIds)
-        {
-            if (_entityOf.TryGetValue(recordId, out var entity))
-            {
-                found[recordId] = entity;
-            }
-        }
-
-        return found;
-    }
+    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds) => EntityLookup.Of(recordIds, EntityOf);
 
     /// <summary>
     /// Only changes this replica has applied already, so that <see cref="EntitiesOf"/> answers for each of them with

@@ -193,19 +193,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     public string? EntityOf(string recordId) => _entityOf.GetValueOrDefault(recordId);
 
-    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds)
-    {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var recordId in recordIds)
-        {
-            if (_entityOf.TryGetValue(recordId, out var entity))
-            {
-                found[recordId] = entity;
-            }
-        }
-
-        return found;
-    }
+    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds) => EntityLookup.Of(recordIds, EntityOf);
 
     public Record? FindRecord(string recordId)
     {
