@@ -23,6 +23,8 @@ public sealed class ChangeRateMeter(long head, TimeProvider clock) : IChangeRate
     /// <summary>The head before the oldest commit still in the window.</summary>
     private long _before = head;
 
+    private long _latest = head;
+
     /// <summary>Notes a commit that moved the head to <paramref name="newHead"/>.</summary>
     public void Observe(long newHead)
     {
@@ -30,6 +32,7 @@ public sealed class ChangeRateMeter(long head, TimeProvider clock) : IChangeRate
         lock (_lock)
         {
             _commits.Enqueue((now, newHead));
+            _latest = newHead;
             Forget(now);
         }
     }
@@ -42,7 +45,7 @@ public sealed class ChangeRateMeter(long head, TimeProvider clock) : IChangeRate
             lock (_lock)
             {
                 Forget(now);
-                return _commits.Count == 0 ? 0 : (_commits.Last().Head - _before) / Window.TotalSeconds;
+                return _commits.Count == 0 ? 0 : (_latest - _before) / Window.TotalSeconds;
             }
         }
     }

@@ -64,12 +64,14 @@ public static class ProjectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddResolutionReplica(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration["Resolution:Address"] is not { Length: > 0 } address)
+        // Search and Graph hosted together share one replica, started once.
+        if (builder.Configuration["Resolution:Address"] is not { Length: > 0 } address
+            || builder.Services.Any(d => d.ServiceType == typeof(ReplicatedEntityDirectory)))
         {
             return builder;
         }
 
-        builder.Services.TryAddSingleton(services => new ReplicatedEntityDirectory(
+        builder.Services.AddSingleton(services => new ReplicatedEntityDirectory(
             new ResolutionService.ResolutionServiceClient(GrpcChannel.ForAddress(address)),
             services.GetRequiredService<ServiceCredentials>(),
             services.GetRequiredService<ILogger<ReplicatedEntityDirectory>>()));
