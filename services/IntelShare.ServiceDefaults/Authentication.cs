@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,8 @@ public static class AuthenticationExtensions
         var configuration = builder.Configuration;
         var authority = configuration["Identity:Authority"];
 
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IAuthenticationSchemeProvider, GrpcCallSchemeProvider>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {

@@ -150,6 +150,81 @@ public sealed class MerkleLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Entries_appended_together_are_consecutive_leaves_among_concurrent_appenders()
+    {
+        const int Tasks = 6, GroupsPerTask = 300;
+        var groups = new List<(long First, byte[][] Data)>[Tasks];
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+            {
+                var random = new Random(t);
+                groups[t] = [];
+                for (var g = 0; g < GroupsPerTask; g++)
+                {
+                    // Every other task appends one entry at a time, so groups interleave with single appends.
+                    var data = Enumerable.Range(0, t % 2 == 0 ? 1 : random.Next(1, 6)).Select(i => Entry((t * GroupsPerTask + g) * 8 + i)).ToArray();
+                    groups[t].Add((await log.AppendAllAsync([.. data.Select(d => (ReadOnlyMemory<byte>)d)]), data));
+                }
+            })));
+        }
+
+        var leaves = groups.SelectMany(g => g).SelectMany(g => g.Data.Select((data, i) => (Index: g.First + i, Data: data))).OrderBy(l => l.Index).ToArray();
+        Assert.Equal(Enumerable.Range(0, leaves.Length).Select(i => (long)i), leaves.Select(l => l.Index));
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(leaves.Length, reopened.Count);
+        Assert.All(leaves, l => Assert.Equal(l.Data, reopened.GetEntry(l.Index)));
+        Assert.Equal(InMemoryMerkleTree.FromEntries([.. leaves.Select(l => l.Data)]).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task An_append_to_an_idle_log_is_durable_when_it_returns()
+    {
+        await using var log = MerkleLog.Open(Dir);
+        for (var i = 0; i < 3; i++)
+        {
+            // Written on the caller's thread: no hand-over to the writer thread and back.
+            var append = log.AppendAllAsync([Entry(2 * i), Entry(2 * i + 1)]);
+            Assert.True(append.IsCompletedSuccessfully);
+            Assert.Equal(2 * i, await append);
+            Assert.Equal(2 * i + 2, log.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Appends_racing_a_dispose_are_either_durable_or_refused()
+    {
+        var log = MerkleLog.Open(Dir);
+        var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<long, byte[]>();
+        using var started = new CountdownEvent(4);
+        var appenders = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+        {
+            started.Signal();
+            for (var i = 0; ; i++)
+            {
+                var data = Entry(t * 1_000_000 + i);
+                try
+                {
+                    acknowledged[await log.AppendAsync(data)] = data;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        })).ToArray();
+        started.Wait();
+        await Task.Delay(50);
+        await log.DisposeAsync();
+        await Task.WhenAll(appenders);
+
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.False(reopened.Recovery.Repaired);
+        Assert.Equal(acknowledged.Count, reopened.Count);
+        Assert.All(acknowledged, pair => Assert.Equal(pair.Value, reopened.GetEntry(pair.Key)));
+    }
+
+    [Fact]
     public async Task Proofs_from_the_store_equal_proofs_from_the_pure_functions()
     {
         var entries = RandomEntries(new Random(17), 300);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Serialization;
+using Grpc.Health.V1;
 using IntelShare.Contracts.V1;
 using Spectre.Console;
 using static IntelShare.Benchmarks.Report;
@@ -18,7 +19,7 @@ public sealed record CheckOptions(
     [property: JsonIgnore] string Password,
     string CaseRef);
 
-public sealed record CheckRun(int Run, string Platform, LatencyResult Latency, IReadOnlyDictionary<string, long> Effects);
+public sealed record CheckRun(int Run, string Platform, LatencyResult Latency, LatencyResult HealthRoundTrip, IReadOnlyDictionary<string, long> Effects);
 
 public sealed record CheckSummary(
     MachineInfo Machine,
@@ -99,6 +100,9 @@ public static class CheckCommand
         Target[] targets = [Target.AtMost("Check p99 latency over gRPC on loopback, ms (median over runs)", CheckSummary.P99TargetMs, median.P99Ms)];
         var summary = new CheckSummary(machine, options, fsync, runs, median, targets);
         WriteLatencyTable("Check latency (sequential, each decision audited with fsync before the answer), ms", runs.Select(r => (Text(r.Run), r.Latency)), median);
+        WriteLatencyTable(
+            "For comparison: the same number of gRPC health checks on the same channel (no policy, no audit, no token), ms",
+            runs.Select(r => (Text(r.Run), r.HealthRoundTrip)), LatencyMedian.Of(runs.Select(r => r.HealthRoundTrip)));
         WriteEffects(runs);
         if (fsync is not null)
         {
@@ -137,7 +141,8 @@ public static class CheckCommand
 
     private static async Task<CheckRun> RunOnceAsync(int run, IBenchmarkTarget target, CheckRequest[] requests, CheckOptions options, CancellationToken cancellation)
     {
-        var access = new AccessService.AccessServiceClient(await target.ConnectAsync(options.User, options.Password));
+        var channel = await target.ConnectAsync(options.User, options.Password);
+        var access = new AccessService.AccessServiceClient(channel);
         await GetLatencyBenchmark.EnsureCaseAsync(access, options.CaseRef, cancellation);
 
         var effects = new Dictionary<string, long>();
@@ -152,7 +157,13 @@ public static class CheckCommand
 
             effects[decision.Effect.ToString()] = effects.GetValueOrDefault(decision.Effect.ToString()) + 1;
         });
-        return new CheckRun(run, target.Description, latency, effects);
+
+        // The floor this machine puts under any call: a round trip through the same client, connection and server.
+        var health = new Health.HealthClient(channel);
+        var probe = new HealthCheckRequest();
+        var roundTrip = await LatencyMeter.MeasureAsync(options.Warmup, options.Calls, target.ProcessId, async () =>
+            await health.CheckAsync(probe, cancellationToken: cancellation));
+        return new CheckRun(run, target.Description, latency, roundTrip, effects);
     }
 
     private static void WriteEffects(IReadOnlyList<CheckRun> runs)

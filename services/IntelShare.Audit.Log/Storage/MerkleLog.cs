@@ -11,10 +11,11 @@ namespace IntelShare.Audit.Log.Storage;
 /// A durable append-only log whose entries are the leaves of an RFC 6962 Merkle tree, stored in a directory
 /// laid out as described in <see cref="LogFormat"/>.
 /// <para>
-/// Appends are group-committed: callers queue entries, and a single writer thread takes everything queued,
-/// writes it with one write and one fsync, and only then completes the callers' tasks. Concurrent appenders
-/// therefore share fsyncs instead of waiting for one each. Reads (entries, roots, proofs) run concurrently
-/// with the writer and see only entries whose append has completed.
+/// Appends are group-committed: while a batch is being written, callers queue entries, and a single writer
+/// thread then takes everything queued, writes it with one write and one fsync, and only then completes the
+/// callers' tasks. Concurrent appenders therefore share fsyncs instead of waiting for one each. An appender
+/// that finds the log idle writes its own entries the same way, without the writer thread. Reads (entries,
+/// roots, proofs) run concurrently with the writing and see only entries whose append has completed.
 /// </para>
 /// </summary>
 public sealed class MerkleLog : IDisposable, IAsyncDisposable
@@ -32,7 +33,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     private readonly NodeStore _nodes;
     private readonly Action<int, long, byte[]> _stageNode;
 
-    // Owned by the writer thread once the log is open.
+    // Used only by whoever holds _committing: the writer thread, or an appender that found the log idle.
     private readonly MerkleFrontier _frontier;
     private readonly ArrayBufferWriter<byte> _batchBytes = new();
     private readonly ArrayBufferWriter<byte> _batchOffsets = new();
@@ -46,6 +47,9 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     private List<PendingAppend> _incoming = [];
     private List<PendingAppend> _spare = [];
     private bool _closing;
+
+    // Set while a batch is being written, by the writer thread or by an appender writing its own entries.
+    private bool _committing;
     private int _lastBatchSize;
     private Exception? _fault;
     private readonly Thread _writer;
@@ -112,12 +116,23 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Appends an entry; the task completes with its leaf index once the entry is on disk.</summary>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> entry)
+    public Task<long> AppendAsync(ReadOnlyMemory<byte> entry) => AppendAllAsync([entry]);
+
+    /// <summary>
+    /// Appends entries as consecutive leaves made durable together; the task completes with the first one's
+    /// leaf index once all of them are on disk.
+    /// </summary>
+    public Task<long> AppendAllAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(entry.Length, _options.MaxEntryBytes, nameof(entry));
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentOutOfRangeException.ThrowIfZero(entries.Count, nameof(entries));
+        foreach (var entry in entries)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(entry.Length, _options.MaxEntryBytes, nameof(entries));
+        }
 
         // Hashed on the caller's thread so hashing spreads over cores instead of queueing behind the writer.
-        var pending = new PendingAppend(entry.ToArray());
+        var pending = new PendingAppend(entries);
         lock (_queueLock)
         {
             if (_fault is not null)
@@ -126,9 +141,44 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             }
 
             ObjectDisposedException.ThrowIf(_closing, this);
-            _incoming.Add(pending);
-            if (_incoming.Count == 1)
+            if (_committing || _incoming.Count > 0)
             {
+                _incoming.Add(pending);
+                if (_incoming.Count == 1)
+                {
+                    Monitor.Pulse(_queueLock);
+                }
+
+                return pending.Completion.Task;
+            }
+
+            _committing = true;
+        }
+
+        return CommitOnCaller(pending);
+    }
+
+    /// <summary>
+    /// With nothing queued and nothing being written, the caller writes its own entries. Handing them to the
+    /// writer thread and being woken by it afterwards costs two thread switches, and on a busy machine a switch
+    /// can wait a whole scheduler slice: far longer than the write and fsync themselves. Appenders that arrive
+    /// meanwhile queue for the writer thread, which starts once this commit is done.
+    /// </summary>
+    private Task<long> CommitOnCaller(PendingAppend pending)
+    {
+        try
+        {
+            Commit([pending]);
+        }
+        catch (Exception ex)
+        {
+            Fail([pending], ex);
+        }
+        finally
+        {
+            lock (_queueLock)
+            {
+                _committing = false;
                 Monitor.Pulse(_queueLock);
             }
         }
@@ -274,7 +324,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
                 }
 
                 batch.Clear();
-                _spare = batch;
+                lock (_queueLock)
+                {
+                    _spare = batch;
+                    _committing = false;
+                }
             }
         }
         finally
@@ -288,7 +342,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     {
         lock (_queueLock)
         {
-            while (_incoming.Count == 0 && !_closing)
+            while (_committing || (_incoming.Count == 0 && !_closing))
             {
                 Monitor.Wait(_queueLock);
             }
@@ -297,6 +351,8 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             {
                 return null;
             }
+
+            _committing = true;
         }
 
         GatherStragglers();
@@ -331,18 +387,21 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         }
     }
 
-    private void Commit(List<PendingAppend> batch)
+    private void Commit(IReadOnlyList<PendingAppend> batch)
     {
         var first = _frontier.Count;
         var offset = _entriesLength;
         foreach (var pending in batch)
         {
-            BinaryPrimitives.WriteInt64BigEndian(_batchOffsets.GetSpan(LogFormat.OffsetSize), offset);
-            _batchOffsets.Advance(LogFormat.OffsetSize);
-            var length = LogFormat.RecordHeaderSize + pending.Data.Length;
-            _batchBytes.Advance(EntryRecord.Encode(pending.Data, pending.LeafHash, _batchBytes.GetSpan(length)));
-            offset += length;
-            _frontier.Append(pending.LeafHash, _stageNode);
+            for (var i = 0; i < pending.Data.Length; i++)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(_batchOffsets.GetSpan(LogFormat.OffsetSize), offset);
+                _batchOffsets.Advance(LogFormat.OffsetSize);
+                var length = LogFormat.RecordHeaderSize + pending.Data[i].Length;
+                _batchBytes.Advance(EntryRecord.Encode(pending.Data[i], pending.LeafHashes[i], _batchBytes.GetSpan(length)));
+                offset += length;
+                _frontier.Append(pending.LeafHashes[i], _stageNode);
+            }
         }
 
         RandomAccess.Write(_entries, _batchBytes.WrittenSpan, _entriesLength);
@@ -354,9 +413,10 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         _batchBytes.ResetWrittenCount();
         _batchOffsets.ResetWrittenCount();
         Volatile.Write(ref _state, new TreeState(_frontier.Count, _frontier.Root()));
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var pending in batch)
         {
-            batch[i].Completion.SetResult(first + i);
+            pending.Completion.SetResult(first);
+            first += pending.Data.Length;
         }
 
         if (_frontier.Count - _checkpointCount >= _options.CheckpointInterval)
@@ -369,7 +429,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     /// After a failed write the files may hold part of a batch, so nothing more is written: every queued
     /// append fails, and reopening runs recovery. An entry of a failed batch may still be there after recovery.
     /// </summary>
-    private void Fail(List<PendingAppend> batch, Exception error)
+    private void Fail(IReadOnlyList<PendingAppend> batch, Exception error)
     {
         List<PendingAppend> queued;
         lock (_queueLock)
@@ -588,12 +648,24 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
 
     private sealed record TreeState(long Size, byte[] Root);
 
-    private sealed class PendingAppend(byte[] data)
+    private sealed class PendingAppend
     {
-        public byte[] Data { get; } = data;
+        public PendingAppend(IReadOnlyList<ReadOnlyMemory<byte>> entries)
+        {
+            Data = new byte[entries.Count][];
+            LeafHashes = new byte[entries.Count][];
+            for (var i = 0; i < Data.Length; i++)
+            {
+                Data[i] = entries[i].ToArray();
+                LeafHashes[i] = MerkleHash.LeafHash(Data[i]);
+            }
+        }
 
-        public byte[] LeafHash { get; } = MerkleHash.LeafHash(data);
+        public byte[][] Data { get; }
 
+        public byte[][] LeafHashes { get; }
+
+        /// <summary>Completes with the first entry's leaf index.</summary>
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

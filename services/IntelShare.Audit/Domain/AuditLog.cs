@@ -81,7 +81,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Appends the events together (they share the log's group commit) and completes once every one is on disk.
+    /// Appends the events together, as consecutive entries made durable at once, and completes once every one is on disk.
     /// Throws <see cref="AuditLogUnavailableException"/> when any cannot be written. Cancellation only stops the
     /// waiting: an event already handed to the log may still be recorded, which errs on the side of the record.
     /// </summary>
@@ -95,16 +95,18 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         var entries = new AuditEntry[events.Count];
-        var appends = new Task<long>[events.Count];
+        var encoded = new ReadOnlyMemory<byte>[events.Count];
+        Task<long>? append = null;
         try
         {
-            for (var i = 0; i < appends.Length; i++)
+            for (var i = 0; i < entries.Length; i++)
             {
                 entries[i] = AuditEntryCodec.ToEntry(events[i]);
-                appends[i] = Log.AppendAsync(entries[i].ToByteArray());
+                encoded[i] = entries[i].ToByteArray();
             }
 
-            await (appends.Length == 1 ? (Task)appends[0] : Task.WhenAll(appends)).WaitAsync(cancellationToken);
+            append = Log.AppendAllAsync(encoded);
+            await append.WaitAsync(cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
@@ -113,13 +115,13 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
         finally
         {
-            // Whatever did become durable is handed to the index, even when the whole append failed.
-            for (var i = 0; i < appends.Length; i++)
+            // Entries that became durable are handed to the index even when the caller stopped waiting.
+            if (append is { IsCompletedSuccessfully: true })
             {
-                if (appends[i] is { IsCompletedSuccessfully: true } done)
+                for (var i = 0; i < entries.Length; i++)
                 {
-                    entries[i].Index = done.Result;
-                    _follower.Offer(done.Result, entries[i]);
+                    entries[i].Index = append.Result + i;
+                    _follower.Offer(entries[i].Index, entries[i]);
                 }
             }
 
