@@ -9,7 +9,9 @@ using static IntelShare.Benchmarks.Report;
 
 namespace IntelShare.Benchmarks;
 
-public sealed record AuditOptions(int Appenders, int Appends, int Warmup, int Readers, int Runs, int Seed, string Out, string? DataRoot);
+/// <param name="ProofsPerSecond">Inclusion proofs each proof reader asks for per second; 0 asks back to back.</param>
+/// <param name="QueriesPerSecond">Oversight queries each query reader makes per second; 0 asks back to back.</param>
+public sealed record AuditOptions(int Appenders, int Appends, int Warmup, int Readers, double ProofsPerSecond, double QueriesPerSecond, int Runs, int Seed, string Out, string? DataRoot);
 
 /// <summary>Appends that all completed, i.e. were durable, over the wall time from the first to the last.</summary>
 /// <param name="Latency">Each append's wait, as the service request behind it would wait; its CPU is this whole process's.</param>
@@ -62,13 +64,15 @@ public static class AuditCommand
         var appends = CommonOptions.Positive(new Option<int>("--appends") { Description = "Timed appends per run (each log).", DefaultValueFactory = _ => 100_000 });
         var warmup = CommonOptions.NotNegative(new Option<int>("--warmup") { Description = "Untimed appends before the timed ones (each log).", DefaultValueFactory = _ => 2_000 });
         var readers = CommonOptions.NotNegative(new Option<int>("--readers") { Description = "Reader threads during the audited appends, alternately fetching proofs and querying.", DefaultValueFactory = _ => 2 });
+        var proofRate = CommonOptions.NotNegative(new Option<double>("--proofs-per-second") { Description = "Inclusion proofs per second each proof reader asks for, as verifiers checking every access would; 0 asks back to back, which measures how the machine's cores are shared rather than the log.", DefaultValueFactory = _ => 2_000 });
+        var queryRate = CommonOptions.NotNegative(new Option<double>("--queries-per-second") { Description = "Oversight queries per second each query reader makes; 0 asks back to back.", DefaultValueFactory = _ => 20 });
         var runs = CommonOptions.Runs(3);
         var seed = CommonOptions.Seed("the generated access decisions");
         var output = CommonOptions.Out("audit.json");
         var dataRoot = CommonOptions.DataRoot();
         var command = new Command("audit", "In-process durable audit appends per second from concurrent appenders, with concurrent proof and query readers; and the bare Merkle log's rate.")
         {
-            appenders, appends, warmup, readers, runs, seed, output, dataRoot,
+            appenders, appends, warmup, readers, proofRate, queryRate, runs, seed, output, dataRoot,
         };
         command.SetAction((parse, cancellation) => RunAsync(
             new AuditOptions(
@@ -76,6 +80,8 @@ public static class AuditCommand
                 parse.GetValue(appends),
                 parse.GetValue(warmup),
                 parse.GetValue(readers),
+                parse.GetValue(proofRate),
+                parse.GetValue(queryRate),
                 parse.GetValue(runs),
                 parse.GetValue(seed),
                 parse.GetValue(output)!,
@@ -94,7 +100,7 @@ public static class AuditCommand
             ("Platform", $"in-process AuditLog (Merkle log, fsync per group commit, SQLite index) in a fresh directory per run under {options.DataRoot ?? Path.GetTempPath()}"),
             ("Workload",
                 $"{options.Appends:N0} audit events of mixed access decisions per run after {options.Warmup:N0} warm-up, from {options.Appenders} appenders; " +
-                $"{options.Readers} reader(s) meanwhile (signed head and {ProofsPerHead} inclusion proofs + 1 consistency proof; oversight queries); " +
+                $"{options.Readers} reader(s) meanwhile (signed head and {ProofsPerHead} inclusion proofs + 1 consistency proof, {Rate(options.ProofsPerSecond)} proofs/s; oversight queries, {Rate(options.QueriesPerSecond)}/s); " +
                 $"then the same without readers, and on the bare MerkleLog; a fresh log each; {options.Runs} run(s)"));
 
         var fsync = FsyncProbe.Measure(options.DataRoot);
@@ -143,6 +149,8 @@ public static class AuditCommand
         return 0;
     }
 
+    private static string Rate(double perSecond) => perSecond > 0 ? perSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "as many";
+
     private static async Task<(AppendRate, ReaderActivity)> AuditedAsync(
         string directory, AuditEvent[] events, PolicyWorkload workload, AuditOptions options, int readerCount, int run, CancellationToken cancellation)
     {
@@ -156,8 +164,8 @@ public static class AuditCommand
         {
             var random = new Random(options.Seed + run * 31 + r);
             Action read = r % 2 == 0
-                ? () => ReadProofs(log, random, counters, stop.Token)
-                : () => Query(queries, workload, random, counters, stop.Token);
+                ? () => ReadProofs(log, random, counters, new Pace(options.ProofsPerSecond), stop.Token)
+                : () => Query(queries, workload, random, counters, new Pace(options.QueriesPerSecond), stop.Token);
 
             // Threads of their own: a reader that never yields would otherwise hold a pool thread the appenders' continuations need.
             return Task.Factory.StartNew(read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -200,7 +208,7 @@ public static class AuditCommand
     }
 
     /// <summary>As a verifier does: the latest signed head, then inclusion proofs of entries in it and its consistency with the previous head.</summary>
-    private static void ReadProofs(AuditLog log, Random random, ReaderCounters counters, CancellationToken stop)
+    private static void ReadProofs(AuditLog log, Random random, ReaderCounters counters, Pace pace, CancellationToken stop)
     {
         long previous = 0;
         while (!stop.IsCancellationRequested)
@@ -209,6 +217,7 @@ public static class AuditCommand
             Interlocked.Increment(ref counters.TreeHeads);
             for (var k = 0; k < ProofsPerHead && !stop.IsCancellationRequested; k++)
             {
+                pace.Wait(stop);
                 log.GetInclusionProof(random.NextInt64(size), size);
                 Interlocked.Increment(ref counters.InclusionProofs);
             }
@@ -224,7 +233,7 @@ public static class AuditCommand
     }
 
     /// <summary>As oversight does: who read a record, what a user did, which attempts were denied; each waits for the index to reach the log.</summary>
-    private static void Query(OversightQueries queries, PolicyWorkload workload, Random random, ReaderCounters counters, CancellationToken stop)
+    private static void Query(OversightQueries queries, PolicyWorkload workload, Random random, ReaderCounters counters, Pace pace, CancellationToken stop)
     {
         var oversight = new Subject("bench-oversight", "Benchmark oversight officer", PolicyWorkload.OversightAgency,
             new HashSet<string>([Roles.Oversight], StringComparer.Ordinal), ClearanceLevel.TopSecret, new HashSet<string>(CaveatNames.Names(CaveatNames.All), StringComparer.Ordinal));
@@ -233,6 +242,7 @@ public static class AuditCommand
         {
             try
             {
+                pace.Wait(stop);
                 var found = (q % 3) switch
                 {
                     0 => queries.ActivityAsync(oversight, workload.Subjects[random.Next(workload.Subjects.Length)].UserId, null, page, stop),
@@ -254,6 +264,30 @@ public static class AuditCommand
                 {
                     counters.FirstFailure = error.Message;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds a reader to a rate: it sleeps while ahead of it and catches up in a burst when a sleep ran long,
+    /// so the rate holds although sleeps are only about a millisecond fine. A rate of 0 never waits.
+    /// </summary>
+    private sealed class Pace(double perSecond)
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private long _done;
+
+        public void Wait(CancellationToken stop)
+        {
+            if (perSecond <= 0)
+            {
+                return;
+            }
+
+            var due = TimeSpan.FromSeconds(_done++ / perSecond) - Stopwatch.GetElapsedTime(_start);
+            if (due > TimeSpan.Zero)
+            {
+                stop.WaitHandle.WaitOne(due);
             }
         }
     }

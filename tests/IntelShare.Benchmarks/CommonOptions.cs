@@ -20,11 +20,12 @@ public static class CommonOptions
         return option;
     }
 
-    public static Option<int> NotNegative(Option<int> option)
+    public static Option<T> NotNegative<T>(Option<T> option)
+        where T : System.Numerics.INumber<T>
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            if (result.GetValueOrDefault<T>() < T.Zero)
             {
                 result.AddError($"{option.Name} must not be negative.");
             }
