@@ -42,7 +42,7 @@ public static class CheckCommand
     public static Command Create(string[] commandLine)
     {
         var calls = CommonOptions.Positive(new Option<int>("--calls") { Description = "Timed sequential Check calls per run.", DefaultValueFactory = _ => 10_000 });
-        var warmup = CommonOptions.NotNegative(new Option<int>("--warmup") { Description = "Untimed Check calls before the timed ones.", DefaultValueFactory = _ => 1_000 });
+        var warmup = CommonOptions.NotNegative(new Option<int>("--warmup") { Description = "Untimed Check calls before the timed ones: enough (several seconds) for the JIT to have optimised the host's hot code, as in a service that has been running.", DefaultValueFactory = _ => 5_000 });
         var runs = CommonOptions.Runs(3);
         var seed = CommonOptions.Seed("the generated markings and justifications");
         var output = CommonOptions.Out("check.json");
