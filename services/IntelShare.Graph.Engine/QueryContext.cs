@@ -136,16 +136,7 @@ internal sealed class QueryContext : IDisposable
 
         if (byMarking is not null)
         {
-            var decided = NodeDecision(State.NodeMarking[node]);
-
-            // Only hidden nodes are remembered, to count each once: the visible ones, most of a walk, cost no lookup.
-            if (decided == NodeVisibility.Hidden && !Scratch.Visibility.Contains(node))
-            {
-                Scratch.Visibility.Set(node, (int)decided);
-                WithheldNodes++;
-            }
-
-            return decided;
+            return SeeMarked(node, State.NodeMarking[node]);
         }
 
         if (Scratch.Visibility.TryGet(node, out var cached))
@@ -164,6 +155,20 @@ internal sealed class QueryContext : IDisposable
     }
 
     /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
+    private NodeVisibility SeeMarked(int node, int marking)
+    {
+        var decided = NodeDecision(marking);
+
+        // Only hidden nodes are remembered, to count each once: the visible ones, most of a walk, cost no lookup.
+        if (decided == NodeVisibility.Hidden && !Scratch.Visibility.Contains(node))
+        {
+            Scratch.Visibility.Set(node, (int)decided);
+            WithheldNodes++;
+        }
+
+        return decided;
+    }
+
     public bool Passes(int node)
     {
         if (nodeKinds == uint.MaxValue && window is null)
@@ -193,7 +198,9 @@ internal sealed class QueryContext : IDisposable
             return null;
         }
 
-        var other = See(adjacency.Neighbour);
+        var other = byMarking is not null && adjacency.NeighbourMarking != Adjacency.MarkingNotInline
+            ? SeeMarked(adjacency.Neighbour, adjacency.NeighbourMarking)
+            : See(adjacency.Neighbour);
         if (other == NodeVisibility.Hidden || (!everythingVisible && !SeeEdge(adjacency)))
         {
             withheldEdges.Add(edge);
@@ -258,7 +265,7 @@ internal sealed class QueryContext : IDisposable
             return visibility.SeeEdge(State.Edge(adjacency.Edge));
         }
 
-        var marking = adjacency.Marking != Adjacency.MarkingInEdge ? adjacency.Marking : State.Edges[adjacency.Edge].Marking;
+        var marking = adjacency.Marking != Adjacency.MarkingNotInline ? adjacency.Marking : State.Edges[adjacency.Edge].Marking;
         ref var decided = ref Decision(ref edgeDecisions, marking);
         if (decided == Undecided)
         {

@@ -138,9 +138,12 @@ public sealed class TraversalTests
 
         await AnswersAlike();
 
-        // Links re-marked in place (the marking is also kept beside each end's adjacency), then the store reloaded.
+        // Links and nodes re-marked in place (both markings are also kept beside each end's adjacency), then the store reloaded.
         await graph.Store.ApplyAsync(new GraphBatch([
             .. pairs.Where(_ => random.Next(2) == 0).Select(p => Edge(p.A, p.B, marking: CountingMarkingVisibility.Markings[random.Next(4)]))]), 2);
+        await AnswersAlike();
+        await graph.Store.ApplyAsync(new GraphBatch([
+            .. ids.Where(_ => random.Next(2) == 0).Select(id => Node(id, marking: CountingMarkingVisibility.Markings[random.Next(4)]))]), 3);
         await AnswersAlike();
         await graph.ReopenAsync();
         await AnswersAlike();
