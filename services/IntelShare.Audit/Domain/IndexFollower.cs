@@ -20,7 +20,9 @@ namespace IntelShare.Audit.Domain;
 /// </summary>
 internal sealed class IndexFollower : IAsyncDisposable
 {
-    private const int BatchSize = 8192;
+    // Small enough that a query taking over from the follower, which may be crawling at background priority, waits
+    // for little more than one SQLite transaction.
+    private const int BatchSize = 1024;
 
     // Beyond this many handed-over entries (the follower is failing or far behind) the rest are read from the log.
     private const int MaxOffered = 1 << 16;
@@ -36,6 +38,10 @@ internal sealed class IndexFollower : IAsyncDisposable
     private readonly ConcurrentDictionary<long, AuditEntry> _offered = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _waitersLock = new();
+
+    // Held while indexing a batch, by the follower or by a query indexing what it needs (HelpCatchUp).
+    private readonly Lock _indexing = new();
+    private int _helpers;
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private readonly Task _loop;
     private int _signalled;
@@ -49,8 +55,8 @@ internal sealed class IndexFollower : IAsyncDisposable
     {
         _log = log;
         _index = index;
-        // Nobody waits on indexing but oversight queries (which wake it): at normal priority its SQLite batches took
-        // the CPU from the requests whose audit appends it follows, about a millisecond on a Check's p99.
+        // Nobody waits on indexing but oversight queries, which index what they need themselves (HelpCatchUp): at
+        // normal priority its SQLite batches took the CPU from the requests whose audit appends it follows.
         _loop = BackgroundPriority.Run("audit-index", RunAsync, CancellationToken.None);
         Notify();
     }
@@ -103,7 +109,31 @@ internal sealed class IndexFollower : IAsyncDisposable
             _urgent.Release();
         }
 
+        HelpCatchUp(count);
         return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The follower runs at background priority, which under a heavy append load leaves it little CPU; a query
+    /// waiting on it indexes what it needs on its own thread, taking over from the follower at its next batch. A
+    /// failure is left to the follower, which was woken too and reports it to every waiter.
+    /// </summary>
+    private void HelpCatchUp(long count)
+    {
+        Interlocked.Increment(ref _helpers);
+        try
+        {
+            CatchUp(count, yieldToHelpers: false);
+        }
+        catch (Exception)
+        {
+            // The follower retries the same batch and fails the waiters if it fails again.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _helpers);
+            Notify();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -155,7 +185,7 @@ internal sealed class IndexFollower : IAsyncDisposable
 
             try
             {
-                CatchUp();
+                CatchUp(long.MaxValue, yieldToHelpers: true);
             }
             catch (Exception error) when (!_stop.IsCancellationRequested)
             {
@@ -165,7 +195,27 @@ internal sealed class IndexFollower : IAsyncDisposable
         }
     }
 
-    private void CatchUp()
+    /// <summary>
+    /// Indexes up to <paramref name="count"/> entries, or the whole log if shorter, a batch at a time under
+    /// <see cref="_indexing"/>. The follower stops between batches while a query indexes for itself
+    /// (<paramref name="yieldToHelpers"/>); the query notifies it when done.
+    /// </summary>
+    private void CatchUp(long count, bool yieldToHelpers)
+    {
+        while (!_stop.IsCancellationRequested && !(yieldToHelpers && Volatile.Read(ref _helpers) > 0))
+        {
+            lock (_indexing)
+            {
+                if (!IndexBatch(count))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One batch towards <paramref name="count"/> entries; false when there was nothing to index.</summary>
+    private bool IndexBatch(long count)
     {
         if (!_checkedAgainstLog)
         {
@@ -175,23 +225,22 @@ internal sealed class IndexFollower : IAsyncDisposable
             ReleaseWaiters();
         }
 
-        while (!_stop.IsCancellationRequested)
+        var start = _index.IndexedCount;
+        var batch = Math.Min(Math.Min(_log.Count, count) - start, BatchSize);
+        if (batch <= 0)
         {
-            var start = _index.IndexedCount;
-            var count = Math.Min(_log.Count - start, BatchSize);
-            if (count <= 0)
-            {
-                return;
-            }
-
-            _index.Add(Collect(start, count), start + count, _log.Root(start + count));
-            Volatile.Write(ref _indexed, start + count);
-            ReleaseWaiters();
-            foreach (var stale in _offered.Keys.Where(leaf => leaf < start + count))
-            {
-                _offered.TryRemove(stale, out _);
-            }
+            return false;
         }
+
+        _index.Add(Collect(start, batch), start + batch, _log.Root(start + batch));
+        Volatile.Write(ref _indexed, start + batch);
+        ReleaseWaiters();
+        foreach (var stale in _offered.Keys.Where(leaf => leaf < start + batch))
+        {
+            _offered.TryRemove(stale, out _);
+        }
+
+        return true;
     }
 
     /// <summary>Entries [start, start + count): those handed over, and runs of the others read from the log.</summary>
