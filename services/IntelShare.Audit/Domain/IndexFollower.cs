@@ -15,7 +15,8 @@ namespace IntelShare.Audit.Domain;
 /// Appenders hand over the entries they just made durable (<see cref="Offer"/>) so the follower need not read
 /// and decode them again; anything not handed over is read from the log. After an append the follower waits a
 /// moment (<see cref="GatherDelay"/>) unless a query is waiting, so that under load it writes few large SQLite
-/// transactions instead of many small ones, leaving the cores to the appenders.
+/// transactions instead of many small ones, leaving the cores to the appenders. It runs at background priority; a
+/// query that needs the index indexes the rest itself at its caller's priority.
 /// </para>
 /// </summary>
 internal sealed class IndexFollower : IAsyncDisposable
