@@ -28,6 +28,9 @@ internal sealed class IndexFollower : IAsyncDisposable
     // Beyond this many handed-over entries (the follower is failing or far behind) the rest are read from the log.
     private const int MaxOffered = 1 << 16;
 
+    // A query indexes at most this many entries itself: a few seconds' worth of appends, not a rebuild.
+    private const int MaxHelped = 1 << 16;
+
     // Queries never wait it out (they wake the follower), so it only sets the batch size: at 20 ms a lone caller's
     // entries were indexed a handful at a time, about nine SQLite page writes per entry beside its fsync.
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(250);
@@ -110,21 +113,28 @@ internal sealed class IndexFollower : IAsyncDisposable
             _urgent.Release();
         }
 
-        HelpCatchUp(count);
+        HelpCatchUp(count, cancellationToken);
         return done.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
     /// The follower runs at background priority, which under a heavy append load leaves it little CPU; a query
     /// waiting on it indexes what it needs on its own thread, taking over from the follower at its next batch. A
-    /// failure is left to the follower, which was woken too and reports it to every waiter.
+    /// backlog of more than <see cref="MaxHelped"/> entries (a rebuild) is left to the follower, the query waiting
+    /// within its deadline as before. A failure is left to the follower, which was woken too and reports it to every
+    /// waiter.
     /// </summary>
-    private void HelpCatchUp(long count)
+    private void HelpCatchUp(long count, CancellationToken cancellationToken)
     {
+        if (count - IndexedCount > MaxHelped)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _helpers);
         try
         {
-            CatchUp(count, yieldToHelpers: false);
+            CatchUp(count, yieldToHelpers: false, cancellationToken);
         }
         catch (Exception)
         {
@@ -186,7 +196,7 @@ internal sealed class IndexFollower : IAsyncDisposable
 
             try
             {
-                CatchUp(long.MaxValue, yieldToHelpers: true);
+                CatchUp(long.MaxValue, yieldToHelpers: true, CancellationToken.None);
             }
             catch (Exception error) when (!_stop.IsCancellationRequested)
             {
@@ -201,9 +211,9 @@ internal sealed class IndexFollower : IAsyncDisposable
     /// <see cref="_indexing"/>. The follower stops between batches while a query indexes for itself
     /// (<paramref name="yieldToHelpers"/>); the query notifies it when done.
     /// </summary>
-    private void CatchUp(long count, bool yieldToHelpers)
+    private void CatchUp(long count, bool yieldToHelpers, CancellationToken cancellationToken)
     {
-        while (!_stop.IsCancellationRequested && !(yieldToHelpers && Volatile.Read(ref _helpers) > 0))
+        while (!_stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !(yieldToHelpers && Volatile.Read(ref _helpers) > 0))
         {
             lock (_indexing)
             {
