@@ -50,6 +50,10 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
 
     // Set while a batch is being written, by the writer thread or by an appender writing its own entries.
     private bool _committing;
+
+    // An appender's own commit reached the checkpoint interval: the writer thread writes the checkpoint, so
+    // that no request waits for its fsyncs.
+    private bool _checkpointDue;
     private int _lastBatchSize;
     private Exception? _fault;
     private readonly Thread _writer;
@@ -166,9 +170,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     /// </summary>
     private Task<long> CommitOnCaller(PendingAppend pending)
     {
+        var checkpointDue = false;
         try
         {
             Commit([pending]);
+            checkpointDue = CheckpointDue;
         }
         catch (Exception ex)
         {
@@ -179,6 +185,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             lock (_queueLock)
             {
                 _committing = false;
+                _checkpointDue |= checkpointDue;
                 Monitor.Pulse(_queueLock);
             }
         }
@@ -315,7 +322,15 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             {
                 try
                 {
-                    Commit(batch);
+                    if (batch.Count > 0)
+                    {
+                        Commit(batch);
+                    }
+
+                    if (CheckpointDue)
+                    {
+                        WriteCheckpoint(_frontier);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -337,22 +352,27 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Everything queued so far, or null once closing with nothing left to write.</summary>
+    private bool CheckpointDue => _frontier.Count - _checkpointCount >= _options.CheckpointInterval;
+
+    /// <summary>
+    /// Everything queued so far (none when only a checkpoint is due), or null once closing with nothing left to write.
+    /// </summary>
     private List<PendingAppend>? TakeBatch()
     {
         lock (_queueLock)
         {
-            while (_committing || (_incoming.Count == 0 && !_closing))
+            while (_committing || (_incoming.Count == 0 && !_closing && !_checkpointDue))
             {
                 Monitor.Wait(_queueLock);
             }
 
-            if (_incoming.Count == 0)
+            if (_incoming.Count == 0 && !_checkpointDue)
             {
                 return null;
             }
 
             _committing = true;
+            _checkpointDue = false;
         }
 
         GatherStragglers();
@@ -419,10 +439,6 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             first += pending.Data.Length;
         }
 
-        if (_frontier.Count - _checkpointCount >= _options.CheckpointInterval)
-        {
-            WriteCheckpoint(_frontier);
-        }
     }
 
     /// <summary>
