@@ -614,27 +614,24 @@ internal sealed class GraphState
         var marking = Engine.Adjacency.Compact(NodeMarking[node]);
         foreach (ref readonly var link in Adjacency[node].Span)
         {
-            foreach (ref var back in Adjacency[link.Neighbour].Items.AsSpan(0, Adjacency[link.Neighbour].Count))
-            {
-                if (back.Edge == link.Edge)
-                {
-                    back.NeighbourMarking = marking;
-                    break;
-                }
-            }
+            LinkOf(link.Neighbour, link.Edge).NeighbourMarking = marking;
         }
     }
 
-    private void SetAdjacencyMarking(int node, int edge, int marking)
+    private void SetAdjacencyMarking(int node, int edge, int marking) => LinkOf(node, edge).Marking = Engine.Adjacency.Compact(marking);
+
+    /// <summary>The node's adjacency entry for the edge, which must be linked at that node.</summary>
+    private ref Adjacency LinkOf(int node, int edge)
     {
         foreach (ref var adjacency in Adjacency[node].Items.AsSpan(0, Adjacency[node].Count))
         {
             if (adjacency.Edge == edge)
             {
-                adjacency.Marking = Engine.Adjacency.Compact(marking);
-                return;
+                return ref adjacency;
             }
         }
+
+        throw new InvalidOperationException($"Edge {edge} is not linked at node {node}.");
     }
 
     /// <summary>Takes the edge out of both adjacency lists; <paramref name="release"/> also frees its slot.</summary>

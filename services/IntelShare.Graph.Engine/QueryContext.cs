@@ -154,7 +154,7 @@ internal sealed class QueryContext : IDisposable
         return seen;
     }
 
-    /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
+    /// <summary>The visibility of a node with the given marking, counting it once if it is withheld.</summary>
     private NodeVisibility SeeMarked(int node, int marking)
     {
         var decided = NodeDecision(marking);
@@ -169,6 +169,7 @@ internal sealed class QueryContext : IDisposable
         return decided;
     }
 
+    /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
     public bool Passes(int node)
     {
         if (nodeKinds == uint.MaxValue && window is null)
