@@ -246,9 +246,14 @@ internal sealed class IndexFollower : IAsyncDisposable
         _index.Add(Collect(start, batch), start + batch, _log.Root(start + batch));
         Volatile.Write(ref _indexed, start + batch);
         ReleaseWaiters();
-        foreach (var stale in _offered.Keys.Where(leaf => leaf < start + batch))
+        // Collect took this batch's entries; what is left below it was offered as the batch was being indexed. The
+        // dictionary's enumerator takes no locks and copies nothing, unlike its Keys, and batches are now small.
+        foreach (var (leaf, _) in _offered)
         {
-            _offered.TryRemove(stale, out _);
+            if (leaf < start + batch)
+            {
+                _offered.TryRemove(leaf, out _);
+            }
         }
 
         return true;
