@@ -101,7 +101,7 @@ public static class CheckCommand
         var summary = new CheckSummary(machine, options, fsync, runs, median, targets);
         WriteLatencyTable("Check latency (sequential, each decision audited with fsync before the answer), ms", runs.Select(r => (Text(r.Run), r.Latency)), median);
         WriteLatencyTable(
-            "For comparison: the same number of gRPC health checks on the same channel (no policy, no audit, no token), ms",
+            "For comparison: the same number of gRPC health checks on the same channel (no policy, no audit; an anonymous endpoint), ms",
             runs.Select(r => (Text(r.Run), r.HealthRoundTrip)), LatencyMedian.Of(runs.Select(r => r.HealthRoundTrip)));
         WriteEffects(runs);
         if (fsync is not null)
