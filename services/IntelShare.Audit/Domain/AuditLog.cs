@@ -38,7 +38,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             Remember(head);
         }
 
-        _follower = new IndexFollower(log, index);
+        _follower = new IndexFollower(log, index, options.IndexGatherDelay);
     }
 
     /// <summary>The underlying log, for verification tools and measurements; appends go through <see cref="AppendAsync"/>.</summary>

@@ -25,6 +25,14 @@ public sealed record AuditLogOptions
     /// </summary>
     public TimeSpan MinHeadInterval { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long the index follower gathers appends before writing them to the index. Queries never wait it out (they
+    /// index what they need), so it only sets how often the index is written: each write is a burst of SQLite pages
+    /// on the disk that the requests' audit fsyncs wait for. With writes every 250 ms, Check p99 was about 0.4 ms
+    /// above every 2 s; with no index writes at all, about 0.35 ms below.
+    /// </summary>
+    public TimeSpan IndexGatherDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a query waits for the index to catch up with the log (e.g. during a rebuild) before failing.</summary>
     public TimeSpan IndexWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -14,7 +14,7 @@ namespace IntelShare.Audit.Domain;
 /// <para>
 /// Appenders hand over the entries they just made durable (<see cref="Offer"/>) so the follower need not read
 /// and decode them again; anything not handed over is read from the log. After an append the follower waits a
-/// moment (<see cref="GatherDelay"/>) unless a query is waiting, so that under load it writes few large SQLite
+/// moment (<see cref="AuditLogOptions.IndexGatherDelay"/>) unless a query is waiting, so that under load it writes few large SQLite
 /// transactions instead of many small ones, leaving the cores to the appenders. It runs at background priority; a
 /// query that needs the index indexes the rest itself at its caller's priority.
 /// </para>
@@ -31,12 +31,9 @@ internal sealed class IndexFollower : IAsyncDisposable
     // A query indexes at most this many entries itself: a few seconds' worth of appends, not a rebuild.
     private const int MaxHelped = 1 << 16;
 
-    // Queries never wait it out (they wake the follower), so it only sets the batch size: at 20 ms a lone caller's
-    // entries were indexed a handful at a time, about nine SQLite page writes per entry beside its fsync.
-    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly MerkleLog _log;
     private readonly AuditIndex _index;
+    private readonly TimeSpan _gatherDelay;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly SemaphoreSlim _urgent = new(0);
     private readonly ConcurrentDictionary<long, AuditEntry> _offered = new();
@@ -55,10 +52,11 @@ internal sealed class IndexFollower : IAsyncDisposable
     private long _indexed;
     private bool _checkedAgainstLog;
 
-    public IndexFollower(MerkleLog log, AuditIndex index)
+    public IndexFollower(MerkleLog log, AuditIndex index, TimeSpan gatherDelay)
     {
         _log = log;
         _index = index;
+        _gatherDelay = gatherDelay;
         // Nobody waits on indexing but oversight queries, which index what they need themselves (HelpCatchUp): at
         // normal priority its SQLite batches took the CPU from the requests whose audit appends it follows.
         _loop = BackgroundPriority.Run("audit-index", RunAsync, CancellationToken.None);
@@ -134,7 +132,7 @@ internal sealed class IndexFollower : IAsyncDisposable
         Interlocked.Increment(ref _helpers);
         try
         {
-            CatchUp(count, yieldToHelpers: false, cancellationToken);
+            CatchUp(count, asFollower: false, cancellationToken);
         }
         catch (Exception)
         {
@@ -179,7 +177,7 @@ internal sealed class IndexFollower : IAsyncDisposable
                 await _signal.WaitAsync(_stop.Token);
                 if (Volatile.Read(ref _urgentSignalled) == 0)
                 {
-                    await _urgent.WaitAsync(GatherDelay, _stop.Token);
+                    await _urgent.WaitAsync(_gatherDelay, _stop.Token);
                 }
             }
             catch (OperationCanceledException)
@@ -196,7 +194,7 @@ internal sealed class IndexFollower : IAsyncDisposable
 
             try
             {
-                CatchUp(long.MaxValue, yieldToHelpers: true, CancellationToken.None);
+                CatchUp(long.MaxValue, asFollower: true, CancellationToken.None);
             }
             catch (Exception error) when (!_stop.IsCancellationRequested)
             {
@@ -208,25 +206,30 @@ internal sealed class IndexFollower : IAsyncDisposable
 
     /// <summary>
     /// Indexes up to <paramref name="count"/> entries, or the whole log if shorter, a batch at a time under
-    /// <see cref="_indexing"/>. The follower stops between batches while a query indexes for itself
-    /// (<paramref name="yieldToHelpers"/>); the query notifies it when done.
+    /// <see cref="_indexing"/>. The follower (<paramref name="asFollower"/>) stops between batches while a query
+    /// indexes for itself, which notifies it when done, and goes back to gathering once a batch was not full: under
+    /// a steady stream of appends there is always another entry, and indexing them as they came wrote about eight
+    /// SQLite pages per entry, whose writes slowed the audit fsyncs that requests wait for.
     /// </summary>
-    private void CatchUp(long count, bool yieldToHelpers, CancellationToken cancellationToken)
+    private void CatchUp(long count, bool asFollower, CancellationToken cancellationToken)
     {
-        while (!_stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !(yieldToHelpers && Volatile.Read(ref _helpers) > 0))
+        while (!_stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !(asFollower && Volatile.Read(ref _helpers) > 0))
         {
+            int indexed;
             lock (_indexing)
             {
-                if (!IndexBatch(count))
-                {
-                    return;
-                }
+                indexed = IndexBatch(count);
+            }
+
+            if (indexed == 0 || (asFollower && indexed < BatchSize))
+            {
+                return;
             }
         }
     }
 
-    /// <summary>One batch towards <paramref name="count"/> entries; false when there was nothing to index.</summary>
-    private bool IndexBatch(long count)
+    /// <summary>One batch towards <paramref name="count"/> entries; returns how many it indexed.</summary>
+    private int IndexBatch(long count)
     {
         if (!_checkedAgainstLog)
         {
@@ -240,7 +243,7 @@ internal sealed class IndexFollower : IAsyncDisposable
         var batch = Math.Min(Math.Min(_log.Count, count) - start, BatchSize);
         if (batch <= 0)
         {
-            return false;
+            return 0;
         }
 
         _index.Add(Collect(start, batch), start + batch, _log.Root(start + batch));
@@ -256,7 +259,7 @@ internal sealed class IndexFollower : IAsyncDisposable
             }
         }
 
-        return true;
+        return (int)batch;
     }
 
     /// <summary>Entries [start, start + count): those handed over, and runs of the others read from the log.</summary>
