@@ -10,6 +10,9 @@ public interface IEntityDirectory
 
     /// <summary>The entities of many records at once (records in none are left out), for callers working in batches.</summary>
     IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds);
+
+    /// <summary>The records of an entity (none when it is unknown), for callers that show an entity whole.</summary>
+    IReadOnlyList<string> RecordsOf(string entityId);
 }
 
 /// <summary>A record joined, moved to or left an entity; <see cref="Sequence"/> orders the changes.</summary>

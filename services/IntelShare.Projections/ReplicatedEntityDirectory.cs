@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
@@ -22,15 +21,17 @@ public sealed partial class ReplicatedEntityDirectory(
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryAfterError = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, string> _entityOf = new(StringComparer.Ordinal);
+    private readonly EntityMembership _membership = new();
     private long _applied;
 
     /// <summary>The last membership change applied to this replica.</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
 
-    public string? EntityOf(string recordId) => _entityOf.TryGetValue(recordId, out var entity) ? entity : null;
+    public string? EntityOf(string recordId) => _membership.EntityOf(recordId);
 
-    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds) => EntityLookup.Of(recordIds, EntityOf);
+    public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds) => _membership.EntitiesOf(recordIds);
+
+    public IReadOnlyList<string> RecordsOf(string entityId) => _membership.RecordsOf(entityId);
 
     /// <summary>
     /// Only changes this replica has applied already, so that <see cref="EntitiesOf"/> answers for each of them with
@@ -54,14 +55,7 @@ public sealed partial class ReplicatedEntityDirectory(
         var page = await ReadAsync(AppliedSequence, PageSize, cancellationToken);
         foreach (var change in page.Changes)
         {
-            if (change.EntityId.Length == 0)
-            {
-                _entityOf.TryRemove(change.RecordId, out _);
-            }
-            else
-            {
-                _entityOf[change.RecordId] = change.EntityId;
-            }
+            _membership.Set(change.RecordId, change.EntityId);
         }
 
         if (page.Changes.Count > 0)

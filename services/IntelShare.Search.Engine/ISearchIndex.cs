@@ -85,7 +85,11 @@ public sealed record SearchQuery
 
     public bool Highlight { get; init; }
 
-    public bool GroupByEntity { get; init; }
+    /// <summary>
+    /// Only these records, when given: a restriction on what the caller may learn of anyway (that a record exists),
+    /// so it applies to existence-only records too.
+    /// </summary>
+    public IReadOnlyList<string> RecordIds { get; init; } = [];
 
     public int PageSize { get; init; } = DefaultPageSize;
 
@@ -156,7 +160,8 @@ public sealed record SearchHit
 
     public long? Version { get; init; }
 
-    public string? EntityId { get; init; }
+    /// <summary>The caller may read (some of) the record: it is neither existence-only nor without its payload.</summary>
+    public bool Readable => !ExistenceOnly && Effect >= AccessEffect.PermitRedacted && DisplayPayload is not null;
 
     /// <summary>Permitted hits only; the service removes <see cref="AccessDecision.RedactedFields"/> from it.</summary>
     public ReadOnlyMemory<byte>? DisplayPayload { get; init; }
@@ -176,7 +181,7 @@ public sealed record SearchResult
 
     public IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets { get; init; } = new Dictionary<string, IReadOnlyList<FacetValue>>();
 
-    /// <summary>Hits of this page grouped by entity, in rank order of each group's best hit (when asked).</summary>
+    /// <summary>Set by <see cref="EntityGroupedSearch"/>: the page's groups, whose hits <see cref="Hits"/> lists group by group.</summary>
     public IReadOnlyList<HitGroup>? Groups { get; init; }
 
     /// <summary>Null on the last page.</summary>

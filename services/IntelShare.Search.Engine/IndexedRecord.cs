@@ -15,7 +15,6 @@ public static class IndexFields
     public const string Id = "id";
     public const string Version = "ver";
     public const string Type = "type";
-    public const string Entity = "entity";
 
     // The marking, as the need-to-know filter reads it.
     public const string Originator = "orig";

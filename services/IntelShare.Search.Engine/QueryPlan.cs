@@ -86,8 +86,7 @@ public sealed record QueryPlan(
     IReadOnlyList<string> Facets,
     int PageSize,
     SearchCursor? After,
-    bool Highlight,
-    bool GroupByEntity)
+    bool Highlight)
 {
     public bool MatchesNamesOrIdentifiers => NameTokens.Count > 0 || Identifier is not null || DateOfBirth is not null;
 
@@ -154,6 +153,11 @@ public sealed record QueryPlan(
             (SearchFilterFields.IsHolderField(filter.Field) ? holder : content).Add(Cond.AnyOf(IndexFields.ForFilter(filter.Field), indexed));
         }
 
+        if (query.RecordIds.Count > 0)
+        {
+            holder.Add(Cond.AnyOf(IndexFields.Id, query.RecordIds));
+        }
+
         foreach (var range in query.DateRanges)
         {
             if (range.From is null && range.To is null)
@@ -208,7 +212,7 @@ public sealed record QueryPlan(
             }
         }
 
-        if (text is null && query.Name is null && query.Identifier is null && query.DateOfBirth is null && query.Filters.Count == 0 && query.DateRanges.Count == 0)
+        if (text is null && query.Name is null && query.Identifier is null && query.DateOfBirth is null && query.Filters.Count == 0 && query.DateRanges.Count == 0 && query.RecordIds.Count == 0)
         {
             problems.Add("query: empty (give text, a name, an identifier, a date of birth or a filter)");
         }
@@ -223,8 +227,7 @@ public sealed record QueryPlan(
             query.Facets.Distinct().ToArray(),
             query.PageSize,
             after,
-            query.Highlight,
-            query.GroupByEntity);
+            query.Highlight);
     }
 
     /// <summary>A check is a search for an identifier, or a name with an optional date of birth, and nothing else.</summary>

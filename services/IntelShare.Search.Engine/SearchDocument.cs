@@ -69,9 +69,6 @@ public sealed record SearchDocument
     /// <summary>The record's marking; its ResourceId must be <see cref="RecordId"/>.</summary>
     public required ResourceMarking Marking { get; init; }
 
-    /// <summary>The resolved entity the record belongs to, for grouping hits.</summary>
-    public string? EntityId { get; init; }
-
     public IReadOnlyList<SearchName> Names { get; init; } = [];
 
     public PartialDate? DateOfBirth { get; init; }

@@ -93,7 +93,6 @@ public sealed record StoredHit(
     RecordType Type,
     ResourceMarking Marking,
     Caveat NameCaveats,
-    string? EntityId,
     ReadOnlyMemory<byte> Payload,
     float Score);
 
@@ -142,35 +141,8 @@ public sealed class HitFactory(NeedToKnowPolicy policy)
             Decision = decision,
             Score = stored.Score,
             Version = stored.Version,
-            EntityId = stored.EntityId,
             DisplayPayload = stored.Payload,
             Highlights = plan.Highlight && highlight is not null ? highlight(redacted) : [],
         };
-    }
-
-    /// <summary>Hits of one page grouped by entity, in the rank order of each group's best hit.</summary>
-    public static IReadOnlyList<HitGroup> Group(IReadOnlyList<SearchHit> hits)
-    {
-        var groups = new List<HitGroup>();
-        var byEntity = new Dictionary<string, List<SearchHit>>(StringComparer.Ordinal);
-        foreach (var hit in hits)
-        {
-            if (hit.EntityId is null)
-            {
-                groups.Add(new HitGroup(null, [hit]));
-            }
-            else if (byEntity.TryGetValue(hit.EntityId, out var members))
-            {
-                members.Add(hit);
-            }
-            else
-            {
-                members = [hit];
-                byEntity.Add(hit.EntityId, members);
-                groups.Add(new HitGroup(hit.EntityId, members));
-            }
-        }
-
-        return groups;
     }
 }

@@ -17,18 +17,10 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
 
         Assert.Equal(300, await police.ContributeAllAsync(TestRecords.Population(300, seed: 3)));
 
-        var policeRecord = TestRecords.Person(TestRecords.UniqueRef("res"), "Olena", "Kovalenko", "1991-03-07");
-        policeRecord.Person.Phones.Add("+373 69 123 456");
-        policeRecord.Marking.ReleasableTo.Add("BORDER");
-        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = policeRecord })).RecordId;
+        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.PoliceSubject("res", "Olena", "Kovalenko", "1991-03-07") })).RecordId;
 
-        var borderRecord = TestRecords.Person(TestRecords.UniqueRef("res"), "Олена", "Коваленко", "1991-07-03");
+        var borderRecord = TestRecords.BorderSubject("res", "Олена", "Коваленко", "1991-07-03");
         borderRecord.Person.Name.OriginalScript = "Олена Коваленко";
-        borderRecord.Person.Phones.Add("069123456");
-        borderRecord.Person.Nationalities.Clear();
-        borderRecord.Person.Nationalities.Add("MD");
-        borderRecord.Marking.OriginatorAgency = "BORDER";
-        borderRecord.Marking.ReleasableTo.Add("POL-ATU");
         var borderId = (await border.ContributeAsync(new ContributeRequest { Content = borderRecord })).RecordId;
 
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));

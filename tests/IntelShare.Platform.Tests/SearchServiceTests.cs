@@ -57,6 +57,50 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
     }
 
     [Fact]
+    public async Task Hits_grouped_by_entity_show_each_person_once_with_all_their_records_and_only_readable_ones_joined()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        Assert.Equal(300, await police.ContributeAllAsync(TestRecords.Population(300, seed: 11)));
+
+        var family = "Zhuravl" + new string([.. Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(4)]);
+        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.PoliceSubject("group", "Olena", family, "1991-03-07") })).RecordId;
+        var borderId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("group", "Olena", family, "1991-03-07") })).RecordId;
+        var otherId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("group"), "Olena", family[..^1] + "y", "1962-11-30") })).RecordId;
+
+        var analyst = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
+        var request = new SearchRequest { Query = $"Olena {family}", Mode = SearchMode.SearchName, GroupByEntity = true, PageSize = 1, Justification = TestRecords.Because("who is she") };
+        var first = await Projected.Eventually(
+            () => analyst.SearchAsync(request).ResponseAsync,
+            r => r.Total == 3 && r.Groups.Count == 1 && r.Groups[0].RecordIds.Count == 2);
+        var person = first.Groups[0];
+        Assert.NotEmpty(person.EntityId);
+        Assert.Equal(new[] { borderId, policeId }.Order(), person.RecordIds.Order());
+        Assert.All(first.Hits, h => Assert.Equal(person.EntityId, h.EntityId));
+
+        // The misspelt namesake is the next group; the person's records do not come back on later pages.
+        var rest = new List<EntityGroup>();
+        for (var token = first.NextPageToken; token.Length > 0;)
+        {
+            Assert.True(rest.Count < 10, "paging does not end");
+            var page = await analyst.SearchAsync(new SearchRequest(request) { PageToken = token });
+            rest.AddRange(page.Groups);
+            token = page.NextPageToken;
+        }
+
+        Assert.DoesNotContain(rest, g => g.RecordIds.Contains(policeId) || g.RecordIds.Contains(borderId));
+        Assert.Contains(rest, g => g.RecordIds.Contains(otherId));
+
+        // The labour inspectorate may only know the records exist: no entity ties them together.
+        var labour = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("labour.inspector"));
+        var unjoined = await labour.SearchAsync(new SearchRequest(request) { PageSize = 10 });
+        var known = unjoined.Groups.Where(g => g.RecordIds.Contains(policeId) || g.RecordIds.Contains(borderId)).ToList();
+        Assert.Equal(2, known.Count);
+        Assert.All(known, g => Assert.Empty(g.EntityId));
+        Assert.All(unjoined.Hits, h => Assert.Empty(h.EntityId));
+    }
+
+    [Fact]
     public async Task A_frontline_check_on_a_forged_document_hits_with_the_holder_and_what_to_do_and_bad_queries_say_where()
     {
         var number = "RX" + Random.Shared.Next(100000, 999999);

@@ -62,7 +62,6 @@ internal static class Fixtures
         string? originalScript = null,
         string? dob = null,
         string[]? nationalities = null,
-        string? entity = null,
         string[]? forms = null,
         SearchIdentifier[]? identifiers = null) =>
         new()
@@ -71,7 +70,6 @@ internal static class Fixtures
             Version = version,
             Type = RecordType.Person,
             Marking = marking ?? Marking(id, RecordType.Person),
-            EntityId = entity,
             Names =
             [
                 new SearchName(given, family, NameUse.Primary, "person.name"),
@@ -93,15 +91,13 @@ internal static class Fixtures
         ResourceMarking? marking = null,
         long version = 1,
         DateTimeOffset? recordedAt = null,
-        string[]? forms = null,
-        string? entity = null) =>
+        string[]? forms = null) =>
         new()
         {
             RecordId = id,
             Version = version,
             Type = RecordType.Report,
             Marking = marking ?? Marking(id, RecordType.Report),
-            EntityId = entity,
             Texts = [new SearchText("report.title", title), new SearchText("report.text", text)],
             ExploitationForms = forms ?? [],
             RecordedAt = recordedAt ?? Now.AddDays(-5),

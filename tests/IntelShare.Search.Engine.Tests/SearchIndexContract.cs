@@ -282,21 +282,52 @@ public abstract class SearchIndexContract : IDisposable
     }
 
     [ContractFact]
-    public async Task Hits_group_by_entity()
+    public async Task Hits_group_by_entity_across_pages_with_each_entity_whole_on_one_page()
     {
         await Load(
-            Person("p1", "Olena", "Kovalenko", entity: "E1"),
-            Person("p2", "Olena", "Kovalenko", entity: "E1"),
-            Person("p3", "Olena", "Kovalenko", entity: "E2"),
-            Person("p4", "Olena", "Kovalenko"));
+            Person("p1", "Olena", "Kovalenko"),
+            Person("p2", "Olena", "Kovalenko"),
+            Person("p3", "Olena", "Kovalenko"),
+            Person("p4", "Olna", "Kovalneko"),
+            Person("p5", "Olna", "Kovalneko"),
+            Person("p6", "Olena", "Kovalenko", Marking("p6", RecordType.Person, "PSNI", allPartners: false, discoverable: true)),
+            Person("p7", "Ivan", "Petrenko"));
+        var entities = new EntityMembership();
+        entities.Set("p1", "E1");
+        entities.Set("p4", "E1");
+        entities.Set("p7", "E1");
+        entities.Set("p3", "E2");
+        entities.Set("p5", "E2");
+        // NCA may only know p6 exists: showing it in E1 would tell NCA whose record it is.
+        entities.Set("p6", "E1");
+        var grouped = new EntityGroupedSearch(Index, entities);
+        var query = new SearchQuery { Name = "Olena Kovalenko" };
 
-        var result = await Index.SearchAsync(new SearchQuery { Name = "Olena Kovalenko", GroupByEntity = true }, Nca);
+        var whole = await grouped.SearchAsync(query with { PageSize = 10 }, Nca);
+        Assert.Null(whole.NextCursor);
+        Assert.Equal(6, whole.TotalHits);
+        Assert.NotNull(whole.Groups);
+        Assert.Equal(4, whole.Groups.Count);
+        Assert.Equal(["p1", "p4"], whole.Groups.Single(g => g.EntityId == "E1").Hits.Select(h => h.RecordId));
+        Assert.Equal(["p3", "p5"], whole.Groups.Single(g => g.EntityId == "E2").Hits.Select(h => h.RecordId));
+        Assert.Equal(["p2", "p6"], whole.Groups.Where(g => g.EntityId is null).Select(g => Assert.Single(g.Hits).RecordId).Order());
+        Assert.Equal(whole.Groups.SelectMany(g => g.Hits).Select(h => h.RecordId), whole.Hits.Select(h => h.RecordId));
 
-        Assert.NotNull(result.Groups);
-        Assert.Equal(3, result.Groups.Count);
-        Assert.Single(result.Groups, g => g.EntityId is null);
-        Assert.Equal(["p1", "p2"], result.Groups.Single(g => g.EntityId == "E1").Hits.Select(h => h.RecordId).Order());
-        Assert.Single(result.Groups.Single(g => g.EntityId == "E2").Hits);
+        // One group a page: the entity's weaker hits (p4, p5) neither make groups of their own nor move to later pages.
+        var pages = new List<HitGroup>();
+        for (var paged = query with { PageSize = 1 }; paged.Cursor is not null || pages.Count == 0;)
+        {
+            Assert.True(pages.Count < 10, "paging does not end");
+            var page = await grouped.SearchAsync(paged, Nca);
+            pages.Add(Assert.Single(page.Groups!));
+            paged = paged with { Cursor = page.NextCursor };
+        }
+
+        Assert.Equal(whole.Groups.Select(g => string.Join(",", g.Hits.Select(h => h.RecordId))), pages.Select(g => string.Join(",", g.Hits.Select(h => h.RecordId))));
+
+        // Without Resolution every record is its own group, in plain rank order.
+        var ungrouped = await new EntityGroupedSearch(Index, null).SearchAsync(query with { PageSize = 10 }, Nca);
+        Assert.Equal(await Ids(query with { PageSize = 10 }), ungrouped.Groups!.Select(g => Assert.Single(g.Hits).RecordId));
     }
 
     [ContractFact]
@@ -328,7 +359,7 @@ public abstract class SearchIndexContract : IDisposable
     public async Task Existence_only_hits_carry_no_content_and_text_does_not_find_them()
     {
         await Load(
-            Person("held", "Anna", "Smith", Marking("held", RecordType.Person, "PSNI", allPartners: false, discoverable: true), entity: "E9", nationalities: ["UA"]),
+            Person("held", "Anna", "Smith", Marking("held", RecordType.Person, "PSNI", allPartners: false, discoverable: true), nationalities: ["UA"]),
             Report("report", "Anna Smith", "Anna Smith moved to Belfast", Marking("report", RecordType.Report, "PSNI", allPartners: false, discoverable: true)));
 
         var result = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Highlight = true, Facets = ["agency", "nationality"] }, Garda);
@@ -338,7 +369,6 @@ public abstract class SearchIndexContract : IDisposable
         Assert.Equal("PSNI", hit.HolderAgency);
         Assert.Equal(RecordType.Person, hit.Type);
         Assert.Null(hit.DisplayPayload);
-        Assert.Null(hit.EntityId);
         Assert.Null(hit.Version);
         Assert.Empty(hit.Highlights);
         Assert.Equal([new FacetValue("PSNI", 1)], result.Facets["agency"]);

@@ -58,15 +58,25 @@ internal static class SearchCommands
             var response = await connection.Search.SearchAsync(request, cancellationToken: ct);
             run.Console.MarkupLine($"{response.Total:N0} records you may see or learn of");
             var table = new Table().AddColumns("score", "type", "record", "held by", "what you may see", "match");
+            // Grouped hits come group by group: the entity is named on its group's first row only.
+            var groupStarts = response.Groups.ToDictionary(g => g.RecordIds[0], g => g.EntityId.Length > 0 ? g.EntityId : "(none)");
+            if (request.GroupByEntity)
+            {
+                table.AddColumn("entity");
+                run.Console.MarkupLine($"{response.Groups.Count:N0} people and things on this page");
+            }
+
             foreach (var hit in response.Hits)
             {
-                table.AddRow(
+                string[] entity = request.GroupByEntity ? [Markup.Escape(groupStarts.GetValueOrDefault(hit.RecordId, ""))] : [];
+                table.AddRow([
                     hit.Score.ToString("0.00"),
                     EnumValues.Name(hit.Type),
                     Markup.Escape(hit.RecordId),
                     Markup.Escape(hit.HolderAgency),
                     hit.Record is null ? "[yellow]exists: ask the holder[/]" : Markup.Escape(hit.Title) + (hit.Decision.Effect == Effect.PermitRedacted ? " [grey](redacted)[/]" : ""),
-                    Markup.Escape(string.Join(" … ", hit.Highlights.SelectMany(h => h.Fragments).Take(2))));
+                    Markup.Escape(string.Join(" … ", hit.Highlights.SelectMany(h => h.Fragments).Take(2))),
+                    .. entity]);
             }
 
             run.Console.Write(table);

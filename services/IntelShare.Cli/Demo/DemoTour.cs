@@ -30,6 +30,7 @@ internal static class DemoTour
             new("analyst", "POL-ATU analyst: SECRET, VICTIM_IDENTITY; the operation's agency",
             [
                 new(search, "Hits from POL-ATU, BORDER, LABOUR and FIU under four spellings (Kovalenko, Kowalenko, 'Kovalenko Olena', O. KOVALENKO)."),
+                new(search + " --by-entity", "The same hits by person: records Resolution has linked to one entity form one group, shown once with all of them; records you may only know exist stay apart."),
                 new(Get(cast.KovalenkoPolice, "OP-NISTRU target profile"), $"The whole record: {cast.KovalenkoPolice.Description}, with POL-ATU's handling conditions (code C)."),
                 new(Get(cast.FiuReport, "following the money"), $"The whole report: {cast.FiuReport.Description}; FIU released it to POL-ATU with conditions."),
                 new(Get(cast.VictimNgo, "safeguarding the witness", withCase: false, purpose: "victim-protection"), $"The whole record: {cast.VictimNgo.Description}; the analyst holds VICTIM_IDENTITY."),

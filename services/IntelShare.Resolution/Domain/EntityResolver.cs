@@ -195,6 +195,14 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     public IReadOnlyDictionary<string, string> EntitiesOf(IEnumerable<string> recordIds) => EntityLookup.Of(recordIds, EntityOf);
 
+    public IReadOnlyList<string> RecordsOf(string entityId)
+    {
+        lock (_state)
+        {
+            return _members.TryGetValue(entityId, out var members) ? [.. members] : [];
+        }
+    }
+
     public Record? FindRecord(string recordId)
     {
         lock (_state)

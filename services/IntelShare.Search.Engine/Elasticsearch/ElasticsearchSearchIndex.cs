@@ -313,7 +313,6 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
                     .OrderByDescending(v => v.Count)
                     .ThenBy(v => v.Value, StringComparer.Ordinal)
                     .ToArray()),
-            Groups = plan.GroupByEntity ? HitFactory.Group(hits) : null,
             NextCursor = next,
         };
     }
@@ -390,7 +389,6 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
             type,
             MarkingCodec.Decode(Convert.FromBase64String(source[StoredMarking]!.GetValue<string>())),
             (Caveat)(source[StoredNameCaveats]?.GetValue<int>() ?? (int)CaveatNames.All),
-            source[IndexFields.Entity]?.GetValue<string>(),
             source[StoredPayload]?.GetValue<string>() is { } payload ? Convert.FromBase64String(payload) : ReadOnlyMemory<byte>.Empty,
             score);
     }
@@ -445,11 +443,6 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         Flag(source, IndexFields.AllPartners, m.ReleaseToAllPartners);
         Flag(source, IndexFields.Discoverable, m.Discoverable);
         Flag(source, IndexFields.Withdrawn, m.Withdrawn);
-        if (d.EntityId is not null)
-        {
-            source[IndexFields.Entity] = d.EntityId;
-        }
-
         if (!d.DisplayPayload.IsEmpty)
         {
             source[StoredPayload] = Convert.ToBase64String(d.DisplayPayload.Span);
@@ -605,7 +598,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         };
         foreach (var field in new[]
                  {
-                     IndexFields.Kind, IndexFields.Id, IndexFields.Type, IndexFields.Entity, IndexFields.Originator, IndexFields.ReleasableTo,
+                     IndexFields.Kind, IndexFields.Id, IndexFields.Type, IndexFields.Originator, IndexFields.ReleasableTo,
                      IndexFields.AllPartners, IndexFields.Caveat, IndexFields.CaseRef, IndexFields.Discoverable, IndexFields.Withdrawn,
                      IndexFields.BodyCaveats, IndexFields.TextCaveats, IndexFields.DateOfBirth, IndexFields.Identifier, IndexFields.IdentifierValue,
                      IndexFields.Nationality, IndexFields.ExploitationForm, IndexFields.ClassificationName,

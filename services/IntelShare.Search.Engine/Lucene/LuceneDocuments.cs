@@ -86,11 +86,6 @@ internal sealed class LuceneDocumentBuilder
         Strings(IndexFields.ReleasableTo, m.ReleasableTo);
         Strings(IndexFields.CaseRef, m.CaseRefs);
         Strings(IndexFields.Caveat, record.CaveatNames);
-        if (d.EntityId is not null)
-        {
-            String(IndexFields.Entity, d.EntityId, stored: true);
-        }
-
         if (!d.DisplayPayload.IsEmpty)
         {
             Stored(LuceneDocuments.StoredPayload, d.DisplayPayload.ToArray());

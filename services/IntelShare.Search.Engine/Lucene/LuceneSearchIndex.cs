@@ -458,7 +458,6 @@ public sealed class LuceneSearchIndex : ISearchIndex
                 TotalHits = facets.TotalHits,
                 Hits = hits,
                 Facets = facets.Result(),
-                Groups = plan.GroupByEntity ? HitFactory.Group(hits) : null,
                 NextCursor = next,
             };
         }
@@ -477,7 +476,6 @@ public sealed class LuceneSearchIndex : ISearchIndex
             type,
             MarkingCodec.Decode(stored.GetBinaryValue(LuceneDocuments.StoredMarking).Bytes),
             (Caveat)(stored.GetField(LuceneDocuments.StoredNameCaveats)?.GetInt32Value() ?? (int)CaveatNames.All),
-            stored.Get(IndexFields.Entity),
             stored.GetBinaryValue(LuceneDocuments.StoredPayload) is { } payload ? payload.Bytes.AsMemory(payload.Offset, payload.Length) : ReadOnlyMemory<byte>.Empty,
             score);
     }

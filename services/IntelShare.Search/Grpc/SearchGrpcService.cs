@@ -28,10 +28,14 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         violations.ThrowIfAny();
         var query = SearchRequestMapper.ToQuery(request);
         var session = await BeginAsync(context, request.Justification, "search");
+        // Hits are tied to entities only for records the caller may read: the tie itself is content.
+        var entities = services.GetService(typeof(IEntityDirectory)) as IEntityDirectory;
         SearchResult result;
         try
         {
-            result = await index.SearchAsync(query, Principal(session), context.CancellationToken);
+            result = request.GroupByEntity
+                ? await new EntityGroupedSearch(index, entities).SearchAsync(query, Principal(session), context.CancellationToken)
+                : await index.SearchAsync(query, Principal(session), context.CancellationToken);
         }
         catch (SearchQueryException invalid)
         {
@@ -40,13 +44,11 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
 
         var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
         var released = new List<(ResourceMarking, AccessDecision)>();
-        var entities = services.GetService(typeof(IEntityDirectory)) as IEntityDirectory;
         foreach (var hit in result.Hits)
         {
             var wire = Release(hit, released);
-            if (wire.Record is not null && entities?.EntityOf(hit.RecordId) is { } entityId)
+            if (hit.Readable && entities?.EntityOf(hit.RecordId) is { } entityId)
             {
-                // Only for hits the caller may read: an entity id ties records together, which is content.
                 wire.EntityId = entityId;
             }
 
@@ -60,15 +62,9 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             response.Facets.Add(facet);
         }
 
-        if (request.GroupByEntity)
+        foreach (var group in result.Groups ?? [])
         {
-            // Hits of the page by resolved entity, in the rank order of each entity's best hit.
-            foreach (var group in response.Hits.GroupBy(h => h.EntityId.Length > 0 ? h.EntityId : "record:" + h.RecordId))
-            {
-                var message = new EntityGroup { EntityId = group.First().EntityId };
-                message.RecordIds.AddRange(group.Select(h => h.RecordId));
-                response.Groups.Add(message);
-            }
+            response.Groups.Add(new EntityGroup { EntityId = group.EntityId ?? "", RecordIds = { group.Hits.Select(h => h.RecordId) } });
         }
 
         await session.AuditAsync($"search {Describe(request)}", released, 0, context.CancellationToken);
@@ -132,16 +128,15 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             Decision = hit.Decision.ToMessage(),
             Score = hit.Score,
         };
-        if (hit.ExistenceOnly || hit.Decision.Effect < AccessEffect.PermitRedacted || hit.DisplayPayload is not { } payload)
+        if (!hit.Readable)
         {
             wire.Decision.Effect = Effect.ExistenceOnly;
             released.Add((Reference(hit), hit.Decision));
             return wire;
         }
 
-        var record = Redactor.Release(Record.Parser.ParseFrom(payload.Span), hit.Decision.Effect, hit.Decision.RedactedFields)!;
+        var record = Redactor.Release(Record.Parser.ParseFrom(hit.DisplayPayload!.Value.Span), hit.Decision.Effect, hit.Decision.RedactedFields)!;
         wire.Version = hit.Version ?? record.Version;
-        wire.EntityId = hit.EntityId ?? "";
         wire.Record = record;
         wire.Title = SearchDocumentMapper.Title(record);
         wire.Highlights.AddRange(hit.Highlights.Select(h => new Highlight { Field = h.FieldPath, Fragments = { h.Fragments } }));

@@ -222,7 +222,6 @@ public static class SearchCommand
             Version = 1,
             Type = RecordType.Person,
             Marking = Marking(random, id, RecordType.Person),
-            EntityId = random.Next(4) == 0 ? $"ent-{random.Next(100_000)}" : null,
             Names =
             [
                 new SearchName(person.Name.GivenName, person.Name.FamilyName, NameUse.Primary, "person.name"),

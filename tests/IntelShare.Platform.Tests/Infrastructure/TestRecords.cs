@@ -19,6 +19,28 @@ public static class TestRecords
         },
     };
 
+    /// <summary>
+    /// A person as POL-ATU records her, with her Moldovan phone in international form, released to BORDER; with
+    /// <see cref="BorderSubject"/>, one person in two agencies' records for Resolution to link.
+    /// </summary>
+    public static RecordContent PoliceSubject(string prefix, string given, string family, string dateOfBirth)
+    {
+        var content = Person(UniqueRef(prefix), given, family, dateOfBirth);
+        content.Person.Phones.Add("+373 69 123 456");
+        content.Marking.ReleasableTo.Add("BORDER");
+        return content;
+    }
+
+    /// <summary>A person as BORDER records her, with the phone written nationally, released to POL-ATU.</summary>
+    public static RecordContent BorderSubject(string prefix, string given, string family, string dateOfBirth)
+    {
+        var content = Person(UniqueRef(prefix), given, family, dateOfBirth);
+        content.Person.Phones.Add("069123456");
+        content.Marking.OriginatorAgency = "BORDER";
+        content.Marking.ReleasableTo.Add("POL-ATU");
+        return content;
+    }
+
     public static Marking Marking(Classification classification = Classification.OfficialSensitive) => new()
     {
         Classification = classification,
