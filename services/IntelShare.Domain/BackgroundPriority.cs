@@ -27,9 +27,11 @@ public static class BackgroundPriority
     /// operating system shares the cores between them. Whoever awaits the result resumes on the thread pool, not
     /// inline on the background thread that finished the work.
     /// </summary>
-    public static Task Run(string name, Func<Task> work, CancellationToken cancellationToken)
+    /// <param name="mayBeUrgent">Whether the work may call <see cref="SetUrgentAsync"/>: its normal-priority threads are then
+    /// started here, by the caller, since a thread inherits the priority of the thread that starts it.</param>
+    public static Task Run(string name, Func<Task> work, CancellationToken cancellationToken, bool mayBeUrgent = false)
     {
-        var scheduler = new BackgroundTaskScheduler(name, Environment.ProcessorCount);
+        var scheduler = new BackgroundTaskScheduler(name, Environment.ProcessorCount, mayBeUrgent);
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap().ContinueWith(
             static (finished, state) =>
@@ -101,36 +103,76 @@ public static class BackgroundPriority
     [DllImport("libc", EntryPoint = "setpriority")]
     private static extern int SetPriority(int which, int who, int priority);
 
+    /// <summary>
+    /// Within work started by <see cref="Run"/> with mayBeUrgent: moves it, from the await of this call on, to threads
+    /// of normal priority when <paramref name="urgent"/>, back to its low-priority threads otherwise.
+    /// For work a user is waiting on for a while, such as a read model that must show a contribution within a second.
+    /// The switch is between two sets of threads, since an unprivileged thread may lower its priority but never raise
+    /// it again. Elsewhere it does nothing.
+    /// </summary>
+    public static async ValueTask SetUrgentAsync(bool urgent)
+    {
+        if (BackgroundTaskScheduler.Owner is { } scheduler)
+        {
+            scheduler.Urgent = urgent;
+            if (scheduler.Urgent != BackgroundTaskScheduler.OnUrgentThread)
+            {
+                // The continuation is queued to this work's scheduler, which hands it to the threads now chosen.
+                await Task.Yield();
+            }
+        }
+    }
+
     private sealed class BackgroundTaskScheduler : TaskScheduler
     {
         [ThreadStatic]
         private static BackgroundTaskScheduler? _owner;
 
-        private readonly BlockingCollection<Task> _queue = [];
-        private readonly int _threads;
+        [ThreadStatic]
+        private static bool _onUrgentThread;
 
-        public BackgroundTaskScheduler(string name, int threads)
+        private readonly string _name;
+        private readonly int _threads;
+        private readonly BlockingCollection<Task> _queue = [];
+        private readonly BlockingCollection<Task>? _urgentQueue;
+        private volatile bool _urgent;
+
+        public BackgroundTaskScheduler(string name, int threads, bool mayBeUrgent)
         {
+            _name = name;
             _threads = threads;
-            for (var i = 0; i < threads; i++)
-            {
-                new Thread(Work) { IsBackground = true, Name = name }.Start();
-            }
+            _urgentQueue = mayBeUrgent ? StartThreads([], lower: false) : null;
+            StartThreads(_queue, lower: true);
+        }
+
+        public static BackgroundTaskScheduler? Owner => _owner;
+
+        public static bool OnUrgentThread => _onUrgentThread;
+
+        public bool Urgent
+        {
+            get => _urgent;
+            set => _urgent = value && _urgentQueue is not null;
         }
 
         /// <summary>Parallel loops split into as many parts as there are threads (one per core).</summary>
         public override int MaximumConcurrencyLevel => _threads;
 
         /// <summary>Lets the threads end once what is queued has run; anything queued later runs on the thread pool.</summary>
-        public void Retire() => _queue.CompleteAdding();
+        public void Retire()
+        {
+            _queue.CompleteAdding();
+            _urgentQueue?.CompleteAdding();
+        }
 
         protected override void QueueTask(Task task)
         {
+            var queue = _urgent ? _urgentQueue! : _queue;
             try
             {
-                _queue.Add(task);
+                queue.Add(task);
             }
-            catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+            catch (InvalidOperationException) when (queue.IsAddingCompleted)
             {
                 // A straggler (say, a parallel loop's spare replica) after the work finished: nothing waits on it at
                 // background priority any more.
@@ -141,13 +183,29 @@ public static class BackgroundPriority
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
             _owner == this && TryExecuteTask(task);
 
-        protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+        protected override IEnumerable<Task> GetScheduledTasks() =>
+            [.. _queue, .. _urgentQueue ?? []];
 
-        private void Work()
+        private BlockingCollection<Task> StartThreads(BlockingCollection<Task> queue, bool lower)
+        {
+            for (var i = 0; i < _threads; i++)
+            {
+                new Thread(() => Work(queue, lower)) { IsBackground = true, Name = _name }.Start();
+            }
+
+            return queue;
+        }
+
+        private void Work(BlockingCollection<Task> queue, bool lower)
         {
             _owner = this;
-            LowerCurrentThread();
-            foreach (var task in _queue.GetConsumingEnumerable())
+            _onUrgentThread = !lower;
+            if (lower)
+            {
+                LowerCurrentThread();
+            }
+
+            foreach (var task in queue.GetConsumingEnumerable())
             {
                 TryExecuteTask(task);
             }

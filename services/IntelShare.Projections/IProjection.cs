@@ -12,6 +12,12 @@ public interface IProjection
     /// <summary>Stable name shown in `intelshare projections status` and used to rebuild it.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Users expect what was just contributed to show here (search: within a second), so the projection follows a
+    /// live feed at normal CPU priority instead of in the background; a backlog it applies in the background all the same.
+    /// </summary>
+    bool NearRealTime => false;
+
     Task<long> GetCheckpointAsync(CancellationToken cancellationToken);
 
     /// <summary>Applies changes (in sequence order) and records the last one's sequence as the checkpoint.</summary>

@@ -106,7 +106,7 @@ public sealed class ProjectionRunner : BackgroundService
     /// wait for, and it gets the whole machine whenever they leave it idle.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundPriority.Run($"projection-{Name}", () => FollowAsync(stoppingToken), stoppingToken);
+        BackgroundPriority.Run($"projection-{Name}", () => FollowAsync(stoppingToken), stoppingToken, mayBeUrgent: _projection.NearRealTime);
 
     private async Task ReplayAllAsync(IProgress<(long Applied, long Target)> progress, CancellationToken cancellationToken)
     {
@@ -271,6 +271,7 @@ public sealed class ProjectionRunner : BackgroundService
             return 0;
         }
 
+        await BackgroundPriority.SetUrgentAsync(_projection.NearRealTime && head - changes[0].Sequence < _options.NearRealTimeBacklog);
         await _projection.ApplyAsync(changes, cancellationToken);
         TaskCompletionSource progressed;
         lock (_statusLock)
@@ -314,6 +315,12 @@ public sealed record ProjectionOptions
 
     /// <summary>Changes applied in the first batch after the log was idle, before the rate is looked at again.</summary>
     public int FirstBatchAfterIdle { get; init; } = 200;
+
+    /// <summary>
+    /// How far behind a near-real-time projection may be and still run at normal priority: further behind (after a
+    /// bulk import or a restart) catching up is bulk work, which must not slow the reads users wait for.
+    /// </summary>
+    public long NearRealTimeBacklog { get; init; } = 10_000;
 
     /// <summary>How often a waiting projection looks at the rate again.</summary>
     public TimeSpan DeferPoll { get; init; } = TimeSpan.FromMilliseconds(200);

@@ -41,6 +41,55 @@ public sealed class BackgroundPriorityTests
     }
 
     [Fact]
+    public async Task Urgent_work_moves_to_normal_priority_threads_and_back()
+    {
+        // Threads inherit the priority of the thread that starts them: here, the one calling Run.
+        var callerNice = BackgroundPriority.CurrentThreadNice();
+        var nice = new List<int>();
+        await BackgroundPriority.Run(
+            "test-urgent",
+            async () =>
+            {
+                nice.Add(BackgroundPriority.CurrentThreadNice());
+                await BackgroundPriority.SetUrgentAsync(true);
+                nice.Add(BackgroundPriority.CurrentThreadNice());
+                await Task.Delay(20);
+                nice.Add(BackgroundPriority.CurrentThreadNice());
+                await BackgroundPriority.SetUrgentAsync(false);
+                nice.Add(BackgroundPriority.CurrentThreadNice());
+                await Task.Delay(20);
+                nice.Add(BackgroundPriority.CurrentThreadNice());
+            },
+            CancellationToken.None,
+            mayBeUrgent: true);
+
+        var background = Math.Max(BackgroundPriority.Nice, callerNice);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(
+                nice.SequenceEqual([background, callerNice, callerNice, background, background]),
+                $"nice values {string.Join(", ", nice)}; caller {callerNice}, background {background}");
+        }
+
+        // Work not started to be urgent stays in the background.
+        var secondCallerNice = BackgroundPriority.CurrentThreadNice();
+        var stays = -1;
+        await BackgroundPriority.Run(
+            "test-not-urgent",
+            async () =>
+            {
+                await BackgroundPriority.SetUrgentAsync(true);
+                await Task.Delay(20);
+                stays = BackgroundPriority.CurrentThreadNice();
+            },
+            CancellationToken.None);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(Math.Max(BackgroundPriority.Nice, secondCallerNice), stays);
+        }
+    }
+
+    [Fact]
     public async Task Background_work_that_blocks_does_not_hold_up_other_background_work()
     {
         // Say a re-cluster holds its threads for minutes: the search projection's next batch must still run.

@@ -16,6 +16,8 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
 {
     public string Name => "graph";
 
+    public bool NearRealTime => true;
+
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => store.GetCheckpointAsync(cancellationToken);
 
     public async Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)

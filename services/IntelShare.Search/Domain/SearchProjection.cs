@@ -14,6 +14,8 @@ public sealed class SearchProjection(ISearchIndex index) : IProjection
 {
     public string Name => "search";
 
+    public bool NearRealTime => true;
+
     public async Task<long> GetCheckpointAsync(CancellationToken cancellationToken) =>
         await index.GetCheckpointAsync(cancellationToken) is { } checkpoint ? long.Parse(checkpoint, CultureInfo.InvariantCulture) : 0;
 
