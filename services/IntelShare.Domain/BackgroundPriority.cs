@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace IntelShare.Domain;
@@ -110,17 +111,40 @@ public static class BackgroundPriority
     /// The switch is between two sets of threads, since an unprivileged thread may lower its priority but never raise
     /// it again. Elsewhere it does nothing.
     /// </summary>
-    public static async ValueTask SetUrgentAsync(bool urgent)
+    public static PrioritySwitch SetUrgentAsync(bool urgent)
     {
         if (BackgroundTaskScheduler.Owner is { } scheduler)
         {
             scheduler.Urgent = urgent;
             if (scheduler.Urgent != BackgroundTaskScheduler.OnUrgentThread)
             {
-                // The continuation is queued to this work's scheduler, which hands it to the threads now chosen.
-                await Task.Yield();
+                return new PrioritySwitch(scheduler);
             }
         }
+
+        return default;
+    }
+
+    /// <summary>
+    /// Awaited, continues on the threads just chosen: the continuation is always queued to the work's scheduler,
+    /// never run on in place (an await of a task that completed in the meantime would carry on on the old thread).
+    /// </summary>
+    public readonly struct PrioritySwitch : INotifyCompletion
+    {
+        private readonly TaskScheduler? _scheduler;
+
+        internal PrioritySwitch(TaskScheduler scheduler) => _scheduler = scheduler;
+
+        public bool IsCompleted => _scheduler is null;
+
+        public PrioritySwitch GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) =>
+            Task.Factory.StartNew(continuation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler ?? TaskScheduler.Default);
     }
 
     private sealed class BackgroundTaskScheduler : TaskScheduler
