@@ -33,19 +33,18 @@ public sealed class EntityGroupedSearch(ISearchIndex index, IEntityDirectory? en
         {
             var page = await index.SearchAsync(query with { PageSize = step, Cursor = cursor, Facets = first is null ? query.Facets : [] }, principal, cancellationToken);
             first ??= page;
-            var fresh = new List<(string Key, string? EntityId, SearchHit Hit)>();
+            var fresh = new List<(string? EntityId, SearchHit Hit)>();
             foreach (var hit in page.Hits)
             {
                 var entityId = EntityOf(hit);
-                var key = KeyOf(hit.RecordId, entityId);
-                if (seen.Add(key))
+                if (seen.Add(KeyOf(hit.RecordId, entityId)))
                 {
-                    fresh.Add((key, entityId, hit));
+                    fresh.Add((entityId, hit));
                 }
             }
 
             var members = await MembersAsync(fresh.Where(f => f.EntityId is not null).Select(f => f.EntityId!), query, principal, cancellationToken);
-            foreach (var (_, entityId, hit) in fresh)
+            foreach (var (entityId, hit) in fresh)
             {
                 var hits = entityId is null ? [hit] : Ranked(members.GetValueOrDefault(entityId), hit);
                 if (start is { } after && !IsAfter(hits[0], after))

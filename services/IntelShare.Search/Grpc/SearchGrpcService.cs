@@ -44,10 +44,12 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
 
         var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
         var released = new List<(ResourceMarking, AccessDecision)>();
+        // Grouped hits carry their group's entity, read once, so that a merge meanwhile cannot set a hit apart from its group.
+        var groupEntity = result.Groups?.SelectMany(g => g.Hits.Select(h => (h.RecordId, g.EntityId))).ToDictionary(p => p.RecordId, p => p.EntityId);
         foreach (var hit in result.Hits)
         {
             var wire = Release(hit, released);
-            if (hit.Readable && entities?.EntityOf(hit.RecordId) is { } entityId)
+            if (hit.Readable && (groupEntity is null ? entities?.EntityOf(hit.RecordId) : groupEntity[hit.RecordId]) is { } entityId)
             {
                 wire.EntityId = entityId;
             }
