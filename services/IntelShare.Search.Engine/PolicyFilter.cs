@@ -18,55 +18,44 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
 {
     private static readonly Caveat[] Masks = Enumerable.Range(0, 8).Select(m => (Caveat)m).ToArray();
 
-    public static PolicyConditions For(SearchPrincipal principal, NeedToKnowPolicyOptions options, DateTimeOffset now)
+    public static PolicyConditions For(SearchPrincipal principal, NeedToKnowPolicyOptions options, DateTimeOffset now) =>
+        For(PolicyInputs.Of(principal, options, now), options);
+
+    /// <summary>Built from the reduced inputs alone, so that equal <see cref="PolicyInputs.Key"/>s mean equal conditions.</summary>
+    public static PolicyConditions For(PolicyInputs inputs, NeedToKnowPolicyOptions options)
     {
-        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
-        var subject = principal.Subject;
-        var purpose = principal.Justification.Purpose;
 
         // 1–2. A request without a reason or by a non-reading role learns nothing, not even existence.
-        var knownPurpose = Enum.IsDefined(purpose);
-        if (!knownPurpose || string.IsNullOrWhiteSpace(principal.Justification.Reason)
-            || !options.ReadingRoles.Any(subject.Roles.Contains))
+        if (!inputs.MayRead)
         {
             return new PolicyConditions(Cond.None, Cond.None, Cond.None);
         }
 
-        var oversight = subject.Roles.Contains(options.OversightRole);
-        var entitled = CaveatNames.Entitled(subject.CaveatEntitlements, CaveatNames.All);
-        var barred = options.BarredCaveatsByPurpose.Where(p => p.Key == purpose).Aggregate(Caveat.None, (all, p) => all | p.Value);
         var withdrawn = Cond.Term(IndexFields.Withdrawn, IndexFields.True);
 
         // 3. Purpose limitation, and 4. withdrawn items for oversight only: denied whatever else holds.
         var notDenied = Cond.And(
             Cond.Term(IndexFields.Kind, IndexFields.RecordKind),
-            Cond.Not(Cond.AnyOf(IndexFields.Caveat, CaveatNames.Names(barred))),
-            oversight ? Cond.All : Cond.Not(withdrawn));
+            Cond.Not(Cond.AnyOf(IndexFields.Caveat, CaveatNames.Names(inputs.Barred))),
+            inputs.Oversight ? Cond.All : Cond.Not(withdrawn));
 
         // 5. The originator reads its own live items whole.
-        var ownLive = Cond.And(Cond.Term(IndexFields.Originator, subject.Agency), Cond.Not(withdrawn));
+        var ownLive = Cond.And(Cond.Term(IndexFields.Originator, inputs.Agency), Cond.Not(withdrawn));
 
         // 6. Released: oversight on withdrawn items; otherwise all partners, the agency, or a shared case.
         var released = Cond.Or(
-            oversight ? withdrawn : Cond.None,
+            inputs.Oversight ? withdrawn : Cond.None,
             Cond.And(
                 Cond.Not(withdrawn),
                 Cond.Or(
                     Cond.Term(IndexFields.AllPartners, IndexFields.True),
-                    Cond.Term(IndexFields.ReleasableTo, subject.Agency),
-                    Cond.AnyOf(IndexFields.CaseRef, principal.Context.CaseMemberships))));
+                    Cond.Term(IndexFields.ReleasableTo, inputs.Agency),
+                    Cond.AnyOf(IndexFields.CaseRef, inputs.Cases))));
 
         // 7. Clearance reaches the classification.
-        var cleared = Cond.Range(IndexFields.Classification, null, (long)subject.Clearance);
-
-        // 6 and 8 by grant: an active grant releases its items and its covered caveats, per item and granting agency.
-        var grants = principal.Context.Grants
-            .Where(g => now >= g.ValidFrom && now < g.ValidTo && string.Equals(g.GranteeUserId, subject.UserId, StringComparison.Ordinal))
-            .SelectMany(g => g.ResourceIds.Select(id => (Id: id, Agency: g.GrantedByAgency, g.CoveredCaveats)))
-            .GroupBy(g => (g.Id, g.Agency))
-            .Select(g => (g.Key.Id, g.Key.Agency, Covers: g.Aggregate(Caveat.None, (all, x) => all | x.CoveredCaveats)))
-            .ToArray();
+        var cleared = Cond.Range(IndexFields.Classification, null, (long)inputs.Clearance);
 
         Cond Readable(bool wholeText)
         {
@@ -74,12 +63,13 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
                 ? Cond.And(RedactableFor(options.Redactions, held), TextOpenTo(held))
                 : RedactableFor(options.Redactions, held);
 
-            var byGrant = grants.Select(g => Cond.And(
-                Cond.Term(IndexFields.Id, g.Id),
-                Cond.Term(IndexFields.Originator, g.Agency),
+            // 6 and 8 by grant: an active grant releases its items and its covered caveats, per item and granting agency.
+            var byGrant = inputs.Grants.Select(g => Cond.And(
+                Cond.Term(IndexFields.Id, g.RecordId),
+                Cond.Term(IndexFields.Originator, g.GrantingAgency),
                 cleared,
-                Caveats(entitled | g.Covers)));
-            return Cond.Or([ownLive, Cond.And(released, cleared, Caveats(entitled)), .. byGrant]);
+                Caveats(inputs.Entitled | g.Covers)));
+            return Cond.Or([ownLive, Cond.And(released, cleared, Caveats(inputs.Entitled)), .. byGrant]);
         }
 
         var readable = Readable(wholeText: false);

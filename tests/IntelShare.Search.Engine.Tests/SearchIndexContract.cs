@@ -474,6 +474,41 @@ public abstract class SearchIndexContract : IDisposable
         Assert.False((await Index.CheckAsync(new CheckQuery { Identifier = new(null, "ZZ999") }, frontline)).Hit);
     }
 
+    [ContractFact]
+    public async Task Identifier_checks_in_parallel_each_find_exactly_their_own_records_across_segments_updates_and_deletions()
+    {
+        // Written in several batches, so the records lie in several segments; then some move to a new number and some go.
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await Load([.. Enumerable.Range(batch * 50, 50).Select(i => Identified($"d{i}", RecordType.Document, IdentifierKind.Document, $"ID{i:D4}", "document.identity_document"))]);
+        }
+
+        var moved = Enumerable.Range(0, 200).Where(i => i % 7 == 3).ToArray();
+        var gone = Enumerable.Range(0, 200).Where(i => i % 11 == 5 && i % 7 != 3).ToArray();
+        await Index.UpsertAsync([.. moved.Select(i => Identified($"d{i}", RecordType.Document, IdentifierKind.Document, $"NEW{i:D4}", "document.identity_document") with { Version = 2 })], null);
+        foreach (var i in gone)
+        {
+            Assert.True(await Index.DeleteAsync($"d{i}"));
+        }
+
+        await Index.RefreshAsync();
+        string? Expected(string number)
+        {
+            var i = int.Parse(number.AsSpan(number.StartsWith("NEW", StringComparison.Ordinal) ? 3 : 2), System.Globalization.CultureInfo.InvariantCulture);
+            var isMoved = moved.Contains(i);
+            return gone.Contains(i) || isMoved != number.StartsWith("NEW", StringComparison.Ordinal) ? null : $"d{i}";
+        }
+
+        var frontline = Principal("GARDA", purpose: ReadPurpose.FrontlineCheck);
+        var numbers = Enumerable.Range(0, 200).SelectMany(i => new[] { $"ID{i:D4}", $"NEW{i:D4}" }).ToArray();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, _) =>
+        {
+            var number = numbers[n * 37 % numbers.Length];
+            var hits = (await Index.CheckAsync(new CheckQuery { Identifier = new(n % 2 == 0 ? null : IdentifierKind.Document, number) }, frontline)).Hits;
+            Assert.Equal(Expected(number) is { } id ? [id] : [], hits.Select(h => h.RecordId));
+        });
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(50);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
@@ -60,7 +61,10 @@ internal static class LuceneQueries
             : new FuzzyQuery(term, spelling.Edits, prefixLength: 0, maxExpansions: NameMatch.MaxExpansions, transpositions: true) { Boost = spelling.Boost };
     }
 
-    public static Query Identifier(IdentifierTerms terms) => LuceneConditions.ToQuery(Cond.AnyOf(terms.Field, terms.Values));
+    private static readonly ConcurrentDictionary<string, SelectiveTermsFilter.Seekers> IdentifierSeekers = new(StringComparer.Ordinal);
+
+    public static Query Identifier(IdentifierTerms terms) =>
+        new ConstantScoreQuery(new SelectiveTermsFilter(IdentifierSeekers.GetOrAdd(terms.Field, field => new(field)), terms.Values));
 
     /// <summary>Classic Lucene syntax over the text field; a syntax error names its position.</summary>
     public static Query Text(string text, List<string> problems)

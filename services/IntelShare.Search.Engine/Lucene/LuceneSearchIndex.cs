@@ -92,7 +92,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
     private readonly SearcherManager _searchers;
     private readonly Reopener _reopener;
     private readonly LiveVersions _versions = new();
-    private readonly PolicyFilterCache _policyFilters = new();
+    private readonly PolicyFilterCache _policyFilters;
     private readonly LuceneDocumentBuilder[] _builders =
         [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new LuceneDocumentBuilder())];
     private readonly LuceneSearchIndexOptions _options;
@@ -109,6 +109,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         _directory = directory;
         _options = options;
         _hits = new HitFactory(new NeedToKnowPolicy(options.Policy));
+        _policyFilters = new PolicyFilterCache(options.Policy);
         var config = new IndexWriterConfig(Analysis.Version, Analysis.PerField)
         {
             OpenMode = mode,
@@ -379,7 +380,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         }
 
         var now = _options.Time.GetUtcNow();
-        var policy = PolicyConditions.For(principal, _options.Policy, now);
+        var policy = _policyFilters.For(principal, now);
         var match = new BooleanQuery();
         if (NameMatch.For(plan) is { } name)
         {
@@ -399,7 +400,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         if (text is not null)
         {
             // Free text matches only where the caller may read every text field: a hit is itself a disclosure.
-            match.Add(new FilteredQuery(text, _policyFilters.Get(policy.TextReadable)), Occur.MUST);
+            match.Add(new FilteredQuery(text, policy.TextReadable), Occur.MUST);
         }
 
         if (match.Clauses.Count == 0)
@@ -408,8 +409,8 @@ public sealed class LuceneSearchIndex : ISearchIndex
         }
 
         // Visible, holder filter, and content filters on readable records only; the policy parts come cached.
-        var readable = _policyFilters.Get(policy.Readable);
-        Query query = new FilteredQuery(match, _policyFilters.Get(policy.Visible));
+        var readable = policy.Readable;
+        Query query = new FilteredQuery(match, policy.Visible);
         if (plan.HolderFilter != Cond.All)
         {
             query = new FilteredQuery(query, LuceneConditions.ToFilter(plan.HolderFilter));

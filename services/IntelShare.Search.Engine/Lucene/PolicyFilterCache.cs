@@ -1,37 +1,49 @@
 using System.Collections.Concurrent;
+using IntelShare.Policy;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 
 namespace IntelShare.Search.Engine.Lucene;
 
+/// <summary>The need-to-know filters of one principal at one instant: see <see cref="PolicyConditions"/>.</summary>
+internal sealed record PolicyFilters(Filter Visible, Filter Readable, Filter TextReadable);
+
 /// <summary>
 /// The need-to-know filters of recent principals, each cached per segment: evaluating a principal's
 /// conditions over a million records costs far more than the query they guard. A segment's bits outlive
 /// searcher reopens (only new segments are evaluated) and die with the segment; deletions are applied on
-/// top, so a cached set never resurrects a deleted record. The key is the conditions themselves, so a grant
-/// that starts or ends, or any change in the principal, is a different entry rather than a stale one.
+/// top, so a cached set never resurrects a deleted record.
+/// A principal's filters are found by its <see cref="PolicyInputs.Key"/>, so a query neither restates the
+/// policy nor writes out its conditions; a grant that starts or ends, or any change in the principal, is a
+/// different key rather than a stale entry. Each filter is in turn shared by its conditions, so principals
+/// whose inputs differ only in what no rule distinguishes share bits too.
 /// </summary>
-internal sealed class PolicyFilterCache(int capacity = 1024)
+internal sealed class PolicyFilterCache(NeedToKnowPolicyOptions options, int capacity = 1024)
 {
-    private readonly ConcurrentDictionary<string, Filter> _filters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PolicyFilters> _principals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Filter> _conditions = new(StringComparer.Ordinal);
 
-    public Filter Get(Cond cond)
+    public PolicyFilters For(SearchPrincipal principal, DateTimeOffset now)
     {
-        var key = CondKey.Of(cond);
-        if (_filters.TryGetValue(key, out var filter))
+        var inputs = PolicyInputs.Of(principal, options, now);
+        if (_principals.TryGetValue(inputs.Key, out var filters))
         {
-            return filter;
+            return filters;
         }
 
         // Principals are few and stable; should a flood of distinct ones fill the cache, start again rather than track recency.
-        if (_filters.Count >= capacity)
+        if (_principals.Count >= capacity)
         {
-            _filters.Clear();
+            _principals.Clear();
+            _conditions.Clear();
         }
 
-        return _filters.GetOrAdd(key, _ => new BitSetCachingFilter(LuceneConditions.ToFilter(cond)));
+        var conditions = PolicyConditions.For(inputs, options);
+        return _principals.GetOrAdd(inputs.Key, _ => new PolicyFilters(Get(conditions.Visible), Get(conditions.Readable), Get(conditions.TextReadable)));
     }
+
+    private Filter Get(Cond cond) => _conditions.GetOrAdd(CondKey.Of(cond), _ => new BitSetCachingFilter(LuceneConditions.ToFilter(cond)));
 
     /// <summary>Cached as a plain bit set: it offers random access, so a selective query checks it per hit instead of walking it.</summary>
     private sealed class BitSetCachingFilter(Filter filter) : CachingWrapperFilter(filter)

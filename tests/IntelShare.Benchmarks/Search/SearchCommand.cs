@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime;
 using IntelShare.Domain;
 using IntelShare.Normalisation;
 using IntelShare.Policy;
@@ -14,7 +15,9 @@ namespace IntelShare.Benchmarks;
 
 public sealed record SearchOptions(int Records, int BatchSize, int Queries, int Seed, string? DataRoot, string Out);
 
-public sealed record SearchLatency(string Query, int Count, double P50Ms, double P99Ms, double MeanHits);
+/// <param name="Collections">Garbage collections (all generations) while the timed queries ran.</param>
+/// <param name="GcPauseMs">Time the runtime paused every thread for them: the part of the tail that is not the query's own.</param>
+public sealed record SearchLatency(string Query, int Count, double P50Ms, double P99Ms, double MaxMs, double MeanHits, double AllocatedKiBPerQuery, int Collections, double GcPauseMs);
 
 public sealed record SearchSummary(
     MachineInfo Machine,
@@ -124,6 +127,7 @@ public static class SearchCommand
             index.WaitForMerges();
             var mergeSeconds = Stopwatch.GetElapsedTime(mergeStart).TotalSeconds;
             GC.Collect();
+            AnsiConsole.MarkupLine(Markup.Escape($"Managed heap after indexing: {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:N0} MiB ({(GCSettings.IsServerGC ? "server" : "workstation")} GC)"));
             var stats = await index.GetStatsAsync();
             AnsiConsole.MarkupLine(Markup.Escape($"Indexed {stats.DocumentCount:N0} records in {indexSeconds:N1} s ({options.Records / indexSeconds:N0}/s) until searchable; commit {commitSeconds:N2} s; background merges done {mergeSeconds:N1} s later; {stats.SizeOnDiskBytes / 1048576.0:N0} MiB on disk"));
 
@@ -164,10 +168,10 @@ public static class SearchCommand
                 Target.AtMost("Identifier check p50 (ms)", 5, check.P50Ms),
                 Target.AtMost("Identifier check p99 (ms)", 5, check.P99Ms),
             ];
-            var table = Table("Query latency", "Query", "Count", "p50 ms", "p99 ms", "Mean hits");
+            var table = Table("Query latency", "Query", "Count", "p50 ms", "p99 ms", "max ms", "Mean hits", "KiB allocated", "GCs", "GC pause ms");
             foreach (var latency in new[] { fuzzy, byEntity, check, text })
             {
-                table.AddRow(Markup.Escape(latency.Query), Text(latency.Count), Number(latency.P50Ms, "0.00"), Number(latency.P99Ms, "0.00"), Number(latency.MeanHits, "0.0"));
+                table.AddRow(Markup.Escape(latency.Query), Text(latency.Count), Number(latency.P50Ms, "0.00"), Number(latency.P99Ms, "0.00"), Number(latency.MaxMs, "0.00"), Number(latency.MeanHits, "0.0"), Number(latency.AllocatedKiBPerQuery, "0"), Text(latency.Collections), Number(latency.GcPauseMs, "0.0"));
             }
 
             AnsiConsole.Write(table);
@@ -190,6 +194,9 @@ public static class SearchCommand
 
         var millis = new List<double>(count);
         long hits = 0;
+        var collections = GC.CollectionCount(0);
+        var paused = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -197,8 +204,11 @@ public static class SearchCommand
             millis.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
+        collections = GC.CollectionCount(0) - collections;
+        var pauseMs = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
+        var allocatedKiB = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / count;
         millis.Sort();
-        return new SearchLatency(name, count, Statistics.Percentile(millis, 0.50), Statistics.Percentile(millis, 0.99), (double)hits / count);
+        return new SearchLatency(name, count, Statistics.Percentile(millis, 0.50), Statistics.Percentile(millis, 0.99), millis[^1], (double)hits / count, allocatedKiB, collections, pauseMs);
     }
 
     /// <summary>One letter of the family name changed, as a misheard or misread name would be.</summary>
