@@ -147,12 +147,9 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_closing, this);
             if (_committing || _incoming.Count > 0)
             {
+                // No pulse: whoever is committing (or queued first, while someone was) hands over to the writer
+                // thread when the commit is done.
                 _incoming.Add(pending);
-                if (_incoming.Count == 1)
-                {
-                    Monitor.Pulse(_queueLock);
-                }
-
                 return pending.Completion.Task;
             }
 
@@ -186,7 +183,12 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             {
                 _committing = false;
                 _checkpointDue |= checkpointDue;
-                Monitor.Pulse(_queueLock);
+
+                // Waking the writer for nothing would cost a futex wake and two thread switches per append.
+                if (_incoming.Count > 0 || _checkpointDue)
+                {
+                    Monitor.Pulse(_queueLock);
+                }
             }
         }
 
