@@ -184,8 +184,9 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
                 _committing = false;
                 _checkpointDue |= checkpointDue;
 
-                // Waking the writer for nothing would cost a futex wake and two thread switches per append.
-                if (_incoming.Count > 0 || _checkpointDue)
+                // Waking the writer for nothing would cost a futex wake and two thread switches per append; but a
+                // close that came meanwhile found the writer waiting on this commit and must be seen through.
+                if (_incoming.Count > 0 || _checkpointDue || _closing)
                 {
                     Monitor.Pulse(_queueLock);
                 }
