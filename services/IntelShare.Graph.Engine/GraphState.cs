@@ -141,6 +141,35 @@ internal struct EdgeSlot
     public EdgeKind Kind;
 }
 
+/// <summary>A query's buffers for <see cref="GraphState.MakeEdges"/>, kept between queries.</summary>
+internal sealed class EdgeGather
+{
+    public EdgeSlot[] Slots = [];
+    public GraphNode[] Ends = [];
+    public string[] Ids = [];
+    public string?[] Records = [];
+
+    public void Ensure(int count)
+    {
+        if (Slots.Length < count)
+        {
+            var size = Math.Max(count, Slots.Length * 2);
+            Slots = new EdgeSlot[size];
+            Ends = new GraphNode[2 * size];
+            Ids = new string[2 * size];
+            Records = new string?[size];
+        }
+    }
+
+    /// <summary>Lets go of the nodes and strings, which the graph may drop while this waits in the pool.</summary>
+    public void Clear(int count)
+    {
+        Ends.AsSpan(0, 2 * count).Clear();
+        Ids.AsSpan(0, 2 * count).Clear();
+        Records.AsSpan(0, count).Clear();
+    }
+}
+
 /// <summary>
 /// The whole graph in memory with dense int indices, which the SQLite tables use as their keys too, so a restart
 /// rebuilds it without looking up a single string. Nodes are objects; edges, five for every node, are columns of
@@ -202,22 +231,72 @@ internal sealed class GraphState
     public GraphEdge Edge(int index)
     {
         ref readonly var edge = ref Edges[index];
-        string[] support;
-        if (!moreEdgeRecords.TryGetValue(index, out var more))
+        return MakeEdge(edge, Nodes[edge.From]!.Id, Nodes[edge.To]!.Id, FirstRecord(edge), MoreRecords(index));
+    }
+
+    /// <summary>
+    /// Many edges made as <see cref="Edge"/> makes one. On a large graph an edge is several cache misses (its slot,
+    /// then its ends and its record, then the ends' ids), each waiting on the one before; made one field at a time
+    /// across all the edges, the misses of a loop wait on nothing and overlap. A neighbourhood's result is most of its cost.
+    /// </summary>
+    public void MakeEdges(ReadOnlySpan<int> indices, Span<GraphEdge> into, EdgeGather gather)
+    {
+        var count = indices.Length;
+        gather.Ensure(count);
+        var (slots, ends, ids, records) = (gather.Slots, gather.Ends, gather.Ids, gather.Records);
+        for (var k = 0; k < count; k++)
         {
-            support = edge.Record == NoRecord ? [] : [Records[edge.Record]];
+            slots[k] = Edges[indices[k]];
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            ref readonly var slot = ref slots[k];
+            ends[2 * k] = Nodes[slot.From]!;
+            ends[2 * k + 1] = Nodes[slot.To]!;
+            records[k] = FirstRecord(slot);
+        }
+
+        for (var k = 0; k < 2 * count; k++)
+        {
+            ids[k] = ends[k].Id;
+        }
+
+        var anyMore = moreEdgeRecords.Count > 0;
+        for (var k = 0; k < count; k++)
+        {
+            into[k] = MakeEdge(slots[k], ids[2 * k], ids[2 * k + 1], records[k], anyMore ? MoreRecords(indices[k]) : null);
+        }
+
+        gather.Clear(count);
+    }
+
+    private string? FirstRecord(in EdgeSlot edge) => edge.Record == NoRecord ? null : Records[edge.Record];
+
+    private List<int>? MoreRecords(int edge) => moreEdgeRecords.GetValueOrDefault(edge);
+
+    private GraphEdge MakeEdge(in EdgeSlot edge, string from, string to, string? first, List<int>? more)
+    {
+        string[] support;
+        if (first is null)
+        {
+            support = [];
+        }
+        else if (more is null)
+        {
+            support = [first];
         }
         else
         {
             support = new string[1 + more.Count];
-            support[0] = Records[edge.Record];
+            support[0] = first;
             for (var i = 0; i < more.Count; i++)
             {
                 support[i + 1] = Records[more[i]];
             }
         }
 
-        return new GraphEdge(Nodes[edge.From]!.Id, Nodes[edge.To]!.Id, edge.Kind, Time(edge.ValidFrom), Time(edge.ValidTo), Markings[edge.Marking], support);
+        return new GraphEdge(from, to, edge.Kind, Time(edge.ValidFrom), Time(edge.ValidTo), Markings[edge.Marking], support);
     }
 
     /// <summary>The edge's supporting records by number, in the order they came.</summary>

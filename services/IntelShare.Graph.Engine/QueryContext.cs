@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace IntelShare.Graph.Engine;
 
@@ -59,6 +60,14 @@ internal sealed class Scratch
     /// <summary>Links met while growing a search level whose callbacks wait until the level is known to be needed.</summary>
     public readonly List<Adjacency> Pending = [];
 
+    /// <summary>A walk's nodes and edges in the order met, the edges each once.</summary>
+    public readonly List<int> Nodes = [];
+    public readonly HashSet<int> EdgeSet = [];
+
+    public readonly EdgeGather Gather = new();
+    private readonly List<int>[] levels = [[], [], []];
+    private int[] edgeIndices = [];
+
     public static Scratch Rent(int capacity)
     {
         var scratch = Pool.TryTake(out var pooled) ? pooled : new Scratch();
@@ -66,10 +75,57 @@ internal sealed class Scratch
         scratch.A.Reset(capacity);
         scratch.B.Reset(capacity);
         scratch.Pending.Clear();
+        scratch.Nodes.Clear();
+        scratch.EdgeSet.Clear();
         return scratch;
     }
 
-    public void Return() => Pool.Add(this);
+    /// <summary>Three empty lists for a search's levels: one side's, the other's and the next.</summary>
+    public (List<int>, List<int>, List<int>) Levels()
+    {
+        foreach (var level in levels)
+        {
+            level.Clear();
+        }
+
+        return (levels[0], levels[1], levels[2]);
+    }
+
+    /// <summary>The edges as a span, copied when they are not in a list already.</summary>
+    public ReadOnlySpan<int> EdgeIndices(IReadOnlyCollection<int> edges)
+    {
+        if (edges is List<int> list)
+        {
+            return CollectionsMarshal.AsSpan(list);
+        }
+
+        if (edgeIndices.Length < edges.Count)
+        {
+            edgeIndices = new int[Math.Max(edges.Count, edgeIndices.Length * 2)];
+        }
+
+        var i = 0;
+        foreach (var edge in edges)
+        {
+            edgeIndices[i++] = edge;
+        }
+
+        return edgeIndices.AsSpan(0, i);
+    }
+
+    public void Return()
+    {
+        // A set once grown for a large export would be cleared whole by every later query.
+        if (EdgeSet.Count > LargeSet)
+        {
+            EdgeSet.Clear();
+            EdgeSet.TrimExcess();
+        }
+
+        Pool.Add(this);
+    }
+
+    private const int LargeSet = 1 << 14;
 }
 
 /// <summary>
@@ -250,12 +306,7 @@ internal sealed class QueryContext : IDisposable
         }
 
         var resultEdges = new GraphEdge[edges.Count];
-        i = 0;
-        foreach (var edge in edges)
-        {
-            resultEdges[i++] = State.Edge(edge);
-        }
-
+        State.MakeEdges(Scratch.EdgeIndices(edges), resultEdges, Scratch.Gather);
         return new Subgraph(resultNodes, resultEdges, WithheldNodes, WithheldEdges, Truncated);
     }
 

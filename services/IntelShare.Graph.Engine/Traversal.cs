@@ -7,8 +7,8 @@ internal static class Traversal
     {
         var state = context.State;
         var depthOf = context.Scratch.A;
-        var nodes = new List<int>();
-        var edges = new HashSet<int>();
+        var nodes = context.Scratch.Nodes;
+        var edges = context.Scratch.EdgeSet;
         var frontier = new List<int>();
         foreach (var seed in query.Seeds.Select(context.Resolve))
         {
@@ -314,8 +314,9 @@ internal static class Traversal
         b.Reset(capacity);
         a.Set(source, 0);
         b.Set(target, 0);
-        var frontA = new List<int> { source };
-        var frontB = new List<int> { target };
+        var (frontA, frontB, next) = context.Scratch.Levels();
+        frontA.Add(source);
+        frontB.Add(target);
         int depthA = 0, depthB = 0;
         var crossings = new List<(int A, int B, int Edge)>();
         var pending = context.Scratch.Pending;
@@ -368,7 +369,7 @@ internal static class Traversal
             }
 
             // In the order met, as if decided during the scan: the same nodes join the level, by the same links.
-            var next = new List<int>();
+            next.Clear();
             foreach (var adjacency in pending)
             {
                 var neighbour = adjacency.Neighbour;
@@ -388,12 +389,12 @@ internal static class Traversal
 
             if (growA)
             {
-                frontA = next;
+                (frontA, next) = (next, frontA);
                 depthA++;
             }
             else
             {
-                frontB = next;
+                (frontB, next) = (next, frontB);
                 depthB++;
             }
         }
@@ -431,7 +432,10 @@ internal static class Traversal
         return paths;
     }
 
-    /// <summary>Every shortest chain from the BFS root to <paramref name="node"/>, lazily, each step one level closer to the root.</summary>
+    /// <summary>
+    /// Every shortest chain from the BFS root to <paramref name="node"/>, lazily, each step one level closer to the root.
+    /// The links are scanned as the chains are taken: the first path through a hub should not wait on its thousands.
+    /// </summary>
     private static IEnumerable<RawPath> Chains(QueryContext context, StampedMap depthOf, int node)
     {
         depthOf.TryGet(node, out var depth);
@@ -441,23 +445,24 @@ internal static class Traversal
             yield break;
         }
 
-        var predecessors = new List<(int Node, int Edge)>();
-        foreach (ref readonly var adjacency in context.State.Adjacency[node].Span)
+        // The store's read lock is held for the whole query, so the links cannot change between steps.
+        var links = context.State.Adjacency[node];
+        List<int>? taken = null;
+        for (var i = 0; i < links.Count; i++)
         {
-            var neighbour = adjacency.Neighbour;
-            if (depthOf.TryGet(neighbour, out var d) && d == depth - 1 && !predecessors.Exists(p => p.Node == neighbour)
-                && context.Follow(adjacency) == NodeVisibility.Visible)
+            var link = links.Items![i];
+            var neighbour = link.Neighbour;
+            if (!depthOf.TryGet(neighbour, out var d) || d != depth - 1 || (taken is not null && taken.Contains(neighbour))
+                || context.Follow(link) != NodeVisibility.Visible)
             {
-                predecessors.Add((neighbour, adjacency.Edge));
+                continue;
             }
-        }
 
-        foreach (var (predecessor, edge) in predecessors)
-        {
-            foreach (var chain in Chains(context, depthOf, predecessor))
+            (taken ??= []).Add(neighbour);
+            foreach (var chain in Chains(context, depthOf, neighbour))
             {
                 chain.Nodes.Add(node);
-                chain.Edges.Add(edge);
+                chain.Edges.Add(link.Edge);
                 yield return chain;
             }
         }

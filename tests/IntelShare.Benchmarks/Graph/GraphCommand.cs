@@ -23,9 +23,11 @@ public sealed record GraphFigures(
     double StoreMiB,
     LatencyResult Neighbourhood,
     double NeighbourhoodMeanNodes,
+    GcUsage NeighbourhoodGc,
     LatencyResult Path,
     LatencyResult FilteredPath,
     LatencyResult RevealAllPath,
+    GcUsage PathGc,
     double PathsFound,
     double FilteredPathsFound,
     FilterOverhead Overhead,
@@ -173,11 +175,11 @@ public static class GraphCommand
             var filtered = new MarkingVisibility(workload.Markings);
             var seeds = workload.RandomIds(options.Queries + Warmup, 1);
             var sizes = new List<int>();
-            var neighbourhood = await Latency(seeds, async id => sizes.Add((await store.NeighbourhoodAsync(new NeighbourhoodQuery([id], 2), all)).Nodes.Count));
+            var (neighbourhood, neighbourhoodGc) = await Latency(seeds, async id => sizes.Add((await store.NeighbourhoodAsync(new NeighbourhoodQuery([id], 2), all)).Nodes.Count));
             var from = workload.RandomIds(options.Queries + Warmup, 2);
             var to = workload.RandomIds(options.Queries + Warmup, 3);
             var pathRuns = await PathLatencies(store, from, to, [all, filtered, new MarkingVisibility(workload.Markings, revealAll: true)]);
-            var (unfilteredRun, filteredRun, revealAllRun) = (pathRuns[0], pathRuns[1], pathRuns[2]);
+            var (unfilteredRun, filteredRun, revealAllRun) = (pathRuns.Runs[0], pathRuns.Runs[1], pathRuns.Runs[2]);
             var (path, filteredPath, revealAllPath) = (unfilteredRun.Result, filteredRun.Result, revealAllRun.Result);
             var both = Enumerable.Range(0, unfilteredRun.Hops.Length).Where(i => unfilteredRun.Hops[i] >= 0 && filteredRun.Hops[i] >= 0).ToArray();
             var sameLength = both.Where(i => unfilteredRun.Hops[i] == filteredRun.Hops[i]).ToArray();
@@ -196,6 +198,8 @@ public static class GraphCommand
                 $"the {overhead.BothConnectedPairs:N0} pairs both connect {overhead.BothConnectedPercent:+0;-0}% (their paths {both.DefaultIfEmpty().Average(i => unfilteredRun.Hops[i]):0.00} hops unfiltered, {both.DefaultIfEmpty().Average(i => filteredRun.Hops[i]):0.00} filtered), " +
                 $"the {overhead.SameLengthPairs:N0} of them with paths of the same length {overhead.SameLengthPercent:+0;-0}%, " +
                 $"same-cost filter withholding nothing {overhead.RevealAllPercent:+0;-0}%"));
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Garbage collection while timed: 2-hop {Collected(neighbourhoodGc, neighbourhood.Calls)}; path queries {Collected(pathRuns.Gc, path.Calls * pathRuns.Runs.Length)}"));
 
             var (pageRank, pageRankSeconds) = await Timed("pagerank", options, cpuSeconds, () => store.CentralityAsync(new CentralityQuery(CentralityMeasure.PageRank, Top: 10), all));
             var (communities, louvainSeconds) = await Timed("louvain", options, cpuSeconds, () => store.CommunitiesAsync(new CommunityQuery(MaxBridgeEdges: 100), all));
@@ -211,17 +215,18 @@ public static class GraphCommand
 
             return new GraphFigures(
                 nodes, edges, loadSeconds, restartSeconds, loadedRss, restartRss, storeMiB,
-                neighbourhood, sizes.Skip(Warmup).Average(), path, filteredPath, revealAllPath, found / (double)(from.Length - Warmup), filteredFound / (double)(from.Length - Warmup), overhead,
+                neighbourhood, sizes.Skip(Warmup).Average(), neighbourhoodGc, path, filteredPath, revealAllPath, pathRuns.Gc, found / (double)(from.Length - Warmup), filteredFound / (double)(from.Length - Warmup), overhead,
                 pageRankSeconds, pageRank?.Iterations ?? 0, louvainSeconds, communities?.Modularity ?? double.NaN, communities?.Communities.Count ?? 0, betweennessSeconds,
                 betweenness?.NodesScored ?? 0, betweenness?.EdgesScored ?? 0, cpuSeconds);
         }
     }
 
     /// <summary>Each query timed alone, one after another, after <see cref="Warmup"/> untimed ones, repeated for <see cref="WarmupTime"/>.</summary>
-    private static async Task<LatencyResult> Latency<T>(T[] arguments, Func<T, Task> query)
+    private static async Task<(LatencyResult Latency, GcUsage Gc)> Latency<T>(T[] arguments, Func<T, Task> query)
     {
         await WarmUpAsync(i => query(arguments[i]));
         var latencies = new double[arguments.Length - Warmup];
+        var gc = GcMeter.Start();
         var cpu = CpuMeter.Start(null);
         for (var i = Warmup; i < arguments.Length; i++)
         {
@@ -230,7 +235,8 @@ public static class GraphCommand
             latencies[i - Warmup] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        return LatencyResult.Of(latencies, cpu.Stop());
+        var usage = cpu.Stop();
+        return (LatencyResult.Of(latencies, usage), gc.Stop());
     }
 
     /// <summary>
@@ -239,7 +245,7 @@ public static class GraphCommand
     /// and pass for the filter's cost. The CPU reported with each is that of all of them together.
     /// </summary>
     /// <returns>Per visibility, the latencies and each pair's path length in hops (-1: no path found).</returns>
-    private static async Task<(LatencyResult Result, double[] Latencies, int[] Hops)[]> PathLatencies(
+    private static async Task<((LatencyResult Result, double[] Latencies, int[] Hops)[] Runs, GcUsage Gc)> PathLatencies(
         IGraphStore store, string[] from, string[] to, IGraphVisibility[] visibilities)
     {
         var hops = visibilities.Select(_ => new int[from.Length]).ToArray();
@@ -254,6 +260,7 @@ public static class GraphCommand
             }
         });
         var latencies = visibilities.Select(_ => new double[from.Length - Warmup]).ToArray();
+        var gc = GcMeter.Start();
         var cpu = CpuMeter.Start(null);
         for (var pair = Warmup; pair < from.Length; pair++)
         {
@@ -267,7 +274,8 @@ public static class GraphCommand
         }
 
         var usage = cpu.Stop();
-        return [.. Enumerable.Range(0, visibilities.Length).Select(v => (LatencyResult.Of([.. latencies[v]], usage), latencies[v], hops[v][Warmup..]))];
+        var collected = gc.Stop();
+        return ([.. Enumerable.Range(0, visibilities.Length).Select(v => (LatencyResult.Of([.. latencies[v]], usage), latencies[v], hops[v][Warmup..]))], collected);
     }
 
     private static async Task WarmUpAsync(Func<int, Task> query)
@@ -282,6 +290,9 @@ public static class GraphCommand
         }
         while (Stopwatch.GetElapsedTime(warming) < WarmupTime);
     }
+
+    private static string Collected(GcUsage gc, int calls) =>
+        $"{gc.Collections:N0} collections, {gc.PauseMs:0.0} ms paused, {gc.AllocatedKiBPer(calls):N0} KiB allocated per query";
 
     private static double Percent(double measured, double baseline) => (measured / baseline - 1) * 100;
 

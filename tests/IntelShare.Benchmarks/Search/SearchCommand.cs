@@ -194,9 +194,7 @@ public static class SearchCommand
 
         var millis = new List<double>(count);
         long hits = 0;
-        var collections = GC.CollectionCount(0);
-        var paused = GC.GetTotalPauseDuration();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var gc = GcMeter.Start();
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -204,11 +202,9 @@ public static class SearchCommand
             millis.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        collections = GC.CollectionCount(0) - collections;
-        var pauseMs = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
-        var allocatedKiB = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / count;
+        var collected = gc.Stop();
         millis.Sort();
-        return new SearchLatency(name, count, Statistics.Percentile(millis, 0.50), Statistics.Percentile(millis, 0.99), millis[^1], (double)hits / count, allocatedKiB, collections, pauseMs);
+        return new SearchLatency(name, count, Statistics.Percentile(millis, 0.50), Statistics.Percentile(millis, 0.99), millis[^1], (double)hits / count, collected.AllocatedKiBPer(count), collected.Collections, collected.PauseMs);
     }
 
     /// <summary>One letter of the family name changed, as a misheard or misread name would be.</summary>
