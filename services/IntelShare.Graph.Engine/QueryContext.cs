@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace IntelShare.Graph.Engine;
@@ -167,6 +168,13 @@ internal sealed class QueryContext : IDisposable
         deadline = budget.Timeout is { } timeout ? Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         this.cancellation = cancellation;
         Scratch = Scratch.Rent(state.NodeHigh);
+        if (byMarking is not null)
+        {
+            // Sized to every marking up front (they cannot change under the read lock the query holds), so the walk's
+            // fast path needs no growth check; decided lazily, since a query meets few of a busy graph's markings.
+            nodeDecisions = Undecideds(State.Markings.Count);
+            edgeDecisions = Undecideds(State.Markings.Count);
+        }
     }
 
     public GraphState State { get; }
@@ -226,21 +234,21 @@ internal sealed class QueryContext : IDisposable
     }
 
     /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
-    public bool Passes(int node)
-    {
-        if (nodeKinds == uint.MaxValue && window is null)
-        {
-            return true;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Passes(int node) => (nodeKinds == uint.MaxValue && window is null) || PassesFilters(node);
 
+    private bool PassesFilters(int node)
+    {
         var n = State.Nodes[node]!;
         return (nodeKinds & (1u << (int)n.Kind)) != 0 && (window is null || (n.From is null && n.To is null) || window.Overlaps(n.From, n.To));
     }
 
     /// <summary>
     /// The edge may be followed, and the node at its other end may be shown: returns its visibility, or null when the
-    /// edge is filtered out or withheld.
+    /// edge is filtered out or withheld. Inlined into the walks, which call it for nearly every link they meet: with
+    /// the policy on, a link whose edge and neighbour markings are already decided visible costs two table reads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public NodeVisibility? Follow(in Adjacency adjacency)
     {
         if ((edgeKinds & (1u << (int)adjacency.Kind)) == 0)
@@ -248,6 +256,22 @@ internal sealed class QueryContext : IDisposable
             return null;
         }
 
+        if (window is not null || !everythingVisible)
+        {
+            // Marking ids that are not inline (MarkingNotInline) are past the tables' ends and so take the long way.
+            var nodes = nodeDecisions;
+            var edges = edgeDecisions;
+            return window is null && adjacency.NeighbourMarking < nodes.Length && adjacency.Marking < edges.Length
+                && nodes[adjacency.NeighbourMarking] == (sbyte)NodeVisibility.Visible && edges[adjacency.Marking] == 1
+                ? NodeVisibility.Visible
+                : FollowChecked(adjacency);
+        }
+
+        return NodeVisibility.Visible;
+    }
+
+    private NodeVisibility? FollowChecked(in Adjacency adjacency)
+    {
         // The edge's columns are another cache miss on a large graph: touched only when a window or the policy needs them.
         var edge = adjacency.Edge;
         if (window is not null && !window.Overlaps(State.Edges[edge].ValidFrom, State.Edges[edge].ValidTo))
@@ -349,6 +373,13 @@ internal sealed class QueryContext : IDisposable
         }
 
         return ref decisions[marking];
+    }
+
+    private static sbyte[] Undecideds(int count)
+    {
+        var decisions = new sbyte[count];
+        decisions.AsSpan().Fill(Undecided);
+        return decisions;
     }
 
     private static uint Mask<T>(IReadOnlySet<T>? kinds)
