@@ -255,6 +255,38 @@ public sealed class MerkleLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dispose_that_arrives_while_an_appender_commits_its_own_entries_sees_the_commit_through()
+    {
+        using var committing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var log = MerkleLog.Open(Dir, new MerkleLogOptions
+        {
+            CommitStarting = () =>
+            {
+                committing.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            },
+        });
+
+        // The log is idle, so the appender commits on its own thread, and is held there mid-commit.
+        var append = Task.Run(() => log.AppendAsync(Entry(0)));
+        Assert.True(committing.Wait(TimeSpan.FromSeconds(10)), "the append never started its commit");
+        var dispose = Task.Run(log.Dispose);
+
+        // No append may be used to see the close begin (a queued one would wake the writer and hide the fault), so
+        // the close is given time to find the writer waiting on the held commit.
+        await Task.Delay(300);
+        Assert.False(dispose.IsCompleted, "the log closed while a commit was still being written");
+        release.Set();
+
+        Assert.True(await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(10))) == dispose, "the close never finished: it waited for a commit that did not wake it");
+        Assert.Equal(0, await append);
+        using var reopened = MerkleLog.Open(Dir);
+        Assert.Equal(1, reopened.Count);
+        Assert.Equal(Entry(0), reopened.GetEntry(0));
+    }
+
+    [Fact]
     public async Task Proofs_from_the_store_equal_proofs_from_the_pure_functions()
     {
         var entries = RandomEntries(new Random(17), 300);

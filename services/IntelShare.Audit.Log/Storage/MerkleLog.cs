@@ -412,6 +412,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
 
     private void Commit(IReadOnlyList<PendingAppend> batch)
     {
+        _options.CommitStarting?.Invoke();
         var first = _frontier.Count;
         var offset = _entriesLength;
         foreach (var pending in batch)

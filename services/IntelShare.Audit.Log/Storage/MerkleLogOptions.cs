@@ -13,6 +13,9 @@ public sealed record MerkleLogOptions
 
     /// <summary>Clock for tree head timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Called as each commit starts, on the committing thread: lets a test hold a commit while it arranges a race.</summary>
+    internal Action? CommitStarting { get; init; }
 }
 
 /// <summary>An entry read back from the log.</summary>
