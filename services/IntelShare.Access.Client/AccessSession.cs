@@ -14,7 +14,9 @@ public sealed class AccessSession
     private readonly NeedToKnowPolicy _policy;
     private readonly AccessContext _context;
     private readonly IAuditTrail _audit;
-    private readonly Dictionary<string, AccessDecision> _decided = new(StringComparer.Ordinal);
+    // Keyed by kind and id as they are: a key string made per ask (the kind's name and the id joined) cost a graph walk,
+    // which asks about every record it meets, an allocation and an enum formatting per record.
+    private readonly Dictionary<(ResourceKind Kind, string Id), AccessDecision> _decided = [];
     private readonly Lock _lock = new();
 
     public AccessSession(AccessQuery query, AccessContext context, NeedToKnowPolicy policy, IAuditTrail audit, DateTimeOffset now)
@@ -37,7 +39,7 @@ public sealed class AccessSession
     {
         lock (_lock)
         {
-            var key = resource.Kind + ":" + resource.ResourceId;
+            var key = (resource.Kind, resource.ResourceId);
             if (!_decided.TryGetValue(key, out var decision))
             {
                 decision = _policy.Decide(Query.Subject, _context, resource, Query.Justification, Now);

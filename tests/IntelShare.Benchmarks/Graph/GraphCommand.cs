@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Threading.Channels;
 using IntelShare.Graph.Engine;
 using Spectre.Console;
 using static IntelShare.Benchmarks.Report;
@@ -105,7 +106,7 @@ public static class GraphCommand
     {
         var machine = MachineInfo.Collect(commandLine);
         WriteHeader(machine, "IntelShare embedded graph engine benchmark",
-            ("Platform", "in-process EmbeddedGraphStore (SQLite WAL, synchronous=FULL, in-memory adjacency)"),
+            ("Platform", "in-process EmbeddedGraphStore (SQLite WAL, synchronous=FULL, in-memory adjacency); the load's batches generated on another thread, two ahead"),
             ("Workload", $"{options.Nodes:N0} nodes, {options.Edges:N0} distinct links, communities of {GraphWorkload.CommunitySize}, Pareto degrees; {options.Queries:N0} timed queries per figure after {Warmup} untimed (repeated for {WarmupTime.TotalSeconds:0} s); neighbourhoods with the default limits (500 nodes, 2,000 edges)"));
         var workload = new GraphWorkload(options.Nodes, options.Edges, options.Seed);
         var directory = options.Store is { } kept ? Directory.CreateDirectory(kept) : ScratchDirectory.Create(options.DataRoot);
@@ -146,7 +147,7 @@ public static class GraphCommand
         var store = await EmbeddedGraphStore.OpenAsync(directory, cancellation);
         var reused = store.NodeCount > 0;
         long checkpoint = 0;
-        foreach (var batch in reused ? [] : workload.Batches(options.BatchSize))
+        await foreach (var batch in reused ? AsyncEnumerable.Empty<GraphBatch>() : Generated(workload, options.BatchSize, cancellation))
         {
             await store.ApplyAsync(batch, ++checkpoint, cancellation);
         }
@@ -219,6 +220,32 @@ public static class GraphCommand
                 pageRankSeconds, pageRank?.Iterations ?? 0, louvainSeconds, communities?.Modularity ?? double.NaN, communities?.Communities.Count ?? 0, betweennessSeconds,
                 betweenness?.NodesScored ?? 0, betweenness?.EdgesScored ?? 0, cpuSeconds);
         }
+    }
+
+    /// <summary>
+    /// The workload's batches, generated on another thread a couple of batches ahead of the store, as an import reads
+    /// its next batch while the last is written: drawing five million heavy-tailed links is no part of the load.
+    /// </summary>
+    private static IAsyncEnumerable<GraphBatch> Generated(GraphWorkload workload, int batchSize, CancellationToken cancellation)
+    {
+        var batches = Channel.CreateBounded<GraphBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var batch in workload.Batches(batchSize))
+                {
+                    await batches.Writer.WriteAsync(batch, cancellation);
+                }
+
+                batches.Writer.Complete();
+            }
+            catch (Exception error)
+            {
+                batches.Writer.Complete(error);
+            }
+        }, cancellation);
+        return batches.Reader.ReadAllAsync(cancellation);
     }
 
     /// <summary>Each query timed alone, one after another, after <see cref="Warmup"/> untimed ones, repeated for <see cref="WarmupTime"/>.</summary>
