@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Serialization;
 using IntelShare.Contracts.V1;
+using Spectre.Console;
 using static IntelShare.Benchmarks.CommonOptions;
 
 namespace IntelShare.Benchmarks;
@@ -166,6 +167,7 @@ public static class IntakeCommand
                 await ProjectionWait.UntilCaughtUpAsync(
                     new ProjectionsService.ProjectionsServiceClient(adminChannel), sinceIntake, TimeSpan.FromMinutes(options.SettleMinutes), TimeSpan.FromMilliseconds(500), cancellation);
                 settledAfterSeconds = sinceIntake.Elapsed.TotalSeconds;
+                AnsiConsole.MarkupLine(Markup.Escape($"  {settledAfterSeconds:0} s: every read model has applied the intake; timing the Gets again"));
                 settledLatency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed + 1, target.ProcessId, cancellation);
             }
         }
