@@ -81,7 +81,7 @@ internal sealed class Scratch
         return scratch;
     }
 
-    /// <summary>Three empty lists for a search's levels: one side's, the other's and the next.</summary>
+    /// <summary>Three empty lists for a walk's levels: a search's two sides and the next, or a neighbourhood's frontier and the next.</summary>
     public (List<int>, List<int>, List<int>) Levels()
     {
         foreach (var level in levels)
@@ -256,18 +256,23 @@ internal sealed class QueryContext : IDisposable
             return null;
         }
 
-        if (window is not null || !everythingVisible)
+        if (window is not null)
         {
-            // Marking ids that are not inline (MarkingNotInline) are past the tables' ends and so take the long way.
-            var nodes = nodeDecisions;
-            var edges = edgeDecisions;
-            return window is null && adjacency.NeighbourMarking < nodes.Length && adjacency.Marking < edges.Length
-                && nodes[adjacency.NeighbourMarking] == (sbyte)NodeVisibility.Visible && edges[adjacency.Marking] == 1
-                ? NodeVisibility.Visible
-                : FollowChecked(adjacency);
+            return FollowChecked(adjacency);
         }
 
-        return NodeVisibility.Visible;
+        if (everythingVisible)
+        {
+            return NodeVisibility.Visible;
+        }
+
+        // Marking ids that are not inline (MarkingNotInline) are past the tables' ends and so take the long way.
+        var nodes = nodeDecisions;
+        var edges = edgeDecisions;
+        return adjacency.NeighbourMarking < nodes.Length && adjacency.Marking < edges.Length
+            && nodes[adjacency.NeighbourMarking] == (sbyte)NodeVisibility.Visible && edges[adjacency.Marking] == 1
+            ? NodeVisibility.Visible
+            : FollowChecked(adjacency);
     }
 
     private NodeVisibility? FollowChecked(in Adjacency adjacency)

@@ -9,7 +9,7 @@ internal static class Traversal
         var depthOf = context.Scratch.A;
         var nodes = context.Scratch.Nodes;
         var edges = context.Scratch.EdgeSet;
-        var frontier = new List<int>();
+        var (frontier, next, _) = context.Scratch.Levels();
         foreach (var seed in query.Seeds.Select(context.Resolve))
         {
             if (depthOf.Contains(seed) || context.See(seed) == NodeVisibility.Hidden)
@@ -27,7 +27,7 @@ internal static class Traversal
 
         for (var depth = 1; depth <= query.Depth && frontier.Count > 0 && !context.Truncated; depth++)
         {
-            var next = new List<int>();
+            next.Clear();
             foreach (var node in frontier)
             {
                 foreach (ref readonly var adjacency in state.Adjacency[node].Span)
@@ -68,7 +68,7 @@ internal static class Traversal
                 }
             }
 
-            frontier = next;
+            (frontier, next) = (next, frontier);
         }
 
         return context.ToSubgraph(nodes, edges);
