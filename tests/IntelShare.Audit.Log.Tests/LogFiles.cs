@@ -26,6 +26,13 @@ internal static class LogFiles
         stream.Write(bytes);
     }
 
+    public static void WriteAt(string path, long offset, byte[] bytes)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        stream.Position = offset;
+        stream.Write(bytes);
+    }
+
     public static void Truncate(string path, long length)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);

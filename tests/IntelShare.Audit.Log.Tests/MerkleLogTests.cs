@@ -67,7 +67,7 @@ public sealed class MerkleLogTests : IDisposable
         }
 
         // A record header promising 100 bytes, followed by only 20 of them: a write cut short.
-        byte[] torn = [0, 0, 0, 100, .. MerkleHash.LeafHash(new byte[100]), .. new byte[20]];
+        byte[] torn = [0, 0, 0, 100, .. MerkleHash.LeafHash(new byte[100]), .. Enumerable.Repeat((byte)0xAB, 20)];
         LogFiles.Append(LogFiles.Entries(Dir), torn);
 
         await using (var log = MerkleLog.Open(Dir))
@@ -82,6 +82,116 @@ public sealed class MerkleLogTests : IDisposable
         using var reopened = MerkleLog.Open(Dir);
         Assert.Equal(11, reopened.Count);
         Assert.Equal(InMemoryMerkleTree.FromEntries(Enumerable.Range(0, 11).Select(Entry)).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task The_file_is_extended_ahead_of_the_appends_and_a_clean_close_trims_it_to_the_last_entry()
+    {
+        var options = new MerkleLogOptions { MaxPreallocationBytes = 256 << 10 };
+        var entries = Enumerable.Range(0, 3000).Select(Entry).ToArray();
+        long written;
+        await using (var log = MerkleLog.Open(Dir, options))
+        {
+            foreach (var entry in entries)
+            {
+                await log.AppendAsync(entry);
+            }
+
+            written = LogFormat.EntriesHeaderSize + entries.Sum(e => (long)(LogFormat.RecordHeaderSize + e.Length));
+            var length = new FileInfo(LogFiles.Entries(Dir)).Length;
+            Assert.InRange(length, written + 1, written + (256 << 10));
+            Assert.All(ReadAt(LogFiles.Entries(Dir), written, (int)(length - written)), b => Assert.Equal(0, b));
+        }
+
+        Assert.Equal(written, new FileInfo(LogFiles.Entries(Dir)).Length);
+        using var reopened = MerkleLog.Open(Dir, options);
+        Assert.False(reopened.Recovery.Repaired);
+        Assert.Equal(entries, reopened.ReadEntries(0, entries.Length).Select(e => e.Data));
+        Assert.Equal(InMemoryMerkleTree.FromEntries(entries).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task A_crash_leaves_preallocated_zeros_after_the_last_entry_which_recovery_takes_as_the_end()
+    {
+        var crashed = _temp.Sub("crashed");
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await log.AppendAsync(Entry(i));
+            }
+
+            LogFiles.CopyWhileOpen(Dir, crashed);
+        }
+
+        var written = LogFormat.EntriesHeaderSize + Enumerable.Range(0, 20).Sum(i => (long)(LogFormat.RecordHeaderSize + Entry(i).Length));
+        Assert.True(new FileInfo(LogFiles.Entries(crashed)).Length > written);
+        await using (var recovered = MerkleLog.Open(crashed))
+        {
+            Assert.Equal(20, recovered.Count);
+            Assert.Equal(0, recovered.Recovery.TornBytes);
+            Assert.Equal(20, await recovered.AppendAsync(Entry(20)));
+        }
+
+        using var reopened = MerkleLog.Open(crashed);
+        Assert.Equal(InMemoryMerkleTree.FromEntries(Enumerable.Range(0, 21).Select(Entry)).Root(), reopened.Root());
+    }
+
+    [Fact]
+    public async Task A_write_torn_inside_the_preallocated_space_is_cut_off_without_the_zeros_around_it()
+    {
+        var crashed = _temp.Sub("crashed");
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await log.AppendAsync(Entry(i));
+            }
+
+            LogFiles.CopyWhileOpen(Dir, crashed);
+        }
+
+        // The next record's header reached the disk, its data did not, and a later sector of it did: zeros between.
+        var end = LogFormat.EntriesHeaderSize + Enumerable.Range(0, 5).Sum(i => (long)(LogFormat.RecordHeaderSize + Entry(i).Length));
+        byte[] header = [0, 0, 0, 200, .. MerkleHash.LeafHash(new byte[200])];
+        LogFiles.WriteAt(LogFiles.Entries(crashed), end, header);
+        LogFiles.WriteAt(LogFiles.Entries(crashed), end + header.Length + 150, [7, 7, 7]);
+
+        using var recovered = MerkleLog.Open(crashed);
+        Assert.Equal(5, recovered.Count);
+        Assert.Equal(header.Length + 153, recovered.Recovery.TornBytes);
+        var kept = File.ReadAllBytes(recovered.Recovery.QuarantinePath!);
+        Assert.Equal(header, kept[..header.Length]);
+        Assert.Equal([7, 7, 7], kept[^3..]);
+        Assert.Equal(end, new FileInfo(LogFiles.Entries(crashed)).Length);
+    }
+
+    [Fact]
+    public async Task Bytes_after_a_zeroed_record_header_are_not_taken_for_preallocated_space()
+    {
+        var crashed = _temp.Sub("crashed");
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            await log.AppendAsync(Entry(0));
+            LogFiles.CopyWhileOpen(Dir, crashed);
+        }
+
+        // Data of a record whose header never reached the disk.
+        var end = LogFormat.EntriesHeaderSize + LogFormat.RecordHeaderSize + Entry(0).Length;
+        LogFiles.WriteAt(LogFiles.Entries(crashed), end + LogFormat.RecordHeaderSize, [1, 2, 3]);
+
+        using var recovered = MerkleLog.Open(crashed);
+        Assert.Equal(1, recovered.Count);
+        Assert.Equal(LogFormat.RecordHeaderSize + 3, recovered.Recovery.TornBytes);
+    }
+
+    private static byte[] ReadAt(string path, long offset, int count)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var bytes = new byte[count];
+        stream.Position = offset;
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     [Fact]

@@ -76,6 +76,10 @@ internal sealed class EntryFileReader : IDisposable
             : "the entries file does not start with the ISAUDLG1 header";
     }
 
+    /// <summary>
+    /// The next record; <see cref="EntryReadStatus.End"/> at the end of the file or where only zeros remain (space
+    /// the log preallocated and has not written yet: a record never starts with a zero leaf hash).
+    /// </summary>
     public EntryReadStatus ReadNext(out EntryRecord record)
     {
         record = default;
@@ -86,12 +90,24 @@ internal sealed class EntryFileReader : IDisposable
         }
 
         Span<byte> header = stackalloc byte[LogFormat.RecordHeaderSize];
-        if (remaining < header.Length)
+        var read = _stream.ReadAtLeast(header, (int)Math.Min(remaining, header.Length), throwOnEndOfStream: false);
+        if (!header[..read].ContainsAnyExcept((byte)0))
         {
+            if (RestIsZero())
+            {
+                return EntryReadStatus.End;
+            }
+
+            _stream.Position = Position;
             return EntryReadStatus.Incomplete;
         }
 
-        _stream.ReadExactly(header);
+        if (read < header.Length)
+        {
+            _stream.Position = Position;
+            return EntryReadStatus.Incomplete;
+        }
+
         var length = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (length > remaining - header.Length)
         {
@@ -105,6 +121,21 @@ internal sealed class EntryFileReader : IDisposable
         record = new EntryRecord(Position, data, header[4..].ToArray());
         Position += record.Length;
         return EntryReadStatus.Entry;
+    }
+
+    private bool RestIsZero()
+    {
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = _stream.Read(buffer)) > 0)
+        {
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public void Dispose() => _stream.Dispose();

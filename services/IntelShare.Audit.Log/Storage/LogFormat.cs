@@ -3,9 +3,11 @@ namespace IntelShare.Audit.Log.Storage;
 /// <summary>
 /// The on-disk layout of a <see cref="MerkleLog"/> directory. Integers are unsigned big-endian.
 /// <list type="bullet">
-/// <item><c>entries.log</c>: the source of truth and the only file fsynced on every append. The 8 bytes
+/// <item><c>entries.log</c>: the source of truth and the only file flushed on every append. The 8 bytes
 /// "ISAUDLG1", then one record per entry: length (4) | leaf hash SHA-256(0x00 || data) (32) | data.
-/// The stored leaf hash lets recovery tell a torn record from a whole one.</item>
+/// The stored leaf hash lets recovery tell a torn record from a whole one. While the log is open the file may
+/// go on in zeros, space written ahead for the next appends; a record never starts with a zero leaf hash, so
+/// readers take zeros to the end of the file as the end of the log.</item>
 /// <item><c>entries.idx</c>: the byte offset (8) of every record, so an entry is found without a scan.</item>
 /// <item><c>nodes/level-NN.hashes</c>: for level NN, the 32-byte root of every complete 2^NN-aligned subtree
 /// in order; level 00 is the leaf hashes. Proofs read O(log n) of these.</item>

@@ -22,6 +22,12 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
 {
     private const int ReplayStageSize = 4096;
 
+    // The first preallocation; each one after doubles, up to MerkleLogOptions.MaxPreallocationBytes, so that a
+    // small log stays small and a busy one extends its file rarely.
+    private const int FirstPreallocationBytes = 64 << 10;
+
+    private static readonly byte[] Zeros = new byte[64 << 10];
+
     // 200 µs: long enough for woken appenders to queue again, short next to an fsync (milliseconds here).
     private static readonly long GatherWindowTicks = Stopwatch.Frequency / 5000;
 
@@ -38,6 +44,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _batchBytes = new();
     private readonly ArrayBufferWriter<byte> _batchOffsets = new();
     private long _entriesLength;
+
+    // entries.log's size: zeros from _entriesLength on, written and made durable ahead of the appends, which then
+    // overwrite them, so that a commit has only data to flush (DataSync), never a new file size.
+    private long _entriesCapacity;
+    private long _lastPreallocation;
     private long _checkpointCount;
 
     // What readers see: replaced as a whole after each durable batch so size and root always agree.
@@ -51,9 +62,9 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     // Set while a batch is being written, by the writer thread or by an appender writing its own entries.
     private bool _committing;
 
-    // An appender's own commit reached the checkpoint interval: the writer thread writes the checkpoint, so
-    // that no request waits for its fsyncs.
-    private bool _checkpointDue;
+    // An appender's own commit reached the checkpoint interval or used up most of the preallocated space: the
+    // writer thread writes the checkpoint or extends the file, so that no request waits for their fsyncs.
+    private bool _maintenanceDue;
     private int _lastBatchSize;
     private Exception? _fault;
     private readonly Thread _writer;
@@ -86,6 +97,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         }
 
         _state = new TreeState(_frontier.Count, _frontier.Root());
+        _entriesCapacity = RandomAccess.GetLength(_entries);
 
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "IntelShare audit log writer" };
         _writer.Start();
@@ -167,11 +179,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     /// </summary>
     private Task<long> CommitOnCaller(PendingAppend pending)
     {
-        var checkpointDue = false;
+        var maintenanceDue = false;
         try
         {
             Commit([pending]);
-            checkpointDue = CheckpointDue;
+            maintenanceDue = MaintenanceDue;
         }
         catch (Exception ex)
         {
@@ -182,11 +194,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             lock (_queueLock)
             {
                 _committing = false;
-                _checkpointDue |= checkpointDue;
+                _maintenanceDue |= maintenanceDue;
 
                 // Waking the writer for nothing would cost a futex wake and two thread switches per append; but a
                 // close that came meanwhile found the writer waiting on this commit and must be seen through.
-                if (_incoming.Count > 0 || _checkpointDue || _closing)
+                if (_incoming.Count > 0 || _maintenanceDue || _closing)
                 {
                     Monitor.Pulse(_queueLock);
                 }
@@ -306,6 +318,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             if (_fault is null)
             {
                 WriteCheckpoint(_frontier);
+                TrimPreallocation();
             }
         }
         finally
@@ -334,6 +347,11 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
                     {
                         WriteCheckpoint(_frontier);
                     }
+
+                    if (PreallocationLow)
+                    {
+                        Preallocate(_entriesCapacity + 1);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -357,25 +375,29 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
 
     private bool CheckpointDue => _frontier.Count - _checkpointCount >= _options.CheckpointInterval;
 
+    private bool PreallocationLow => _options.MaxPreallocationBytes > 0 && _entriesCapacity - _entriesLength < _lastPreallocation / 2;
+
+    private bool MaintenanceDue => CheckpointDue || PreallocationLow;
+
     /// <summary>
-    /// Everything queued so far (none when only a checkpoint is due), or null once closing with nothing left to write.
+    /// Everything queued so far (none when only maintenance is due), or null once closing with nothing left to write.
     /// </summary>
     private List<PendingAppend>? TakeBatch()
     {
         lock (_queueLock)
         {
-            while (_committing || (_incoming.Count == 0 && !_closing && !_checkpointDue))
+            while (_committing || (_incoming.Count == 0 && !_closing && !_maintenanceDue))
             {
                 Monitor.Wait(_queueLock);
             }
 
-            if (_incoming.Count == 0 && !_checkpointDue)
+            if (_incoming.Count == 0 && !_maintenanceDue)
             {
                 return null;
             }
 
             _committing = true;
-            _checkpointDue = false;
+            _maintenanceDue = false;
         }
 
         GatherStragglers();
@@ -428,10 +450,12 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             }
         }
 
+        // Only when the writer thread has not extended the file in time (a burst, or the first append).
+        Preallocate(offset);
         RandomAccess.Write(_entries, _batchBytes.WrittenSpan, _entriesLength);
         _offsets.Append(_batchOffsets.WrittenSpan);
         _nodes.WriteStaged();
-        RandomAccess.FlushToDisk(_entries);
+        DataSync.Flush(_entries);
 
         _entriesLength = offset;
         _batchBytes.ResetWrittenCount();
@@ -463,6 +487,41 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         foreach (var pending in batch.Concat(queued))
         {
             pending.Completion.TrySetException(new IOException("The audit entry could not be made durable.", error));
+        }
+    }
+
+    /// <summary>
+    /// Makes entries.log at least <paramref name="end"/> bytes long, by the next preallocation step, with zeros made
+    /// durable together with the new size. Writing real zeros matters: space merely reserved (fallocate) is marked
+    /// unwritten, and the first write into it changes the file's metadata again.
+    /// </summary>
+    private void Preallocate(long end)
+    {
+        if (end <= _entriesCapacity)
+        {
+            return;
+        }
+
+        var step = Math.Clamp(_lastPreallocation * 2, FirstPreallocationBytes, Math.Max(_options.MaxPreallocationBytes, FirstPreallocationBytes));
+        var target = _options.MaxPreallocationBytes > 0 ? Math.Max(end, _entriesCapacity + step) : end;
+        for (var at = _entriesCapacity; at < target; at += Zeros.Length)
+        {
+            RandomAccess.Write(_entries, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, target - at)), at);
+        }
+
+        RandomAccess.FlushToDisk(_entries);
+        _lastPreallocation = target - _entriesCapacity;
+        _entriesCapacity = target;
+    }
+
+    /// <summary>A log closed cleanly ends at its last entry, as copies and other tools expect.</summary>
+    private void TrimPreallocation()
+    {
+        if (_entriesCapacity > _entriesLength)
+        {
+            RandomAccess.SetLength(_entries, _entriesLength);
+            RandomAccess.FlushToDisk(_entries);
+            _entriesCapacity = _entriesLength;
         }
     }
 
@@ -592,11 +651,14 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
         var fileLength = RandomAccess.GetLength(_entries);
         var tail = new byte[fileLength - _entriesLength];
         RandomAccess.Read(_entries, tail, _entriesLength);
+
+        // The zeros after the torn bytes are preallocated space nothing was written to, not evidence.
+        var torn = tail.AsSpan(0, tail.AsSpan().LastIndexOfAnyExcept((byte)0) + 1);
         var quarantine = PathOf($"torn-{_entriesLength}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}.bin");
-        File.WriteAllBytes(quarantine, tail);
+        File.WriteAllBytes(quarantine, torn);
         RandomAccess.SetLength(_entries, _entriesLength);
         RandomAccess.FlushToDisk(_entries);
-        return (tail.Length, quarantine);
+        return (torn.Length, quarantine);
     }
 
     private IEnumerable<LogEntry> ReadEntriesFrom(long offset, long start, long count)

@@ -11,6 +11,12 @@ public sealed record MerkleLogOptions
     /// </summary>
     public long CheckpointInterval { get; init; } = 1 << 16;
 
+    /// <summary>
+    /// Most bytes of zeros written ahead of the appends at a time (0: none). Appends then overwrite space the file
+    /// already has, and each commit flushes only its data, not a new file size too.
+    /// </summary>
+    public int MaxPreallocationBytes { get; init; } = 4 << 20;
+
     /// <summary>Clock for tree head timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
