@@ -36,6 +36,7 @@ public static class Report
         grid.AddRow("OS", Markup.Escape(machine.Os));
         grid.AddRow(".NET", Markup.Escape(machine.Runtime));
         grid.AddRow("Load average at start", Markup.Escape(machine.LoadAverageAtStart));
+        grid.AddRow("Kernel memory monitor", Markup.Escape(machine.MemoryMonitor));
         foreach (var (name, value) in setup)
         {
             grid.AddRow(Markup.Escape(name), Markup.Escape(value));
