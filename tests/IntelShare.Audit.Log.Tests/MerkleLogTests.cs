@@ -113,18 +113,7 @@ public sealed class MerkleLogTests : IDisposable
     [Fact]
     public async Task A_crash_leaves_preallocated_zeros_after_the_last_entry_which_recovery_takes_as_the_end()
     {
-        var crashed = _temp.Sub("crashed");
-        await using (var log = MerkleLog.Open(Dir))
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                await log.AppendAsync(Entry(i));
-            }
-
-            LogFiles.CopyWhileOpen(Dir, crashed);
-        }
-
-        var written = LogFormat.EntriesHeaderSize + Enumerable.Range(0, 20).Sum(i => (long)(LogFormat.RecordHeaderSize + Entry(i).Length));
+        var (crashed, written) = await CrashedAfter(20);
         Assert.True(new FileInfo(LogFiles.Entries(crashed)).Length > written);
         await using (var recovered = MerkleLog.Open(crashed))
         {
@@ -140,19 +129,9 @@ public sealed class MerkleLogTests : IDisposable
     [Fact]
     public async Task A_write_torn_inside_the_preallocated_space_is_cut_off_without_the_zeros_around_it()
     {
-        var crashed = _temp.Sub("crashed");
-        await using (var log = MerkleLog.Open(Dir))
-        {
-            for (var i = 0; i < 5; i++)
-            {
-                await log.AppendAsync(Entry(i));
-            }
-
-            LogFiles.CopyWhileOpen(Dir, crashed);
-        }
+        var (crashed, end) = await CrashedAfter(5);
 
         // The next record's header reached the disk, its data did not, and a later sector of it did: zeros between.
-        var end = LogFormat.EntriesHeaderSize + Enumerable.Range(0, 5).Sum(i => (long)(LogFormat.RecordHeaderSize + Entry(i).Length));
         byte[] header = [0, 0, 0, 200, .. MerkleHash.LeafHash(new byte[200])];
         LogFiles.WriteAt(LogFiles.Entries(crashed), end, header);
         LogFiles.WriteAt(LogFiles.Entries(crashed), end + header.Length + 150, [7, 7, 7]);
@@ -169,20 +148,34 @@ public sealed class MerkleLogTests : IDisposable
     [Fact]
     public async Task Bytes_after_a_zeroed_record_header_are_not_taken_for_preallocated_space()
     {
-        var crashed = _temp.Sub("crashed");
-        await using (var log = MerkleLog.Open(Dir))
-        {
-            await log.AppendAsync(Entry(0));
-            LogFiles.CopyWhileOpen(Dir, crashed);
-        }
+        var (crashed, end) = await CrashedAfter(1);
 
         // Data of a record whose header never reached the disk.
-        var end = LogFormat.EntriesHeaderSize + LogFormat.RecordHeaderSize + Entry(0).Length;
         LogFiles.WriteAt(LogFiles.Entries(crashed), end + LogFormat.RecordHeaderSize, [1, 2, 3]);
 
         using var recovered = MerkleLog.Open(crashed);
         Assert.Equal(1, recovered.Count);
         Assert.Equal(LogFormat.RecordHeaderSize + 3, recovered.Recovery.TornBytes);
+    }
+
+    /// <summary>
+    /// The files of a log with <paramref name="entries"/> entries as a crash leaves them (copied while it is open, so
+    /// with its preallocated zeros), and the offset where the last entry ends.
+    /// </summary>
+    private async Task<(string Directory, long End)> CrashedAfter(int entries)
+    {
+        var crashed = _temp.Sub("crashed");
+        await using (var log = MerkleLog.Open(Dir))
+        {
+            for (var i = 0; i < entries; i++)
+            {
+                await log.AppendAsync(Entry(i));
+            }
+
+            LogFiles.CopyWhileOpen(Dir, crashed);
+        }
+
+        return (crashed, LogFormat.EntriesHeaderSize + Enumerable.Range(0, entries).Sum(i => (long)(LogFormat.RecordHeaderSize + Entry(i).Length)));
     }
 
     private static byte[] ReadAt(string path, long offset, int count)
