@@ -66,6 +66,25 @@ public sealed class LuceneSearchIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_are_committed_periodically_without_closing_or_an_explicit_commit()
+    {
+        var index = LuceneSearchIndex.Open(_path, new LuceneSearchIndexOptions { Time = new FixedTime(Now), CommitInterval = TimeSpan.FromMilliseconds(50) }).Index;
+        await index.UpsertAsync([Person("p1", "Olena", "Kovalenko")], "stream-9");
+
+        // Read the commits from disk beside the open writer, as a crash would leave them.
+        string? committed = null;
+        for (var attempt = 0; attempt < 200 && committed != "stream-9"; attempt++)
+        {
+            await Task.Delay(50);
+            using var directory = global::Lucene.Net.Store.FSDirectory.Open(_path);
+            committed = global::Lucene.Net.Index.DirectoryReader.ListCommits(directory).Last().UserData["checkpoint"];
+        }
+
+        Assert.Equal("stream-9", committed);
+        index.Dispose();
+    }
+
+    [Fact]
     public async Task An_explicit_commit_is_durable_without_closing()
     {
         var index = Open().Index;

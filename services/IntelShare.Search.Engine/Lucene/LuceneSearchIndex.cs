@@ -99,7 +99,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
     private readonly HitFactory _hits;
     private readonly object _writeGate = new();
     private readonly object _commitGate = new();
-    private readonly Timer? _commitTimer;
+    private readonly PeriodicCommitter? _committer;
     private string? _checkpoint;
     private bool _dirty;
     private bool _disposed;
@@ -149,7 +149,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
         if (options.CommitInterval > TimeSpan.Zero)
         {
-            _commitTimer = new Timer(_ => CommitInBackground(), null, options.CommitInterval, options.CommitInterval);
+            _committer = new PeriodicCommitter(CommitInBackground, options.CommitInterval);
         }
     }
 
@@ -627,11 +627,11 @@ public sealed class LuceneSearchIndex : ISearchIndex
         }
         catch (ObjectDisposedException)
         {
-            // Closing raced the timer; closing commits.
+            // Closing raced the periodic commit; closing commits.
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
         {
-            // A timer thread must not bring the process down. Nothing is lost: the checkpoint on disk only moves
+            // A background thread must not bring the process down. Nothing is lost: the checkpoint on disk only moves
             // with a successful commit, so the projection replays whatever this commit would have covered.
             LastBackgroundCommitFailure = failure;
         }
@@ -642,6 +642,8 @@ public sealed class LuceneSearchIndex : ISearchIndex
 
     private void Close(bool commit, bool disposeDirectory)
     {
+        // Before the commit gate, which a periodic commit under way holds.
+        _committer?.Dispose();
         lock (_commitGate)
         {
             if (_disposed)
@@ -649,7 +651,6 @@ public sealed class LuceneSearchIndex : ISearchIndex
                 return;
             }
 
-            _commitTimer?.Dispose();
             if (commit)
             {
                 Commit();
