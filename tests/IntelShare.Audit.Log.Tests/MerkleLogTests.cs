@@ -111,6 +111,25 @@ public sealed class MerkleLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_preallocation_the_file_ends_at_the_last_entry_while_open()
+    {
+        var options = new MerkleLogOptions { MaxPreallocationBytes = 0 };
+        await using (var log = MerkleLog.Open(Dir, options))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await log.AppendAsync(Entry(i));
+                var written = LogFormat.EntriesHeaderSize + Enumerable.Range(0, i + 1).Sum(e => (long)(LogFormat.RecordHeaderSize + Entry(e).Length));
+                Assert.Equal(written, new FileInfo(LogFiles.Entries(Dir)).Length);
+            }
+        }
+
+        using var reopened = MerkleLog.Open(Dir, options);
+        Assert.False(reopened.Recovery.Repaired);
+        Assert.Equal(InMemoryMerkleTree.FromEntries(Enumerable.Range(0, 10).Select(Entry)).Root(), reopened.Root());
+    }
+
+    [Fact]
     public async Task A_crash_leaves_preallocated_zeros_after_the_last_entry_which_recovery_takes_as_the_end()
     {
         var (crashed, written) = await CrashedAfter(20);

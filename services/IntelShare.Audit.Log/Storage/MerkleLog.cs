@@ -497,13 +497,14 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
     /// </summary>
     private void Preallocate(long end)
     {
-        if (end <= _entriesCapacity)
+        // Without preallocation the commit's write grows the file, and its flush makes the new size durable too.
+        if (end <= _entriesCapacity || _options.MaxPreallocationBytes <= 0)
         {
             return;
         }
 
         var step = Math.Clamp(_lastPreallocation * 2, FirstPreallocationBytes, Math.Max(_options.MaxPreallocationBytes, FirstPreallocationBytes));
-        var target = _options.MaxPreallocationBytes > 0 ? Math.Max(end, _entriesCapacity + step) : end;
+        var target = Math.Max(end, _entriesCapacity + step);
         for (var at = _entriesCapacity; at < target; at += Zeros.Length)
         {
             RandomAccess.Write(_entries, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, target - at)), at);
