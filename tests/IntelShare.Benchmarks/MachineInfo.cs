@@ -90,9 +90,9 @@ public sealed record MachineInfo(
     /// <summary>
     /// The kernel's data access monitor (DAMON), which some virtual machines run to give cold memory back to their
     /// host. Every sampling interval it clears the accessed bits of pages across memory, those of the measured
-    /// processes too. On the 2-core guest these benchmarks were tuned on, every Get slower than 10 ms fell in such a
-    /// burst (10–50 ms every half second, seen with perf across the whole machine). Said here so that such a tail is
-    /// read for what it is.
+    /// processes too. On the 2-core guest these benchmarks were tuned on, 13 of the 14 Gets slower than 10 ms in a perf
+    /// capture of the whole machine fell in such a burst (10–50 ms about every half second; the other one, in perf's own
+    /// writing). Said here so that such a tail is read for what it is.
     /// </summary>
     private static string KernelMemoryMonitor()
     {
