@@ -102,6 +102,19 @@ public sealed record MachineInfo(
             return "none";
         }
 
+        try
+        {
+            return RunningMonitors(kdamonds);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // A header line is not worth failing a benchmark over.
+            return $"unreadable ({error.Message})";
+        }
+    }
+
+    private static string RunningMonitors(string kdamonds)
+    {
         var running = new List<string>();
         foreach (var kdamond in Directory.GetDirectories(kdamonds))
         {
@@ -110,7 +123,8 @@ public sealed record MachineInfo(
                 continue;
             }
 
-            foreach (var context in Directory.GetDirectories(Path.Combine(kdamond, "contexts")))
+            var contexts = Path.Combine(kdamond, "contexts");
+            foreach (var context in Directory.Exists(contexts) ? Directory.GetDirectories(contexts) : [])
             {
                 var sampleMicroseconds = ReadOrUnknown(Path.Combine(context, "monitoring_attrs", "intervals", "sample_us"));
                 var actions = Directory.Exists(Path.Combine(context, "schemes"))

@@ -503,7 +503,7 @@ public sealed class MerkleLog : IDisposable, IAsyncDisposable
             return;
         }
 
-        var step = Math.Clamp(_lastPreallocation * 2, FirstPreallocationBytes, Math.Max(_options.MaxPreallocationBytes, FirstPreallocationBytes));
+        var step = Math.Clamp(_lastPreallocation * 2, Math.Min(FirstPreallocationBytes, _options.MaxPreallocationBytes), _options.MaxPreallocationBytes);
         var target = Math.Max(end, _entriesCapacity + step);
         for (var at = _entriesCapacity; at < target; at += Zeros.Length)
         {
