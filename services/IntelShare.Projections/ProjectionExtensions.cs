@@ -27,7 +27,8 @@ public static class ProjectionExtensions
             provider.GetRequiredService<IChangeSource>(),
             options ?? new ProjectionOptions(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<ProjectionRunner>>()));
+            provider.GetRequiredService<ILogger<ProjectionRunner>>(),
+            provider.GetService<ForegroundActivity>()));
         services.AddSingleton<IHostedService>(provider =>
         {
             var projection = provider.GetRequiredService<TProjection>();

@@ -30,6 +30,7 @@ public sealed class ProjectionRunner : BackgroundService
     private readonly ProjectionOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ForegroundActivity? _foreground;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _statusLock = new();
     private long _applied = -1;
@@ -41,8 +42,11 @@ public sealed class ProjectionRunner : BackgroundService
     private TaskCompletionSource _progressed = NewSignal();
     private bool _deferring;
 
-    public ProjectionRunner(IProjection projection, IChangeSource source, ProjectionOptions options, TimeProvider clock, ILogger<ProjectionRunner> logger)
+    /// <param name="foreground">The calls this process serves, which catching up stands back from; null never does.</param>
+    public ProjectionRunner(
+        IProjection projection, IChangeSource source, ProjectionOptions options, TimeProvider clock, ILogger<ProjectionRunner> logger, ForegroundActivity? foreground = null)
     {
+        _foreground = foreground;
         _projection = projection;
         _source = source;
         _options = options;
@@ -155,13 +159,15 @@ public sealed class ProjectionRunner : BackgroundService
                     continue;
                 }
 
+                // Woken by the first commits of what may be a bulk import: a small batch first, so that the rate is
+                // looked at again before the projection commits to a long one. Readers about: small batches too, so
+                // that one who comes back waits for a short one at most.
+                var small = afterIdle | await YieldToReadersAsync(stoppingToken);
                 int applied;
                 await _gate.WaitAsync(stoppingToken);
                 try
                 {
-                    // Woken by the first commits of what may be a bulk import: a small batch first, so that the rate
-                    // is looked at again before the projection commits to a long one.
-                    applied = await ApplyNextBatchAsync(stoppingToken, afterIdle ? Math.Min(_options.FirstBatchAfterIdle, _options.BatchSize) : _options.BatchSize);
+                    applied = await ApplyNextBatchAsync(stoppingToken, small ? Math.Min(_options.FirstBatchAfterIdle, _options.BatchSize) : _options.BatchSize);
                     afterIdle = false;
                 }
                 finally
@@ -247,6 +253,37 @@ public sealed class ProjectionRunner : BackgroundService
         return defer;
     }
 
+    /// <summary>
+    /// While this process serves calls back to back, a projection that is catching up (not a near-real-time one close
+    /// to the head, whose changes a user expects to see at once) waits for a pause in them, up to
+    /// <see cref="ProjectionOptions.MaxYieldToReaders"/>, so that it still moves on under a read load that never
+    /// pauses. Returns whether readers were about.
+    /// </summary>
+    private async Task<bool> YieldToReadersAsync(CancellationToken cancellationToken)
+    {
+        var quiet = _options.ReaderQuietPeriod;
+        if (_foreground is null || quiet <= TimeSpan.Zero || !_foreground.IsBusy(quiet) || NearHeadInRealTime())
+        {
+            return false;
+        }
+
+        var since = _clock.GetUtcNow();
+        while (_foreground.IsBusy(quiet) && _clock.GetUtcNow() - since < _options.MaxYieldToReaders)
+        {
+            await Task.Delay(quiet, _clock, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private bool NearHeadInRealTime()
+    {
+        lock (_statusLock)
+        {
+            return _projection.NearRealTime && _head - Math.Max(0, _applied) < _options.NearRealTimeBacklog;
+        }
+    }
+
     private async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
         if (_applied < 0)
@@ -321,6 +358,15 @@ public sealed record ProjectionOptions
     /// bulk import or a restart) catching up is bulk work, which must not slow the reads users wait for.
     /// </summary>
     public long NearRealTimeBacklog { get; init; } = 10_000;
+
+    /// <summary>
+    /// A projection catching up waits while calls are served with gaps shorter than this between them (see
+    /// <see cref="ForegroundActivity"/>), and applies small batches while readers are about; zero never waits.
+    /// </summary>
+    public TimeSpan ReaderQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The longest a projection waits for readers to pause before it applies a small batch regardless.</summary>
+    public TimeSpan MaxYieldToReaders { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a waiting projection looks at the rate again.</summary>
     public TimeSpan DeferPoll { get; init; } = TimeSpan.FromMilliseconds(200);

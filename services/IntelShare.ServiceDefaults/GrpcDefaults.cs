@@ -5,6 +5,7 @@ using Grpc.Core.Interceptors;
 using IntelShare.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,8 +20,11 @@ public static class GrpcDefaults
         {
             options.MaxReceiveMessageSize = limits.GetValue("MaxReceiveMessageSize", 4 * 1024 * 1024);
             options.MaxSendMessageSize = limits.GetValue("MaxSendMessageSize", 16 * 1024 * 1024);
+            options.Interceptors.Add<ForegroundActivityInterceptor>();
             options.Interceptors.Add<DomainErrorInterceptor>();
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(services => new ForegroundActivity(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddGrpcReflection();
         return builder;
     }

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using IntelShare.Platform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntelShare.Platform.Tests;
 
@@ -23,6 +25,18 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         Assert.Equal("POL-ATU", read.Record.Content.Marking.OriginatorAgency);
         Assert.Equal("Petrov", read.Record.Content.Person.Name.FamilyName);
         Assert.Equal(sourceRef, read.Record.Content.SourceRef);
+    }
+
+    [Fact]
+    public async Task A_read_counts_as_a_reader_waiting_for_the_projections_catching_up_to_stand_back_from()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        var activity = Factory.Services.GetRequiredService<ForegroundActivity>();
+
+        await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.True(activity.IsBusy(TimeSpan.FromMinutes(5)));
     }
 
     [Fact]
