@@ -41,6 +41,7 @@ public sealed class ProjectionRunner : BackgroundService
     private string _error = "";
     private TaskCompletionSource _progressed = NewSignal();
     private bool _deferring;
+    private TimeSpan _lastBatchTook;
 
     /// <param name="foreground">The calls this process serves, which catching up stands back from; null never does.</param>
     public ProjectionRunner(
@@ -167,7 +168,9 @@ public sealed class ProjectionRunner : BackgroundService
                 await _gate.WaitAsync(stoppingToken);
                 try
                 {
+                    var started = _clock.GetUtcNow();
                     applied = await ApplyNextBatchAsync(stoppingToken, small ? Math.Min(_options.FirstBatchAfterIdle, _options.BatchSize) : _options.BatchSize);
+                    _lastBatchTook = _clock.GetUtcNow() - started;
                     afterIdle = false;
                 }
                 finally
@@ -255,9 +258,10 @@ public sealed class ProjectionRunner : BackgroundService
 
     /// <summary>
     /// While this process serves calls back to back, a projection that is catching up (not a near-real-time one close
-    /// to the head, whose changes a user expects to see at once) waits for a pause in them, up to
-    /// <see cref="ProjectionOptions.MaxYieldToReaders"/>, so that it still moves on under a read load that never
-    /// pauses. Returns whether readers were about.
+    /// to the head, whose changes a user expects to see at once) waits for a pause in them. It waits no longer than
+    /// keeps it at <see cref="ProjectionOptions.ShareWhileReaders"/> of the time, given how long its last batch took,
+    /// nor than <see cref="ProjectionOptions.MaxYieldToReaders"/>: under a read load that never pauses it still moves
+    /// on, and a cheap one quickly. Returns whether readers were about.
     /// </summary>
     private async Task<bool> YieldToReadersAsync(CancellationToken cancellationToken)
     {
@@ -267,8 +271,10 @@ public sealed class ProjectionRunner : BackgroundService
             return false;
         }
 
+        var share = Math.Clamp(_options.ShareWhileReaders, 0.01, 1);
+        var limit = TimeSpan.FromTicks(Math.Min(_options.MaxYieldToReaders.Ticks, Math.Max(quiet.Ticks, (long)(_lastBatchTook.Ticks * (1 - share) / share))));
         var since = _clock.GetUtcNow();
-        while (_foreground.IsBusy(quiet) && _clock.GetUtcNow() - since < _options.MaxYieldToReaders)
+        while (_foreground.IsBusy(quiet) && _clock.GetUtcNow() - since < limit)
         {
             await Task.Delay(quiet, _clock, cancellationToken);
         }
@@ -364,6 +370,12 @@ public sealed record ProjectionOptions
     /// <see cref="ForegroundActivity"/>), and applies small batches while readers are about; zero never waits.
     /// </summary>
     public TimeSpan ReaderQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The least share of the time a projection catching up keeps while readers never pause: it waits for a pause at
+    /// most this long per batch, scaled by how long its last batch took.
+    /// </summary>
+    public double ShareWhileReaders { get; init; } = 0.05;
 
     /// <summary>The longest a projection waits for readers to pause before it applies a small batch regardless.</summary>
     public TimeSpan MaxYieldToReaders { get; init; } = TimeSpan.FromSeconds(2);

@@ -17,6 +17,7 @@ public sealed class ReaderPrecedenceTests
         FirstBatchAfterIdle = 10,
         DeferAboveChangesPerSecond = 0,
         ReaderQuietPeriod = TimeSpan.FromMilliseconds(20),
+        ShareWhileReaders = 0.1,
         MaxYieldToReaders = TimeSpan.FromMilliseconds(400),
     };
 
@@ -48,7 +49,8 @@ public sealed class ReaderPrecedenceTests
     {
         var source = new InMemoryLog();
         source.Append(1_000);
-        var projection = new CountingProjection();
+        // 40 ms a batch at a tenth of the time: about 360 ms of waiting for a pause per batch.
+        var projection = new CountingProjection { BatchTakes = TimeSpan.FromMilliseconds(40) };
         var activity = new ForegroundActivity();
         using var runner = new ProjectionRunner(projection, source, Options, TimeProvider.System, NullLogger<ProjectionRunner>.Instance, activity);
 
@@ -61,9 +63,35 @@ public sealed class ReaderPrecedenceTests
         await runner.WaitForAsync(1_000, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         await runner.StopAsync(CancellationToken.None);
 
-        // One small batch per MaxYieldToReaders: a few in the second, never a full one.
+        // A few small batches in the second, never a full one.
         Assert.InRange(whileReading, 10, 60);
         Assert.Equal(1_000, projection.Applied);
+    }
+
+    [Fact]
+    public async Task Under_readers_that_never_pause_a_projection_keeps_its_share_of_the_time()
+    {
+        async Task<long> AppliedInASecond(double share)
+        {
+            var source = new InMemoryLog();
+            source.Append(10_000);
+            var projection = new CountingProjection { BatchTakes = TimeSpan.FromMilliseconds(10) };
+            var activity = new ForegroundActivity();
+            var options = Options with { ReaderQuietPeriod = TimeSpan.FromMilliseconds(5), ShareWhileReaders = share, MaxYieldToReaders = TimeSpan.FromSeconds(5) };
+            using var runner = new ProjectionRunner(projection, source, options, TimeProvider.System, NullLogger<ProjectionRunner>.Instance, activity);
+            using var reading = activity.Begin();
+            await runner.StartAsync(CancellationToken.None);
+            await Task.Delay(1_000);
+            await runner.StopAsync(CancellationToken.None);
+            return projection.Applied;
+        }
+
+        var half = await AppliedInASecond(0.5);
+        var tenth = await AppliedInASecond(0.1);
+
+        // About 20 ms against 100 ms a batch of 10: five times as many, and far from the 10,000 a free run applies.
+        Assert.InRange(half, 2 * tenth, 2_000);
+        Assert.InRange(tenth, 10, 400);
     }
 
     [Fact]
@@ -88,7 +116,7 @@ public sealed class ReaderPrecedenceTests
     {
         var source = new InMemoryLog();
         source.Append(1_000);
-        var projection = new CountingProjection { NearRealTime = true };
+        var projection = new CountingProjection { NearRealTime = true, BatchTakes = TimeSpan.FromMilliseconds(40) };
         var activity = new ForegroundActivity();
         var options = Options with { NearRealTimeBacklog = 500 };
         using var runner = new ProjectionRunner(projection, source, options, TimeProvider.System, NullLogger<ProjectionRunner>.Instance, activity);

@@ -62,10 +62,17 @@ internal sealed class CountingProjection : IProjection
 
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(Applied);
 
-    public Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)
+    /// <summary>How long each batch takes to apply.</summary>
+    public TimeSpan BatchTakes { get; init; }
+
+    public async Task ApplyAsync(IReadOnlyList<ChangeEvent> changes, CancellationToken cancellationToken)
     {
+        if (BatchTakes > TimeSpan.Zero)
+        {
+            await Task.Delay(BatchTakes, cancellationToken);
+        }
+
         Interlocked.Exchange(ref _applied, changes[^1].Sequence);
-        return Task.CompletedTask;
     }
 
     public Task ResetAsync(CancellationToken cancellationToken)
