@@ -79,7 +79,7 @@ public static class IntakeReport
             "IntelShare intake benchmark",
             ("Platform", options.Server is null ? "a fresh host process and data directory per run, on loopback" : options.Server.ToString()),
             ("Workload",
-                $"{options.Records:N0} person records per run in ContributeStream calls of {options.BatchSize:N0}, {options.Parallel} at a time, after {options.WarmupRecords:N0} untimed; " +
+                $"{options.Records:N0} person records per run in ContributeStream calls of {options.BatchSize:N0}, {options.Parallel} at a time, after {options.WarmupRecords:N0} untimed" + (options.Gets > 0 && options.WarmupRecords > 0 && options.WarmupGets > 0 ? $" and {options.WarmupGets:N0} untimed Gets of them" : "") + "; " +
                 $"then {options.Gets:N0} sequential Gets after {options.Warmup:N0} warm-up, at once and again when the read models have applied the intake; {options.Runs} run(s)"));
 
     public static void WriteRunLine(RunResult run) =>
