@@ -372,8 +372,8 @@ public sealed record ProjectionOptions
     public TimeSpan ReaderQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// The least share of the time a projection catching up keeps while readers never pause: it waits for a pause at
-    /// most this long per batch, scaled by how long its last batch took.
+    /// The least share of the time a projection catching up keeps while readers never pause: before each batch it waits
+    /// for a pause at most (1 − share) / share times as long as its last batch took.
     /// </summary>
     public double ShareWhileReaders { get; init; } = 0.05;
 
