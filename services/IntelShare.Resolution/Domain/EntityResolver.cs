@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Resolution.Engine;
@@ -55,7 +56,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _state = new();
-    private readonly Dictionary<string, Record> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HeldRecord> _records = new(StringComparer.Ordinal);
     // Concurrent so that the entity of a record can be read without the state lock, which a re-cluster holds for
     // seconds: the graph and search read it for every batch they project.
     private readonly ConcurrentDictionary<string, string> _entityOf;
@@ -75,7 +76,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         _clock = clock;
         foreach (var record in store.Records())
         {
-            _records[record.RecordId] = record;
+            _records[record.RecordId] = HeldRecord.Of(record);
         }
 
         _entityOf = new ConcurrentDictionary<string, string>(store.Membership(), StringComparer.Ordinal);
@@ -186,7 +187,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         lock (_state)
         {
             return _members.TryGetValue(entityId, out var members) && members.Count > 0
-                ? new EntitySnapshot(entityId, _versions.GetValueOrDefault(entityId, 1), [.. members.Select(id => _records[id])])
+                ? new EntitySnapshot(entityId, _versions.GetValueOrDefault(entityId, 1), [.. members.Select(id => _records[id].Parse())])
                 : null;
         }
     }
@@ -207,7 +208,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     {
         lock (_state)
         {
-            return _records.GetValueOrDefault(recordId);
+            return _records.TryGetValue(recordId, out var held) ? held.Parse() : null;
         }
     }
 
@@ -292,7 +293,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         List<HumanDecision> decisions;
         lock (_state)
         {
-            records = [.. _records.Values];
+            records = [.. _records.Values.Select(held => held.Parse())];
             decisions = [.. _decisions.Select(d => new HumanDecision(d.RecordA, d.RecordB, d.SameEntity))];
         }
 
@@ -398,7 +399,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 return false;
             }
 
-            _records[record.RecordId] = record;
+            _records[record.RecordId] = HeldRecord.Of(record);
             writer.PutRecord(record);
             var candidates = Candidates(record);
             var chosen = ChooseEntity(record.RecordId, candidates);
@@ -457,7 +458,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 continue;
             }
 
-            var otherAgency = other.Content?.Marking?.OriginatorAgency ?? "";
+            var otherAgency = other.OriginatorAgency;
             if (otherAgency.Length == 0 || otherAgency == agency)
             {
                 continue;
@@ -491,7 +492,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private void Train()
     {
-        var records = _records.Values.ToList();
+        var records = _records.Values.Select(held => held.Parse()).ToList();
         UseEngine(ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine), records.Count);
     }
 
@@ -714,4 +715,18 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     private static string NewEntityId(StoreWriter writer) => $"ent-{writer.NextEntityNumber():D8}";
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// A record as the resolver holds it between uses: serialised, one array where the message is dozens of objects.
+    /// Every record ever resolved is held, and while a bulk import is resolved each one outlived the young generation,
+    /// so its objects made every collection copy them and every later one walk them; snapshots and re-runs parse
+    /// the few, or the all, they need.
+    /// </summary>
+    private readonly record struct HeldRecord(long Version, bool Withdrawn, string OriginatorAgency, byte[] Message)
+    {
+        public static HeldRecord Of(Record record) =>
+            new(record.Version, record.Withdrawn, string.Intern(record.Content?.Marking?.OriginatorAgency ?? ""), record.ToByteArray());
+
+        public Record Parse() => Contracts.V1.Record.Parser.ParseFrom(Message);
+    }
 }
