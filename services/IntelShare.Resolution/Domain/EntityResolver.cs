@@ -289,16 +289,17 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     /// <summary>Trains on every record, clusters them with every analyst decision applied, and keeps ids stable. Holds the writer.</summary>
     private RerunOutcome Recluster(IProgress<(string Stage, long Done, long Total)>? progress)
     {
-        List<Record> records;
+        List<HeldRecord> records;
         List<HumanDecision> decisions;
         lock (_state)
         {
-            records = [.. _records.Values.Select(held => held.Parse())];
+            // Parsed after the lock is released: copying the held arrays is all that needs it.
+            records = [.. _records.Values];
             decisions = [.. _decisions.Select(d => new HumanDecision(d.RecordA, d.RecordB, d.SameEntity))];
         }
 
         progress?.Report(("train", 0, records.Count));
-        var engine = ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine);
+        var engine = ResolutionEngine.Create(ToEngine(records), _options.Engine);
         progress?.Report(("cluster", records.Count / 2, records.Count));
         var result = engine.ResolveAll(decisions);
         var clusters = result.Clustering.Clusters().Select(c => (IReadOnlyList<string>)[.. c.Select(i => engine.Records[i].RecordId)]).ToList();
@@ -492,9 +493,12 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private void Train()
     {
-        var records = _records.Values.Select(held => held.Parse()).ToList();
-        UseEngine(ResolutionEngine.Create([.. records.Select(ResolutionRecordMapping.ToEngine)], _options.Engine), records.Count);
+        UseEngine(ResolutionEngine.Create(ToEngine(_records.Values), _options.Engine), _records.Count);
     }
+
+    /// <summary>The engine's view of held records, parsed one at a time rather than all kept as messages first.</summary>
+    private static ResolutionRecord[] ToEngine(IEnumerable<HeldRecord> records) =>
+        [.. records.Select(held => ResolutionRecordMapping.ToEngine(held.Parse()))];
 
     private void UseEngine(ResolutionEngine engine, int trainedOn)
     {
