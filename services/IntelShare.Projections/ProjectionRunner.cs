@@ -271,8 +271,7 @@ public sealed class ProjectionRunner : BackgroundService
             return false;
         }
 
-        var share = Math.Clamp(_options.ShareWhileReaders, 0.01, 1);
-        var limit = TimeSpan.FromTicks(Math.Min(_options.MaxYieldToReaders.Ticks, Math.Max(quiet.Ticks, (long)(_lastBatchTook.Ticks * (1 - share) / share))));
+        var limit = _options.YieldLimit(_lastBatchTook);
         var since = _clock.GetUtcNow();
         while (_foreground.IsBusy(quiet) && _clock.GetUtcNow() - since < limit)
         {
@@ -379,6 +378,17 @@ public sealed record ProjectionOptions
 
     /// <summary>The longest a projection waits for readers to pause before it applies a small batch regardless.</summary>
     public TimeSpan MaxYieldToReaders { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a projection whose last batch took <paramref name="lastBatchTook"/> waits at most for readers to pause:
+    /// enough to keep it at <see cref="ShareWhileReaders"/> of the time, at least one quiet period, at most
+    /// <see cref="MaxYieldToReaders"/>.
+    /// </summary>
+    public TimeSpan YieldLimit(TimeSpan lastBatchTook)
+    {
+        var share = Math.Clamp(ShareWhileReaders, 0.01, 1);
+        return TimeSpan.FromTicks(Math.Min(MaxYieldToReaders.Ticks, Math.Max(ReaderQuietPeriod.Ticks, (long)(lastBatchTook.Ticks * (1 - share) / share))));
+    }
 
     /// <summary>How often a waiting projection looks at the rate again.</summary>
     public TimeSpan DeferPoll { get; init; } = TimeSpan.FromMilliseconds(200);

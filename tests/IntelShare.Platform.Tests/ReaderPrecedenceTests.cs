@@ -69,29 +69,20 @@ public sealed class ReaderPrecedenceTests
     }
 
     [Fact]
-    public async Task Under_readers_that_never_pause_a_projection_keeps_its_share_of_the_time()
+    public void Under_readers_that_never_pause_a_projection_keeps_its_share_of_the_time()
     {
-        async Task<long> AppliedInASecond(double share)
-        {
-            var source = new InMemoryLog();
-            source.Append(10_000);
-            var projection = new CountingProjection { BatchTakes = TimeSpan.FromMilliseconds(10) };
-            var activity = new ForegroundActivity();
-            var options = Options with { ReaderQuietPeriod = TimeSpan.FromMilliseconds(5), ShareWhileReaders = share, MaxYieldToReaders = TimeSpan.FromSeconds(5) };
-            using var runner = new ProjectionRunner(projection, source, options, TimeProvider.System, NullLogger<ProjectionRunner>.Instance, activity);
-            using var reading = activity.Begin();
-            await runner.StartAsync(CancellationToken.None);
-            await Task.Delay(1_000);
-            await runner.StopAsync(CancellationToken.None);
-            return projection.Applied;
-        }
+        var options = Options with { ReaderQuietPeriod = TimeSpan.FromMilliseconds(5), MaxYieldToReaders = TimeSpan.FromSeconds(2) };
+        var batch = TimeSpan.FromMilliseconds(10);
 
-        var half = await AppliedInASecond(0.5);
-        var tenth = await AppliedInASecond(0.1);
+        var half = options with { ShareWhileReaders = 0.5 };
+        var tenth = options with { ShareWhileReaders = 0.1 };
 
-        // About 20 ms against 100 ms a batch of 10: five times as many, and far from the 10,000 a free run applies.
-        Assert.InRange(half, 2 * tenth, 2_000);
-        Assert.InRange(tenth, 10, 400);
+        // Waiting as long as the batch took keeps half of the time; nine times as long, a tenth.
+        Assert.Equal(TimeSpan.FromMilliseconds(10), half.YieldLimit(batch));
+        Assert.Equal(TimeSpan.FromMilliseconds(90), tenth.YieldLimit(batch));
+        // Never less than one quiet period, never more than the cap.
+        Assert.Equal(TimeSpan.FromMilliseconds(5), half.YieldLimit(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromSeconds(2), tenth.YieldLimit(TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
