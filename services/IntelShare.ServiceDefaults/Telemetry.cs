@@ -13,7 +13,15 @@ public static class TelemetryExtensions
 
     public static IHostApplicationBuilder AddIntelShareTelemetry(this IHostApplicationBuilder builder)
     {
-        var otel = builder.Services.AddOpenTelemetry()
+        // Trace and measure only where a collector is configured, so that a laptop run needs nothing else. Without
+        // one, the instrumentation would still build a span and record histograms for every call, for nobody.
+        // dotnet-counters and other in-process listeners see the meters either way.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing
                 .AddSource(SourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
@@ -21,14 +29,8 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(SourceName)
                 .AddAspNetCoreInstrumentation()
-                .AddMeter("Microsoft.AspNetCore.Server.Kestrel", "Grpc.AspNetCore.Server"));
-
-        // Export only where a collector is configured, so that a laptop run needs nothing else.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
-
+                .AddMeter("Microsoft.AspNetCore.Server.Kestrel", "Grpc.AspNetCore.Server"))
+            .UseOtlpExporter();
         return builder;
     }
 }
