@@ -160,6 +160,8 @@ public static class IntakeCommand
         LatencyResult? latency = null;
         LatencyResult? settledLatency = null;
         double? settledAfterSeconds = null;
+        LatencyResult? catchUpDiskFlush = null;
+        LatencyResult? settledDiskFlush = null;
         if (options.Gets > 0)
         {
             var adminChannel = await target.ConnectAsync(options.AdminUser, options.Password);
@@ -170,6 +172,7 @@ public static class IntakeCommand
             }
 
             latency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed, target.ProcessId, cancellation);
+            catchUpDiskFlush = ProbeDataDisk(options);
 
             if (options.SettleMinutes > 0)
             {
@@ -181,11 +184,24 @@ public static class IntakeCommand
                 settledAfterSeconds = sinceIntake.Elapsed.TotalSeconds;
                 AnsiConsole.MarkupLine(Markup.Escape($"  {settledAfterSeconds:0} s: every read model has applied the intake; timing the Gets again"));
                 settledLatency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed + 1, target.ProcessId, cancellation);
+                settledDiskFlush = ProbeDataDisk(options);
             }
         }
 
-        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency, settledLatency, settledAfterSeconds, warmup);
+        return new RunResult(run, target.Description, intake, intakeCpu, memoryBefore, memoryAfter, latency, settledLatency, settledAfterSeconds, warmup)
+        {
+            CatchUpDiskFlush = catchUpDiskFlush,
+            SettledDiskFlush = settledDiskFlush,
+        };
     }
+
+    /// <summary>
+    /// Every Get waits for its audit entry's fsync, so the disk's own flush latency, taken right after each round of
+    /// Gets and under the same background writes, is the floor under their tail. Only a host this benchmark started
+    /// keeps its data under the data root; a --server's disk may be elsewhere.
+    /// </summary>
+    private static LatencyResult? ProbeDataDisk(IntakeOptions options) =>
+        options.Server is null ? FsyncProbe.Measure(options.DataRoot) : null;
 
     /// <summary>The ids of the records whose source references start with the prefix, with the case their Gets name registered.</summary>
     private static async Task<IReadOnlyList<string>> ListIdsAsync(IBenchmarkTarget target, IntakeOptions options, string sourceRefPrefix, CancellationToken cancellation)

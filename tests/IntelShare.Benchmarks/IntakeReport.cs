@@ -16,6 +16,12 @@ public sealed record RunResult(
     double? SettledAfterSeconds = null,
     IntakeResult? Warmup = null)
 {
+    /// <summary>A bare append + fsync on the data disk just after the Gets made while the read models catch up.</summary>
+    public LatencyResult? CatchUpDiskFlush { get; init; }
+
+    /// <summary>The same just after the Gets on the settled host.</summary>
+    public LatencyResult? SettledDiskFlush { get; init; }
+
     public double MedianCallRecordsPerSecond => Statistics.Median(Intake.Calls.Select(c => c.RecordsPerSecond));
 
     public double SlowestCallRecordsPerSecond => Intake.Calls.Min(c => c.RecordsPerSecond);
@@ -123,6 +129,16 @@ public static class IntakeReport
                 "Get latency once search, graph and resolution have applied the intake (same Gets), ms",
                 runs.Where(r => r.SettledGet is not null).Select(r => (Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{r.Run} (settled {r.SettledAfterSeconds:0} s after the intake)")), r.SettledGet!)),
                 median.SettledGet);
+        }
+
+        var diskFlushes = runs
+            .SelectMany(r => new[] { ($"{r.Run} (after the Gets while catching up)", r.CatchUpDiskFlush), ($"{r.Run} (after the settled Gets)", r.SettledDiskFlush) })
+            .Where(row => row.Item2 is not null)
+            .Select(row => (row.Item1, row.Item2!))
+            .ToList();
+        if (diskFlushes.Count > 0)
+        {
+            WriteLatencyTable($"For comparison: one {FsyncProbe.AppendBytes}-byte append + fsync on the data disk, no host call (every Get waits for one), ms", diskFlushes, null, "CPU µs per call");
         }
 
         if (runs.Any(r => r.MemoryAfterIntake is not null))
