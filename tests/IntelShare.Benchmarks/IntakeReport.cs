@@ -132,9 +132,13 @@ public static class IntakeReport
         }
 
         var diskFlushes = runs
-            .SelectMany(r => new[] { ($"{r.Run} (after the Gets while catching up)", r.CatchUpDiskFlush), ($"{r.Run} (after the settled Gets)", r.SettledDiskFlush) })
-            .Where(row => row.Item2 is not null)
-            .Select(row => (row.Item1, row.Item2!))
+            .SelectMany(r => new (string Round, LatencyResult? Flush)[]
+            {
+                ($"{r.Run} (after the Gets while catching up)", r.CatchUpDiskFlush),
+                ($"{r.Run} (after the settled Gets)", r.SettledDiskFlush),
+            })
+            .Where(row => row.Flush is not null)
+            .Select(row => (row.Round, row.Flush!))
             .ToList();
         if (diskFlushes.Count > 0)
         {
