@@ -184,12 +184,21 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     public EntitySnapshot? GetEntity(string entityId)
     {
+        // Only copying the held records needs the lock; parsing them after it keeps intake and re-clusters from waiting.
+        HeldRecord[] held;
+        long version;
         lock (_state)
         {
-            return _members.TryGetValue(entityId, out var members) && members.Count > 0
-                ? new EntitySnapshot(entityId, _versions.GetValueOrDefault(entityId, 1), [.. members.Select(id => _records[id].Parse())])
-                : null;
+            if (!_members.TryGetValue(entityId, out var members) || members.Count == 0)
+            {
+                return null;
+            }
+
+            held = [.. members.Select(id => _records[id])];
+            version = _versions.GetValueOrDefault(entityId, 1);
         }
+
+        return new EntitySnapshot(entityId, version, [.. held.Select(record => record.Parse())]);
     }
 
     public string? EntityOf(string recordId) => _entityOf.GetValueOrDefault(recordId);
@@ -206,10 +215,16 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     public Record? FindRecord(string recordId)
     {
+        HeldRecord held;
         lock (_state)
         {
-            return _records.TryGetValue(recordId, out var held) ? held.Parse() : null;
+            if (!_records.TryGetValue(recordId, out held))
+            {
+                return null;
+            }
         }
+
+        return held.Parse();
     }
 
     /// <summary>Why two records are (or are not) the same, as the current model scores them.</summary>
