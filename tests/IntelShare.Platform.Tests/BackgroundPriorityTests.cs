@@ -10,8 +10,9 @@ public sealed class BackgroundPriorityTests
     public async Task Background_work_stays_on_low_priority_threads_across_awaits_and_parallel_loops()
     {
         var callerNice = BackgroundPriority.CurrentThreadNice();
-        var seen = new ConcurrentBag<(string? Thread, int Nice)>();
-        void Note() => seen.Add((Thread.CurrentThread.Name, BackgroundPriority.CurrentThreadNice()));
+        var callerIdle = BackgroundPriority.CurrentThreadIsIdleScheduled();
+        var seen = new ConcurrentBag<(string? Thread, int Nice, bool Idle)>();
+        void Note() => seen.Add((Thread.CurrentThread.Name, BackgroundPriority.CurrentThreadNice(), BackgroundPriority.CurrentThreadIsIdleScheduled()));
 
         var work = BackgroundPriority.Run(
             "test-background",
@@ -30,6 +31,7 @@ public sealed class BackgroundPriorityTests
             },
             CancellationToken.None);
         Assert.Equal(callerNice, BackgroundPriority.CurrentThreadNice());
+        Assert.Equal(callerIdle, BackgroundPriority.CurrentThreadIsIdleScheduled());
         await work;
 
         Assert.Equal(3 + 256, seen.Count);
@@ -37,6 +39,7 @@ public sealed class BackgroundPriorityTests
         if (OperatingSystem.IsLinux())
         {
             Assert.All(seen, s => Assert.Equal(Math.Max(BackgroundPriority.Nice, callerNice), s.Nice));
+            Assert.All(seen, s => Assert.True(s.Idle, "a background thread is not under SCHED_IDLE"));
         }
     }
 
