@@ -11,15 +11,15 @@ namespace IntelShare.Domain;
 /// On Linux these threads use the SCHED_IDLE policy: a thread woken to serve a call preempts one of them at once,
 /// and a core running only them counts as free when the kernel places that thread. A nice value alone does neither:
 /// a niced thread keeps its core for the rest of its slice (1.4 ms on two cores), so each of a call's thread hand-overs
-/// could wait that long behind a read model catching up (Get p99 5.3-6.9 ms during a catch-up, against 4.1-5.3 ms
-/// with SCHED_IDLE). Where the kernel refuses SCHED_IDLE the threads keep nice <see cref="Nice"/>.
+/// could wait that long behind a read model catching up (Get p99 during a catch-up on two cores: 5.1-6.9 ms niced,
+/// 4.1-5.7 ms under SCHED_IDLE). Where the kernel refuses SCHED_IDLE the threads keep nice <see cref="Nice"/>.
 /// On Linux a thread inherits the priority of the thread that starts it, and the thread pool starts a worker on
 /// the thread that queues work when none is idle: background work therefore keeps its parallel loops on its own
 /// threads (<see cref="Run"/>). A pool worker that is still started from a background thread (say, to run a
 /// continuation the background work completed) runs at the background priority for its life: it serves calls as
-/// fast as any while a core is free, and only waits when normal-priority work keeps both busy. The same holds for a
-/// caller waiting on a lock a background thread holds, which is why request paths only ever share short critical
-/// sections with background work, and work someone is waiting on moves to normal threads (<see cref="SetUrgentAsync"/>).
+/// fast as any while a core is free, and only waits when normal-priority work keeps both busy. A call waiting on a
+/// lock a background thread holds (an oversight query waiting for the audit index's batch in progress) waits the
+/// same way; work that callers wait on for longer moves to normal threads (<see cref="SetUrgentAsync"/>).
 /// </summary>
 public static class BackgroundPriority
 {
