@@ -10,6 +10,12 @@ public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double
     /// </summary>
     public double? HostCpuMicrosecondsPerCall => Cpu.HostCpuSeconds * 1e6 / Calls;
 
+    /// <summary>
+    /// The measuring process's own collections over calls to another process: each pause lands in the latency of the
+    /// call it interrupts, so a tail that matches them is the client's, not the server's.
+    /// </summary>
+    public GcUsage? ClientGc { get; init; }
+
     /// <summary>The figures of the latencies (ms) of one run; sorts them in place.</summary>
     public static LatencyResult Of(double[] latenciesMs, CpuUsage cpu)
     {
@@ -58,6 +64,7 @@ public static class LatencyMeter
 
         var latencies = new double[calls];
         var cpu = CpuMeter.Start(hostProcessId);
+        var gc = GcMeter.Start();
         for (var i = 0; i < calls; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -65,7 +72,7 @@ public static class LatencyMeter
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        return LatencyResult.Of(latencies, cpu.Stop());
+        return LatencyResult.Of(latencies, cpu.Stop()) with { ClientGc = gc.Stop() };
     }
 
     /// <summary>In-process calls: the CPU time reported is this process's (there is no separate host).</summary>
