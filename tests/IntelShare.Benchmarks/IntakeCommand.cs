@@ -24,7 +24,8 @@ public sealed record IntakeOptions(
     string AdminUser,
     string AnalystUser,
     string CaseRef,
-    int SettleMinutes);
+    int SettleMinutes,
+    string? LatencyTrace = null);
 
 /// <summary>
 /// The "intake" subcommand: bulk intake, then Get latency, then the host's memory, each run on a
@@ -63,9 +64,14 @@ public static class IntakeCommand
             DefaultValueFactory = _ => 10,
         });
 
+        var latencyTrace = new Option<string?>("--latency-trace")
+        {
+            Description = "CSV file to write every timed Get to (run, round, call, start in ms after the round's first call, latency in ms): when the slow calls came, alone or together.",
+        };
+
         var command = new Command("intake", "Bulk intake through ContributeStream (records/s acknowledged durable), then Get latency and the host's memory.")
         {
-            records, batchSize, parallel, runs, gets, warmup, warmupRecords, warmupGets, seed, output, user, adminUser, analystUser, caseRef, settle,
+            records, batchSize, parallel, runs, gets, warmup, warmupRecords, warmupGets, seed, output, user, adminUser, analystUser, caseRef, settle, latencyTrace,
         };
         platform.AddTo(command);
 
@@ -89,7 +95,8 @@ public static class IntakeCommand
                 parse.GetValue(adminUser)!,
                 parse.GetValue(analystUser)!,
                 parse.GetValue(caseRef)!,
-                parse.GetValue(settle));
+                parse.GetValue(settle),
+                parse.GetValue(latencyTrace));
             return RunAsync(options, commandLine, cancellation);
         });
         return command;
@@ -99,9 +106,11 @@ public static class IntakeCommand
     {
         var machine = MachineInfo.Collect(commandLine);
         IntakeReport.WriteHeader(machine, options);
+        var trace = options.LatencyTrace is null ? null : new LatencyTrace(options.LatencyTrace);
+        trace?.Start();
         var runs = await PlatformOptions.RunEachAsync(
             options.Runs, options.Server, options.DataRoot,
-            (run, target) => RunOnceAsync(run, target, options, cancellation),
+            (run, target) => RunOnceAsync(run, target, options, trace, cancellation),
             IntakeReport.WriteRunLine,
             cancellation);
         if (runs is null)
@@ -115,7 +124,7 @@ public static class IntakeCommand
         return 0;
     }
 
-    private static async Task<RunResult> RunOnceAsync(int run, IBenchmarkTarget target, IntakeOptions options, CancellationToken cancellation)
+    private static async Task<RunResult> RunOnceAsync(int run, IBenchmarkTarget target, IntakeOptions options, LatencyTrace? trace, CancellationToken cancellation)
     {
         var contributor = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.User, options.Password));
 
@@ -172,6 +181,7 @@ public static class IntakeCommand
             }
 
             latency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed, target.ProcessId, cancellation);
+            trace?.Append(run, "catch-up", latency);
             catchUpDiskFlush = ProbeDataDisk(options);
 
             if (options.SettleMinutes > 0)
@@ -184,6 +194,7 @@ public static class IntakeCommand
                 settledAfterSeconds = sinceIntake.Elapsed.TotalSeconds;
                 AnsiConsole.MarkupLine(Markup.Escape($"  {settledAfterSeconds:0} s: every read model has applied the intake; timing the Gets again"));
                 settledLatency = await GetLatencyBenchmark.RunAsync(contributor, ids, options.CaseRef, options.Warmup, options.Gets, options.Seed + 1, target.ProcessId, cancellation);
+                trace?.Append(run, "settled", settledLatency);
                 settledDiskFlush = ProbeDataDisk(options);
             }
         }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace IntelShare.Benchmarks;
 
@@ -16,6 +18,10 @@ public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double
     /// </summary>
     public GcUsage? ClientGc { get; init; }
 
+    /// <summary>Every timed call in the order made, when the caller kept them (<see cref="LatencyMeter.MeasureAsync"/>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TimedCall> InOrder { get; init; } = [];
+
     /// <summary>The figures of the latencies (ms) of one run; sorts them in place.</summary>
     public static LatencyResult Of(double[] latenciesMs, CpuUsage cpu)
     {
@@ -30,6 +36,9 @@ public sealed record LatencyResult(int Calls, double P50Ms, double P90Ms, double
             cpu);
     }
 }
+
+/// <summary>One timed call: when it started, in ms after the first timed call of its round, and how long it took.</summary>
+public readonly record struct TimedCall(double StartMs, double LatencyMs);
 
 /// <summary>The medians across runs, each taken per figure (so they need not come from one run).</summary>
 public sealed record LatencyMedian(double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanMs, double? HostCpuMicrosecondsPerCall)
@@ -63,16 +72,19 @@ public static class LatencyMeter
         }
 
         var latencies = new double[calls];
+        var inOrder = new TimedCall[calls];
         var cpu = CpuMeter.Start(hostProcessId);
         var gc = GcMeter.Start();
+        var first = Stopwatch.GetTimestamp();
         for (var i = 0; i < calls; i++)
         {
             var start = Stopwatch.GetTimestamp();
             await call();
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            inOrder[i] = new TimedCall(Stopwatch.GetElapsedTime(first, start).TotalMilliseconds, latencies[i]);
         }
 
-        return LatencyResult.Of(latencies, cpu.Stop()) with { ClientGc = gc.Stop() };
+        return LatencyResult.Of(latencies, cpu.Stop()) with { ClientGc = gc.Stop(), InOrder = inOrder };
     }
 
     /// <summary>In-process calls: the CPU time reported is this process's (there is no separate host).</summary>
@@ -93,5 +105,25 @@ public static class LatencyMeter
         }
 
         return LatencyResult.Of(latencies, cpu.Stop());
+    }
+}
+
+/// <summary>
+/// Every timed call of a benchmark as CSV, one row per call in the order made: a tail that the percentiles only
+/// summarise shows here whether its slow calls come alone or together, and when, to set beside the host's own records.
+/// </summary>
+public sealed class LatencyTrace(string path)
+{
+    public void Start() => File.WriteAllText(path, "run,round,call,start_ms,latency_ms\n");
+
+    public void Append(int run, string round, LatencyResult? result)
+    {
+        if (result is null)
+        {
+            return;
+        }
+
+        File.AppendAllLines(path, result.InOrder.Select((call, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{run},{round},{i + 1},{call.StartMs:0.000},{call.LatencyMs:0.000}")));
     }
 }
