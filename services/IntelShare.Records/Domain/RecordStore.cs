@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -32,6 +33,13 @@ public sealed class RecordStore : IAsyncDisposable
     private readonly ChangeSignal _changes = new();
     private readonly ChangeRateMeter _commitRate;
     private long _lastSequence;
+
+    // Compiled read statements, one set per connection: compiling the SQL of a point read (parsing, planning) cost
+    // as much CPU as running it, and a statement lives only as long as its command. Enough for the reads that run
+    // at once; a burst beyond that opens more and closes them afterwards.
+    private static readonly int MaxIdleReaders = 2 * Environment.ProcessorCount;
+    private readonly ConcurrentQueue<ReadStatements> _idleReaders = new();
+    private bool _disposed;
 
     public RecordStore(string databasePath, TimeProvider? clock = null)
     {
@@ -226,38 +234,27 @@ public sealed class RecordStore : IAsyncDisposable
 
     public sealed record RecordHead(string RecordId, string Agency, string SourceRef, RecordType Type, long CurrentVersion, bool Withdrawn);
 
-    public RecordHead? GetHead(string recordId)
+    public RecordHead? GetHead(string recordId) => Read(statements =>
     {
-        using var connection = OpenForRead();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT agency, source_ref, record_type, current_version, withdrawn FROM record_heads WHERE record_id = $id";
-        command.Parameters.AddWithValue("$id", recordId);
+        var command = Set(statements.Head, ("$id", recordId));
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? new RecordHead(recordId, reader.GetString(0), reader.GetString(1), (RecordType)reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4) != 0)
             : null;
-    }
+    });
 
     /// <summary>A version of a record (0 = current), or null when there is none.</summary>
-    public Record? GetVersion(string recordId, long version)
+    public Record? GetVersion(string recordId, long version) => Read(statements =>
     {
-        using var connection = OpenForRead();
-        using var command = connection.CreateCommand();
-        command.CommandText = version > 0
-            ? "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version"
-            : "SELECT v.payload FROM record_heads h JOIN record_versions v ON v.record_id = h.record_id AND v.version = h.current_version WHERE h.record_id = $id";
-        command.Parameters.AddWithValue("$id", recordId);
-        command.Parameters.AddWithValue("$version", version);
+        var command = version > 0
+            ? Set(statements.Version, ("$id", recordId), ("$version", version))
+            : Set(statements.CurrentVersion, ("$id", recordId));
         return command.ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null;
-    }
+    });
 
-    public IReadOnlyList<Record> GetHistory(string recordId)
+    public IReadOnlyList<Record> GetHistory(string recordId) => Read(statements =>
     {
-        using var connection = OpenForRead();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload FROM record_versions WHERE record_id = $id ORDER BY version";
-        command.Parameters.AddWithValue("$id", recordId);
-        using var reader = command.ExecuteReader();
+        using var reader = Set(statements.History, ("$id", recordId)).ExecuteReader();
         var versions = new List<Record>();
         while (reader.Read())
         {
@@ -265,20 +262,11 @@ public sealed class RecordStore : IAsyncDisposable
         }
 
         return versions;
-    }
+    });
 
-    public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence, int limit)
+    public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence, int limit) => Read(statements =>
     {
-        using var connection = OpenForRead();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT c.sequence, c.kind, c.record_id, c.version, c.committed_at, v.payload
-            FROM changes c JOIN record_versions v ON v.record_id = c.record_id AND v.version = c.version
-            WHERE c.sequence > $after ORDER BY c.sequence LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
+        using var reader = Set(statements.Changes, ("$after", afterSequence), ("$limit", limit)).ExecuteReader();
         var events = new List<ChangeEvent>();
         while (reader.Read())
         {
@@ -297,6 +285,41 @@ public sealed class RecordStore : IAsyncDisposable
         }
 
         return events;
+    });
+
+    /// <summary>
+    /// Runs a read on an idle connection whose statements are already compiled, or a new one. A connection that
+    /// failed a read is closed rather than reused; beyond <see cref="MaxIdleReaders"/> idle ones, the rest are closed.
+    /// </summary>
+    private T Read<T>(Func<ReadStatements, T> read)
+    {
+        var statements = _idleReaders.TryDequeue(out var idle) ? idle : new ReadStatements(OpenForRead());
+        T result;
+        try
+        {
+            result = read(statements);
+        }
+        catch
+        {
+            statements.Dispose();
+            throw;
+        }
+
+        _idleReaders.Enqueue(statements);
+        if (_idleReaders.Count > MaxIdleReaders || Volatile.Read(ref _disposed))
+        {
+            CloseIdleReaders(keep: Volatile.Read(ref _disposed) ? 0 : MaxIdleReaders);
+        }
+
+        return result;
+    }
+
+    private void CloseIdleReaders(int keep)
+    {
+        while (_idleReaders.Count > keep && _idleReaders.TryDequeue(out var extra))
+        {
+            extra.Dispose();
+        }
     }
 
     /// <summary>Completes when a change after <paramref name="afterSequence"/> has been committed.</summary>
@@ -310,6 +333,8 @@ public sealed class RecordStore : IAsyncDisposable
     {
         _writes.Writer.TryComplete();
         await _writerLoop;
+        Volatile.Write(ref _disposed, true);
+        CloseIdleReaders(keep: 0);
         SqliteConnection.ClearAllPools();
     }
 
@@ -337,6 +362,68 @@ public sealed class RecordStore : IAsyncDisposable
         content.Marking.OriginatorAgency = agency;
         var bytes = content.ToByteArray();
         return new PreparedContent(content, bytes, SHA256.HashData(bytes));
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static SqliteCommand Set(SqliteCommand command, params (string Name, object Value)[] values)
+    {
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value;
+        }
+
+        return command;
+    }
+
+    /// <summary>A read connection and its statements, used by one read at a time.</summary>
+    private sealed class ReadStatements : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+
+        public ReadStatements(SqliteConnection connection)
+        {
+            _connection = connection;
+            Head = Prepare(connection, "SELECT agency, source_ref, record_type, current_version, withdrawn FROM record_heads WHERE record_id = $id", "$id");
+            CurrentVersion = Prepare(connection, "SELECT v.payload FROM record_heads h JOIN record_versions v ON v.record_id = h.record_id AND v.version = h.current_version WHERE h.record_id = $id", "$id");
+            Version = Prepare(connection, "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version", "$id", "$version");
+            History = Prepare(connection, "SELECT payload FROM record_versions WHERE record_id = $id ORDER BY version", "$id");
+            Changes = Prepare(connection, """
+                SELECT c.sequence, c.kind, c.record_id, c.version, c.committed_at, v.payload
+                FROM changes c JOIN record_versions v ON v.record_id = c.record_id AND v.version = c.version
+                WHERE c.sequence > $after ORDER BY c.sequence LIMIT $limit
+                """, "$after", "$limit");
+        }
+
+        public SqliteCommand Head { get; }
+
+        public SqliteCommand CurrentVersion { get; }
+
+        public SqliteCommand Version { get; }
+
+        public SqliteCommand History { get; }
+
+        public SqliteCommand Changes { get; }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { Head, CurrentVersion, Version, History, Changes })
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
     }
 
     // ---- the writer: prepared statements reused across every commit ---------------------
@@ -370,18 +457,6 @@ public sealed class RecordStore : IAsyncDisposable
                     command.Transaction = value;
                 }
             }
-        }
-
-        private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            return command;
         }
 
         public ContributionResult Contribute(PreparedContent prepared, Subject by)
@@ -553,13 +628,6 @@ public sealed class RecordStore : IAsyncDisposable
 
         private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");
 
-        private static void Set(SqliteCommand command, params (string Name, object Value)[] values)
-        {
-            foreach (var (name, value) in values)
-            {
-                command.Parameters[name].Value = value;
-            }
-        }
 
         /// <summary>Highest change sequence written in the open transaction.</summary>
         public long PendingSequence { get; set; }

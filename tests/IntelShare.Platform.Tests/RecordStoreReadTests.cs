@@ -1,0 +1,121 @@
+using IntelShare.Contracts.V1;
+using IntelShare.Domain;
+using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.Records.Domain;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>
+/// The store keeps read connections with their statements compiled and hands each to one read at a time: reads
+/// running together, and beside the writer, must each get their own answer, never another read's.
+/// </summary>
+public sealed class RecordStoreReadTests : IDisposable
+{
+    private static readonly Subject Contributor = new(
+        "user-police", "Police contributor", "POL-ATU", new HashSet<string> { Roles.Contributor }, ClearanceLevel.Official, new HashSet<string>());
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "intelshare-store-" + Guid.NewGuid().ToString("N"));
+
+    public RecordStoreReadTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Concurrent_reads_during_amendments_each_see_their_own_record_at_a_committed_version()
+    {
+        await using var store = new RecordStore(Path.Combine(_directory, "records.db"));
+        var contributed = await store.ContributeAsync(
+            [.. Enumerable.Range(0, 200).Select(i => RecordStore.Prepare(TestRecords.Person($"read-{i}", given: $"Given{i}"), Contributor.Agency))],
+            Contributor);
+        var ids = contributed.Select(c => c.RecordId).ToArray();
+        var givenNames = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => $"Given{x.i}");
+
+        // Amends a tenth of the records over and over while the readers run; committed[i] only ever grows.
+        var committed = new long[ids.Length];
+        Array.Fill(committed, 1);
+        using var stop = new CancellationTokenSource();
+        var amending = Task.Run(async () =>
+        {
+            for (var round = 0; !stop.IsCancellationRequested && round < 30; round++)
+            {
+                for (var i = 0; i < ids.Length; i += 10)
+                {
+                    var amended = await store.AmendAsync(ids[i], TestRecords.Person($"read-{i}", givenNames[ids[i]], family: $"Family{round}"), committed[i], Contributor);
+                    Volatile.Write(ref committed[i], amended.Version);
+                }
+            }
+        });
+
+        // Threads of their own, started together: on a small machine pool tasks this short may well run one after another.
+        const int Readers = 8;
+        using var start = new Barrier(Readers);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var readers = Enumerable.Range(0, Readers).Select(reader => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                ReadRandomly(reader);
+            }
+            catch (Exception failure)
+            {
+                failures.Enqueue(failure);
+            }
+        })).ToArray();
+        foreach (var thread in readers)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in readers)
+        {
+            thread.Join();
+        }
+
+        await stop.CancelAsync();
+        await amending;
+        Assert.Empty(failures);
+        Assert.Null(store.GetVersion("rec-unknown", 0));
+        Assert.Null(store.GetHead("rec-unknown"));
+
+        void ReadRandomly(int reader)
+        {
+            var random = new Random(reader);
+            for (var n = 0; n < 2_000; n++)
+            {
+                var i = random.Next(ids.Length);
+                var atLeast = Volatile.Read(ref committed[i]);
+                switch (n % 4)
+                {
+                    case 0:
+                        var current = store.GetVersion(ids[i], 0);
+                        Assert.NotNull(current);
+                        Assert.Equal(ids[i], current.RecordId);
+                        Assert.Equal(givenNames[ids[i]], current.Content.Person.Name.GivenName);
+                        Assert.True(current.Version >= atLeast, $"read version {current.Version} of {ids[i]} after {atLeast} was committed");
+                        break;
+                    case 1:
+                        var head = store.GetHead(ids[i]);
+                        Assert.NotNull(head);
+                        Assert.Equal(ids[i], head.RecordId);
+                        Assert.True(head.CurrentVersion >= atLeast);
+                        break;
+                    case 2:
+                        var history = store.GetHistory(ids[i]);
+                        Assert.True(history.Count >= atLeast);
+                        Assert.Equal(Enumerable.Range(1, history.Count).Select(v => (long)v), history.Select(r => r.Version));
+                        Assert.All(history, r => Assert.Equal(ids[i], r.RecordId));
+                        break;
+                    default:
+                        var first = store.GetVersion(ids[i], 1);
+                        Assert.NotNull(first);
+                        Assert.Equal((ids[i], 1L), (first.RecordId, first.Version));
+                        var after = i % 150;
+                        var changes = store.ReadChanges(after, 25);
+                        Assert.Equal(Enumerable.Range(after + 1, 25).Select(s => (long)s), changes.Select(c => c.Sequence));
+                        break;
+                }
+            }
+        }
+    }
+}
