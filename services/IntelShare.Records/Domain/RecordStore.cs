@@ -306,9 +306,10 @@ public sealed class RecordStore : IAsyncDisposable
         }
 
         _idleReaders.Enqueue(statements);
-        if (_idleReaders.Count > MaxIdleReaders || Volatile.Read(ref _disposed))
+        var disposed = Volatile.Read(ref _disposed);
+        if (disposed || _idleReaders.Count > MaxIdleReaders)
         {
-            CloseIdleReaders(keep: Volatile.Read(ref _disposed) ? 0 : MaxIdleReaders);
+            CloseIdleReaders(keep: disposed ? 0 : MaxIdleReaders);
         }
 
         return result;
@@ -627,7 +628,6 @@ public sealed class RecordStore : IAsyncDisposable
         }
 
         private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");
-
 
         /// <summary>Highest change sequence written in the open transaction.</summary>
         public long PendingSequence { get; set; }
