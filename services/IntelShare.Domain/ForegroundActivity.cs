@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace IntelShare.Domain;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace IntelShare.Domain;
 /// </summary>
 public sealed class ForegroundActivity(TimeProvider clock)
 {
+    // Also counted for the whole process, whichever service's instance counts a call: the cores are shared by all.
+    private static int s_processInFlight;
+    private static long s_processLastEnded;
+
     private int _inFlight;
     private long _lastEndedTicks;
 
@@ -18,9 +24,18 @@ public sealed class ForegroundActivity(TimeProvider clock)
     /// <summary>Marks a call in flight until the returned scope is disposed.</summary>
     public Call Begin()
     {
+        Interlocked.Increment(ref s_processInFlight);
         Interlocked.Increment(ref _inFlight);
         return new Call(this);
     }
+
+    /// <summary>
+    /// True while any call of this process is in flight or one ended less than <paramref name="quietPeriod"/> ago,
+    /// by the monotonic clock (<see cref="Stopwatch"/>): cheap enough to ask between two small steps of background work.
+    /// </summary>
+    public static bool ProcessIsBusy(TimeSpan quietPeriod) =>
+        Volatile.Read(ref s_processInFlight) > 0 ||
+        Stopwatch.GetElapsedTime(Volatile.Read(ref s_processLastEnded)) < quietPeriod;
 
     /// <summary>
     /// True while a call is in flight or one ended less than <paramref name="quietPeriod"/> ago: back-to-back calls
@@ -33,7 +48,9 @@ public sealed class ForegroundActivity(TimeProvider clock)
     {
         // Stamped before the count drops, so that nobody sees no call in flight together with a stale end.
         Interlocked.Exchange(ref _lastEndedTicks, clock.GetUtcNow().UtcTicks);
+        Volatile.Write(ref s_processLastEnded, Stopwatch.GetTimestamp());
         Interlocked.Decrement(ref _inFlight);
+        Interlocked.Decrement(ref s_processInFlight);
     }
 
     public readonly struct Call : IDisposable

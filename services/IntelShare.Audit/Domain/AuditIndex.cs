@@ -99,8 +99,9 @@ internal sealed class AuditIndex : IDisposable
     /// <summary>
     /// Indexes entries [IndexedCount, count) in one transaction. <paramref name="entries"/> holds them in order,
     /// null where a leaf could not be decoded (it keeps its place, with nothing to find it by).
+    /// <paramref name="betweenEntries"/> runs after each entry, where the work may pause.
     /// </summary>
-    public void Add(IReadOnlyList<AuditEntry?> entries, long count, byte[] root)
+    public void Add(IReadOnlyList<AuditEntry?> entries, long count, byte[] root, Action? betweenEntries = null)
     {
         if (count != IndexedCount + entries.Count)
         {
@@ -160,6 +161,7 @@ internal sealed class AuditIndex : IDisposable
             }
 
             leaf++;
+            betweenEntries?.Invoke();
         }
 
         using (var state = _writer.CreateCommand())

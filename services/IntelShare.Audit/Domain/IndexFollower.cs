@@ -45,6 +45,7 @@ internal sealed class IndexFollower : IAsyncDisposable
     private int _helpers;
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private readonly Task _loop;
+    private readonly Action _standBack;
     private int _signalled;
     private int _urgentSignalled;
 
@@ -59,11 +60,24 @@ internal sealed class IndexFollower : IAsyncDisposable
         _gatherDelay = gatherDelay;
         // Nobody waits on indexing but oversight queries, which index what they need themselves (HelpCatchUp): at
         // normal priority its SQLite batches took the CPU from the requests whose audit appends it follows.
+        _standBack = StandBackUnlessAQueryWaits;
         _loop = BackgroundPriority.Run("audit-index", RunAsync, CancellationToken.None);
         Notify();
     }
 
     public long IndexedCount => Volatile.Read(ref _indexed);
+
+    /// <summary>
+    /// Between two entries, the follower stands back from the calls being served (the Gets whose audit entries it
+    /// indexes), unless a query waits for the batch in progress: the query then waits on the follower.
+    /// </summary>
+    private void StandBackUnlessAQueryWaits()
+    {
+        if (Volatile.Read(ref _helpers) == 0)
+        {
+            BackgroundPriority.YieldToCalls();
+        }
+    }
 
     /// <summary>Says the log has grown; cheap enough to call after every append.</summary>
     public void Notify()
@@ -246,7 +260,7 @@ internal sealed class IndexFollower : IAsyncDisposable
             return 0;
         }
 
-        _index.Add(Collect(start, batch), start + batch, _log.Root(start + batch));
+        _index.Add(Collect(start, batch), start + batch, _log.Root(start + batch), _standBack);
         Volatile.Write(ref _indexed, start + batch);
         ReleaseWaiters();
         // Collect took this batch's entries; what is left below it was offered as the batch was being indexed. The

@@ -36,6 +36,7 @@ public sealed class GraphProjection(IGraphStore store, GraphRecordIndex index, G
 
         foreach (var change in changes)
         {
+            BackgroundPriority.YieldToCalls();
             var record = change.Record;
             if (record is null)
             {

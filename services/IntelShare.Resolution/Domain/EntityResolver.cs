@@ -130,6 +130,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
             {
                 foreach (var change in changes)
                 {
+                    BackgroundPriority.YieldToCalls();
                     if (change.Record is { } record && ResolutionRecordMapping.IsResolvable(record))
                     {
                         hits |= Apply(writer, record);

@@ -1,5 +1,7 @@
 using IntelShare.Domain;
 using Lucene.Net.Index;
+using Lucene.Net.Store;
+using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace IntelShare.Search.Engine.Lucene;
 
@@ -9,9 +11,39 @@ namespace IntelShare.Search.Engine.Lucene;
 /// </summary>
 internal sealed class BackgroundMergeScheduler : ConcurrentMergeScheduler
 {
+    /// <summary>
+    /// The directory the writer writes through: between two buffers a merge or a flush on a background thread writes,
+    /// it stands back from the calls being served (<see cref="BackgroundPriority.YieldToCalls"/>). A merge of a large
+    /// index runs for seconds, inside Lucene, where no other step of ours comes between.
+    /// </summary>
+    public static LuceneDirectory YieldingToCalls(LuceneDirectory directory)
+    {
+        var wrapped = new RateLimitedDirectoryWrapper(directory);
+        wrapped.SetRateLimiter(CallYielder.Instance, IOContext.UsageContext.MERGE);
+        wrapped.SetRateLimiter(CallYielder.Instance, IOContext.UsageContext.FLUSH);
+        return wrapped;
+    }
+
     protected override void DoMerge(MergePolicy.OneMerge merge)
     {
         BackgroundPriority.LowerCurrentThread();
         base.DoMerge(merge);
+    }
+
+    /// <summary>Limits no rate: Lucene calls it after each buffer written, which is where a merge can pause.</summary>
+    private sealed class CallYielder : RateLimiter
+    {
+        public static readonly CallYielder Instance = new();
+
+        public override double MbPerSec => double.PositiveInfinity;
+
+        public override void SetMbPerSec(double mbPerSec) =>
+            throw new NotSupportedException("Background writes are not rate-limited; they stand back from calls.");
+
+        public override long Pause(long bytes)
+        {
+            BackgroundPriority.YieldToCalls();
+            return 0;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using IntelShare.Domain;
 using IntelShare.Policy;
 using Lucene.Net.Codecs;
 using Lucene.Net.Index;
@@ -125,7 +126,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         var merges = new BackgroundMergeScheduler();
         merges.SetMaxMergesAndThreads(2, 1);
         config.MergeScheduler = merges;
-        _writer = new IndexWriter(directory, config);
+        _writer = new IndexWriter(BackgroundMergeScheduler.YieldingToCalls(directory), config);
         try
         {
             if (mode == OpenMode.CREATE)
@@ -554,6 +555,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
             for (var i = 0; i < count; i++)
             {
                 work(0, i);
+                BackgroundPriority.YieldToCalls();
             }
 
             return;
@@ -570,6 +572,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
                     if ((int)((uint)(partition?.Invoke(i) ?? i) % (uint)workers) == worker)
                     {
                         work(worker, i);
+                        BackgroundPriority.YieldToCalls();
                     }
                 }
             });
