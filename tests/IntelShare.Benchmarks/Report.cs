@@ -55,16 +55,19 @@ public static class Report
         var runs = rows.ToArray();
         var withCpu = runs.Any(r => r.Result.HostCpuMicrosecondsPerCall is not null);
         var withClientGc = runs.Any(r => r.Result.ClientGc is not null);
+        var withKernelMonitor = runs.Any(r => r.Result.Cpu.KernelMonitorMilliseconds is not null);
         string[] columns = [
             "Run", "Calls", "p50", "p90", "p99", "max", "mean", .. withCpu ? new[] { cpuColumn } : [],
-            .. withClientGc ? new[] { "Client's own GCs (ms paused)" } : []];
+            .. withClientGc ? new[] { "Client's own GCs (ms paused)" } : [],
+            .. withKernelMonitor ? new[] { "Kernel memory monitor CPU ms (kdamond)" } : []];
         var table = Table(title, columns);
         foreach (var (run, result) in runs)
         {
             table.AddRow([
                 Markup.Escape(run), Text(result.Calls), Number(result.P50Ms, "0.000"), Number(result.P90Ms, "0.000"), Number(result.P99Ms, "0.000"),
                 Number(result.MaxMs, "0.000"), Number(result.MeanMs, "0.000"), .. withCpu ? new[] { Number(result.HostCpuMicrosecondsPerCall, "N1") } : [],
-                .. withClientGc ? new[] { result.ClientGc is { } gc ? Markup.Escape($"{gc.Collections:N0} ({gc.PauseMs:0.0})") : "" } : []]);
+                .. withClientGc ? new[] { result.ClientGc is { } gc ? Markup.Escape($"{gc.Collections:N0} ({gc.PauseMs:0.0})") : "" } : [],
+                .. withKernelMonitor ? new[] { Number(result.Cpu.KernelMonitorMilliseconds, "N0") } : []]);
         }
 
         if (median is not null)
@@ -72,7 +75,8 @@ public static class Report
             table.AddRow([
                 "[bold]median[/]", "", Number(median.P50Ms, "0.000"), Number(median.P90Ms, "0.000"), Bold(Number(median.P99Ms, "0.000")),
                 Number(median.MaxMs, "0.000"), Number(median.MeanMs, "0.000"), .. withCpu ? new[] { Number(median.HostCpuMicrosecondsPerCall, "N1") } : [],
-                .. withClientGc ? new[] { "" } : []]);
+                .. withClientGc ? new[] { "" } : [],
+                .. withKernelMonitor ? new[] { "" } : []]);
         }
 
         AnsiConsole.Write(table);

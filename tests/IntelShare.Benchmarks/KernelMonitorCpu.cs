@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace IntelShare.Benchmarks;
+
+/// <summary>
+/// CPU time of the kernel's data access monitor threads (kdamond, see <see cref="MachineInfo"/>) over one phase. On
+/// a 2-core guest such a thread runs in bursts of tens of milliseconds that the kernel does not preempt, and a call
+/// whose thread was queued behind one waits for the whole burst: the time measured here is time the calls did not
+/// have the whole machine, for a reader to set beside their tail.
+/// </summary>
+public static class KernelMonitorCpu
+{
+    // /proc/<pid>/stat counts in USER_HZ ticks, which Linux fixes at 100 per second for user space on every architecture.
+    private const double MillisecondsPerTick = 10;
+
+    /// <summary>The monitor threads' CPU time so far, in ms; null where there is none (or no /proc to read).</summary>
+    public static double? TotalMilliseconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        double? total = null;
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(process, "comm")).StartsWith("kdamond", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                total = (total ?? 0) + Ticks(File.ReadAllText(Path.Combine(process, "stat"))) * MillisecondsPerTick;
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while being read: it is not a monitor that runs now.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>utime + stime: fields 14 and 15, counted after the command name, which is in parentheses and may hold spaces.</summary>
+    private static long Ticks(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+}
