@@ -10,37 +10,33 @@ namespace IntelShare.Benchmarks;
 /// </summary>
 public static class KernelMonitorCpu
 {
+    /// <summary>DAMON's sysfs interface: one directory per monitor, whose pid file names its running thread (-1 when off).</summary>
+    public const string Kdamonds = "/sys/kernel/mm/damon/admin/kdamonds";
+
     // /proc/<pid>/stat counts in USER_HZ ticks, which Linux fixes at 100 per second for user space on every architecture.
     private const double MillisecondsPerTick = 10;
 
-    /// <summary>The monitor threads' CPU time so far, in ms; null where there is none (or no /proc to read).</summary>
+    /// <summary>The running monitor threads' CPU time so far, in ms; null where none runs (or it cannot be read).</summary>
     public static double? TotalMilliseconds()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!Directory.Exists(Kdamonds))
         {
             return null;
         }
 
         double? total = null;
-        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        foreach (var kdamond in Directory.EnumerateDirectories(Kdamonds))
         {
-            if (!int.TryParse(Path.GetFileName(process), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                continue;
-            }
-
             try
             {
-                if (!File.ReadAllText(Path.Combine(process, "comm")).StartsWith("kdamond", StringComparison.Ordinal))
+                if (int.TryParse(File.ReadAllText(Path.Combine(kdamond, "pid")).Trim(), CultureInfo.InvariantCulture, out var pid) && pid > 0)
                 {
-                    continue;
+                    total = (total ?? 0) + Ticks(File.ReadAllText($"/proc/{pid}/stat")) * MillisecondsPerTick;
                 }
-
-                total = (total ?? 0) + Ticks(File.ReadAllText(Path.Combine(process, "stat"))) * MillisecondsPerTick;
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
-                // The process ended while being read: it is not a monitor that runs now.
+                // The monitor stopped while being read: it does not run now.
             }
         }
 

@@ -96,15 +96,14 @@ public sealed record MachineInfo(
     /// </summary>
     private static string KernelMemoryMonitor()
     {
-        const string kdamonds = "/sys/kernel/mm/damon/admin/kdamonds";
-        if (!Directory.Exists(kdamonds))
+        if (!Directory.Exists(KernelMonitorCpu.Kdamonds))
         {
             return "none";
         }
 
         try
         {
-            return RunningMonitors(kdamonds);
+            return RunningMonitors(KernelMonitorCpu.Kdamonds);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
