@@ -85,6 +85,18 @@ public sealed class LuceneSearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_periodic_commit_survives_a_segment_file_lost_inside_the_merge_policys_sort()
+    {
+        // As a test host saw it when a data directory was deleted under a running index: were this not taken for a
+        // disk failure, the periodic committer's thread would throw it and bring the whole process down.
+        var lostInSort = new InvalidOperationException("Failed to compare two elements in the array.", new FileNotFoundException("_1.fdx"));
+
+        Assert.True(LuceneSearchIndex.IsStorageFailure(lostInSort));
+        Assert.True(LuceneSearchIndex.IsStorageFailure(new UnauthorizedAccessException()));
+        Assert.False(LuceneSearchIndex.IsStorageFailure(new InvalidOperationException("a bug", new ArgumentException())));
+    }
+
+    [Fact]
     public async Task An_explicit_commit_is_durable_without_closing()
     {
         var index = Open().Index;

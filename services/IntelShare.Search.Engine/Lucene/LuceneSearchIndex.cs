@@ -632,12 +632,30 @@ public sealed class LuceneSearchIndex : ISearchIndex
         {
             // Closing raced the periodic commit; closing commits.
         }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        catch (Exception failure) when (IsStorageFailure(failure))
         {
             // A background thread must not bring the process down. Nothing is lost: the checkpoint on disk only moves
             // with a successful commit, so the projection replays whatever this commit would have covered.
             LastBackgroundCommitFailure = failure;
         }
+    }
+
+    /// <summary>
+    /// A failure of the disk or directory under the index, also where Lucene reaches it from inside a sort: a segment's
+    /// file gone while the merge policy orders segments by size comes out of Array.Sort as an InvalidOperationException
+    /// wrapping the FileNotFoundException.
+    /// </summary>
+    internal static bool IsStorageFailure(Exception failure)
+    {
+        for (Exception? cause = failure; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is IOException or UnauthorizedAccessException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The last periodic commit that failed (disk full, directory gone), for health reporting.</summary>
