@@ -17,6 +17,9 @@ public sealed class CliContext
 
     public IAnsiConsole Console { get; init; } = AnsiConsole.Console;
 
+    /// <summary>The current directory, where an import's rejects go when its input's directory is read-only.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>
     /// When set, carries both the token requests and the gRPC calls (a test server's handler).
     /// The CLI never disposes it.

@@ -60,18 +60,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         var cli = NewCli("resume-home");
         Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
 
-        using (var interrupt = new CancellationTokenSource())
-        {
-            var checkpoints = Path.Combine(_work.Path, "resume-home", "imports");
-            var first = cli.Run(interrupt.Token, "import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "200");
-            while (!first.IsCompleted && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints).Any()))
-            {
-                await Task.Delay(5);
-            }
-
-            interrupt.Cancel();
-            await first;
-        }
+        await RunUntilFirstCheckpoint(cli, "resume-home", "import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "200");
 
         var afterInterruption = (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
         Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "200"));
@@ -80,6 +69,88 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.True(afterInterruption < rows, "The import finished before it was interrupted: nothing was tested.");
         Assert.Equal(rows, refs.Count);
         Assert.Equal(rows, refs.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Import_of_a_file_whose_directory_cannot_be_written_puts_the_rejects_in_the_current_directory()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("read-only-input", rows: 40);
+        // What a read-only directory does to a normal user; root, who runs CI, ignores permissions but not this.
+        Directory.CreateDirectory(file + ".rejects.csv");
+        var here = Directory.CreateDirectory(Path.Combine(_work.Path, "here")).FullName;
+        var cli = new CliRunner(Factory, Path.Combine(_work.Path, "read-only-home"), here);
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        var rejects = Path.Combine(here, "people.csv.rejects.csv");
+        Assert.Equal(BadDateRefs(prefix, 40), File.ReadLines(rejects).Skip(1).Select(line => line.Split(',')[1]));
+        Assert.Contains("rejects.csv", cli.Output);
+        Assert.Equal(40 - BadDateRefs(prefix, 40).Count, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Import_whose_rejects_file_cannot_be_written_sends_nothing_and_says_so()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("unwritable-rejects", rows: 20);
+        var cli = NewCli("unwritable-home");
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        var nowhere = Path.Combine(_work.Path, "no-such-directory", "rejects.csv");
+
+        Assert.NotEqual(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--rejects", nowhere));
+
+        Assert.Contains($"Cannot write the rejects file {nowhere}", cli.Output);
+        Assert.DoesNotContain("Unexpected error", cli.Output);
+        Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_resumed_import_appends_to_the_rejects_file_it_started_from_wherever_it_is_run()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("resumed-rejects", rows);
+        Directory.CreateDirectory(file + ".rejects.csv");
+        var first = Directory.CreateDirectory(Path.Combine(_work.Path, "first-cwd")).FullName;
+        var second = Directory.CreateDirectory(Path.Combine(_work.Path, "second-cwd")).FullName;
+        var home = "resumed-rejects-home";
+        var cli = new CliRunner(Factory, Path.Combine(_work.Path, home), first);
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+
+        await RunUntilFirstCheckpoint(cli, home, "import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100");
+        var resumed = new CliRunner(Factory, Path.Combine(_work.Path, home), second);
+        Assert.Equal(0, await resumed.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100"));
+
+        Assert.Contains("Resuming", resumed.Output);
+        Assert.False(File.Exists(Path.Combine(second, "people.csv.rejects.csv")), "The resumed import started a second rejects file.");
+        Assert.Equal(BadDateRefs(prefix, rows), File.ReadLines(Path.Combine(first, "people.csv.rejects.csv")).Skip(1).Select(line => line.Split(',')[1]));
+    }
+
+    /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
+    private async Task<(string File, string Prefix)> WritePeopleWithBadDates(string directory, int rows)
+    {
+        var file = Path.Combine(Directory.CreateDirectory(Path.Combine(_work.Path, directory)).FullName, "people.csv");
+        var prefix = TestRecords.UniqueRef("cli");
+        await File.WriteAllLinesAsync(file, new[] { "ref,given_name,surname,date_of_birth" }
+            .Concat(Enumerable.Range(0, rows).Select(i => $"{prefix}-{i},Given{i},Family{i % 97},{(i % 7 == 3 ? "19901345" : "19800101")}")));
+        return (file, prefix);
+    }
+
+    private static List<string> BadDateRefs(string prefix, int rows) =>
+        Enumerable.Range(0, rows).Where(i => i % 7 == 3).Select(i => $"{prefix}-{i}").ToList();
+
+    /// <summary>Starts <paramref name="args"/> and cancels it once it has saved its first checkpoint, as an interrupted import.</summary>
+    private async Task RunUntilFirstCheckpoint(CliRunner cli, string home, params string[] args)
+    {
+        using var interrupt = new CancellationTokenSource();
+        var checkpoints = Path.Combine(_work.Path, home, "imports");
+        var run = cli.Run(interrupt.Token, args);
+        while (!run.IsCompleted && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints).Any()))
+        {
+            await Task.Delay(5);
+        }
+
+        interrupt.Cancel();
+        await run;
     }
 
     private async Task<List<string>> CreatedSourceRefs()

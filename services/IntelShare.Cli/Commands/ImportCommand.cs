@@ -55,7 +55,7 @@ internal static class ImportCommand
                 result.AddError("--batch-size must be at least 1.");
             }
         });
-        var rejects = new Option<string>("--rejects") { Description = "Where rejected rows and their problems go (default: <file>.rejects.csv).", HelpName = "file" };
+        var rejects = new Option<string>("--rejects") { Description = "Where rejected rows and their problems go (default: <file>.rejects.csv, or <file name>.rejects.csv in the current directory when the input's directory is read-only).", HelpName = "file" };
         var restart = new Option<bool>("--restart") { Description = "Start from the first row even if an earlier run of this import was interrupted." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and map the file and report the rows that would be rejected; send nothing (no sign-in needed)." };
 
@@ -107,7 +107,7 @@ internal static class ImportCommand
                 Mapping = recordMapping,
                 Marking = marking,
                 BatchSize = parseResult.GetValue(batchSize),
-                RejectsPath = Path.GetFullPath(parseResult.GetValue(rejects) ?? path + ".rejects.csv"),
+                RequestedRejectsPath = parseResult.GetValue(rejects),
                 Restart = parseResult.GetValue(restart),
                 DryRun = parseResult.GetValue(dryRun),
             };

@@ -5,7 +5,8 @@ using IntelShare.Cli.Session;
 
 namespace IntelShare.Cli.Import;
 
-internal sealed record Checkpoint(string File, string Type, long RowsAcknowledged, ImportTotals Totals, DateTimeOffset UpdatedAt);
+/// <param name="RejectsPath">The rejects file the import appends to (absent from checkpoints of earlier versions).</param>
+internal sealed record Checkpoint(string File, string Type, long RowsAcknowledged, ImportTotals Totals, DateTimeOffset UpdatedAt, string? RejectsPath = null);
 
 /// <summary>
 /// How far an import of one file got: the rows the server has acknowledged. The key is the

@@ -19,7 +19,8 @@ internal sealed record ImportRequest
 
     public required int BatchSize { get; init; }
 
-    public required string RejectsPath { get; init; }
+    /// <summary>--rejects; null lets <see cref="RejectsLocation"/> choose.</summary>
+    public string? RequestedRejectsPath { get; init; }
 
     public bool Restart { get; init; }
 
@@ -64,7 +65,7 @@ internal sealed class ImportRunner(CliRun run)
             }
         }
 
-        using var rejects = new RejectsFile(request.RejectsPath, append: false);
+        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory), append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
         ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
@@ -81,13 +82,15 @@ internal sealed class ImportRunner(CliRun run)
         }
 
         var checkpoint = checkpoints.Load();
-        var state = new ImportState(request, checkpoint);
+        // A resumed import goes on appending to the file it started, wherever it is run from now.
+        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory);
+        var state = new ImportState(request, checkpoint, rejectsPath);
         if (checkpoint is not null)
         {
             run.Console.WriteLine($"Resuming: {checkpoint.RowsAcknowledged:N0} rows were acknowledged by an earlier run (--restart starts over).");
         }
 
-        using var rejects = new RejectsFile(request.RejectsPath, append: checkpoint is not null);
+        using var rejects = new RejectsFile(rejectsPath, append: checkpoint is not null);
         rejects.DiscardPrevious();
         var total = RowReaders.CountRows(request.File, request.Format);
         var resumedAt = state.RowsAcknowledged;
@@ -114,7 +117,9 @@ internal sealed class ImportRunner(CliRun run)
                 return true;
             });
         }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or ServerUnreachableException or CliException)
+        // A rejects file or checkpoint that cannot be written (a full disk) stops the import before that batch counts
+        // as done, so resuming sends it again and the server takes its rows as duplicates.
+        catch (Exception e) when (e is RpcException or OperationCanceledException or ServerUnreachableException or CliException or IOException or UnauthorizedAccessException)
         {
             var exitCode = ErrorReporter.Report(run, e);
             run.Console.Warning(
@@ -145,7 +150,7 @@ internal sealed class ImportRunner(CliRun run)
         }
     }
 
-    private sealed class ImportState(ImportRequest request, Checkpoint? checkpoint)
+    private sealed class ImportState(ImportRequest request, Checkpoint? checkpoint, string rejectsPath)
     {
         public long RowsAcknowledged { get; private set; } = checkpoint?.RowsAcknowledged ?? 0;
 
@@ -160,6 +165,6 @@ internal sealed class ImportRunner(CliRun run)
         }
 
         public Checkpoint ToCheckpoint() =>
-            new(request.File, request.Mapping.Body.Name, RowsAcknowledged, Totals, DateTimeOffset.UtcNow);
+            new(request.File, request.Mapping.Body.Name, RowsAcknowledged, Totals, DateTimeOffset.UtcNow, rejectsPath);
     }
 }

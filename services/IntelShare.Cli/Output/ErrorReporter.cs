@@ -29,6 +29,10 @@ internal static class ErrorReporter
             case OperationCanceledException:
                 console.Error("Cancelled.");
                 return ExitCodes.Failure;
+            case IOException or UnauthorizedAccessException:
+                // A file the command reads or writes; the message names it, and a stack trace would not help.
+                console.Error($"{exception.Message} Check the path and its permissions.");
+                return ExitCodes.Failure;
             default:
                 console.Error($"Unexpected error: {exception}");
                 return ExitCodes.Failure;

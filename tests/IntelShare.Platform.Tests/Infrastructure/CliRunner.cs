@@ -3,8 +3,11 @@ using Spectre.Console;
 
 namespace IntelShare.Platform.Tests.Infrastructure;
 
-/// <summary>The CLI run in-process against the in-memory platform, with a recording console.</summary>
-public sealed class CliRunner(PlatformFactory factory, string home)
+/// <summary>
+/// The CLI run in-process against the in-memory platform, with a recording console; <paramref name="workingDirectory"/>
+/// stands for the directory it is run from (the process's own by default).
+/// </summary>
+public sealed class CliRunner(PlatformFactory factory, string home, string? workingDirectory = null)
 {
     private readonly StringWriter _output = new();
 
@@ -21,9 +24,12 @@ public sealed class CliRunner(PlatformFactory factory, string home)
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
         });
+        // Wide enough that no message the tests look for is wrapped across lines (paths are long).
+        console.Profile.Width = 1_000;
         var context = new CliContext
         {
             HomeDirectory = home,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             Console = console,
             HttpHandler = factory.Server.CreateHandler(),
             DefaultServer = factory.Server.BaseAddress.ToString(),

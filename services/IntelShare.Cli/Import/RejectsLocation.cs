@@ -1,0 +1,61 @@
+namespace IntelShare.Cli.Import;
+
+/// <summary>
+/// Where an import writes its rejected rows. Beside the input by default, where a contributor looks for them; an input
+/// in a directory they cannot write to (a shared, read-only data set) puts them in the current directory instead. The
+/// choice is made, and checked writable, before anything is sent: an import that found out at its first rejected row
+/// would stop after the server had already taken rows.
+/// </summary>
+internal static class RejectsLocation
+{
+    /// <summary>
+    /// The rejects file for <paramref name="inputFile"/>: <paramref name="requested"/> when given (--rejects, or the
+    /// file a resumed import was already writing), otherwise the first writable default.
+    /// </summary>
+    public static string Choose(string inputFile, string? requested, string workingDirectory)
+    {
+        if (requested is not null)
+        {
+            var path = Path.GetFullPath(requested, workingDirectory);
+            return WhyNotWritable(path) is { } reason
+                ? throw new CliException($"Cannot write the rejects file {path}: {reason} Give --rejects a file you can write to.")
+                : path;
+        }
+
+        var beside = Path.GetFullPath(inputFile + ".rejects.csv", workingDirectory);
+        if (WhyNotWritable(beside) is not { } besideReason)
+        {
+            return beside;
+        }
+
+        var here = Path.Combine(workingDirectory, Path.GetFileName(inputFile) + ".rejects.csv");
+        return WhyNotWritable(here) is { } hereReason
+            ? throw new CliException(
+                $"Nowhere to write the rejected rows: not beside the input ({besideReason}) nor in the current directory ({hereReason}). " +
+                "Give --rejects a file you can write to.")
+            : here;
+    }
+
+    /// <summary>Null when <paramref name="path"/> can be written; otherwise why not. Leaves no file behind that was not there.</summary>
+    private static string? WhyNotWritable(string path)
+    {
+        try
+        {
+            var existed = File.Exists(path);
+            using (new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(path);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+}
