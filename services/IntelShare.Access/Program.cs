@@ -12,4 +12,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints();
 app.MapAccessEndpoints();
-app.Run();
+app.RunService();

@@ -29,4 +29,4 @@ app.MapGraphEndpoints();
 app.MapResolutionEndpoints();
 app.MapSearchEndpoints();
 app.MapProjectionEndpoints();
-app.Run();
+app.RunService();

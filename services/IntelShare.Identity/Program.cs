@@ -8,4 +8,4 @@ builder.AddIdentityServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
-app.Run();
+app.RunService();

@@ -8,4 +8,4 @@ builder.AddRecordsServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRecordsEndpoints();
-app.Run();
+app.RunService();

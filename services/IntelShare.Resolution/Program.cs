@@ -10,4 +10,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapResolutionEndpoints();
 app.MapProjectionEndpoints();
-app.Run();
+app.RunService();

@@ -32,6 +32,28 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Runs the service until it is stopped. One that cannot start (an unusable data directory, demo credentials in
+    /// production) exits with code 1 once the host has logged why, instead of dying of the unhandled exception: an
+    /// abort signal, a core dump where enabled, and the stack printed a second time after the log's.
+    /// </summary>
+    public static void RunService(this WebApplication app)
+    {
+        // Read before running: a host that failed to start has disposed the services the environment comes from.
+        var service = app.Environment.ApplicationName;
+        // Only as the process's own program: a test host running it in-process (WebApplicationFactory) needs the exception.
+        var ownProcess = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == service;
+        try
+        {
+            app.Run();
+        }
+        catch (Exception error) when (ownProcess)
+        {
+            Console.Error.WriteLine($"{service} did not start: {error.Message}");
+            Environment.ExitCode = 1;
+        }
+    }
+
     /// <summary>Health and reflection are the only anonymous endpoints.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

@@ -1,5 +1,6 @@
 using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.ServiceDefaults;
+using IntelShare.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,21 @@ public sealed class ServiceDefaultsTests
 
         Assert.Equal(Path.Combine(work.Path, "data", "search"), path);
         Assert.Empty(Directory.EnumerateFileSystemEntries(path));
+    }
+
+    [Fact]
+    public async Task A_host_that_cannot_use_its_data_directory_exits_with_code_1_and_says_why()
+    {
+        using var work = new TemporaryDirectory();
+        var file = Path.Combine(work.Path, "not-a-directory");
+        File.WriteAllText(file, "");
+
+        var (exitCode, output) = await HostProcess.RunUntilExitAsync("IntelShare.Host", work.Path, Path.Combine(file, "data"), TimeSpan.FromSeconds(90));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("IntelShare.Host did not start: The data directory", output);
+        Assert.Contains("IntelShare__DataDirectory", output);
+        Assert.DoesNotContain("Unhandled exception", output);
     }
 
     private static SocketTransportOptions TransportOptions(params string[] args)

@@ -48,13 +48,44 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartServiceAsync(
         string project, string dataDirectory, Uri address, IReadOnlyDictionary<string, string> settings, string configuration = "")
     {
+        var host = Launch(project, dataDirectory, dataDirectory, address, settings, configuration);
+        await host.WaitUntilServingAsync();
+        return host;
+    }
+
+    /// <summary>
+    /// Starts the service project <paramref name="project"/> with <paramref name="dataDirectory"/> as its data directory
+    /// (which need not be usable) and waits for it to exit on its own, as a service that refuses to start does.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        string project, string workingDirectory, string dataDirectory, TimeSpan timeout)
+    {
+        await using var host = Launch(project, workingDirectory, dataDirectory, FreeAddress(), new Dictionary<string, string>(), "");
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await host._process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{project} was still running after {timeout}:\n{host.Output}");
+        }
+
+        // The exit is seen before the last redirected lines are read; waiting without a timeout drains them.
+        await host._process.WaitForExitAsync(CancellationToken.None);
+        return (host._process.ExitCode, host.Output);
+    }
+
+    private static HostProcess Launch(
+        string project, string workingDirectory, string dataDirectory, Uri address, IReadOnlyDictionary<string, string> settings, string configuration)
+    {
         var assembly = ServiceAssembly(project, configuration);
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
+            WorkingDirectory = workingDirectory,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         // ASP.NET Core takes the working directory (the data directory) for its content root, where there is no
@@ -73,7 +104,6 @@ public sealed class HostProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilServingAsync();
         return host;
     }
 
