@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 
 namespace IntelShare.ServiceDefaults;
@@ -5,6 +6,10 @@ namespace IntelShare.ServiceDefaults;
 public static class DataDirectory
 {
     public const string ConfigurationKey = "IntelShare:DataDirectory";
+
+    // Some callers resolve on every use (Identity's database path, once per request scope): the write check is made
+    // once per directory, not a file created and deleted per token request.
+    private static readonly ConcurrentDictionary<string, bool> Writable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The directory every embedded store writes under (default ./data), created if missing and checked writable, so
@@ -18,9 +23,14 @@ public static class DataDirectory
         try
         {
             Directory.CreateDirectory(path);
-            var probe = Path.Combine(path, $".write-check-{Guid.NewGuid():N}");
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            if (!Writable.ContainsKey(path))
             {
+                var probe = Path.Combine(path, $".write-check-{Guid.NewGuid():N}");
+                using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+                {
+                }
+
+                Writable[path] = true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
