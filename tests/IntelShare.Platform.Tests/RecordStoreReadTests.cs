@@ -21,6 +21,36 @@ public sealed class RecordStoreReadTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public async Task A_store_made_before_the_source_content_was_kept_takes_each_records_current_content_as_what_its_source_sent()
+    {
+        var path = Path.Combine(_directory, "records.db");
+        string recordId;
+        await using (var store = new RecordStore(path))
+        {
+            recordId = (await store.ContributeAsync([RecordStore.Prepare(TestRecords.Person("legacy-1"), Contributor.Agency)], Contributor))[0].RecordId;
+            await store.AmendAsync(recordId, TestRecords.Person("legacy-1", family: "Amended"), 1, Contributor);
+        }
+
+        // The schema as it was before: no source_hash column.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "ALTER TABLE record_heads DROP COLUMN source_hash";
+            drop.ExecuteNonQuery();
+        }
+
+        await using (var store = new RecordStore(path))
+        {
+            var amendedAgain = await store.ContributeAsync([RecordStore.Prepare(TestRecords.Person("legacy-1", family: "Amended"), Contributor.Agency)], Contributor);
+            var original = await store.ContributeAsync([RecordStore.Prepare(TestRecords.Person("legacy-1"), Contributor.Agency)], Contributor);
+
+            Assert.Equal((ContributeOutcome.Duplicate, 2L), (amendedAgain[0].Outcome, amendedAgain[0].Version));
+            Assert.Equal((ContributeOutcome.NewVersion, 3L), (original[0].Outcome, original[0].Version));
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_reads_during_amendments_each_see_their_own_record_at_a_committed_version()
     {
         await using var store = new RecordStore(Path.Combine(_directory, "records.db"));

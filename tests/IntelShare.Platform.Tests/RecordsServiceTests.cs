@@ -218,6 +218,64 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task Resending_what_the_source_sent_before_leaves_an_amendment_made_here_standing()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef("amended");
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        await records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person(sourceRef, family: "Petrov-Smith") });
+
+        var resent = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        var sourceCatchesUp = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef, family: "Petrov-Smith") });
+        var sourceChanges = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        var current = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.Equal((ContributeOutcome.Duplicate, 2L), (resent.Outcome, resent.Version));
+        Assert.Equal((ContributeOutcome.Duplicate, 2L), (sourceCatchesUp.Outcome, sourceCatchesUp.Version));
+        // Once the source had caught up with the amendment, going back is a change of the source's, made here too.
+        Assert.Equal((ContributeOutcome.NewVersion, 3L), (sourceChanges.Outcome, sourceChanges.Version));
+        Assert.Equal("Petrov", current.Record.Content.Person.Name.FamilyName);
+    }
+
+    [Fact]
+    public async Task A_withdrawn_record_stays_withdrawn_when_its_source_row_is_sent_again_or_it_is_amended()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var batch = TestRecords.UniqueRef("withdrawn");
+        var kept = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-0") });
+        var withdrawn = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-1") });
+        await records.WithdrawAsync(new WithdrawRequest { RecordId = withdrawn.RecordId, Reason = "entered in error" });
+
+        using (var call = records.ContributeStream())
+        {
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-0") });
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-1", family: "Petrova") });
+            await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-2") });
+            await call.RequestStream.CompleteAsync();
+            var bulk = await call;
+
+            Assert.Equal((1L, 1L, 1L), (bulk.Accepted, bulk.Duplicates, bulk.Rejected));
+            var rejection = Assert.Single(bulk.Rejections);
+            Assert.Equal((1L, $"{batch}-1"), (rejection.Position, rejection.SourceRef));
+            var problem = Assert.Single(rejection.Problems);
+            Assert.Equal("content.source_ref", problem.Field);
+            Assert.Contains("withdrew", problem.Description);
+        }
+
+        var single = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-1") }).ResponseAsync);
+        var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = withdrawn.RecordId, Content = TestRecords.Person("", family: "Back") }).ResponseAsync);
+        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
+        var changes = await ReadAll(admin, 0);
+
+        Assert.Equal(StatusCode.FailedPrecondition, single.StatusCode);
+        Assert.Contains("new source reference", single.Status.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, amend.StatusCode);
+        Assert.Contains("withdrawn", amend.Status.Detail);
+        Assert.Equal([ChangeKind.RecordCreated, ChangeKind.RecordWithdrawn], changes.Where(c => c.RecordId == withdrawn.RecordId).Select(c => c.Kind));
+        Assert.Single(changes, c => c.RecordId == kept.RecordId);
+    }
+
+    [Fact]
     public async Task Read_changes_streams_every_committed_change_in_order_with_its_record()
     {
         var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();

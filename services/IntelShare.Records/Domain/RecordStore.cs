@@ -10,7 +10,8 @@ using Microsoft.Data.Sqlite;
 
 namespace IntelShare.Records.Domain;
 
-public sealed record ContributionResult(string RecordId, long Version, ContributeOutcome Outcome);
+/// <param name="Refusal">Why the contribution was refused and nothing written (the outcome is then unspecified).</param>
+public sealed record ContributionResult(string RecordId, long Version, ContributeOutcome Outcome, string? Refusal = null);
 
 /// <summary>Content ready for the writer: stamped with its originator, serialized and hashed.</summary>
 public sealed record PreparedContent(RecordContent Content, byte[] Bytes, byte[] Hash);
@@ -55,6 +56,7 @@ public sealed class RecordStore : IAsyncDisposable
         using (var connection = Open())
         {
             Execute(connection, Schema);
+            AddSourceHash(connection);
             _lastSequence = QueryLastSequence(connection);
         }
 
@@ -83,6 +85,8 @@ public sealed class RecordStore : IAsyncDisposable
             current_version INTEGER NOT NULL,
             content_hash BLOB NOT NULL,
             withdrawn INTEGER NOT NULL DEFAULT 0,
+            -- The content the source last sent (Contribute), which amendments made here leave alone.
+            source_hash BLOB,
             UNIQUE (agency, source_ref)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS changes (
             -- Assigned by the single writer, so no AUTOINCREMENT bookkeeping per row.
@@ -114,6 +118,20 @@ public sealed class RecordStore : IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A store made before source_hash existed gets the column, filled with each record's current content: the
+    /// best knowledge there is of what its source last sent.
+    /// </summary>
+    private static void AddSourceHash(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('record_heads') WHERE name = 'source_hash'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            Execute(connection, "ALTER TABLE record_heads ADD COLUMN source_hash BLOB; UPDATE record_heads SET source_hash = content_hash;");
+        }
     }
 
     private static long QueryLastSequence(SqliteConnection connection)
@@ -437,15 +455,17 @@ public sealed class RecordStore : IAsyncDisposable
         private readonly SqliteCommand _insertVersion;
         private readonly SqliteCommand _insertHead;
         private readonly SqliteCommand _updateHead;
+        private readonly SqliteCommand _updateSourceHash;
         private readonly SqliteCommand _insertChange;
         public Writer(SqliteConnection connection, TimeProvider clock)
         {
             _clock = clock;
-            _findBySource = Prepare(connection, "SELECT record_id, current_version, content_hash, withdrawn FROM record_heads WHERE agency = $agency AND source_ref = $source", "$agency", "$source");
+            _findBySource = Prepare(connection, "SELECT record_id, current_version, content_hash, withdrawn, source_hash FROM record_heads WHERE agency = $agency AND source_ref = $source", "$agency", "$source");
             _findById = Prepare(connection, "SELECT agency, source_ref, current_version, content_hash, withdrawn FROM record_heads WHERE record_id = $id", "$id");
             _insertVersion = Prepare(connection, "INSERT INTO record_versions (record_id, version, payload) VALUES ($id, $version, $payload)", "$id", "$version", "$payload");
-            _insertHead = Prepare(connection, "INSERT INTO record_heads (record_id, agency, source_ref, record_type, current_version, content_hash, withdrawn) VALUES ($id, $agency, $source, $type, $version, $hash, 0)", "$id", "$agency", "$source", "$type", "$version", "$hash");
-            _updateHead = Prepare(connection, "UPDATE record_heads SET current_version = $version, content_hash = $hash, withdrawn = $withdrawn, record_type = $type WHERE record_id = $id", "$id", "$version", "$hash", "$withdrawn", "$type");
+            _insertHead = Prepare(connection, "INSERT INTO record_heads (record_id, agency, source_ref, record_type, current_version, content_hash, withdrawn, source_hash) VALUES ($id, $agency, $source, $type, $version, $hash, 0, $hash)", "$id", "$agency", "$source", "$type", "$version", "$hash");
+            _updateHead = Prepare(connection, "UPDATE record_heads SET current_version = $version, content_hash = $hash, withdrawn = $withdrawn, record_type = $type, source_hash = COALESCE($sourceHash, source_hash) WHERE record_id = $id", "$id", "$version", "$hash", "$withdrawn", "$type", "$sourceHash");
+            _updateSourceHash = Prepare(connection, "UPDATE record_heads SET source_hash = $sourceHash WHERE record_id = $id", "$id", "$sourceHash");
             _insertChange = Prepare(connection, "INSERT INTO changes (sequence, kind, record_id, version, committed_at) VALUES ($sequence, $kind, $id, $version, $at)", "$sequence", "$kind", "$id", "$version", "$at");
         }
 
@@ -453,49 +473,74 @@ public sealed class RecordStore : IAsyncDisposable
         {
             set
             {
-                foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _insertChange })
+                foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _updateSourceHash, _insertChange })
                 {
                     command.Transaction = value;
                 }
             }
         }
 
+        /// <summary>
+        /// A contribution is what the agency's own system holds under the source reference. Content the source has
+        /// sent before, or that the record holds now, writes nothing, so that re-running an import neither undoes
+        /// amendments made here nor brings back a withdrawn record; changed content is a new version.
+        /// </summary>
         public ContributionResult Contribute(PreparedContent prepared, Subject by)
         {
             var content = prepared.Content;
             var hash = prepared.Hash;
             _findBySource.Parameters["$agency"].Value = by.Agency;
             _findBySource.Parameters["$source"].Value = content.SourceRef;
-            string? existingId = null;
-            long currentVersion = 0;
-            byte[]? existingHash = null;
+            string existingId;
+            long currentVersion;
+            byte[] currentHash;
+            bool withdrawn;
+            byte[]? sourceHash;
             using (var reader = _findBySource.ExecuteReader())
             {
-                if (reader.Read())
+                if (!reader.Read())
                 {
-                    existingId = reader.GetString(0);
-                    currentVersion = reader.GetInt64(1);
-                    existingHash = (byte[])reader[2];
+                    reader.Close();
+                    var recordId = NewRecordId();
+                    WriteVersion(recordId, 1, prepared, by, withdrawn: false, reason: "");
+                    Set(_insertHead, ("$id", recordId), ("$agency", by.Agency), ("$source", content.SourceRef), ("$type", (int)TypeOf(content)), ("$version", 1L), ("$hash", hash));
+                    _insertHead.ExecuteNonQuery();
+                    AppendChange(ChangeKind.RecordCreated, recordId, 1);
+                    return new ContributionResult(recordId, 1, ContributeOutcome.Created);
                 }
+
+                existingId = reader.GetString(0);
+                currentVersion = reader.GetInt64(1);
+                currentHash = (byte[])reader[2];
+                withdrawn = reader.GetInt64(3) != 0;
+                sourceHash = reader.IsDBNull(4) ? null : (byte[])reader[4];
             }
 
-            if (existingId is null)
+            if (withdrawn)
             {
-                var recordId = NewRecordId();
-                WriteVersion(recordId, 1, prepared, by, withdrawn: false, reason: "");
-                Set(_insertHead, ("$id", recordId), ("$agency", by.Agency), ("$source", content.SourceRef), ("$type", (int)TypeOf(content)), ("$version", 1L), ("$hash", hash));
-                _insertHead.ExecuteNonQuery();
-                AppendChange(ChangeKind.RecordCreated, recordId, 1);
-                return new ContributionResult(recordId, 1, ContributeOutcome.Created);
+                // Only the agency that withdrew it gets here (the source reference is its own), so this tells no one else anything.
+                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified,
+                    $"your agency withdrew record {existingId} from this source reference, and a withdrawn record stays withdrawn: give the row a new source reference to contribute it again");
             }
 
-            if (existingHash is not null && hash.AsSpan().SequenceEqual(existingHash))
+            if (hash.AsSpan().SequenceEqual(currentHash))
+            {
+                if (sourceHash is null || !hash.AsSpan().SequenceEqual(sourceHash))
+                {
+                    // The source now holds what an amendment here made: later changes are measured from it.
+                    Set(_updateSourceHash, ("$id", existingId), ("$sourceHash", hash)).ExecuteNonQuery();
+                }
+
+                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Duplicate);
+            }
+
+            if (sourceHash is not null && hash.AsSpan().SequenceEqual(sourceHash))
             {
                 return new ContributionResult(existingId, currentVersion, ContributeOutcome.Duplicate);
             }
 
             var version = currentVersion + 1;
-            WriteNewVersion(existingId, version, prepared, by);
+            WriteNewVersion(existingId, version, prepared, by, fromSource: true);
             return new ContributionResult(existingId, version, ContributeOutcome.NewVersion);
         }
 
@@ -505,6 +550,11 @@ public sealed class RecordStore : IAsyncDisposable
             if (head.Agency != by.Agency)
             {
                 throw new PermissionDeniedException($"Only the originator agency '{head.Agency}' may amend record '{recordId}'.");
+            }
+
+            if (head.Withdrawn)
+            {
+                throw new PreconditionFailedException($"Record '{recordId}' is withdrawn: a withdrawn record cannot be amended.");
             }
 
             if (expectedVersion > 0 && expectedVersion != head.Version)
@@ -524,13 +574,13 @@ public sealed class RecordStore : IAsyncDisposable
             }
 
             var prepared = RecordStore.Prepare(content.Clone(), by.Agency);
-            if (!head.Withdrawn && prepared.Hash.AsSpan().SequenceEqual(head.Hash))
+            if (prepared.Hash.AsSpan().SequenceEqual(head.Hash))
             {
                 return new ContributionResult(recordId, head.Version, ContributeOutcome.Duplicate);
             }
 
             var version = head.Version + 1;
-            WriteNewVersion(recordId, version, prepared, by);
+            WriteNewVersion(recordId, version, prepared, by, fromSource: false);
             return new ContributionResult(recordId, version, ContributeOutcome.NewVersion);
         }
 
@@ -551,16 +601,17 @@ public sealed class RecordStore : IAsyncDisposable
             var current = ReadPayload(recordId, head.Version);
             var version = head.Version + 1;
             WriteVersion(recordId, version, RecordStore.Prepare(current.Content, head.Agency), by, withdrawn: true, reason);
-            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", head.Hash), ("$withdrawn", 1), ("$type", (int)current.Type));
+            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", head.Hash), ("$withdrawn", 1), ("$type", (int)current.Type), ("$sourceHash", DBNull.Value));
             _updateHead.ExecuteNonQuery();
             AppendChange(ChangeKind.RecordWithdrawn, recordId, version);
             return version;
         }
 
-        private void WriteNewVersion(string recordId, long version, PreparedContent prepared, Subject by)
+        private void WriteNewVersion(string recordId, long version, PreparedContent prepared, Subject by, bool fromSource)
         {
             WriteVersion(recordId, version, prepared, by, withdrawn: false, reason: "");
-            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", prepared.Hash), ("$withdrawn", 0), ("$type", (int)TypeOf(prepared.Content)));
+            Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", prepared.Hash), ("$withdrawn", 0), ("$type", (int)TypeOf(prepared.Content)),
+                ("$sourceHash", fromSource ? prepared.Hash : DBNull.Value));
             _updateHead.ExecuteNonQuery();
             AppendChange(ChangeKind.RecordAmended, recordId, version);
         }
@@ -637,7 +688,7 @@ public sealed class RecordStore : IAsyncDisposable
 
         public void Dispose()
         {
-            foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _insertChange })
+            foreach (var command in new[] { _findBySource, _findById, _insertVersion, _insertHead, _updateHead, _updateSourceHash, _insertChange })
             {
                 command.Dispose();
             }

@@ -26,6 +26,11 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         violations.ThrowIfAny();
 
         var result = (await store.ContributeAsync([RecordStore.Prepare(request.Content, subject.Agency)], subject, context.CancellationToken))[0];
+        if (result.Refusal is { } refusal)
+        {
+            throw new PreconditionFailedException($"Source reference '{request.Content.SourceRef}': {refusal}.");
+        }
+
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
@@ -34,8 +39,8 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         var subject = context.GetSubject();
         RequireContributor(subject);
         var response = new ContributeStreamResponse();
-        var chunk = new List<PreparedContent>(StreamChunkSize);
-        Task<IReadOnlyList<ContributionResult>>? inFlight = null;
+        var chunk = new Chunk();
+        Chunk? inFlight = null;
         long position = 0;
 
         // One chunk commits while the next is read, so the network and the disk work in parallel.
@@ -49,39 +54,74 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
             }
             else
             {
-                chunk.Add(RecordStore.Prepare(request.Content!, subject.Agency));
+                chunk.Add(position, RecordStore.Prepare(request.Content!, subject.Agency));
             }
 
             position++;
-            if (chunk.Count >= StreamChunkSize)
+            if (chunk.Contents.Count >= StreamChunkSize)
             {
                 await Tally(inFlight, response);
-                inFlight = store.ContributeAsync(chunk, subject, context.CancellationToken);
-                chunk = new List<PreparedContent>(StreamChunkSize);
+                chunk.Commit(store, subject, context.CancellationToken);
+                inFlight = chunk;
+                chunk = new Chunk();
             }
         }
 
         await Tally(inFlight, response);
-        if (chunk.Count > 0)
+        if (chunk.Contents.Count > 0)
         {
-            await Tally(store.ContributeAsync(chunk, subject, context.CancellationToken), response);
+            chunk.Commit(store, subject, context.CancellationToken);
+            await Tally(chunk, response);
         }
 
+        // Refusals by the store come after the validation rejections of the rows read meanwhile.
+        var rejections = response.Rejections.OrderBy(r => r.Position).ToList();
+        response.Rejections.Clear();
+        response.Rejections.AddRange(rejections);
         response.Rejected = response.Rejections.Count;
         logger.LogInformation("Bulk intake from {Agency}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             subject.Agency, response.Accepted, response.Duplicates, response.Rejected);
         return response;
     }
 
-    private static async Task Tally(Task<IReadOnlyList<ContributionResult>>? committing, ContributeStreamResponse response)
+    /// <summary>Valid rows of a bulk intake committed together, with their positions in the stream.</summary>
+    private sealed class Chunk
     {
-        if (committing is null)
+        public List<PreparedContent> Contents { get; } = new(StreamChunkSize);
+
+        public List<long> Positions { get; } = new(StreamChunkSize);
+
+        public Task<IReadOnlyList<ContributionResult>>? Committing { get; private set; }
+
+        public void Add(long position, PreparedContent content)
+        {
+            Positions.Add(position);
+            Contents.Add(content);
+        }
+
+        public void Commit(RecordStore store, Subject by, CancellationToken cancellationToken) =>
+            Committing = store.ContributeAsync(Contents, by, cancellationToken);
+    }
+
+    private static async Task Tally(Chunk? chunk, ContributeStreamResponse response)
+    {
+        if (chunk?.Committing is null)
         {
             return;
         }
 
-        foreach (var result in await committing)
+        var results = await chunk.Committing;
+        for (var i = 0; i < results.Count; i++)
         {
+            var result = results[i];
+            if (result.Refusal is { } refusal)
+            {
+                var rejection = new RejectedRecord { Position = chunk.Positions[i], SourceRef = chunk.Contents[i].Content.SourceRef };
+                rejection.Problems.Add(new FieldProblem { Field = "content.source_ref", Description = refusal });
+                response.Rejections.Add(rejection);
+                continue;
+            }
+
             switch (result.Outcome)
             {
                 case ContributeOutcome.Duplicate:
