@@ -126,6 +126,27 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
+    [Fact]
+    public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()
+    {
+        var held = await (await Factory.ChannelForAsync("contributor")).RecordsClient()
+            .ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("narrow")) });
+        var border = new CliRunner(Factory, Path.Combine(_work.Path, "narrow-border"), width: 80);
+        Assert.Equal(0, await border.Run("login", "--user", "border.analyst", "--password", PlatformFactory.DemoPassword));
+        Assert.Equal(0, await border.Run("access", "request", held.RecordId, "--reason", "the subject crossed our border"));
+        var supervisor = new CliRunner(Factory, Path.Combine(_work.Path, "narrow-supervisor"), width: 80);
+        Assert.Equal(0, await supervisor.Run("login", "--user", "supervisor", "--password", PlatformFactory.DemoPassword));
+
+        Assert.Equal(0, await supervisor.Run("access", "requests", "--incoming"));
+
+        var lines = supervisor.Output.Split('\n');
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"Wider than the terminal: {line}"));
+        var recordLine = Assert.Single(lines, line => line.Contains(held.RecordId));
+        Assert.StartsWith("Record", recordLine.TrimStart());
+        Assert.Contains(lines, line => line.Contains("the subject crossed our border"));
+        Assert.Contains(lines, line => line.TrimStart().StartsWith("Request ") && line.Contains("req"));
+    }
+
     private async Task<(string File, string Prefix)> WritePeopleWithBadDates(string directory, int rows)
     {
         var file = Path.Combine(Directory.CreateDirectory(Path.Combine(_work.Path, directory)).FullName, "people.csv");

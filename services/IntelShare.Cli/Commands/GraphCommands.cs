@@ -95,7 +95,7 @@ internal static class GraphCommands
                 table.AddRow((++rank).ToString(), scored.Score.ToString("0.####"), scored.Node.Kind, Markup.Escape(Label(scored.Node)), Markup.Escape(scored.Node.Id), Markup.Escape(scored.Node.HolderAgency));
             }
 
-            run.Console.Write(table);
+            run.Console.WriteTable(table);
             if (response.WithheldNodes > 0)
             {
                 run.Console.MarkupLine($"[grey]{response.WithheldNodes} nodes withheld from you.[/]");
@@ -174,14 +174,14 @@ internal static class GraphCommands
             nodes.AddRow(node.Kind, Markup.Escape(Label(node)), Markup.Escape(node.Id), Markup.Escape(node.HolderAgency));
         }
 
-        console.Write(nodes);
+        console.WriteTable(nodes);
         var edges = new Table().AddColumns("from", "link", "to");
         foreach (var edge in subgraph.Edges)
         {
             edges.AddRow(Markup.Escape(labels.GetValueOrDefault(edge.From, edge.From)), edge.Kind, Markup.Escape(labels.GetValueOrDefault(edge.To, edge.To)));
         }
 
-        console.Write(edges);
+        console.WriteTable(edges);
         Withheld(console, subgraph);
     }
 

@@ -34,7 +34,7 @@ internal static class ProjectionCommands
                     Markup.Escape(projection.Error));
             }
 
-            run.Console.Write(table);
+            run.Console.WriteTable(table);
             return ExitCodes.Ok;
         });
         return command;

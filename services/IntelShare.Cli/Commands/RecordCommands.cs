@@ -143,7 +143,7 @@ internal static class RecordCommands
     {
         var recordId = RecordId();
         var reason = new Option<string>("--reason") { Description = "Why the record is withdrawn; kept with the tombstone version.", HelpName = "text", Required = true };
-        var command = new Command("withdraw", "Withdraw a record your agency contributed. Earlier versions stay in its history for audit.") { recordId, reason };
+        var command = new Command("withdraw", "Withdraw a record your agency contributed: from then on only oversight reads it (every version is kept for them), and a re-import of its source row is refused.") { recordId, reason };
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
             var response = await connection.Records.WithdrawAsync(

@@ -75,7 +75,7 @@ internal static class ResolveCommands
                     Markup.Escape(string.Join("\n", candidate.Records.Select(Describe))));
             }
 
-            run.Console.Write(table);
+            run.Console.WriteTable(table);
             if (response.Candidates.FirstOrDefault(c => c.Explanation is not null) is { } best)
             {
                 run.Console.MarkupLine($"[bold]Why {Markup.Escape(best.EntityId)}:[/]");
@@ -266,6 +266,6 @@ internal static class ResolveCommands
             table.AddRow(Markup.Escape(field.Field), Markup.Escape(field.Level), Markup.Escape(field.Left), field.Weight.ToString("+0.0;-0.0;0"));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 }

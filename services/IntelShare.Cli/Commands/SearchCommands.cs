@@ -79,7 +79,7 @@ internal static class SearchCommands
                     .. entity]);
             }
 
-            run.Console.Write(table);
+            run.Console.WriteTable(table);
             foreach (var facet in response.Facets)
             {
                 run.Console.MarkupLine($"[bold]{Markup.Escape(facet.Field)}[/]: {Markup.Escape(string.Join(", ", facet.Values.Select(v => $"{v.Value} {v.Count}")))}");

@@ -51,7 +51,7 @@ internal sealed class DemoRunner(CliRun run)
             table.AddRow(Markup.Escape(import.Agency), Count(totals.RowsRead), Count(totals.Created), Count(totals.NewVersions), Count(totals.Duplicates), Count(totals.Rejected));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
         var created = imports.Sum(import => import.Totals.Created);
         var changed = imports.Sum(import => import.Totals.NewVersions);
         var duplicates = imports.Sum(import => import.Totals.Duplicates);

@@ -39,7 +39,7 @@ internal static class AccessRenderer
                 file.CompromisedAt is null ? "" : $"[red]{Display.Time(file.CompromisedAt, Display.ShortTime)}[/]");
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     /// <summary>A person, or a whole partner agency (a joint team).</summary>
@@ -77,7 +77,7 @@ internal static class AccessRenderer
                 Markup.Escape(Decision(request)));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     /// <summary>Who decided, why, and for an approval the grant and its expiry.</summary>
@@ -129,7 +129,7 @@ internal static class AccessRenderer
                 Markup.Escape(grant.GrantedByAgency));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     /// <summary>Active, expired or revoked, judged by this machine's clock: grants lapse by themselves.</summary>

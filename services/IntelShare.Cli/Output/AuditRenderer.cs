@@ -46,7 +46,7 @@ internal static class AuditRenderer
             table.Caption(Markup.Escape($"{shown}: raise --limit or narrow --from/--to for the rest."));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     public static void ShowAnomalies(IAnsiConsole console, AnomalyReport report, string period)
@@ -73,7 +73,7 @@ internal static class AuditRenderer
                 Markup.Escape(entries));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     public static void ShowCheck(IAnsiConsole console, CheckOutcome check)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace IntelShare.Cli.Output;
 
@@ -20,6 +21,53 @@ internal static class Display
 
     /// <summary>A column of ids that people copy into the next command: never broken across lines.</summary>
     public static TableColumn IdColumn(string header) => new TableColumn(header).NoWrap();
+
+    /// <summary>
+    /// Writes the table, or where even its narrowest layout is wider than the console (a terminal of 80 columns and
+    /// a table of ids), each row as a block of "column  value" lines: squeezed below that width, Spectre would
+    /// break every value a character a line or show only an ellipsis. Titles and captions are markup, as in the table.
+    /// </summary>
+    public static void WriteTable(this IAnsiConsole console, Table table)
+    {
+        var width = console.Profile.Width;
+        if (((IRenderable)table).Measure(RenderOptions.Create(console), width).Min <= width)
+        {
+            console.Write(table);
+            return;
+        }
+
+        if (table.Title is { } title)
+        {
+            console.MarkupLine($"[bold]{title.Text}[/]");
+        }
+
+        var first = true;
+        foreach (var row in table.Rows)
+        {
+            if (!first)
+            {
+                console.WriteLine();
+            }
+
+            first = false;
+            var grid = NewGrid();
+            foreach (var (cell, column) in row.Zip(table.Columns))
+            {
+                if (cell is not Markup { Length: 0 })
+                {
+                    grid.AddRow(column.Header, cell);
+                }
+            }
+
+            console.Write(grid);
+        }
+
+        if (table.Caption is { } caption)
+        {
+            console.WriteLine();
+            console.MarkupLine(caption.Text);
+        }
+    }
 
     public static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
 

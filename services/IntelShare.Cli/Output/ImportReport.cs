@@ -18,7 +18,7 @@ internal static class ImportReport
                 table.AddRow(Markup.Escape(entry.Path.Text), Markup.Escape(entry.Source));
             }
 
-            console.Write(table);
+            console.WriteTable(table);
         }
 
         if (columns is not null && mapping.Unmapped(columns) is { Count: > 0 } unmapped)
@@ -47,7 +47,7 @@ internal static class ImportReport
             table.Caption(Markup.Escape($"Resumed after row {resumedAt:N0}: elapsed and rate cover this run."));
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     public static void DryRun(IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, RecordContent? sample, IReadOnlyList<RejectedRow> rejected, RejectsFile rejects)
@@ -70,7 +70,7 @@ internal static class ImportReport
                     Markup.Escape(string.Join("; ", row.Problems.Select(Problems.Describe))));
             }
 
-            console.Write(table);
+            console.WriteTable(table);
         }
 
         var summary = SummaryTable("Dry run: nothing was sent");

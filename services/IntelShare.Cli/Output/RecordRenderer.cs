@@ -36,7 +36,7 @@ internal static class RecordRenderer
         var conditions = handlingConditions is { Length: > 0 } ? handlingConditions : content.Marking?.Handling?.Conditions;
         if (!string.IsNullOrEmpty(conditions))
         {
-            console.Write(new Panel(new Text(conditions)).Header("Handling conditions: they travel with the data").BorderColor(Color.Yellow).Expand());
+            console.Write(new Panel(new Text(conditions)).Header("Handling conditions: they travel with the data").BorderColor(Color.Yellow));
         }
 
         if (RecordTypes.BodyOf(content) is { } body && body.Accessor.GetValue(content) is IMessage bodyMessage)
@@ -53,7 +53,7 @@ internal static class RecordRenderer
                 links.AddRow(Escape(link.Relationship), Escape(target), Escape($"{Display.Time(link.ValidFrom)} - {Display.Time(link.ValidTo)}".Trim(' ', '-')));
             }
 
-            console.Write(links);
+            console.WriteTable(links);
         }
 
         if (content.LocalTerms.Count > 0)
@@ -96,7 +96,7 @@ internal static class RecordRenderer
             previous = version;
         }
 
-        console.Write(table);
+        console.WriteTable(table);
     }
 
     public static void ShowSubject(IAnsiConsole console, SubjectProfile subject, string server)

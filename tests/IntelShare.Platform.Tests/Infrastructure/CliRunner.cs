@@ -5,9 +5,9 @@ namespace IntelShare.Platform.Tests.Infrastructure;
 
 /// <summary>
 /// The CLI run in-process against the in-memory platform, with a recording console; <paramref name="workingDirectory"/>
-/// stands for the directory it is run from (the process's own by default).
+/// stands for the directory it is run from (the process's own by default), <paramref name="width"/> for the terminal's.
 /// </summary>
-public sealed class CliRunner(PlatformFactory factory, string home, string? workingDirectory = null)
+public sealed class CliRunner(PlatformFactory factory, string home, string? workingDirectory = null, int width = 1_000)
 {
     private readonly StringWriter _output = new();
 
@@ -24,8 +24,8 @@ public sealed class CliRunner(PlatformFactory factory, string home, string? work
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
         });
-        // Wide enough that no message the tests look for is wrapped across lines (paths are long).
-        console.Profile.Width = 1_000;
+        // By default wide enough that no message the tests look for is wrapped across lines (paths are long).
+        console.Profile.Width = width;
         var context = new CliContext
         {
             HomeDirectory = home,
