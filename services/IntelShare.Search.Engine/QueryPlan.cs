@@ -96,15 +96,37 @@ public sealed record QueryPlan(
     /// </summary>
     public bool WholeNameRequired { get; init; }
 
+    /// <summary>Longer than any name (a name token is matched fuzzily, so its cost grows with the count).</summary>
+    public const int MaxNameLength = 300;
+
+    public const int MaxNameTokens = 12;
+
+    /// <summary>A text query is parsed and expanded (wildcards, fuzzy terms): long ones cost seconds and gigabytes.</summary>
+    public const int MaxTextLength = 2_000;
+
     /// <summary>Validates <paramref name="query"/>; every problem goes into <paramref name="problems"/>.</summary>
     public static QueryPlan Create(SearchQuery query, List<string> problems)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
-        var nameTokens = NameText.Tokens(query.Name);
-        if (query.Name is not null && nameTokens.Length == 0)
+        if (query.Text is { Length: > MaxTextLength })
+        {
+            problems.Add($"text: is longer than {MaxTextLength:N0} characters");
+        }
+
+        if (query.Name is { Length: > MaxNameLength })
+        {
+            problems.Add($"name: is longer than {MaxNameLength} characters");
+        }
+
+        var text = string.IsNullOrWhiteSpace(query.Text) || query.Text.Length > MaxTextLength ? null : query.Text.Trim();
+        var nameTokens = query.Name is { Length: > MaxNameLength } ? [] : NameText.Tokens(query.Name);
+        if (query.Name is { Length: <= MaxNameLength } && nameTokens.Length == 0)
         {
             problems.Add("name: has no letters or digits");
+        }
+        else if (nameTokens.Length > MaxNameTokens)
+        {
+            problems.Add($"name: has {nameTokens.Length} words; a name has at most {MaxNameTokens}");
         }
 
         var dob = ParseDateOfBirth(query.DateOfBirth, problems);

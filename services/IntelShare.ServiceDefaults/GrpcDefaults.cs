@@ -22,6 +22,8 @@ public static class GrpcDefaults
             options.MaxSendMessageSize = limits.GetValue("MaxSendMessageSize", 16 * 1024 * 1024);
             options.Interceptors.Add<ForegroundActivityInterceptor>();
             options.Interceptors.Add<DomainErrorInterceptor>();
+            // Inside DomainErrorInterceptor, which maps what it refuses.
+            options.Interceptors.Add<RequestShapeInterceptor>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(services => new ForegroundActivity(services.GetRequiredService<TimeProvider>()));
@@ -91,16 +93,35 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
         return ToRpcException(error);
     }
 
+    // The status travels in response headers, which clients cap (64 KiB in .NET): a message echoing a megabyte id or
+    // listing fifty thousand bad phones would reach the caller as UNAVAILABLE instead of what was wrong.
+    private const int MaxMessageLength = 1_000;
+    private const int MaxViolations = 50;
+    private const int MaxFieldLength = 200;
+    private const int MaxDescriptionLength = 300;
+
     public static RpcException ToRpcException(DomainException error)
     {
-        var status = new Google.Rpc.Status { Message = error.Message };
+        var status = new Google.Rpc.Status { Message = Shorten(error.Message, MaxMessageLength) };
         switch (error)
         {
             case ValidationFailedException invalid:
                 status.Code = (int)Code.InvalidArgument;
                 var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
-                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                badRequest.FieldViolations.AddRange(invalid.Violations.Take(MaxViolations).Select(v => new BadRequest.Types.FieldViolation
+                {
+                    Field = Shorten(v.Field, MaxFieldLength),
+                    Description = Shorten(v.Description, MaxDescriptionLength),
+                }));
+                if (invalid.Violations.Count > MaxViolations)
+                {
+                    badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation
+                    {
+                        Field = "(more)",
+                        Description = $"and {invalid.Violations.Count - MaxViolations:N0} more problems of the same request",
+                    });
+                }
+
                 status.Details.Add(Any.Pack(badRequest));
                 break;
             case NotFoundException:
@@ -122,4 +143,6 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
 
         return status.ToRpcException();
     }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

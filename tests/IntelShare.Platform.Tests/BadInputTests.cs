@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using IntelShare.Contracts.V1;
@@ -73,6 +74,77 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
 
         Assert.Equal(["content"], empty.ViolatedFields());
         Assert.Equal(["content.body", "content.marking", "content.source_ref"], bare.ViolatedFields().Order());
+    }
+
+    [Fact]
+    public async Task Timestamps_off_the_calendar_and_enum_values_the_contract_lacks_are_named_and_stored_nowhere()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef("shape");
+        var bad = TestRecords.Person(sourceRef);
+        bad.Marking.ReviewDate = new Timestamp { Seconds = long.MaxValue };
+        bad.Marking.Handling.Code = (HandlingCode)99;
+        bad.Links.Add(new RecordLink { Relationship = "knows", TargetSourceRef = "x", ValidFrom = new Timestamp { Nanos = -5 }, ValidTo = Timestamp.FromDateTime(DateTime.UtcNow) });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = bad }).ResponseAsync);
+        var search = await Assert.ThrowsAsync<RpcException>(async () => await new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst")).SearchAsync(new SearchRequest
+        {
+            Query = "petrov",
+            Justification = TestRecords.Because(),
+            Filters = new SearchFilters { Recorded = new TimeRange { From = new Timestamp { Seconds = long.MinValue } }, Classifications = { (Classification)42 } },
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["content.links[0].valid_from", "content.marking.handling.code", "content.marking.review_date"], error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(StatusCode.InvalidArgument, search.StatusCode);
+        Assert.Equal(["filters.classifications[0]", "filters.recorded.from"], search.ViolatedFields().Order(StringComparer.Ordinal));
+        var fixedUp = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        Assert.Equal(ContributeOutcome.Created, fixedUp.Outcome);
+    }
+
+    [Fact]
+    public async Task A_bulk_intake_rejects_a_record_with_a_timestamp_off_the_calendar_alone()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var batch = TestRecords.UniqueRef("shape-bulk");
+        var eventRecord = TestRecords.Person($"{batch}-1");
+        eventRecord.Event = new Event { Kind = "meeting", OccurredFrom = new Timestamp { Seconds = long.MaxValue }, OccurredTo = new Timestamp { Seconds = 1 } };
+
+        using var call = records.ContributeStream();
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-0") });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = eventRecord });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-2") });
+        await call.RequestStream.CompleteAsync();
+        var response = await call;
+
+        Assert.Equal((2L, 1L), (response.Accepted, response.Rejected));
+        var rejection = Assert.Single(response.Rejections);
+        Assert.Equal(1, rejection.Position);
+        Assert.Equal(["content.event.occurred_from"], rejection.Problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public async Task Oversized_input_is_refused_with_a_status_short_enough_to_reach_the_caller()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var longName = TestRecords.Person(TestRecords.UniqueRef("long"), given: new string('a', 400));
+        var manyPhones = TestRecords.Person(TestRecords.UniqueRef("phones"));
+        manyPhones.Person.Phones.AddRange(Enumerable.Repeat("call me", 20_000));
+
+        var name = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = longName }).ResponseAsync);
+        var reason = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(
+            new GetRecordRequest { RecordId = "rec-x", Justification = TestRecords.Because(new string('r', 200_000)) }).ResponseAsync);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(
+            new GetRecordRequest { RecordId = new string('x', 90_000), Justification = TestRecords.Because() }).ResponseAsync);
+        var phones = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = manyPhones }).ResponseAsync);
+
+        Assert.Equal(["content.person.name.given_name"], name.ViolatedFields());
+        Assert.Equal(["justification.reason"], reason.ViolatedFields());
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.True(missing.Status.Detail.Length <= 1_000, $"{missing.Status.Detail.Length} characters");
+        Assert.Equal(StatusCode.InvalidArgument, phones.StatusCode);
+        Assert.Equal(51, phones.ViolatedFields().Count);
+        Assert.Equal("(more)", phones.ViolatedFields()[^1]);
     }
 
     [Fact]

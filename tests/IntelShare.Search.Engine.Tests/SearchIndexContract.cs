@@ -170,6 +170,20 @@ public abstract class SearchIndexContract : IDisposable
     }
 
     [ContractFact]
+    public async Task Queries_longer_than_any_name_or_question_are_refused_before_they_are_run()
+    {
+        var text = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Text = string.Join(" OR ", Enumerable.Repeat("labour~", 400)) }, Nca));
+        var longName = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Name = new string('a', 301) }, Nca));
+        var manyWords = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Name = string.Join(' ', Enumerable.Repeat("ana", 13)) }, Nca));
+        var longestName = await Index.SearchAsync(new SearchQuery { Name = string.Join(' ', Enumerable.Repeat("kowalenko", 12)) }, Nca);
+
+        Assert.Contains(text.Problems, p => p.StartsWith("text: is longer than", StringComparison.Ordinal));
+        Assert.Contains(longName.Problems, p => p.StartsWith("name: is longer than", StringComparison.Ordinal));
+        Assert.Contains(manyWords.Problems, p => p.StartsWith("name: has 13 words", StringComparison.Ordinal));
+        Assert.NotNull(longestName);
+    }
+
+    [ContractFact]
     public async Task Free_text_may_not_name_other_fields()
     {
         var error = await Assert.ThrowsAsync<SearchQueryException>(() => Index.SearchAsync(new SearchQuery { Text = "orig:NCA AND labour" }, Nca));

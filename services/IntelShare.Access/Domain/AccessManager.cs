@@ -74,6 +74,12 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
             throw new ValidationFailedException([new FieldViolation("at", "is in the future: record a compromise once it happened")]);
         }
 
+        if (when < file.CreatedAt)
+        {
+            throw new ValidationFailedException([new FieldViolation("at",
+                $"is before the case was opened ({file.CreatedAt:yyyy-MM-dd HH:mm}Z): an operation is compromised while it runs")]);
+        }
+
         await store.RecordCompromiseAsync(caseRef, when, note ?? "");
         return store.FindCase(caseRef)!;
     }

@@ -228,7 +228,8 @@ public sealed class AnomalyDetector(AnomalyOptions? options = null)
         var observedFrom = records.Min(record => record.At);
         foreach (var (caseRef, compromisedAt) in compromised)
         {
-            var windowStart = compromisedAt - Options.CompromiseWindow;
+            // A compromise recorded at the start of the calendar (a store from before Access checked it) has no window before it.
+            var windowStart = compromisedAt - DateTimeOffset.MinValue > Options.CompromiseWindow ? compromisedAt - Options.CompromiseWindow : DateTimeOffset.MinValue;
             var earlier = windowStart - observedFrom;
             foreach (var user in users)
             {

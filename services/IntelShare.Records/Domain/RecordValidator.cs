@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 
@@ -14,6 +15,9 @@ public static partial class RecordValidator
     public const int MaxSourceRefLength = 200;
     public const int MaxTextLength = 100_000;
 
+    /// <summary>Longer than any real name; matching compares names in time that grows with their length.</summary>
+    public const int MaxNameLength = 300;
+
     public static readonly IReadOnlySet<string> KnownCaveats =
         new HashSet<string>(StringComparer.Ordinal) { "VICTIM_IDENTITY", "SOURCE_SENSITIVE", "CHILD" };
 
@@ -25,6 +29,7 @@ public static partial class RecordValidator
             return;
         }
 
+        MessageShape.Check(content, prefix, violations.Add);
         if (string.IsNullOrWhiteSpace(content.SourceRef))
         {
             violations.Add($"{prefix}.source_ref", "is required: the contributor's own reference for the record");
@@ -106,6 +111,12 @@ public static partial class RecordValidator
                 break;
             case RecordContent.BodyOneofCase.Organisation:
                 violations.Require(!string.IsNullOrWhiteSpace(content.Organisation.Name), $"{prefix}.organisation.name", "is required");
+                ValidateNameLength(content.Organisation.Name, violations, $"{prefix}.organisation.name");
+                for (var i = 0; i < content.Organisation.Aliases.Count; i++)
+                {
+                    ValidateNameLength(content.Organisation.Aliases[i], violations, $"{prefix}.organisation.aliases[{i}]");
+                }
+
                 ValidateCountry(content.Organisation.Country, violations, $"{prefix}.organisation.country");
                 ValidatePhones(content.Organisation.Phones, violations, $"{prefix}.organisation.phones");
                 break;
@@ -161,6 +172,11 @@ public static partial class RecordValidator
             (!string.IsNullOrWhiteSpace(person.Name.GivenName) || !string.IsNullOrWhiteSpace(person.Name.FamilyName) ||
              !string.IsNullOrWhiteSpace(person.Name.OriginalScript));
         violations.Require(hasName || person.Aliases.Count > 0, $"{path}.name", "is required: a given name, family name or alias");
+        ValidateName(person.Name, violations, $"{path}.name");
+        for (var i = 0; i < person.Aliases.Count; i++)
+        {
+            ValidateName(person.Aliases[i], violations, $"{path}.aliases[{i}]");
+        }
 
         if (!string.IsNullOrEmpty(person.DateOfBirth))
         {
@@ -191,6 +207,19 @@ public static partial class RecordValidator
             ValidateCountry(person.Addresses[i].Country, violations, $"{path}.addresses[{i}].country");
         }
     }
+
+    private static void ValidateName(PersonName? name, Violations violations, string path)
+    {
+        if (name is not null)
+        {
+            ValidateNameLength(name.GivenName, violations, $"{path}.given_name");
+            ValidateNameLength(name.FamilyName, violations, $"{path}.family_name");
+            ValidateNameLength(name.OriginalScript, violations, $"{path}.original_script");
+        }
+    }
+
+    private static void ValidateNameLength(string name, Violations violations, string path) =>
+        violations.Require(name.Length <= MaxNameLength, path, $"is longer than {MaxNameLength} characters");
 
     private static void ValidateDocument(IdentityDocument document, Violations violations, string path)
     {
@@ -227,7 +256,8 @@ public static partial class RecordValidator
 
     private static void ValidateWindow(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Violations violations, string path)
     {
-        if (from is not null && to is not null && to.ToDateTimeOffset() < from.ToDateTimeOffset())
+        // An invalid timestamp is reported by MessageShape; it has no place on a calendar to compare.
+        if (from is not null && to is not null && MessageShape.IsValid(from) && MessageShape.IsValid(to) && to.ToDateTimeOffset() < from.ToDateTimeOffset())
         {
             violations.Add(path, "ends before the period starts");
         }
