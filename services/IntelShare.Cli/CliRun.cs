@@ -9,6 +9,9 @@ internal sealed class CliRun(CliContext context)
 
     public IAnsiConsole Console => Context.Console;
 
+    /// <summary>A file named on the command line, relative to the directory the CLI is run from.</summary>
+    public string? PathOf(string? file) => file is null ? null : Path.GetFullPath(file, Context.WorkingDirectory);
+
     /// <summary>The server the command talks to, once known, so that a connection failure can name it.</summary>
     public string? Server { get; set; }
 }

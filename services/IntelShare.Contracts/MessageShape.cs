@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
@@ -19,17 +20,29 @@ public static class MessageShape
     private const long MinSeconds = -62_135_596_800;
     private const long MaxSeconds = 253_402_300_799;
 
+    // Every record of a bulk intake is walked: the path is kept as a stack of fields and made a string only for a
+    // problem, rather than a string per nested message and list item.
+    [ThreadStatic]
+    private static List<(string Name, int Index)>? _path;
+
     public static bool IsValid(Timestamp timestamp) =>
         timestamp.Seconds is >= MinSeconds and <= MaxSeconds && timestamp.Nanos is >= 0 and <= 999_999_999;
 
     /// <summary>Reports each problem with its field path (proto field names, <c>prefix.field[index]</c>).</summary>
     public static void Check(IMessage message, string prefix, Action<string, string> report)
     {
+        var path = _path ??= [];
+        path.Clear();
+        Walk(message, prefix, path, report);
+    }
+
+    private static void Walk(IMessage message, string prefix, List<(string Name, int Index)> path, Action<string, string> report)
+    {
         if (message is Timestamp timestamp)
         {
             if (!IsValid(timestamp))
             {
-                report(prefix, "is not a valid timestamp (0001-01-01 to 9999-12-31, nanos 0 to 999,999,999)");
+                report(PathOf(prefix, path), "is not a valid timestamp (0001-01-01 to 9999-12-31, nanos 0 to 999,999,999)");
             }
 
             return;
@@ -37,14 +50,22 @@ public static class MessageShape
 
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
+            if (field.FieldType is not (FieldType.Message or FieldType.Enum or FieldType.String))
+            {
+                continue;
+            }
+
             var value = field.Accessor.GetValue(message);
             if (field.IsMap)
             {
-                foreach (DictionaryEntry entry in (IDictionary)value)
+                var entry = field.MessageType;
+                var index = 0;
+                foreach (DictionaryEntry item in (IDictionary)value)
                 {
-                    var path = $"{Join(prefix, field.Name)}[{entry.Key}]";
-                    CheckValue(field.MessageType.FindFieldByNumber(1), entry.Key, path, report);
-                    CheckValue(field.MessageType.FindFieldByNumber(2), entry.Value, path, report);
+                    path.Add((field.Name, index++));
+                    CheckValue(entry.FindFieldByNumber(1), item.Key, prefix, path, report);
+                    CheckValue(entry.FindFieldByNumber(2), item.Value, prefix, path, report);
+                    path.RemoveAt(path.Count - 1);
                 }
             }
             else if (field.IsRepeated)
@@ -52,40 +73,58 @@ public static class MessageShape
                 var items = (IList)value;
                 for (var i = 0; i < items.Count; i++)
                 {
-                    CheckValue(field, items[i], $"{Join(prefix, field.Name)}[{i}]", report);
+                    path.Add((field.Name, i));
+                    CheckValue(field, items[i], prefix, path, report);
+                    path.RemoveAt(path.Count - 1);
                 }
             }
             else if (value is not null)
             {
-                CheckValue(field, value, prefix, field.Name, report);
+                path.Add((field.Name, -1));
+                CheckValue(field, value, prefix, path, report);
+                path.RemoveAt(path.Count - 1);
             }
         }
     }
 
-    private static void CheckValue(FieldDescriptor field, object? value, string path, Action<string, string> report) =>
-        CheckValue(field, value, path, null, report);
-
-    // The path of a singular field is joined only when there is something to report or a message to enter.
-    private static void CheckValue(FieldDescriptor field, object? value, string path, string? name, Action<string, string> report)
+    private static void CheckValue(FieldDescriptor field, object? value, string prefix, List<(string Name, int Index)> path, Action<string, string> report)
     {
         switch (field.FieldType)
         {
             case FieldType.Message when value is IMessage child:
-                Check(child, name is null ? path : Join(path, name), report);
+                Walk(child, prefix, path, report);
                 break;
             case FieldType.Enum when value is not null:
                 var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
                 if (field.EnumType.FindValueByNumber(number) is null)
                 {
-                    report(name is null ? path : Join(path, name), $"{number} is not a {field.EnumType.Name} value");
+                    report(PathOf(prefix, path), $"{number} is not a {field.EnumType.Name} value");
                 }
 
                 break;
             case FieldType.String when value is string { Length: > MaxStringLength }:
-                report(name is null ? path : Join(path, name), $"is longer than {MaxStringLength:N0} characters");
+                report(PathOf(prefix, path), $"is longer than {MaxStringLength:N0} characters");
                 break;
         }
     }
 
-    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+    private static string PathOf(string prefix, List<(string Name, int Index)> path)
+    {
+        var text = new StringBuilder(prefix);
+        foreach (var (name, index) in path)
+        {
+            if (text.Length > 0)
+            {
+                text.Append('.');
+            }
+
+            text.Append(name);
+            if (index >= 0)
+            {
+                text.Append('[').Append(index).Append(']');
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -69,6 +69,7 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal([3L, 6], Leaves(await queries.WhoAccessedAsync(oversight, "OP-BRAVO", null, all, none)));
         Assert.Equal([6L], Leaves(await queries.WhoAccessedAsync(oversight, "R-1", "OP-BRAVO", all, none)));
         Assert.Equal([0L, 5], Leaves(await queries.ActivityAsync(oversight, "nca-1", null, all, none)));
+        Assert.Equal([0L, 5], Leaves(await queries.ActivityAsync(oversight, "User nca-1", null, all, none)));
         Assert.Equal([2L, 3, 4], Leaves(await queries.ActivityAsync(oversight, null, "MPS", all, none)));
         Assert.Equal([1L, 2], Leaves(await queries.ReadsWithoutCaseAsync(oversight, all, none)));
         Assert.Equal([3L, 5], Leaves(await queries.DeniedAttemptsAsync(oversight, all, none)));

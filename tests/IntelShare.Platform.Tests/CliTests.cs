@@ -90,6 +90,29 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Import_from_a_directory_no_one_may_write_to_puts_the_rejects_in_the_current_directory_even_for_root()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("mode-read-only", rows: 20);
+        var directory = Path.GetDirectoryName(file)!;
+        var here = Directory.CreateDirectory(Path.Combine(_work.Path, "here-by-mode")).FullName;
+        var cli = new CliRunner(Factory, Path.Combine(_work.Path, "mode-home"), here);
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        try
+        {
+            Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+        }
+        finally
+        {
+            File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) | UnixFileMode.UserWrite);
+        }
+
+        Assert.False(File.Exists(file + ".rejects.csv"));
+        Assert.Equal(BadDateRefs(prefix, 20), File.ReadLines(Path.Combine(here, "people.csv.rejects.csv")).Skip(1).Select(line => line.Split(',')[1]));
+    }
+
+    [Fact]
     public async Task Import_whose_rejects_file_cannot_be_written_sends_nothing_and_says_so()
     {
         var (file, prefix) = await WritePeopleWithBadDates("unwritable-rejects", rows: 20);

@@ -80,7 +80,37 @@ public sealed partial class DemoTests(PlatformFixture platform) : IClassFixture<
         Assert.Equal(corruptUserId, leak.UserId);
         Assert.Equal("BORDER", leak.Agency);
         Assert.Contains(CaseRef, leak.Description);
+
+        await EveryTourCommandRuns(firstOutput);
     }
+
+    /// <summary>
+    /// Runs each command the guided tour prints, as the user it is printed for: none may be refused as a usage error
+    /// (a missing --reason, an unknown option), whatever the platform answers it.
+    /// </summary>
+    private async Task EveryTourCommandRuns(string output)
+    {
+        CliRunner? user = null;
+        var commands = output.Split('\n').Select(line => line.TrimEnd()).Where(line => line.StartsWith("  intelshare ", StringComparison.Ordinal));
+        foreach (var command in commands)
+        {
+            var args = TourArgument().Matches(command).Select(match => match.Value.Trim('"')).Skip(1).ToArray();
+            if (args is ["login", "--user", var name])
+            {
+                user = new CliRunner(Factory, Path.Combine(_work.Path, "tour-" + name), _work.Path);
+                Assert.Equal(0, await user.Run([.. args, "--password", PlatformFactory.DemoPassword]));
+                continue;
+            }
+
+            Assert.NotNull(user);
+            var before = user.Output.Length;
+            var exit = await user.Run(args);
+            Assert.True(exit != 2, $"'{command}' was refused as a usage error:\n{user.Output[before..]}");
+        }
+    }
+
+    [GeneratedRegex("\"[^\"]*\"|\\S+")]
+    private static partial Regex TourArgument();
 
     private static bool IsVictim(ChangeEvent change) =>
         change.Record.Content.Person is { } person && person.Roles.Contains("victim") && change.Record.Content.Marking.Caveats.Contains("VICTIM_IDENTITY");

@@ -276,7 +276,13 @@ internal sealed class AuditIndex : IDisposable
         }
 
         Equal(where, parameters, "resource_id", filter.ResourceId);
-        Equal(where, parameters, "user_id", filter.UserId);
+        if (filter.UserId is { } user)
+        {
+            // Oversight knows people by their user names; the id is what the token carries.
+            where.Append(" AND (user_id = $user OR user_name = $user)");
+            parameters.Add(("$user", user));
+        }
+
         Equal(where, parameters, "agency", filter.Agency);
         Equal(where, parameters, "holder_agency", filter.HolderAgency);
         if (filter.OtherThanAgency is { } own)
@@ -338,6 +344,7 @@ internal sealed class AuditIndex : IDisposable
                 CREATE INDEX IF NOT EXISTS entries_by_resource ON entries(resource_id);
                 CREATE INDEX IF NOT EXISTS entries_by_case ON entries(case_ref);
                 CREATE INDEX IF NOT EXISTS entries_by_user ON entries(user_id);
+                CREATE INDEX IF NOT EXISTS entries_by_user_name ON entries(user_name);
                 CREATE INDEX IF NOT EXISTS entries_by_agency ON entries(agency);
                 CREATE INDEX IF NOT EXISTS entries_by_holder ON entries(holder_agency);
                 CREATE TABLE IF NOT EXISTS resource_cases (

@@ -25,7 +25,7 @@ internal static class AuditCommands
     {
         var resource = new Option<string>("--resource") { Description = "Who accessed this record or entity.", HelpName = "id" };
         var caseRef = new Option<string>("--case") { Description = "Who accessed records under this case or operation.", HelpName = "ref" };
-        var user = new Option<string>("--user") { Description = "Everything this user did.", HelpName = "user" };
+        var user = new Option<string>("--user") { Description = "Everything this user did (user name or id).", HelpName = "user" };
         var agency = new Option<string>("--agency") { Description = "Everything this agency's users did.", HelpName = "agency" };
         var withoutCase = new Option<bool>("--without-case") { Description = "Reads that named no case." };
         var denied = new Option<bool>("--denied") { Description = "Attempts the policy denied." };
@@ -145,13 +145,13 @@ internal static class AuditCommands
             var result = await verifier.RunAsync(
                 new VerifyRequest
                 {
-                    KeyFile = parseResult.GetValue(key),
-                    PreviousHeadFile = parseResult.GetValue(previousHead),
+                    KeyFile = run.PathOf(parseResult.GetValue(key)),
+                    PreviousHeadFile = run.PathOf(parseResult.GetValue(previousHead)),
                     Entries = parseResult.GetValue(entries),
                 },
                 ct);
             AuditRenderer.ShowVerdict(run.Console, result);
-            if (parseResult.GetValue(saveHead) is { } file)
+            if (run.PathOf(parseResult.GetValue(saveHead)) is { } file)
             {
                 if (result is { AllPassed: true, Head: { } head })
                 {

@@ -56,8 +56,8 @@ internal static class SearchCommands
             };
             request.Facets.AddRange(parseResult.GetValue(facets) ?? []);
             var response = await connection.Search.SearchAsync(request, cancellationToken: ct);
-            run.Console.MarkupLine($"{response.Total:N0} records you may see or learn of");
-            var table = new Table().AddColumns("score", "type", "record", "held by", "what you may see", "match");
+            run.Console.WriteLine($"{Display.Count(response.Total, "record")} you may see or learn of");
+            var table = new Table().AddColumns("score", "type").AddColumn(Display.IdColumn("record")).AddColumns("held by", "what you may see", "match");
             // Grouped hits come group by group: the entity is named on its group's first row only.
             var groupStarts = response.Groups.ToDictionary(g => g.RecordIds[0], g => g.EntityId.Length > 0 ? g.EntityId : "(none)");
             if (request.GroupByEntity)
@@ -75,7 +75,7 @@ internal static class SearchCommands
                     Markup.Escape(hit.RecordId),
                     Markup.Escape(hit.HolderAgency),
                     hit.Record is null ? "[yellow]exists: ask the holder[/]" : Markup.Escape(hit.Title) + (hit.Decision.Effect == Effect.PermitRedacted ? " [grey](redacted)[/]" : ""),
-                    Markup.Escape(string.Join(" … ", hit.Highlights.SelectMany(h => h.Fragments).Take(2))),
+                    string.Join(" … ", hit.Highlights.SelectMany(h => h.Fragments).Take(2).Select(Display.Highlight)),
                     .. entity]);
             }
 

@@ -22,8 +22,8 @@ internal static class DemoTour
         const string Case = DemoAgencies.CaseRef;
         string Get(CastRecord record, string reason, bool withCase = true, string purpose = "") =>
             $"intelshare get {ids[record]} --reason \"{reason}\"" + (withCase ? $" --case {Case}" : "") + (purpose.Length > 0 ? $" --purpose {purpose}" : "");
-        var search = "intelshare search \"kovalenko\"";
-        var resolve = "intelshare resolve match --given Olena --family Kovalenko";
+        var search = "intelshare search \"kovalenko\" --reason \"who is she\"";
+        var resolve = "intelshare resolve match --given Olena --family Kovalenko --reason \"does anyone know her\"";
 
         return
         [
@@ -35,7 +35,7 @@ internal static class DemoTour
                 new(Get(cast.FiuReport, "following the money"), $"The whole report: {cast.FiuReport.Description}; FIU released it to POL-ATU with conditions."),
                 new(Get(cast.VictimNgo, "safeguarding the witness", withCase: false, purpose: "victim-protection"), $"The whole record: {cast.VictimNgo.Description}; the analyst holds VICTIM_IDENTITY."),
                 new(resolve, "One person behind the police, border, labour and FIU records: Kowalenko, swapped name order, day and month of birth swapped."),
-                new($"intelshare graph neighbours {ids[cast.KovalenkoPolice]} --depth 2", "The victim, recruiter, driver, premises, phone and minibus around the controller, and the former victim who now recruits."),
+                new($"intelshare graph neighbours {ids[cast.KovalenkoPolice]} --depth 2 --reason \"network of the controller\"", "The victim, recruiter, driver, premises, phone and minibus around the controller, and the former victim who now recruits."),
             ]),
             new("border.analyst", "BORDER analyst: SECRET, no caveats; a member of the joint team, and the leak",
             [
@@ -57,7 +57,7 @@ internal static class DemoTour
             [
                 new(Get(cast.MoneyHandler, "account holder enquiry", withCase: false), $"The whole record: {cast.MoneyHandler.Description}; POL-ATU released it to FIU."),
                 new(Get(cast.KovalenkoBorder, "account holder enquiry", withCase: false), "Existence only: held by BORDER, released to POL-ATU only."),
-                new($"intelshare graph neighbours {ids[cast.MuleAccount]} --depth 2", $"{cast.MuleAccount.Description}: its holder, the payments and the money-transfer customer."),
+                new($"intelshare graph neighbours {ids[cast.MuleAccount]} --depth 2 --reason \"following the money\"", $"{cast.MuleAccount.Description}: its holder, the payments and the money-transfer customer."),
             ]),
             new("ngo.caseworker", "NGO-SHELTER caseworker: OFFICIAL_SENSITIVE, VICTIM_IDENTITY",
             [

@@ -23,7 +23,7 @@ internal static class RejectsLocation
         }
 
         var beside = Path.GetFullPath(inputFile + ".rejects.csv", workingDirectory);
-        if (WhyNotWritable(beside) is not { } besideReason)
+        if ((ReadOnlyByMode(Path.GetDirectoryName(beside)!) ?? WhyNotWritable(beside)) is not { } besideReason)
         {
             return beside;
         }
@@ -34,6 +34,18 @@ internal static class RejectsLocation
                 $"Nowhere to write the rejected rows: not beside the input ({besideReason}) nor in the current directory ({hereReason}). " +
                 "Give --rejects a file you can write to.")
             : here;
+    }
+
+    /// <summary>
+    /// A directory that no one may write to by its permissions (a shared data set, r-x for all) is read-only as its
+    /// owner meant it, even to root, whom the kernel lets write anywhere.
+    /// </summary>
+    private static string? ReadOnlyByMode(string directory)
+    {
+        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        return !OperatingSystem.IsWindows() && Directory.Exists(directory) && (File.GetUnixFileMode(directory) & anyWrite) == 0
+            ? $"{directory} is read-only"
+            : null;
     }
 
     /// <summary>Null when <paramref name="path"/> can be written; otherwise why not. Leaves no file behind that was not there.</summary>

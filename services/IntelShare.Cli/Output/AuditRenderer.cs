@@ -22,7 +22,7 @@ internal static class AuditRenderer
             .Title(Markup.Escape(title))
             .AddColumns("#", "Time", "User", "Agency", "Action")
             .AddColumn(Display.IdColumn("Resource"))
-            .AddColumns("Holder", "Case", "Purpose", "Effect", "Rule");
+            .AddColumns("Holder", "Case", "Reason", "Purpose", "Effect", "Rule");
         foreach (var entry in entries)
         {
             var justification = entry.Justification ?? new Justification();
@@ -35,6 +35,7 @@ internal static class AuditRenderer
                 Markup.Escape(entry.ResourceKind is { Length: > 0 } kind and not "record" ? $"{kind} {entry.ResourceId}" : entry.ResourceId),
                 Markup.Escape(entry.HolderAgency),
                 Markup.Escape(justification.CaseRef),
+                Markup.Escape(justification.Reason),
                 Markup.Escape(justification.Purpose == Purpose.Unspecified ? "" : EnumValues.Name(justification.Purpose).ToLowerInvariant().Replace('_', '-')),
                 EffectCell(entry.Effect),
                 Markup.Escape(entry.Rule));
@@ -103,8 +104,7 @@ internal static class AuditRenderer
             ? $"{Markup.Escape(name)}\n[grey]{Markup.Escape(entry.UserId)}[/]"
             : Markup.Escape(entry.UserId);
 
-    private static string Count(long count, string one, string? many = null) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many ?? one + "s")}");
+    private static string Count(long count, string one, string? many = null) => Display.Count(count, one, many);
 
     private static string EffectCell(Effect effect) => effect switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -6,7 +7,7 @@ using Spectre.Console.Rendering;
 namespace IntelShare.Cli.Output;
 
 /// <summary>Grids, lists and times as every renderer shows them, so that all commands read alike.</summary>
-internal static class Display
+internal static partial class Display
 {
     /// <summary>Times are shown in UTC, the zone the audit log and the server record them in.</summary>
     public const string FullTime = "yyyy-MM-dd HH:mm:ss'Z'";
@@ -68,6 +69,16 @@ internal static class Display
             console.MarkupLine(caption.Text);
         }
     }
+
+    /// <summary>A search highlight as markup: the server marks matched words with &lt;em&gt; tags, shown here in bold.</summary>
+    public static string Highlight(string fragment) => Emphasis().Replace(Markup.Escape(fragment), "[bold]$1[/]");
+
+    /// <summary>"1 record", "2 records".</summary>
+    public static string Count(long count, string one, string? many = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many ?? one + "s")}");
+
+    [GeneratedRegex("<em>(.*?)</em>")]
+    private static partial Regex Emphasis();
 
     public static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
 
