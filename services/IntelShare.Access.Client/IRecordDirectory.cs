@@ -1,3 +1,4 @@
+using IntelShare.Domain;
 using IntelShare.Policy;
 
 namespace IntelShare.Access.Client;
@@ -11,6 +12,9 @@ public sealed record RecordHolder(string RecordId, string Agency);
 /// </summary>
 public interface IRecordDirectory
 {
-    /// <summary>The record's holder, or null when it does not exist (or is withdrawn) as far as the asker may know.</summary>
-    Task<RecordHolder?> FindAsync(string recordId, ReadJustification justification, CancellationToken cancellationToken);
+    /// <summary>
+    /// The record's holder, or null when it does not exist (or is withdrawn) as far as <paramref name="asker"/> may know:
+    /// a look-up the need-to-know check decides and the audit log records, as a read.
+    /// </summary>
+    Task<RecordHolder?> FindAsync(Subject asker, string recordId, ReadJustification justification, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using IntelShare.Policy;
 
 namespace IntelShare.Access.Client;
@@ -11,7 +12,8 @@ namespace IntelShare.Access.Client;
 /// </summary>
 public sealed class RemoteRecordDirectory(RecordsService.RecordsServiceClient client, Func<string?> callerToken) : IRecordDirectory
 {
-    public async Task<RecordHolder?> FindAsync(string recordId, ReadJustification justification, CancellationToken cancellationToken)
+    // The asker's own token is forwarded, so the Records service decides for them.
+    public async Task<RecordHolder?> FindAsync(Subject asker, string recordId, ReadJustification justification, CancellationToken cancellationToken)
     {
         var request = new GetRecordRequest { RecordId = recordId, Justification = justification.ToMessage() };
         try

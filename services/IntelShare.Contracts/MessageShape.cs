@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Text;
 using Google.Protobuf;
@@ -8,7 +9,7 @@ namespace IntelShare.Contracts;
 
 /// <summary>
 /// What any message must be, whatever it means: timestamps a calendar holds, enum values the contract defines and
-/// strings of a bounded length. Checked on every request, so that no service converts a timestamp that throws, meets
+/// strings of a bounded length without control characters. Checked on every request, so that no service converts a timestamp that throws, meets
 /// a value its switch does not know, or stores a value whose indexing would take minutes.
 /// </summary>
 public static class MessageShape
@@ -22,6 +23,10 @@ public static class MessageShape
 
     // Every record of a bulk intake is walked: the path is kept as a stack of fields and made a string only for a
     // problem, rather than a string per nested message and list item.
+    // C0 controls but tab, line feed and carriage return: no one types them, and XML (GraphML exports) cannot carry them.
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c)]);
+
     [ThreadStatic]
     private static List<(string Name, int Index)>? _path;
 
@@ -104,6 +109,9 @@ public static class MessageShape
                 break;
             case FieldType.String when value is string { Length: > MaxStringLength }:
                 report(PathOf(prefix, path), $"is longer than {MaxStringLength:N0} characters");
+                break;
+            case FieldType.String when value is string text && text.AsSpan().ContainsAny(ControlCharacters):
+                report(PathOf(prefix, path), "contains a control character (other than tab and line breaks)");
                 break;
         }
     }

@@ -37,7 +37,7 @@ public static class GraphMLWriter
         foreach (var (node, visibility) in graph.Nodes)
         {
             xml.WriteStartElement("node", Namespace);
-            xml.WriteAttributeString("id", node.Id);
+            xml.WriteAttributeString("id", XmlText(node.Id));
             Data(xml, "kind", node.Kind.ToString());
             Data(xml, "visibility", visibility.ToString());
             Data(xml, "marking", node.Marking);
@@ -58,8 +58,8 @@ public static class GraphMLWriter
         {
             xml.WriteStartElement("edge", Namespace);
             xml.WriteAttributeString("id", "e" + index++.ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("source", edge.From);
-            xml.WriteAttributeString("target", edge.To);
+            xml.WriteAttributeString("source", XmlText(edge.From));
+            xml.WriteAttributeString("target", XmlText(edge.To));
             Data(xml, "ekind", edge.Kind.ToString());
             Data(xml, "emarking", edge.Marking);
             Data(xml, "validFrom", Time(edge.ValidFrom));
@@ -73,6 +73,29 @@ public static class GraphMLWriter
         xml.WriteEndDocument();
     }
 
+    /// <summary>
+    /// XML 1.0 cannot carry most control characters at all, even escaped; records stored before contributions were
+    /// checked for them may hold some, which are written as U+FFFD rather than failing the whole export.
+    /// </summary>
+    private static string XmlText(string value)
+    {
+        char[]? copy = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (!XmlConvert.IsXmlChar(value[i]))
+            {
+                copy ??= value.ToCharArray();
+                copy[i] = '\uFFFD';
+            }
+        }
+
+        return copy is null ? value : new string(copy);
+    }
+
     private static string? Time(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
 
     private static void Data(XmlWriter xml, string key, string? value)
@@ -84,7 +107,7 @@ public static class GraphMLWriter
 
         xml.WriteStartElement("data", Namespace);
         xml.WriteAttributeString("key", key);
-        xml.WriteString(value);
+        xml.WriteString(XmlText(value));
         xml.WriteEndElement();
     }
 }

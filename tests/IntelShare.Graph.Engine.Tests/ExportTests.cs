@@ -44,6 +44,21 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public async Task GraphML_stays_well_formed_when_a_label_holds_characters_XML_cannot_carry()
+    {
+        await using var graph = await TestGraph.CreateAsync();
+        await graph.Store.ApplyAsync(new GraphBatch(new UpsertNode("c", NodeKind.Person, "Ana\u0001 \uD83D\uDE00 Rusu\uD800", "{}", ["r2"])), 1);
+        var subgraph = await graph.Store.NeighbourhoodAsync(new NeighbourhoodQuery(["c"]), new TestVisibility());
+        using var stream = new MemoryStream();
+
+        GraphMLWriter.Write(subgraph, stream);
+        stream.Position = 0;
+        var label = XDocument.Load(stream).Descendants(GraphML + "data").Single(d => (string)d.Attribute("key")! == "label").Value;
+
+        Assert.Equal("Ana\uFFFD \uD83D\uDE00 Rusu\uFFFD", label);
+    }
+
+    [Fact]
     public async Task Json_has_nodes_and_edges_with_markings()
     {
         await using var graph = await TestGraph.CreateAsync();

@@ -84,6 +84,7 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         var bad = TestRecords.Person(sourceRef);
         bad.Marking.ReviewDate = new Timestamp { Seconds = long.MaxValue };
         bad.Marking.Handling.Code = (HandlingCode)99;
+        bad.Person.Name.GivenName = "Ana\u0001";
         bad.Links.Add(new RecordLink { Relationship = "knows", TargetSourceRef = "x", ValidFrom = new Timestamp { Nanos = -5 }, ValidTo = Timestamp.FromDateTime(DateTime.UtcNow) });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = bad }).ResponseAsync);
@@ -95,7 +96,9 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal(["content.links[0].valid_from", "content.marking.handling.code", "content.marking.review_date"], error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["content.links[0].valid_from", "content.marking.handling.code", "content.marking.review_date", "content.person.name.given_name"],
+            error.ViolatedFields().Order(StringComparer.Ordinal));
         Assert.Equal(StatusCode.InvalidArgument, search.StatusCode);
         Assert.Equal(["filters.classifications[0]", "filters.recorded.from"], search.ViolatedFields().Order(StringComparer.Ordinal));
         var fixedUp = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });

@@ -56,9 +56,15 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.True(path.Found);
         Assert.Equal([victim, recruiter, $"phone:{phone}", driver], path.Paths[0].NodeIds);
 
-        // A path that exists only through a record the reader may not learn of is not shown.
-        var throughHidden = await border.ShortestPathAsync(new PathRequest { FromId = victim, ToId = hiddenAssociate, Justification = TestRecords.Because("probe") });
-        Assert.False(throughHidden.Found);
+        // A record the reader may not learn of is answered as one that does not exist, whatever the query starts or ends at.
+        var toHidden = await Assert.ThrowsAsync<RpcException>(() => border.ShortestPathAsync(new PathRequest { FromId = victim, ToId = hiddenAssociate, Justification = TestRecords.Because("probe") }).ResponseAsync);
+        var fromHidden = await Assert.ThrowsAsync<RpcException>(() => border.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { hiddenAssociate }, Justification = TestRecords.Because("probe") }).ResponseAsync);
+        var nowhere = await Assert.ThrowsAsync<RpcException>(() => border.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { "rec-no-such-record" }, Justification = TestRecords.Because("probe") }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, toHidden.StatusCode);
+        Assert.Equal(StatusCode.NotFound, fromHidden.StatusCode);
+        Assert.Equal(nowhere.Status.Detail.Replace("rec-no-such-record", hiddenAssociate, StringComparison.Ordinal), fromHidden.Status.Detail);
+        var placeholderSeed = await border.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { knownToExist }, Justification = TestRecords.Because("probe") });
+        Assert.Contains(placeholderSeed.Nodes, n => n.Placeholder);
     }
 
     [Fact]

@@ -115,6 +115,24 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task An_access_request_or_amendment_of_a_record_the_asker_may_not_know_of_tells_them_nothing()
+    {
+        var hidden = await Contribute(c => c.Marking.Discoverable = false);
+        var requester = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+
+        var request = await Assert.ThrowsAsync<RpcException>(() => requester.RequestAccessAsync(new RequestAccessRequest { RecordId = hidden, Reason = "probing" }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => requester.RequestAccessAsync(new RequestAccessRequest { RecordId = "rec-no-such-record", Reason = "probing" }).ResponseAsync);
+        var amend = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = hidden, Content = TestRecords.Person("") }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, request.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace("rec-no-such-record", hidden, StringComparison.Ordinal), request.Status.Detail);
+        // Refused as the issue demands of a non-originator, without naming who holds it.
+        Assert.Equal(StatusCode.PermissionDenied, amend.StatusCode);
+        Assert.DoesNotContain("POL-ATU", amend.Status.Detail);
+    }
+
+    [Fact]
     public async Task An_access_request_flows_from_request_to_approval_to_expiry()
     {
         var recordId = await Contribute(_ => { });

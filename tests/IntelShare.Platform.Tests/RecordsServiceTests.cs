@@ -276,6 +276,30 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_record_keeps_its_type_through_amendments_and_resent_source_rows()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef("typed");
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+        RecordContent Vehicle()
+        {
+            var vehicle = TestRecords.Person(sourceRef);
+            vehicle.Vehicle = new Vehicle { Plate = "AB12 CDE", Country = "GB" };
+            return vehicle;
+        }
+
+        var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = Vehicle() }).ResponseAsync);
+        var resent = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = Vehicle() }).ResponseAsync);
+        var current = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.Equal(StatusCode.InvalidArgument, amend.StatusCode);
+        Assert.Equal(["content.body"], amend.ViolatedFields());
+        Assert.Equal(StatusCode.FailedPrecondition, resent.StatusCode);
+        Assert.Contains("keeps its type", resent.Status.Detail);
+        Assert.Equal((RecordType.Person, 1L), (current.Record.Type, current.Record.Version));
+    }
+
+    [Fact]
     public async Task Read_changes_streams_every_committed_change_in_order_with_its_record()
     {
         var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -80,6 +80,33 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     [Fact]
+    public async Task A_decision_on_a_record_the_analyst_may_not_know_of_is_answered_as_on_one_that_does_not_exist()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var hidden = TestRecords.Person(TestRecords.UniqueRef("res-hidden"), "Ion", "Ciobanu", "1979-02-02");
+        hidden.Marking.Discoverable = false;
+        var hiddenId = (await police.ContributeAsync(new ContributeRequest { Content = hidden })).RecordId;
+        var ownId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("res-own"), "Ion", "Ciobanu", "1979-02-02") })).RecordId;
+        var owner = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        await Projected.Eventually(
+            () => owner.ExplainAsync(new ExplainRequest { LeftRecordId = hiddenId, RightRecordId = ownId, Justification = TestRecords.Because() }).ResponseAsync,
+            _ => true);
+        var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+
+        var decide = await Assert.ThrowsAsync<RpcException>(() => border.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Reject,
+            LeftRecordId = hiddenId,
+            RightRecordId = ownId,
+            Reason = "probing",
+            Justification = TestRecords.Because(),
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, decide.StatusCode);
+        Assert.DoesNotContain("POL-ATU", decide.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_match_on_records_the_caller_may_not_read_says_only_who_holds_them()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();

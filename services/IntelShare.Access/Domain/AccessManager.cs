@@ -94,7 +94,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
         var directory = records ?? throw new PreconditionFailedException("The Records service is not reachable from Access: access requests cannot be placed.");
         // An unknown record and one the caller may not know of look the same: nothing to ask about.
-        var holder = await directory.FindAsync(recordId, new ReadJustification(caseRef, reason, ReadPurpose.Unspecified), CancellationToken.None)
+        var holder = await directory.FindAsync(subject, recordId, new ReadJustification(caseRef, reason, ReadPurpose.Unspecified), CancellationToken.None)
             ?? throw new NotFoundException("Record", recordId);
         if (holder.Agency == subject.Agency)
         {

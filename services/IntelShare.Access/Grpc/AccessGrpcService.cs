@@ -100,6 +100,10 @@ public sealed class AccessGrpcService(
 
             violations.Require(!string.IsNullOrWhiteSpace(item.ResourceId), $"{path}.resource_id", "is required");
             violations.Require(item.Marking is not null, $"{path}.marking", "is required");
+            for (var c = 0; c < (item.Marking?.Caveats.Count ?? 0); c++)
+            {
+                violations.Require(CaveatNames.TryParse(item.Marking!.Caveats[c], out _), $"{path}.marking.caveats[{c}]", $"'{item.Marking.Caveats[c]}' is not a known caveat");
+            }
             violations.Require(ContractMapping.ToResourceKind(item.ResourceKind) != IntelShare.Policy.ResourceKind.Unspecified, $"{path}.resource_kind", "must be record, entity or link");
         }
 

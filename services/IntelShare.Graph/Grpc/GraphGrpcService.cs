@@ -26,6 +26,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             violations => ValidateNeighbourhood(request, violations, "")!,
             async (query, visibility, ct) =>
             {
+                await RequireNodesAsync(query.Seeds, visibility, ct);
                 var result = await store.NeighbourhoodAsync(query, visibility, Budget, ct);
                 return (result.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result));
             });
@@ -46,7 +47,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             },
             async (query, visibility, ct) =>
             {
-                await RequireNodesAsync(query.Ids, ct);
+                await RequireNodesAsync(query.Ids, visibility, ct);
                 var result = await store.ConnectTheDotsAsync(query, visibility, Budget, ct);
                 return (result.Graph.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result.Graph));
             });
@@ -61,7 +62,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             },
             async (pair, visibility, ct) =>
             {
-                await RequireNodesAsync([pair.FirstId, pair.SecondId], ct);
+                await RequireNodesAsync([pair.FirstId, pair.SecondId], visibility, ct);
                 var result = await store.CommonAssociatesAsync(pair.FirstId, pair.SecondId, visibility, Budget, ct);
                 var nodes = new List<ResultNode>();
                 var edges = new List<Engine.GraphEdge>();
@@ -188,7 +189,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             },
             async (query, visibility, ct) =>
             {
-                await RequireNodesAsync([query.EntityId], ct);
+                await RequireNodesAsync([query.EntityId], visibility, ct);
                 var result = await store.TimelineAsync(query, visibility, Budget, ct);
                 var mapper = new ResultMapper(visibility);
                 var response = new TimelineResponse { WithheldNodes = result.WithheldNodes };
@@ -215,7 +216,8 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             },
             async (query, visibility, ct) =>
             {
-                var result = await store.NeighbourhoodAsync(query!, visibility, Budget, ct);
+                await RequireNodesAsync(query!.Seeds, visibility, ct);
+                var result = await store.NeighbourhoodAsync(query, visibility, Budget, ct);
                 var subgraph = new ResultMapper(visibility).Subgraph(result);
                 var content = request.Format == ExportFormat.Graphml ? SubgraphExport.ToGraphMl(subgraph) : SubgraphExport.ToJson(subgraph);
                 return (result.Nodes.Select(n => n.Node), new ExportResponse
@@ -243,7 +245,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             },
             async (query, visibility, ct) =>
             {
-                await RequireNodesAsync([query.From, query.To], ct);
+                await RequireNodesAsync([query.From, query.To], visibility, ct);
                 var result = all
                     ? await store.AllShortestPathsAsync(query, visibility, Budget, ct)
                     : await store.ShortestPathAsync(query, visibility, Budget, ct);
@@ -317,11 +319,12 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         _ => 0,
     };
 
-    private async Task RequireNodesAsync(IEnumerable<string> ids, CancellationToken ct)
+    /// <summary>A node the caller may not know of is answered as one that does not exist, as Records answers a Get.</summary>
+    private async Task RequireNodesAsync(IEnumerable<string> ids, IGraphVisibility visibility, CancellationToken ct)
     {
         foreach (var id in ids)
         {
-            if (await store.GetNodeAsync(id, ct) is null)
+            if (await store.GetNodeAsync(id, ct) is not { } node || visibility.See(node) == NodeVisibility.Hidden)
             {
                 throw new NotFoundException("Entity", id);
             }
@@ -358,7 +361,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             return (null, null);
         }
 
-        await RequireNodesAsync(named.Query.Seeds, ct);
+        await RequireNodesAsync(named.Query.Seeds, visibility, ct);
         var graph = await store.NeighbourhoodAsync(named.Query, visibility, Budget, ct);
         return (graph.Nodes.Where(n => n.Visibility == NodeVisibility.Visible).Select(n => n.Node.Id).ToArray(), graph);
     }

@@ -460,8 +460,8 @@ public sealed class RecordStore : IAsyncDisposable
         public Writer(SqliteConnection connection, TimeProvider clock)
         {
             _clock = clock;
-            _findBySource = Prepare(connection, "SELECT record_id, current_version, content_hash, withdrawn, source_hash FROM record_heads WHERE agency = $agency AND source_ref = $source", "$agency", "$source");
-            _findById = Prepare(connection, "SELECT agency, source_ref, current_version, content_hash, withdrawn FROM record_heads WHERE record_id = $id", "$id");
+            _findBySource = Prepare(connection, "SELECT record_id, current_version, content_hash, withdrawn, source_hash, record_type FROM record_heads WHERE agency = $agency AND source_ref = $source", "$agency", "$source");
+            _findById = Prepare(connection, "SELECT agency, source_ref, current_version, content_hash, withdrawn, record_type FROM record_heads WHERE record_id = $id", "$id");
             _insertVersion = Prepare(connection, "INSERT INTO record_versions (record_id, version, payload) VALUES ($id, $version, $payload)", "$id", "$version", "$payload");
             _insertHead = Prepare(connection, "INSERT INTO record_heads (record_id, agency, source_ref, record_type, current_version, content_hash, withdrawn, source_hash) VALUES ($id, $agency, $source, $type, $version, $hash, 0, $hash)", "$id", "$agency", "$source", "$type", "$version", "$hash");
             _updateHead = Prepare(connection, "UPDATE record_heads SET current_version = $version, content_hash = $hash, withdrawn = $withdrawn, record_type = $type, source_hash = COALESCE($sourceHash, source_hash) WHERE record_id = $id", "$id", "$version", "$hash", "$withdrawn", "$type", "$sourceHash");
@@ -496,6 +496,7 @@ public sealed class RecordStore : IAsyncDisposable
             byte[] currentHash;
             bool withdrawn;
             byte[]? sourceHash;
+            RecordType type;
             using (var reader = _findBySource.ExecuteReader())
             {
                 if (!reader.Read())
@@ -514,6 +515,7 @@ public sealed class RecordStore : IAsyncDisposable
                 currentHash = (byte[])reader[2];
                 withdrawn = reader.GetInt64(3) != 0;
                 sourceHash = reader.IsDBNull(4) ? null : (byte[])reader[4];
+                type = (RecordType)reader.GetInt64(5);
             }
 
             if (withdrawn)
@@ -521,6 +523,12 @@ public sealed class RecordStore : IAsyncDisposable
                 // Only the agency that withdrew it gets here (the source reference is its own), so this tells no one else anything.
                 return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified,
                     $"your agency withdrew record {existingId} from this source reference, and a withdrawn record stays withdrawn: give the row a new source reference to contribute it again");
+            }
+
+            if (TypeOf(content) != type)
+            {
+                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified,
+                    $"record {existingId} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own");
             }
 
             if (hash.AsSpan().SequenceEqual(currentHash))
@@ -549,7 +557,8 @@ public sealed class RecordStore : IAsyncDisposable
             var head = FindHead(recordId);
             if (head.Agency != by.Agency)
             {
-                throw new PermissionDeniedException($"Only the originator agency '{head.Agency}' may amend record '{recordId}'.");
+                // The holder is not named: the caller may not be allowed to know it (the record need not be discoverable).
+                throw new PermissionDeniedException($"Only the agency that contributed record '{recordId}' may amend it.");
             }
 
             if (head.Withdrawn)
@@ -573,6 +582,12 @@ public sealed class RecordStore : IAsyncDisposable
                 throw new ValidationFailedException([new FieldViolation("content.source_ref", $"must stay '{head.SourceRef}': a record keeps its source reference")]);
             }
 
+            if (TypeOf(content) != head.Type)
+            {
+                throw new ValidationFailedException([new FieldViolation("content.body",
+                    $"must stay a {TypeName(head.Type)}: a record keeps its type (contribute the {TypeName(TypeOf(content))} as a record of its own)")]);
+            }
+
             var prepared = RecordStore.Prepare(content.Clone(), by.Agency);
             if (prepared.Hash.AsSpan().SequenceEqual(head.Hash))
             {
@@ -589,7 +604,7 @@ public sealed class RecordStore : IAsyncDisposable
             var head = FindHead(recordId);
             if (head.Agency != by.Agency)
             {
-                throw new PermissionDeniedException($"Only the originator agency '{head.Agency}' may withdraw record '{recordId}'.");
+                throw new PermissionDeniedException($"Only the agency that contributed record '{recordId}' may withdraw it.");
             }
 
             if (head.Withdrawn)
@@ -616,7 +631,7 @@ public sealed class RecordStore : IAsyncDisposable
             AppendChange(ChangeKind.RecordAmended, recordId, version);
         }
 
-        private (string Agency, string SourceRef, long Version, byte[] Hash, bool Withdrawn) FindHead(string recordId)
+        private (string Agency, string SourceRef, long Version, byte[] Hash, bool Withdrawn, RecordType Type) FindHead(string recordId)
         {
             _findById.Parameters["$id"].Value = recordId;
             using var reader = _findById.ExecuteReader();
@@ -625,7 +640,7 @@ public sealed class RecordStore : IAsyncDisposable
                 throw new NotFoundException("Record", recordId);
             }
 
-            return (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3], reader.GetInt64(4) != 0);
+            return (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3], reader.GetInt64(4) != 0, (RecordType)reader.GetInt64(5));
         }
 
         private Record ReadPayload(string recordId, long version)
@@ -677,6 +692,8 @@ public sealed class RecordStore : IAsyncDisposable
             _insertChange.ExecuteNonQuery();
             PendingSequence = sequence;
         }
+
+        private static string TypeName(RecordType type) => type.ToString().ToLowerInvariant();
 
         private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");
 

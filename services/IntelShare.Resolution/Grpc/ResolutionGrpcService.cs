@@ -236,7 +236,8 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 var decision = session.Decide(marking);
                 if (decision.Effect < AccessEffect.PermitRedacted)
                 {
-                    throw new PermissionDeniedException($"You may not read record {recordId}, so you cannot decide on it: ask its holder ({record.Content.Marking.OriginatorAgency}).");
+                    await session.AuditAsync($"decide {request.Kind.ToString().ToLowerInvariant()} on {recordId}", released, 1, context.CancellationToken);
+                    throw Unreadable(decision, recordId, record, ", so you cannot decide on it");
                 }
 
                 released.Add((marking, decision));
@@ -263,6 +264,15 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         return response;
     }
 
+    /// <summary>
+    /// A record the caller may only know exists is refused naming its holder, to ask; one they may not know of is
+    /// answered as one that does not exist.
+    /// </summary>
+    private static DomainException Unreadable(AccessDecision decision, string recordId, Record record, string consequence) =>
+        decision.Effect == AccessEffect.Deny
+            ? new NotFoundException("Record", recordId)
+            : new PermissionDeniedException($"You may not read record {recordId}{consequence}: ask its holder ({record.Content.Marking.OriginatorAgency}).");
+
     public override async Task<WireExplanation> Explain(ExplainRequest request, ServerCallContext context)
     {
         var violations = new Violations();
@@ -280,9 +290,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             if (decision.Effect < AccessEffect.PermitRedacted)
             {
                 await session.AuditAsync($"explain {request.LeftRecordId} {request.RightRecordId}", released, 1, context.CancellationToken);
-                throw decision.Effect == AccessEffect.Deny
-                    ? new NotFoundException("Record", recordId)
-                    : new PermissionDeniedException($"You may not read record {recordId}: ask its holder ({record.Content.Marking.OriginatorAgency}).");
+                throw Unreadable(decision, recordId, record, "");
             }
 
             released.Add((marking, decision));
