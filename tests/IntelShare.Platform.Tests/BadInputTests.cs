@@ -106,6 +106,23 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task An_access_check_naming_an_unknown_caveat_says_so()
+    {
+        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var marking = TestRecords.Marking();
+        marking.Caveats.Add("BOGUS");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => access.CheckAsync(new CheckRequest
+        {
+            Item = new CheckItem { ResourceKind = "record", ResourceId = "rec-x", Marking = marking, RecordType = RecordType.Person },
+            Justification = TestRecords.Because(),
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["item.marking.caveats[0]"], error.ViolatedFields());
+    }
+
+    [Fact]
     public async Task A_bulk_intake_rejects_a_record_with_a_timestamp_off_the_calendar_alone()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

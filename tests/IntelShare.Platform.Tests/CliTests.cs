@@ -113,6 +113,25 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task Import_with_an_unknown_caveat_or_agency_stops_before_sending_and_one_of_which_nothing_was_taken_fails()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("bad-flags", rows: 10);
+        var cli = NewCli("bad-flags-home");
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--caveat", "FOO"));
+        Assert.Contains("--caveat FOO is not a caveat", cli.Output);
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--releasable-to", "BORDER,NOPE"));
+        Assert.Contains("--releasable-to NOPE: no such agency", cli.Output);
+        Assert.DoesNotContain((await CreatedSourceRefs()), r => r.StartsWith(prefix, StringComparison.Ordinal));
+
+        var allBad = Path.Combine(_work.Path, "bad-flags", "all-bad.csv");
+        await File.WriteAllLinesAsync(allBad, ["ref,given_name,surname,date_of_birth", $"{prefix}-x,Ana,Rusu,19901345", $"{prefix}-y,Ion,Rusu,not a date"]);
+        Assert.Equal(1, await cli.Run("import", allBad, "--type", "person", "--source-ref-column", "ref"));
+        Assert.Contains("No row was imported", cli.Output);
+    }
+
+    [Fact]
     public async Task Import_whose_rejects_file_cannot_be_written_sends_nothing_and_says_so()
     {
         var (file, prefix) = await WritePeopleWithBadDates("unwritable-rejects", rows: 20);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using IntelShare.Cli.Import;
 using IntelShare.Contracts.V1;
+using IntelShare.Policy;
 
 namespace IntelShare.Cli.Commands;
 
@@ -94,6 +95,12 @@ internal static class ImportCommand
             };
             marking.ReleasableTo.Add(Codes("--releasable-to", parseResult.GetValue(releasableTo)));
             marking.Caveats.Add(Codes("--caveat", parseResult.GetValue(caveats)));
+            if (marking.Caveats.FirstOrDefault(c => !CaveatNames.TryParse(c, out _)) is { } unknownCaveat)
+            {
+                // Every row would be refused for it: better said once, before the file is read.
+                throw new UsageException($"--caveat {unknownCaveat} is not a caveat: use {CaveatNames.Format(CaveatNames.All)}.");
+            }
+
             marking.CaseRefs.Add(parseResult.GetValue(cases) ?? []);
             if (marking.ReleaseToAllPartners && marking.ReleasableTo.Count > 0)
             {

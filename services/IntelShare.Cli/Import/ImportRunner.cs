@@ -72,10 +72,31 @@ internal sealed class ImportRunner(CliRun run)
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// An agency code the platform does not know would release the records to no one (a typo), so the import stops
+    /// before sending anything rather than marking every record with it.
+    /// </summary>
+    private static async Task RequireKnownAgenciesAsync(PlatformConnection connection, Marking marking, CancellationToken ct)
+    {
+        if (marking.ReleasableTo.Count == 0)
+        {
+            return;
+        }
+
+        var known = (await connection.Identity.ListAgenciesAsync(new ListAgenciesRequest(), cancellationToken: ct)).Agencies.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var unknown = marking.ReleasableTo.Where(code => !known.Contains(code)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException(
+                $"--releasable-to {string.Join(", ", unknown)}: no such agency on the platform. Known agencies: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+        }
+    }
+
     private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
     {
         var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
         using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
+        await RequireKnownAgenciesAsync(connection, request.Marking, ct);
         if (request.Restart)
         {
             checkpoints.Delete();
@@ -131,6 +152,14 @@ internal sealed class ImportRunner(CliRun run)
         checkpoints.Delete();
         ImportReport.Summary(run.Console, state.Totals, stopwatch.Elapsed, state.RowsAcknowledged - resumedAt, resumedAt);
         ImportReport.RejectsWritten(run.Console, state.Totals.Rejected, rejects.FilePath);
+        var totals = state.Totals;
+        if (totals.Rejected > 0 && totals.Accepted + totals.Duplicates == 0)
+        {
+            // Scripts run imports unattended: a file of which nothing was taken is a failure to look at, not a success.
+            run.Console.Error("No row was imported: every row was rejected. The rejects file says why; fix the file or the options and run it again.");
+            return ExitCodes.Failure;
+        }
+
         return ExitCodes.Ok;
     }
 
