@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
@@ -136,5 +137,27 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
         Assert.Contains("page_size", invalid.ViolatedFields());
         Assert.Contains("justification", invalid.ViolatedFields());
+
+        // Problems the index finds are named by the fields of the request sent, and said once.
+        var engine = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest
+        {
+            Query = "petrov",
+            PageToken = "not-a-token",
+            Filters = new SearchFilters
+            {
+                Recorded = new TimeRange { From = Timestamp.FromDateTime(new DateTime(2025, 1, 2, 0, 0, 0, DateTimeKind.Utc)), To = Timestamp.FromDateTime(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)) },
+            },
+            Justification = TestRecords.Because(),
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, engine.StatusCode);
+        Assert.Equal(["filters.recorded", "page_token"], engine.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("cursor:", engine.Status.Detail);
+        Assert.DoesNotContain("date_ranges", engine.Status.Detail);
+        var badCheck = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Person = new NameAndBirth { GivenName = "Ana", FamilyName = "Rusu", DateOfBirth = "31/31/1990" },
+            Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        }).ResponseAsync);
+        Assert.Equal(["person.date_of_birth"], badCheck.ViolatedFields());
     }
 }

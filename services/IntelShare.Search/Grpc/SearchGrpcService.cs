@@ -39,7 +39,7 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         }
         catch (SearchQueryException invalid)
         {
-            throw new ValidationFailedException([.. invalid.Problems.Select(p => new FieldViolation(FieldOf(p), p))]);
+            throw Invalid(invalid, SearchField);
         }
 
         var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
@@ -88,7 +88,7 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         }
         catch (SearchQueryException invalid)
         {
-            throw new ValidationFailedException([.. invalid.Problems.Select(p => new FieldViolation(FieldOf(p), p))]);
+            throw Invalid(invalid, engineField => CheckField(request, engineField));
         }
 
         var response = new FrontlineCheckResponse { Hit = result.Hit };
@@ -168,19 +168,50 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             : $"{contact}: you may not read it; the holder decides what to share.";
     }
 
-    /// <summary>The request field a query problem is about, from the engine's "field: problem" wording.</summary>
-    private static string FieldOf(string problem)
-    {
-        var colon = problem.IndexOf(':', StringComparison.Ordinal);
-        var field = colon > 0 ? problem[..colon].Trim() : "";
-        return field switch
+    /// <summary>
+    /// The engine words a problem "field: what is wrong" in its own query's terms; the caller is told the field of the
+    /// request they sent, and what is wrong without the field repeated.
+    /// </summary>
+    private static ValidationFailedException Invalid(SearchQueryException invalid, Func<string, string> wireField) =>
+        new([.. invalid.Problems.Select(problem =>
         {
-            "text" or "name" or "identifier" or "query" => "query",
-            "" => "query",
-            _ when field.Contains(' ', StringComparison.Ordinal) => "query",
-            _ => field,
-        };
-    }
+            var colon = problem.IndexOf(':', StringComparison.Ordinal);
+            var field = colon > 0 ? problem[..colon].Trim() : "";
+            return field.Length == 0 || field.Contains(' ', StringComparison.Ordinal)
+                ? new FieldViolation(wireField(""), problem)
+                : new FieldViolation(wireField(field), problem[(colon + 1)..].Trim());
+        })]);
+
+    private static string SearchField(string engineField) => engineField switch
+    {
+        "text" or "name" or "identifier" or "identifier.value" or "identifier.kind" or "query" or "" => "query",
+        "cursor" => "page_token",
+        "date_ranges." + SearchFilterFields.Recorded => "filters.recorded",
+        "date_ranges." + SearchFilterFields.Event => "filters.occurred",
+        "date_ranges" => "filters",
+        "filters." + SearchFilterFields.Type => "filters.types",
+        "filters." + SearchFilterFields.Agency => "filters.agencies",
+        "filters." + SearchFilterFields.Classification => "filters.classifications",
+        "filters." + SearchFilterFields.CaseRef => "filters.case_refs",
+        "filters." + SearchFilterFields.Nationality => "filters.nationalities",
+        "filters." + SearchFilterFields.ExploitationForm => "filters.exploitation_forms",
+        _ => engineField,
+    };
+
+    private static string CheckField(FrontlineCheckRequest request, string engineField) => engineField switch
+    {
+        "name" => "person",
+        "date_of_birth" => "person.date_of_birth",
+        "identifier" or "identifier.value" or "identifier.kind" => request.SubjectCase switch
+        {
+            FrontlineCheckRequest.SubjectOneofCase.DocumentNumber => "document_number",
+            FrontlineCheckRequest.SubjectOneofCase.Plate => "plate",
+            FrontlineCheckRequest.SubjectOneofCase.Phone => "phone",
+            FrontlineCheckRequest.SubjectOneofCase.Account => "account",
+            _ => "subject",
+        },
+        _ => "subject",
+    };
 
     private static string Describe(SearchRequest request) =>
         $"{request.Mode.ToString().ToLowerInvariant()} \"{request.Query}\"{(request.DateOfBirth.Length > 0 ? " born " + request.DateOfBirth : "")}";
