@@ -106,6 +106,27 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task Access_calls_without_the_id_they_act_on_are_invalid_argument_naming_every_missing_field()
+    {
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+
+        var getCase = await Assert.ThrowsAsync<RpcException>(() => supervisor.GetCaseAsync(new GetCaseRequest()).ResponseAsync);
+        var compromise = await Assert.ThrowsAsync<RpcException>(() => supervisor.RecordCompromiseAsync(new RecordCompromiseRequest()).ResponseAsync);
+        var approve = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest()).ResponseAsync);
+        var refuse = await Assert.ThrowsAsync<RpcException>(() => supervisor.RefuseAccessRequestAsync(new RefuseAccessRequestRequest()).ResponseAsync);
+        var revoke = await Assert.ThrowsAsync<RpcException>(() => supervisor.RevokeGrantAsync(new RevokeGrantRequest()).ResponseAsync);
+        var member = await Assert.ThrowsAsync<RpcException>(() => supervisor.AddCaseMemberAsync(new CaseMemberRequest()).ResponseAsync);
+
+        Assert.All([getCase, compromise, approve, refuse, revoke, member], error => Assert.Equal(StatusCode.InvalidArgument, error.StatusCode));
+        Assert.Equal(["case_ref"], getCase.ViolatedFields());
+        Assert.Equal(["case_ref"], compromise.ViolatedFields());
+        Assert.Equal(["expires_at", "request_id"], approve.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(["reason", "request_id"], refuse.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(["grant_id"], revoke.ViolatedFields());
+        Assert.Contains("case_ref", member.ViolatedFields());
+    }
+
+    [Fact]
     public async Task An_access_check_naming_an_unknown_caveat_says_so()
     {
         var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));

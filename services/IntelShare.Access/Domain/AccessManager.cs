@@ -33,6 +33,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public CaseFile GetCase(Subject subject, string caseRef)
     {
+        RequireId("case_ref", caseRef);
         var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
         if (!subject.HasRole(Roles.Oversight) && !store.ContextFor(subject).CaseMemberships.Contains(caseRef))
         {
@@ -45,6 +46,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     public async Task<CaseFile> ChangeMemberAsync(Subject subject, string caseRef, CaseMembership member, bool add)
     {
         var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(caseRef), "case_ref", "is required");
         ValidateMembers([member], violations, "member");
         violations.ThrowIfAny();
         var file = RequireOwnedCase(subject, caseRef);
@@ -62,6 +64,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public async Task<CaseFile> RecordCompromiseAsync(Subject subject, string caseRef, DateTimeOffset? at, string note)
     {
+        RequireId("case_ref", caseRef);
         var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
         if (!subject.HasRole(Roles.Oversight) && !(subject.HasRole(Roles.Supervisor) && subject.Agency == file.OwnerAgency))
         {
@@ -109,9 +112,9 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public async Task<AccessRequestFile> ApproveAsync(Subject subject, string requestId, DateTimeOffset? expiresAt, string reason)
     {
-        var request = RequireDecidable(subject, requestId);
         var now = clock.GetUtcNow();
         var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(requestId), "request_id", "is required");
         if (expiresAt is null)
         {
             violations.Add("expires_at", "is required: a grant always expires");
@@ -126,6 +129,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         }
 
         violations.ThrowIfAny();
+        var request = RequireDecidable(subject, requestId);
         var grant = new GrantFile("grant-" + Guid.CreateVersion7().ToString("N"), request.RequesterUserId, request.RequesterAgency, [request.RecordId],
             now, expiresAt!.Value, subject.UserId, subject.Agency, request.RequestId, false);
         await store.ApproveAsync(requestId, subject, reason ?? "", grant, now);
@@ -134,11 +138,10 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public async Task<AccessRequestFile> RefuseAsync(Subject subject, string requestId, string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ValidationFailedException([new FieldViolation("reason", "is required: the requester is told why")]);
-        }
-
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(requestId), "request_id", "is required");
+        violations.Require(!string.IsNullOrWhiteSpace(reason), "reason", "is required: the requester is told why");
+        violations.ThrowIfAny();
         RequireDecidable(subject, requestId);
         await store.RefuseAsync(requestId, subject, reason, clock.GetUtcNow());
         return store.FindRequest(requestId)!;
@@ -146,14 +149,29 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public async Task<GrantFile> RevokeAsync(Subject subject, string grantId)
     {
+        RequireId("grant_id", grantId);
         var grant = store.FindGrant(grantId) ?? throw new NotFoundException("Grant", grantId);
         if (!(subject.HasRole(Roles.Supervisor) && subject.Agency == grant.GrantedByAgency))
         {
             throw new PermissionDeniedException("Only a supervisor of the agency that gave a grant may revoke it.");
         }
 
+        if (grant.Revoked)
+        {
+            throw new PreconditionFailedException($"Grant '{grantId}' is already revoked.");
+        }
+
         await store.RevokeGrantAsync(grantId);
         return store.FindGrant(grantId)!;
+    }
+
+    /// <summary>An id left empty is a malformed request, not a look-up of something that does not exist.</summary>
+    private static void RequireId(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ValidationFailedException([new FieldViolation(field, "is required")]);
+        }
     }
 
     private AccessRequestFile RequireDecidable(Subject subject, string requestId)
