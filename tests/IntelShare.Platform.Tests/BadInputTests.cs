@@ -127,6 +127,18 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_match_question_is_held_to_the_formats_a_contribution_is()
+    {
+        var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var person = new Person { Name = new PersonName { GivenName = "Olena", FamilyName = "Kovalenko" }, DateOfBirth = "02/01/1980", Sex = "?", Nationalities = { "xx-yy" }, Phones = { "abc" } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => resolution.MatchAsync(new MatchRequest { Person = person, Justification = TestRecords.Because() }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["person.date_of_birth", "person.nationalities[0]", "person.phones[0]", "person.sex"], error.ViolatedFields().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task An_access_check_naming_an_unknown_caveat_says_so()
     {
         var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));

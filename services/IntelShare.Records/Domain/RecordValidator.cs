@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using IntelShare.Access.Client;
 using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
@@ -15,8 +16,6 @@ public static partial class RecordValidator
     public const int MaxSourceRefLength = 200;
     public const int MaxTextLength = 100_000;
 
-    /// <summary>Longer than any real name; matching compares names in time that grows with their length.</summary>
-    public const int MaxNameLength = 300;
 
     public static readonly IReadOnlySet<string> KnownCaveats =
         new HashSet<string>(StringComparer.Ordinal) { "VICTIM_IDENTITY", "SOURCE_SENSITIVE", "CHILD" };
@@ -111,22 +110,15 @@ public static partial class RecordValidator
                 break;
             case RecordContent.BodyOneofCase.Organisation:
                 violations.Require(!string.IsNullOrWhiteSpace(content.Organisation.Name), $"{prefix}.organisation.name", "is required");
-                ValidateNameLength(content.Organisation.Name, violations, $"{prefix}.organisation.name");
-                for (var i = 0; i < content.Organisation.Aliases.Count; i++)
-                {
-                    ValidateNameLength(content.Organisation.Aliases[i], violations, $"{prefix}.organisation.aliases[{i}]");
-                }
-
-                ValidateCountry(content.Organisation.Country, violations, $"{prefix}.organisation.country");
-                ValidatePhones(content.Organisation.Phones, violations, $"{prefix}.organisation.phones");
+                ContentRules.ValidateOrganisationFields(content.Organisation, violations, $"{prefix}.organisation");
                 break;
             case RecordContent.BodyOneofCase.Phone:
-                ValidatePhone(content.Phone.Number, violations, $"{prefix}.phone.number", required: true);
+                ContentRules.ValidatePhone(content.Phone.Number, violations, $"{prefix}.phone.number", required: true);
                 break;
             case RecordContent.BodyOneofCase.Vehicle:
                 violations.Require(!string.IsNullOrWhiteSpace(content.Vehicle.Plate) || !string.IsNullOrWhiteSpace(content.Vehicle.Vin),
                     $"{prefix}.vehicle.plate", "or vin is required");
-                ValidateCountry(content.Vehicle.Country, violations, $"{prefix}.vehicle.country");
+                ContentRules.ValidateCountry(content.Vehicle.Country, violations, $"{prefix}.vehicle.country");
                 break;
             case RecordContent.BodyOneofCase.Document:
                 if (content.Document.IdentityDocument is null)
@@ -135,7 +127,7 @@ public static partial class RecordValidator
                 }
                 else
                 {
-                    ValidateDocument(content.Document.IdentityDocument, violations, $"{prefix}.document.identity_document");
+                    ContentRules.ValidateDocument(content.Document.IdentityDocument, violations, $"{prefix}.document.identity_document");
                 }
 
                 break;
@@ -172,86 +164,7 @@ public static partial class RecordValidator
             (!string.IsNullOrWhiteSpace(person.Name.GivenName) || !string.IsNullOrWhiteSpace(person.Name.FamilyName) ||
              !string.IsNullOrWhiteSpace(person.Name.OriginalScript));
         violations.Require(hasName || person.Aliases.Count > 0, $"{path}.name", "is required: a given name, family name or alias");
-        ValidateName(person.Name, violations, $"{path}.name");
-        for (var i = 0; i < person.Aliases.Count; i++)
-        {
-            ValidateName(person.Aliases[i], violations, $"{path}.aliases[{i}]");
-        }
-
-        if (!string.IsNullOrEmpty(person.DateOfBirth))
-        {
-            if (!TryParsePartialDate(person.DateOfBirth, out var dateOfBirth))
-            {
-                violations.Add($"{path}.date_of_birth", $"'{person.DateOfBirth}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
-            }
-            else if (dateOfBirth > DateOnly.FromDateTime(DateTime.UtcNow) || dateOfBirth.Year < 1880)
-            {
-                violations.Add($"{path}.date_of_birth", $"'{person.DateOfBirth}' is outside the plausible range (1880 to today)");
-            }
-        }
-
-        violations.Require(person.Sex is "" or "f" or "m" or "x", $"{path}.sex", "must be f, m, x or empty");
-        for (var i = 0; i < person.Nationalities.Count; i++)
-        {
-            ValidateCountry(person.Nationalities[i], violations, $"{path}.nationalities[{i}]");
-        }
-
-        for (var i = 0; i < person.Documents.Count; i++)
-        {
-            ValidateDocument(person.Documents[i], violations, $"{path}.documents[{i}]");
-        }
-
-        ValidatePhones(person.Phones, violations, $"{path}.phones");
-        for (var i = 0; i < person.Addresses.Count; i++)
-        {
-            ValidateCountry(person.Addresses[i].Country, violations, $"{path}.addresses[{i}].country");
-        }
-    }
-
-    private static void ValidateName(PersonName? name, Violations violations, string path)
-    {
-        if (name is not null)
-        {
-            ValidateNameLength(name.GivenName, violations, $"{path}.given_name");
-            ValidateNameLength(name.FamilyName, violations, $"{path}.family_name");
-            ValidateNameLength(name.OriginalScript, violations, $"{path}.original_script");
-        }
-    }
-
-    private static void ValidateNameLength(string name, Violations violations, string path) =>
-        violations.Require(name.Length <= MaxNameLength, path, $"is longer than {MaxNameLength} characters");
-
-    private static void ValidateDocument(IdentityDocument document, Violations violations, string path)
-    {
-        violations.Require(!string.IsNullOrWhiteSpace(document.Number), $"{path}.number", "is required");
-        ValidateCountry(document.IssuingCountry, violations, $"{path}.issuing_country");
-    }
-
-    private static void ValidatePhones(IList<string> phones, Violations violations, string path)
-    {
-        for (var i = 0; i < phones.Count; i++)
-        {
-            ValidatePhone(phones[i], violations, $"{path}[{i}]", required: true);
-        }
-    }
-
-    private static void ValidatePhone(string number, Violations violations, string path, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(number))
-        {
-            violations.Require(!required, path, "is required");
-            return;
-        }
-
-        var digits = number.Count(char.IsAsciiDigit);
-        violations.Require(PhoneCharacters().IsMatch(number) && digits is >= 5 and <= 17, path,
-            $"'{number}' is not a phone number (5 to 17 digits, optionally with +, spaces, dashes, dots or brackets)");
-    }
-
-    private static void ValidateCountry(string country, Violations violations, string path)
-    {
-        violations.Require(country.Length == 0 || CountryCode().IsMatch(country), path,
-            $"'{country}' is not an ISO 3166-1 alpha-2 country code");
+        ContentRules.ValidatePersonFields(person, violations, path);
     }
 
     private static void ValidateWindow(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Violations violations, string path)
@@ -263,19 +176,6 @@ public static partial class RecordValidator
         }
     }
 
-    /// <summary>Parses YYYY, YYYY-MM or YYYY-MM-DD; a partial date stands for its first day.</summary>
-    public static bool TryParsePartialDate(string value, out DateOnly date)
-    {
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
-        return DateOnly.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-    }
-
     [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{0,31}$")]
     private static partial Regex AgencyCode();
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryCode();
-
-    [GeneratedRegex(@"^\+?[0-9 ()./-]+$")]
-    private static partial Regex PhoneCharacters();
 }

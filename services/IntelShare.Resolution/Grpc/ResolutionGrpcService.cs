@@ -60,10 +60,13 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 person.Name is { } name && (name.GivenName.Length > 0 || name.FamilyName.Length > 0 || name.OriginalScript.Length > 0)
                 || person.Documents.Count > 0 || person.Phones.Count > 0,
                 "person", "needs a name, a document or a phone to match on");
+            // A malformed date or phone would silently match on nothing; the caller is told, as a contributor is.
+            ContentRules.ValidatePersonFields(person, violations, "person");
         }
         else if (request.QueryCase == MatchRequest.QueryOneofCase.Organisation)
         {
             violations.Require(request.Organisation.Name.Length > 0 || request.Organisation.RegistrationNumber.Length > 0, "organisation", "needs a name or a registration number to match on");
+            ContentRules.ValidateOrganisationFields(request.Organisation, violations, "organisation");
         }
 
         violations.ThrowIfAny();
