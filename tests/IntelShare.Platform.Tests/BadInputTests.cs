@@ -139,6 +139,17 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_review_queue_page_from_the_largest_offset_offers_no_further_page()
+    {
+        var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+
+        var page = await resolution.ReviewQueueAsync(new ReviewQueueRequest { PageToken = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), Justification = TestRecords.Because() });
+
+        Assert.Empty(page.Items);
+        Assert.Equal("", page.NextPageToken);
+    }
+
+    [Fact]
     public async Task An_access_check_naming_an_unknown_caveat_says_so()
     {
         var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));

@@ -206,7 +206,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var size = request.PageSize == 0 ? 20 : request.PageSize;
         var response = new ReviewQueueResponse { Total = visible.Count };
         response.Items.AddRange(visible.Skip(offset).Take(size));
-        if (offset + size < visible.Count)
+        if ((long)offset + size < visible.Count)
         {
             response.NextPageToken = (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
