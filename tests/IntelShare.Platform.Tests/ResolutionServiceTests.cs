@@ -80,6 +80,40 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     [Fact]
+    public async Task A_hit_names_the_notified_agencys_own_record_and_the_other_agencys()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        Assert.Equal(200, await police.ContributeAllAsync(TestRecords.Population(200, seed: 11)));
+
+        // POL-ATU holds the person twice before BORDER records her: each of its records is its own hit.
+        var policeIds = new List<string>();
+        for (var copy = 0; copy < 2; copy++)
+        {
+            policeIds.Add((await police.ContributeAsync(new ContributeRequest { Content = TestRecords.PoliceSubject("hit", "Zinaida", "Harabagiu", "1983-02-19") })).RecordId);
+        }
+
+        var borderId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("hit", "Zinaida", "Harabagiu", "1983-02-19") })).RecordId;
+        var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        await Projected.Eventually(
+            () => analyst.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Zinaida", FamilyName = "Harabagiu" }, DateOfBirth = "1983-02-19" },
+                Justification = TestRecords.Because("does anyone know her"),
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Select(r => r.RecordId).Order().SequenceEqual(policeIds.Append(borderId).Order())));
+
+        var policeHits = (await ReadHits(analyst)).Where(h => h.Counterpart.RecordId == borderId).ToList();
+        Assert.Equal(policeIds.Order(), policeHits.Select(h => h.RecordId).Order());
+        Assert.All(policeHits, h => Assert.Equal(("BORDER", "POL-ATU", "BORDER"), (h.ContributingAgency, h.NotifiedAgency, h.Counterpart.HolderAgency)));
+
+        var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var borderHits = (await ReadHits(borderAnalyst)).Where(h => h.RecordId == borderId).ToList();
+        Assert.Equal(policeIds.Order(), borderHits.Select(h => h.Counterpart.RecordId).Order());
+        Assert.All(borderHits, h => Assert.Equal(("BORDER", "BORDER", "POL-ATU"), (h.ContributingAgency, h.NotifiedAgency, h.Counterpart.HolderAgency)));
+    }
+
+    [Fact]
     public async Task A_decision_on_a_record_the_analyst_may_not_know_of_is_answered_as_on_one_that_does_not_exist()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();

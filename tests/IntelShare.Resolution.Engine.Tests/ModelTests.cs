@@ -155,6 +155,65 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void A_native_script_name_is_blocked_on_like_an_alias()
+    {
+        // Two clerks romanised Коваленко differently (v, w) and neither recorded a date of birth: the comparison
+        // credits the shared native-script name, so blocking must bring the pair together on it.
+        var records = new[]
+        {
+            Preparation.Prepare(new PersonRecord("a") { GivenName = "Olena", FamilyName = "Kovalenko" }),
+            Preparation.Prepare(new PersonRecord("b") { GivenName = "Olena", FamilyName = "Kowalenko", OriginalScriptName = "Олена Коваленко" }),
+        };
+        var (pairs, report) = BlockingIndex.Build(BlockingRules.Person, records, [0, 1], 100).CandidatePairs(records, false);
+
+        Assert.Single(pairs);
+        Assert.True(report.Rules.Single(r => r.Rule == "given and family phonetic, either order").Pairs > 0);
+    }
+
+    [Fact]
+    public void Day_and_month_transposed_share_a_date_of_birth_block()
+    {
+        var records = new[]
+        {
+            Preparation.Prepare(new PersonRecord("a") { GivenName = "Olena", FamilyName = "Kovalenko", DateOfBirth = "1984-05-11" }),
+            Preparation.Prepare(new PersonRecord("b") { GivenName = "Olena", FamilyName = "Kowalenko", DateOfBirth = "1984-11-05" }),
+            Preparation.Prepare(new PersonRecord("c") { GivenName = "Olena", FamilyName = "Kowalenko", DateOfBirth = "1984-11-06" }),
+        };
+        var dateRule = BlockingRules.Person.Where(r => r.Name == "date of birth + given initial").ToArray();
+        var (pairs, _) = BlockingIndex.Build(dateRule, records, [0, 1, 2], 100).CandidatePairs(records, false);
+
+        Assert.Equal([(0UL << 32) | 1], pairs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_record_romanised_otherwise_with_day_and_month_transposed_joins_its_person(bool borderFirst)
+    {
+        // Scored alone the pair is a certain link; it must also be compared, whichever of the two arrives first.
+        var police = new PersonRecord("police")
+        {
+            GivenName = "Olena", FamilyName = "Kovalenko", OriginalScriptName = "Олена Коваленко", DateOfBirth = "1984-05-11", Sex = "f", Nationalities = ["MD", "UA"],
+        };
+        var border = new PersonRecord("border")
+        {
+            GivenName = "Olena", FamilyName = "Kowalenko", OriginalScriptName = "Олена Коваленко", DateOfBirth = "1984-11-05", Sex = "f", Nationalities = ["MD"],
+            Documents = [new IdentityDocument("passport", "AB0412853", "MD")],
+        };
+        var (held, arriving) = borderFirst ? (border, police) : (police, border);
+        var population = new SyntheticPeople(5).Generate(2_000).Records;
+        var engine = ResolutionEngine.Create([.. population, held]);
+
+        var result = engine.Resolve(arriving);
+        Assert.Equal(MatchDecision.Link, Assert.Single(result.Candidates, c => c.Record.RecordId == held.RecordId).Decision);
+        Assert.Equal(engine.ClusterOf(population.Count), result.Cluster);
+
+        // And so does a full re-run, which trains a new engine on every record.
+        var rerun = ResolutionEngine.Create([.. population, held, arriving]).ResolveAll();
+        Assert.Equal(rerun.Clustering.ClusterOf[^2], rerun.Clustering.ClusterOf[^1]);
+    }
+
+    [Fact]
     public void Oversized_blocks_are_skipped_and_reported()
     {
         var records = Enumerable.Range(0, 5).Select(i => Preparation.Prepare(new PersonRecord($"r{i}") { OtherId = "123" })).ToArray();

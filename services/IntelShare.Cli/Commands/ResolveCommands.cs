@@ -239,7 +239,7 @@ internal static class ResolveCommands
             await foreach (var hit in call.ResponseStream.ReadAllAsync(ct))
             {
                 run.Console.MarkupLine(
-                    $"#{hit.Id} {Markup.Escape(hit.EntityId)}: {Markup.Escape(hit.ContributingAgency)} record {Markup.Escape(hit.RecordId)} ↔ {Markup.Escape(Describe(hit.Counterpart))} (p={hit.Probability:0.00})");
+                    $"#{hit.Id} {Markup.Escape(hit.EntityId)}: {Markup.Escape(hit.NotifiedAgency)} record {Markup.Escape(hit.RecordId)} ↔ {Markup.Escape(Describe(hit.Counterpart))} (p={hit.Probability:0.00})");
             }
 
             return ExitCodes.Ok;

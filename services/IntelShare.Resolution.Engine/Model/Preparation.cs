@@ -25,19 +25,23 @@ public static class Preparation
         var problems = new List<string>();
         var given = NameText.Normalise(person.GivenName);
         var family = NameText.Normalise(person.FamilyName);
+        // The native-script name, transliterated, read as given names then family name: the last token is the family
+        // name more often than not, and a family-first order still matches through the swapped-name level and the
+        // either-order blocking key.
         var original = NameText.Tokens(person.OriginalScriptName);
-        if (given.Length == 0 && family.Length == 0 && original.Length > 0)
+        (string Given, string Family) native = original.Length > 0 ? (string.Join(' ', original[..^1]), original[^1]) : ("", "");
+        if (given.Length == 0 && family.Length == 0)
         {
-            // Only the native-script name is known: the last token is the family name more often than not, and a
-            // family-first order still matches through the swapped-name level.
-            family = original[^1];
-            given = string.Join(' ', original[..^1]);
+            (given, family) = native;
         }
 
+        // The native-script name is a variant like an alias, and is blocked on like one: two clerks who romanised
+        // the same Cyrillic name differently (Kowalenko, Kovalenko) give Latin names with different phonetic keys,
+        // and the comparison credits the shared native name, so blocking must bring the pair together on it too.
         var pairs = new List<(string Given, string Family)> { (given, family) };
         pairs.AddRange(person.Aliases.Select(a => (NameText.Normalise(a.Given), NameText.Normalise(a.Family))));
-        var variants = pairs.Select(p => SortedTokens($"{p.Given} {p.Family}")).Append(SortedTokens(string.Join(' ', original)))
-            .Where(v => v.Length > 0).Distinct().ToArray();
+        pairs.Add(native);
+        var variants = pairs.Select(p => SortedTokens($"{p.Given} {p.Family}")).Where(v => v.Length > 0).Distinct().ToArray();
         var primaryKeys = (Given: Phonetic.Key(given), Family: Phonetic.Key(family));
         var nameKeys = pairs.Skip(1).Select(p => (Phonetic.Key(p.Given), Phonetic.Key(p.Family))).Prepend(primaryKeys)
             .Where(k => k.Item1.Length > 0 || k.Item2.Length > 0).Distinct().ToArray();

@@ -481,8 +481,10 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 continue;
             }
 
+            // Each agency is told of its own record and the other agency's: the holder of the earlier record hears
+            // of the new one, the contributor of the new one hears of the earlier.
             var probability = candidates.FirstOrDefault(c => c.Record.RecordId == member)?.Posterior ?? 1.0;
-            writer.AddHit(entityId, record.RecordId, agency, otherAgency, record.RecordId, probability, now);
+            writer.AddHit(entityId, member, agency, otherAgency, record.RecordId, probability, now);
             writer.AddHit(entityId, record.RecordId, agency, agency, member, probability, now);
             raised = true;
         }

@@ -217,7 +217,11 @@ public sealed class StoreWriter(SqliteConnection connection, SqliteTransaction t
         Run("INSERT INTO id_changes (kind, from_ids, to_ids, at) VALUES ($k, $f, $t, $at)",
             ("$k", change.Kind), ("$f", string.Join(",", change.From)), ("$t", string.Join(",", change.To)), ("$at", at.ToUnixTimeMilliseconds()));
 
-    /// <summary>Records a hit once: re-applying the same change does not notify twice.</summary>
+    /// <summary>
+    /// Records a hit once: re-applying the same change does not notify twice. <paramref name="recordId"/> is the
+    /// notified agency's own record, <paramref name="counterpartRecordId"/> the other agency's, and
+    /// <paramref name="contributingAgency"/> the agency whose new record raised the hit.
+    /// </summary>
     public void AddHit(string entityId, string recordId, string contributingAgency, string notifiedAgency, string counterpartRecordId, double probability, DateTimeOffset at) =>
         Run("INSERT OR IGNORE INTO hits (entity_id, record_id, contributing_agency, notified_agency, counterpart_record_id, probability, at) VALUES ($e, $r, $c, $n, $cp, $p, $t)",
             ("$e", entityId), ("$r", recordId), ("$c", contributingAgency), ("$n", notifiedAgency), ("$cp", counterpartRecordId), ("$p", probability), ("$t", at.ToUnixTimeMilliseconds()));
