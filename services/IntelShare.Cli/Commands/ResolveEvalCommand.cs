@@ -150,7 +150,7 @@ internal static class ResolveEvalCommand
             timings.AddRow(Markup.Escape(stage), time.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture));
         }
 
-        console.Write(new Columns(fields, rules, timings));
+        console.Write(new Columns(fields, rules, timings) { Expand = false });
     }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
