@@ -9,8 +9,8 @@ namespace IntelShare.Contracts;
 
 /// <summary>
 /// What any message must be, whatever it means: timestamps a calendar holds, enum values the contract defines and
-/// strings of a bounded length without control characters. Checked on every request, so that no service converts a timestamp that throws, meets
-/// a value its switch does not know, or stores a value whose indexing would take minutes.
+/// strings of a bounded length without control characters. Checked on every request, so that no service converts a
+/// timestamp that throws, meets a value its switch does not know, or stores a value whose indexing would take minutes.
 /// </summary>
 public static class MessageShape
 {
@@ -21,12 +21,12 @@ public static class MessageShape
     private const long MinSeconds = -62_135_596_800;
     private const long MaxSeconds = 253_402_300_799;
 
-    // Every record of a bulk intake is walked: the path is kept as a stack of fields and made a string only for a
-    // problem, rather than a string per nested message and list item.
     // C0 controls but tab, line feed and carriage return: no one types them, and XML (GraphML exports) cannot carry them.
     private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
         [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c)]);
 
+    // Every record of a bulk intake is walked: the path is kept as a stack of fields and made a string only for a
+    // problem, rather than a string per nested message and list item.
     [ThreadStatic]
     private static List<(string Name, int Index)>? _path;
 

@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using IntelShare.Access.Client;
 using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
+using IntelShare.Policy;
 
 namespace IntelShare.Records.Domain;
 
@@ -16,10 +16,6 @@ public static partial class RecordValidator
     public const int MaxSourceRefLength = 200;
     public const int MaxTextLength = 100_000;
 
-
-    public static readonly IReadOnlySet<string> KnownCaveats =
-        new HashSet<string>(StringComparer.Ordinal) { "VICTIM_IDENTITY", "SOURCE_SENSITIVE", "CHILD" };
-
     public static void Validate(RecordContent? content, string callerAgency, Violations violations, string prefix = "content")
     {
         if (content is null)
@@ -28,7 +24,6 @@ public static partial class RecordValidator
             return;
         }
 
-        MessageShape.Check(content, prefix, violations.Add);
         if (string.IsNullOrWhiteSpace(content.SourceRef))
         {
             violations.Add($"{prefix}.source_ref", "is required: the contributor's own reference for the record");
@@ -88,8 +83,8 @@ public static partial class RecordValidator
 
         for (var i = 0; i < marking.Caveats.Count; i++)
         {
-            violations.Require(KnownCaveats.Contains(marking.Caveats[i]), $"{path}.caveats[{i}]",
-                $"'{marking.Caveats[i]}' is not a known caveat ({string.Join(", ", KnownCaveats)})");
+            violations.Require(CaveatNames.TryParse(marking.Caveats[i], out _), $"{path}.caveats[{i}]",
+                $"'{marking.Caveats[i]}' is not a known caveat ({CaveatNames.Format(CaveatNames.All)})");
         }
 
         for (var i = 0; i < marking.CaseRefs.Count; i++)

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 using IntelShare.Access.Client;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
@@ -47,6 +48,13 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var violations = new Violations();
+            // RequestShapeInterceptor checks the messages of unary calls; a stream's are checked here, one by one, so
+            // that a bad record is rejected alone.
+            if (request.Content is { } content)
+            {
+                MessageShape.Check(content, "content", violations.Add);
+            }
+
             RecordValidator.Validate(request.Content, subject.Agency, violations);
             if (violations.Any)
             {
