@@ -188,6 +188,42 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_release_or_case_membership_for_an_agency_not_taking_part_is_refused()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var batch = TestRecords.UniqueRef("agency");
+        var misspelt = TestRecords.Person($"{batch}-1");
+        misspelt.Marking.ReleasableTo.Add("BORDER");
+        misspelt.Marking.ReleasableTo.Add("BORDRE");
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-0") });
+        var amended = TestRecords.Person($"{batch}-0");
+        amended.Marking.ReleasableTo.Add("INTERPOL");
+
+        var unary = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = misspelt }).ResponseAsync);
+        var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = amended }).ResponseAsync);
+        using var call = records.ContributeStream();
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = misspelt });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-2") });
+        await call.RequestStream.CompleteAsync();
+        var stream = await call;
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8];
+        var joint = await Assert.ThrowsAsync<RpcException>(() => access.CreateCaseAsync(new CreateCaseRequest
+        {
+            CaseRef = caseRef, Title = "Joint team", Members = { new CaseMember { Agency = "LABOUR" }, new CaseMember { Agency = "LABOR" } },
+        }).ResponseAsync);
+
+        Assert.Equal(["content.marking.releasable_to[1]"], unary.ViolatedFields());
+        Assert.Contains("'BORDRE' is not an agency taking part", unary.Status.Detail);
+        Assert.Equal(["content.marking.releasable_to[0]"], amend.ViolatedFields());
+        Assert.Equal((1L, 1L), (stream.Accepted, stream.Rejected));
+        Assert.Equal(["content.marking.releasable_to[1]"], Assert.Single(stream.Rejections).Problems.Select(p => p.Field));
+        Assert.Equal(["members[1].agency"], joint.ViolatedFields());
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => access.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }).ResponseAsync)).StatusCode);
+        Assert.Single((await records.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() })).Versions);
+    }
+
+    [Fact]
     public async Task Oversized_input_is_refused_with_a_status_short_enough_to_reach_the_caller()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -115,6 +115,29 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task A_case_is_unknown_to_those_outside_it_and_its_reference_is_one_regardless_of_letter_case()
+    {
+        var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var border = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+
+        var outsider = await Assert.ThrowsAsync<RpcException>(() => border.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => border.GetCaseAsync(new GetCaseRequest { CaseRef = "OP-NO-SUCH-CASE" }).ResponseAsync);
+        var joining = await Assert.ThrowsAsync<RpcException>(() =>
+            border.AddCaseMemberAsync(new CaseMemberRequest { CaseRef = caseRef, Member = new CaseMember { Agency = "BORDER" } }).ResponseAsync);
+        var lowerCase = await Assert.ThrowsAsync<RpcException>(() =>
+            analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef.ToLowerInvariant(), Title = "Same case?" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, outsider.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace("OP-NO-SUCH-CASE", caseRef, StringComparison.Ordinal), outsider.Status.Detail);
+        Assert.Equal(StatusCode.NotFound, joining.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, lowerCase.StatusCode);
+        Assert.Contains(caseRef, lowerCase.Status.Detail);
+        Assert.Equal(caseRef, (await analyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef })).CaseRef);
+    }
+
+    [Fact]
     public async Task An_access_request_or_amendment_of_a_record_the_asker_may_not_know_of_tells_them_nothing()
     {
         var hidden = await Contribute(c => c.Marking.Discoverable = false);

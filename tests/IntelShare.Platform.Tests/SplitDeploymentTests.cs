@@ -35,6 +35,15 @@ public sealed class SplitDeploymentTests : IDisposable
             Content = TestRecords.Person(TestRecords.UniqueRef("split")),
         });
         var recordId = contributed.RecordId;
+        // Records asks Identity, in its own process, which agencies a marking may name.
+        var misspelt = TestRecords.Person(TestRecords.UniqueRef("split"));
+        misspelt.Marking.ReleasableTo.Add("BORDRE");
+        var contributor = (await On(records, "contributor")).RecordsClient();
+        var unknownAgency = await Assert.ThrowsAsync<RpcException>(() => contributor.ContributeAsync(new ContributeRequest { Content = misspelt }).ResponseAsync);
+        Assert.Equal(["content.marking.releasable_to[0]"], unknownAgency.ViolatedFields());
+        var released = TestRecords.Person(TestRecords.UniqueRef("split"));
+        released.Marking.ReleasableTo.Add("LABOUR");
+        Assert.Equal(ContributeOutcome.Created, (await contributor.ContributeAsync(new ContributeRequest { Content = released })).Outcome);
 
         // Same agency: permitted. Another agency without release: told only who holds it. Both decided by Access.
         var own = await (await On(records, "analyst")).RecordsClient().GetAsync(new GetRecordRequest { RecordId = recordId, Justification = TestRecords.Because("own agency") });

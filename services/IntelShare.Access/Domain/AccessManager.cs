@@ -15,7 +15,7 @@ public sealed record AccessOptions
 /// Cases, access requests and grants with the rules about who may do what: the originator's
 /// supervisors decide requests for their records; a case's owner agency manages its members.
 /// </summary>
-public sealed partial class AccessManager(AccessStore store, IRecordDirectory? records, AccessOptions options, TimeProvider clock)
+public sealed partial class AccessManager(AccessStore store, IRecordDirectory? records, IAgencyDirectory agencies, AccessOptions options, TimeProvider clock)
 {
     public async Task<CaseFile> CreateCaseAsync(Subject subject, string caseRef, string title, IReadOnlyList<CaseMembership> members)
     {
@@ -23,7 +23,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         var violations = new Violations();
         violations.Require(CaseReference().IsMatch(caseRef ?? ""), "case_ref", "must be 2 to 64 letters, digits, '-', '_' or '/'");
         violations.Require(!string.IsNullOrWhiteSpace(title), "title", "is required");
-        ValidateMembers(members, violations, "members");
+        await ValidateMembersAsync(members, violations, "members");
         violations.ThrowIfAny();
 
         var file = new CaseFile(caseRef!, title, subject.Agency, [new CaseMembership(subject.UserId, null), .. members], clock.GetUtcNow(), null, "");
@@ -34,10 +34,25 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     public CaseFile GetCase(Subject subject, string caseRef)
     {
         RequireId("case_ref", caseRef);
-        var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
+        var file = KnownCase(subject, caseRef);
         if (!subject.HasRole(Roles.Oversight) && !store.ContextFor(subject).CaseMemberships.Contains(caseRef))
         {
-            throw new PermissionDeniedException($"You are not a member of case '{caseRef}'.");
+            throw new NotFoundException("Case", caseRef);
+        }
+
+        return file;
+    }
+
+    /// <summary>
+    /// The case, to oversight, its members and its owner agency; to anyone else it is answered as an unknown one,
+    /// since a reference alone can name an operation.
+    /// </summary>
+    private CaseFile KnownCase(Subject subject, string caseRef)
+    {
+        var file = store.FindCase(caseRef ?? "");
+        if (file is null || !(subject.HasRole(Roles.Oversight) || subject.Agency == file.OwnerAgency || store.ContextFor(subject).CaseMemberships.Contains(file.CaseRef)))
+        {
+            throw new NotFoundException("Case", caseRef ?? "");
         }
 
         return file;
@@ -47,7 +62,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     {
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(caseRef), "case_ref", "is required");
-        ValidateMembers([member], violations, "member");
+        await ValidateMembersAsync([member], violations, "member");
         violations.ThrowIfAny();
         var file = RequireOwnedCase(subject, caseRef);
         if (add)
@@ -65,7 +80,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     public async Task<CaseFile> RecordCompromiseAsync(Subject subject, string caseRef, DateTimeOffset? at, string note)
     {
         RequireId("case_ref", caseRef);
-        var file = store.FindCase(caseRef) ?? throw new NotFoundException("Case", caseRef);
+        var file = KnownCase(subject, caseRef);
         if (!subject.HasRole(Roles.Oversight) && !(subject.HasRole(Roles.Supervisor) && subject.Agency == file.OwnerAgency))
         {
             throw new PermissionDeniedException("Only a supervisor of the case's owner agency, or oversight, records a compromised operation.");
@@ -187,7 +202,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     private CaseFile RequireOwnedCase(Subject subject, string caseRef)
     {
-        var file = store.FindCase(caseRef ?? "") ?? throw new NotFoundException("Case", caseRef ?? "");
+        var file = KnownCase(subject, caseRef);
         if (subject.Agency != file.OwnerAgency || !(subject.HasRole(Roles.Supervisor) || subject.HasRole(Roles.Analyst)))
         {
             throw new PermissionDeniedException($"Only analysts and supervisors of the owner agency '{file.OwnerAgency}' manage case '{caseRef}'.");
@@ -196,14 +211,21 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         return file;
     }
 
-    private static void ValidateMembers(IReadOnlyList<CaseMembership> members, Violations violations, string field)
+    private async Task ValidateMembersAsync(IReadOnlyList<CaseMembership> members, Violations violations, string field)
     {
+        var named = members.Select(m => m.Agency).OfType<string>().Where(a => a.Length > 0).ToList();
+        var known = named.Count == 0 ? null : await agencies.KnownAsync(named, CancellationToken.None);
         for (var i = 0; i < members.Count; i++)
         {
+            var path = members.Count == 1 && field == "member" ? field : $"{field}[{i}]";
             var hasUser = !string.IsNullOrWhiteSpace(members[i].UserId);
             var hasAgency = !string.IsNullOrWhiteSpace(members[i].Agency);
-            violations.Require(hasUser ^ hasAgency, members.Count == 1 && field == "member" ? field : $"{field}[{i}]",
-                "names exactly one of user_id or agency");
+            violations.Require(hasUser ^ hasAgency, path, "names exactly one of user_id or agency");
+            if (hasAgency && known is not null && !known.Contains(members[i].Agency!))
+            {
+                // A membership for a misspelt agency would open the case to no one.
+                violations.Add($"{path}.agency", $"'{members[i].Agency}' is not an agency taking part (Identity's ListAgencies lists them)");
+            }
         }
     }
 

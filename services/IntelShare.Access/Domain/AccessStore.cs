@@ -158,12 +158,15 @@ public sealed class AccessStore
 
     public Task CreateCaseAsync(CaseFile file) => WriteAsync((connection, transaction) =>
     {
-        using (var exists = Command(connection, "SELECT 1 FROM cases WHERE case_ref = $ref", ("$ref", file.CaseRef)))
+        // References differing only in letter case would be one case to a reader, and are one node in the graph.
+        using (var exists = Command(connection, "SELECT case_ref FROM cases WHERE case_ref = $ref COLLATE NOCASE", ("$ref", file.CaseRef)))
         {
             exists.Transaction = transaction;
-            if (exists.ExecuteScalar() is not null)
+            if (exists.ExecuteScalar() is string existing)
             {
-                throw new PreconditionFailedException($"Case '{file.CaseRef}' already exists.");
+                throw new PreconditionFailedException(existing == file.CaseRef
+                    ? $"Case '{file.CaseRef}' already exists: choose another reference."
+                    : $"Case '{existing}' already exists, and case references are told apart regardless of letter case: choose another reference.");
             }
         }
 

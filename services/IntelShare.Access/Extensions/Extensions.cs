@@ -4,6 +4,7 @@ using IntelShare.Access.Domain;
 using IntelShare.Access.Grpc;
 using IntelShare.Audit.Domain;
 using IntelShare.Contracts.V1;
+using IntelShare.Domain;
 using IntelShare.Policy;
 using IntelShare.ServiceDefaults;
 
@@ -33,8 +34,10 @@ public static class Extensions
         builder.Services.AddSingleton(services => new AccessManager(
             services.GetRequiredService<AccessStore>(),
             services.GetService<IRecordDirectory>() ?? RemoteRecordDirectory(builder.Configuration, services),
+            services.GetRequiredService<IAgencyDirectory>(),
             services.GetRequiredService<AccessOptions>(),
             services.GetRequiredService<TimeProvider>()));
+        builder.AddAgencyDirectory();
         return builder;
     }
 

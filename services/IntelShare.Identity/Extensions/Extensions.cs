@@ -1,3 +1,4 @@
+using IntelShare.Domain;
 using IntelShare.Identity.Data;
 using IntelShare.Identity.Grpc;
 using IntelShare.Identity.Security;
@@ -42,6 +43,15 @@ public static class Extensions
         services.AddScoped<DemoCredentialGuard>();
         services.AddHostedService<IdentityStartup>();
         services.AddHostedService<TokenPruner>();
+        // Services hosted beside Identity check the agencies a request names against its directory directly.
+        services.AddSingleton<IAgencyDirectory>(provider => new CachedAgencyDirectory(
+            async cancellationToken =>
+            {
+                await using var scope = provider.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+                return await db.Agencies.AsNoTracking().Select(a => a.Code).ToListAsync(cancellationToken);
+            },
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
 
         services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())

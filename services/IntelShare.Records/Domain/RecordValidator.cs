@@ -11,12 +11,15 @@ namespace IntelShare.Records.Domain;
 /// Checks a contribution completely and reports every problem, so that a contributor fixes a
 /// row once rather than once per problem.
 /// </summary>
+/// <summary>Who contributes, and the agencies taking part at the time, which a marking may release a record to.</summary>
+public sealed record Contributor(string Agency, IReadOnlySet<string> KnownAgencies);
+
 public static partial class RecordValidator
 {
     public const int MaxSourceRefLength = 200;
     public const int MaxTextLength = 100_000;
 
-    public static void Validate(RecordContent? content, string callerAgency, Violations violations, string prefix = "content")
+    public static void Validate(RecordContent? content, Contributor contributor, Violations violations, string prefix = "content")
     {
         if (content is null)
         {
@@ -33,7 +36,7 @@ public static partial class RecordValidator
             violations.Add($"{prefix}.source_ref", $"is longer than {MaxSourceRefLength} characters");
         }
 
-        ValidateMarking(content.Marking, callerAgency, violations, $"{prefix}.marking");
+        ValidateMarking(content.Marking, contributor, violations, $"{prefix}.marking");
         ValidateBody(content, violations, prefix);
 
         for (var i = 0; i < content.Links.Count; i++)
@@ -48,7 +51,7 @@ public static partial class RecordValidator
         }
     }
 
-    private static void ValidateMarking(Marking? marking, string callerAgency, Violations violations, string path)
+    private static void ValidateMarking(Marking? marking, Contributor contributor, Violations violations, string path)
     {
         if (marking is null)
         {
@@ -60,16 +63,24 @@ public static partial class RecordValidator
             "is required (OFFICIAL, OFFICIAL_SENSITIVE, SECRET or TOP_SECRET)");
         violations.Require(Enum.IsDefined(marking.Classification), $"{path}.classification", "is not a known classification");
 
-        if (!string.IsNullOrEmpty(marking.OriginatorAgency) && marking.OriginatorAgency != callerAgency)
+        if (!string.IsNullOrEmpty(marking.OriginatorAgency) && marking.OriginatorAgency != contributor.Agency)
         {
             violations.Add($"{path}.originator_agency",
-                $"must be empty or the caller's own agency '{callerAgency}': an agency contributes only its own records");
+                $"must be empty or the caller's own agency '{contributor.Agency}': an agency contributes only its own records");
         }
 
         for (var i = 0; i < marking.ReleasableTo.Count; i++)
         {
-            violations.Require(AgencyCode().IsMatch(marking.ReleasableTo[i]), $"{path}.releasable_to[{i}]",
-                $"'{marking.ReleasableTo[i]}' is not an agency code (upper-case letters, digits and '-')");
+            var code = marking.ReleasableTo[i];
+            if (!AgencyCode().IsMatch(code))
+            {
+                violations.Add($"{path}.releasable_to[{i}]", $"'{code}' is not an agency code (upper-case letters, digits and '-')");
+            }
+            else if (code != contributor.Agency && !contributor.KnownAgencies.Contains(code))
+            {
+                // A release to a misspelt agency would quietly reach no one.
+                violations.Add($"{path}.releasable_to[{i}]", $"'{code}' is not an agency taking part (Identity's ListAgencies lists them)");
+            }
         }
 
         if (marking.Handling is null || marking.Handling.Code == HandlingCode.Unspecified)

@@ -10,7 +10,7 @@ using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Records.Grpc;
 
-public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access, IAgencyDirectory agencies, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
 {
     /// <summary>Records per commit in bulk intake: large enough to amortise the fsync, small enough to keep memory flat.</summary>
     private const int StreamChunkSize = 2_000;
@@ -23,7 +23,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         var subject = context.GetSubject();
         RequireContributor(subject);
         var violations = new Violations();
-        RecordValidator.Validate(request.Content, subject.Agency, violations);
+        RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
         violations.ThrowIfAny();
 
         var result = (await store.ContributeAsync([RecordStore.Prepare(request.Content, subject.Agency)], subject, context.CancellationToken))[0];
@@ -34,6 +34,9 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
 
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
+
+    private async ValueTask<Contributor> ContributorAsync(Subject subject, RecordContent? content, ServerCallContext context) =>
+        new(subject.Agency, await agencies.KnownAsync(content?.Marking?.ReleasableTo ?? [], context.CancellationToken));
 
     public override async Task<ContributeStreamResponse> ContributeStream(IAsyncStreamReader<ContributeRequest> requestStream, ServerCallContext context)
     {
@@ -55,7 +58,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
                 MessageShape.Check(content, "content", violations.Add);
             }
 
-            RecordValidator.Validate(request.Content, subject.Agency, violations);
+            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
             if (violations.Any)
             {
                 response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));
@@ -266,11 +269,11 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
             // The source reference may be omitted on amend: the record keeps its own.
             var probe = request.Content.Clone();
             probe.SourceRef = "(kept)";
-            RecordValidator.Validate(probe, subject.Agency, violations);
+            RecordValidator.Validate(probe, await ContributorAsync(subject, probe, context), violations);
         }
         else
         {
-            RecordValidator.Validate(request.Content, subject.Agency, violations);
+            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
         }
 
         violations.ThrowIfAny();
