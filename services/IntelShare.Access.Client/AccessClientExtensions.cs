@@ -31,7 +31,7 @@ public static class AccessClientExtensions
             services.GetRequiredService<RemoteAccess>().Client, services.GetRequiredService<NeedToKnowPolicy>(), CallerToken(services)));
         builder.Services.TryAddSingleton<IAuditTrail>(services =>
             new RemoteAuditTrail(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
-        builder.AddAgencyDirectory();
+        builder.AddIdentityDirectory();
         return builder;
     }
 

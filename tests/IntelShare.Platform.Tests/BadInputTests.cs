@@ -210,7 +210,8 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8];
         var joint = await Assert.ThrowsAsync<RpcException>(() => access.CreateCaseAsync(new CreateCaseRequest
         {
-            CaseRef = caseRef, Title = "Joint team", Members = { new CaseMember { Agency = "LABOUR" }, new CaseMember { Agency = "LABOR" } },
+            CaseRef = caseRef, Title = "Joint team",
+            Members = { new CaseMember { Agency = "LABOUR" }, new CaseMember { Agency = "LABOR" }, new CaseMember { UserId = "border.analyst" } },
         }).ResponseAsync);
 
         Assert.Equal(["content.marking.releasable_to[1]"], unary.ViolatedFields());
@@ -218,7 +219,8 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         Assert.Equal(["content.marking.releasable_to[0]"], amend.ViolatedFields());
         Assert.Equal((1L, 1L), (stream.Accepted, stream.Rejected));
         Assert.Equal(["content.marking.releasable_to[1]"], Assert.Single(stream.Rejections).Problems.Select(p => p.Field));
-        Assert.Equal(["members[1].agency"], joint.ViolatedFields());
+        // Members are named by user id (the token's sub), which FindUsers gives for a user name.
+        Assert.Equal(["members[1].agency", "members[2].user_id"], joint.ViolatedFields().Order(StringComparer.Ordinal));
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => access.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }).ResponseAsync)).StatusCode);
         Assert.Single((await records.HistoryAsync(new HistoryRequest { RecordId = created.RecordId, Justification = TestRecords.Because() })).Versions);
     }

@@ -187,6 +187,33 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.StartsWith("Record", recordLine.TrimStart());
         Assert.Contains(lines, line => line.Contains("the subject crossed our border"));
         Assert.Contains(lines, line => line.TrimStart().StartsWith("Request ") && line.Contains("req"));
+        Assert.Contains(lines, line => line.Contains("Border Guard Analyst (border.analyst), BORDER"));
+    }
+
+    [Fact]
+    public async Task People_are_named_by_user_name_on_cases_and_shown_by_name_in_tables()
+    {
+        var analyst = new CliRunner(Factory, Path.Combine(_work.Path, "names-analyst"));
+        Assert.Equal(0, await analyst.Run("login", "--user", "analyst", "--password", PlatformFactory.DemoPassword));
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+        Assert.Equal(2, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "border.analyst,no.such.person"));
+        Assert.Contains("--member-user no.such.person: no such user", analyst.Output);
+        Assert.Equal(0, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "Border.Analyst"));
+        Assert.Equal(0, await analyst.Run("case", "show", caseRef));
+        Assert.Contains("Demo Analyst (analyst), Border Guard Analyst (border.analyst)", analyst.Output);
+        Assert.Equal(0, await analyst.Run("case", "remove-member", caseRef, "--user", "border.analyst"));
+        var before = analyst.Output.Length;
+        Assert.Equal(0, await analyst.Run("case", "show", caseRef));
+        Assert.Contains("Demo Analyst (analyst)", analyst.Output[before..]);
+        Assert.DoesNotContain("border.analyst", analyst.Output[before..]);
+
+        var contributor = new CliRunner(Factory, Path.Combine(_work.Path, "names-contributor"));
+        Assert.Equal(0, await contributor.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        var held = await (await Factory.ChannelForAsync("contributor")).RecordsClient()
+            .ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("names")) });
+        Assert.Equal(0, await contributor.Run("history", held.RecordId, "--reason", "checking the import"));
+        Assert.Contains("Demo Contributor (contributor)", contributor.Output);
     }
 
     private async Task<(string File, string Prefix)> WritePeopleWithBadDates(string directory, int rows)

@@ -45,6 +45,27 @@ public sealed class IdentityTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task Users_are_found_by_exact_id_or_user_name_and_the_directory_cannot_be_browsed()
+    {
+        var identity = new IdentityService.IdentityServiceClient(await Factory.ChannelForAsync("analyst"));
+        var borderId = (await new IdentityService.IdentityServiceClient(await Factory.ChannelForAsync("border.analyst")).WhoAmIAsync(new WhoAmIRequest())).UserId;
+
+        var found = await identity.FindUsersAsync(new FindUsersRequest { UserIds = { borderId, "no-such-id" }, UserNames = { "SUPERVISOR", "border", "%" } });
+        var nothing = await identity.FindUsersAsync(new FindUsersRequest());
+        var bad = await Assert.ThrowsAsync<RpcException>(() => identity.FindUsersAsync(new FindUsersRequest
+        {
+            UserIds = { "" }, UserNames = { Enumerable.Range(0, 500).Select(i => $"user{i}") },
+        }).ResponseAsync);
+
+        Assert.Equal(
+            [(borderId, "border.analyst", "Border Guard Analyst", "BORDER"), (found.Users[1].UserId, "supervisor", "Demo Supervisor", "POL-ATU")],
+            found.Users.Select(u => (u.UserId, u.UserName, u.DisplayName, u.Agency)));
+        Assert.Empty(nothing.Users);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Equal(["user_ids", "user_ids[0]"], bad.ViolatedFields().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Wrong_password_is_refused_with_invalid_grant()
     {
         using var response = await Factory.RequestTokenAsync(new Dictionary<string, string>
@@ -99,7 +120,9 @@ public sealed class IdentityTests(PlatformFixture platform) : IClassFixture<Plat
         var identity = new IdentityService.IdentityServiceClient(Factory.Channel(accessToken: null));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => identity.WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);
+        var lookup = await Assert.ThrowsAsync<RpcException>(() => identity.FindUsersAsync(new FindUsersRequest { UserNames = { "analyst" } }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, lookup.StatusCode);
     }
 }

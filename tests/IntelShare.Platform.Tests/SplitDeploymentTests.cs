@@ -64,6 +64,14 @@ public sealed class SplitDeploymentTests : IDisposable
         });
         var granted = await border.GetAsync(new GetRecordRequest { RecordId = recordId, Justification = TestRecords.Because("granted") });
 
+        // Access asks Identity, in its own process, whether a case's members exist.
+        var borderUser = (await new IdentityService.IdentityServiceClient(await On(identity, "border.analyst")).WhoAmIAsync(new WhoAmIRequest())).UserId;
+        var joint = await supervisor.CreateCaseAsync(new CreateCaseRequest { CaseRef = "OP-SPLIT", Title = "Joint", Members = { new CaseMember { UserId = borderUser } } });
+        var misnamed = await Assert.ThrowsAsync<RpcException>(() =>
+            supervisor.CreateCaseAsync(new CreateCaseRequest { CaseRef = "OP-SPLIT-2", Title = "Joint", Members = { new CaseMember { UserId = "border.analyst" } } }).ResponseAsync);
+        Assert.Contains(joint.Members, m => m.UserId == borderUser);
+        Assert.Equal(["members[0].user_id"], misnamed.ViolatedFields());
+
         // Oversight, at Access, sees the reads that Records served.
         var oversight = new OversightService.OversightServiceClient(await On(access, "oversight"));
         var accessed = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });

@@ -15,7 +15,7 @@ public sealed record AccessOptions
 /// Cases, access requests and grants with the rules about who may do what: the originator's
 /// supervisors decide requests for their records; a case's owner agency manages its members.
 /// </summary>
-public sealed partial class AccessManager(AccessStore store, IRecordDirectory? records, IAgencyDirectory agencies, AccessOptions options, TimeProvider clock)
+public sealed partial class AccessManager(AccessStore store, IRecordDirectory? records, IAgencyDirectory agencies, IUserDirectory users, AccessOptions options, TimeProvider clock)
 {
     public async Task<CaseFile> CreateCaseAsync(Subject subject, string caseRef, string title, IReadOnlyList<CaseMembership> members)
     {
@@ -62,7 +62,8 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     {
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(caseRef), "case_ref", "is required");
-        await ValidateMembersAsync([member], violations, "member");
+        // A member who has left the directory can still be taken off a case.
+        await ValidateMembersAsync([member], violations, "member", againstDirectory: add);
         violations.ThrowIfAny();
         var file = RequireOwnedCase(subject, caseRef);
         if (add)
@@ -211,20 +212,31 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         return file;
     }
 
-    private async Task ValidateMembersAsync(IReadOnlyList<CaseMembership> members, Violations violations, string field)
+    private async Task ValidateMembersAsync(IReadOnlyList<CaseMembership> members, Violations violations, string field, bool againstDirectory = true)
     {
-        var named = members.Select(m => m.Agency).OfType<string>().Where(a => a.Length > 0).ToList();
-        var known = named.Count == 0 ? null : await agencies.KnownAsync(named, CancellationToken.None);
+        var namedAgencies = againstDirectory ? members.Select(m => m.Agency).OfType<string>().Where(a => a.Length > 0).ToList() : [];
+        var knownAgencies = namedAgencies.Count == 0 ? null : await agencies.KnownAsync(namedAgencies, CancellationToken.None);
+        var namedUsers = againstDirectory ? members.Select(m => m.UserId).OfType<string>().Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToList() : [];
+        var knownUsers = (await users.FindAsync(namedUsers, [], CancellationToken.None)).ToDictionary(u => u.UserId, StringComparer.Ordinal);
         for (var i = 0; i < members.Count; i++)
         {
             var path = members.Count == 1 && field == "member" ? field : $"{field}[{i}]";
             var hasUser = !string.IsNullOrWhiteSpace(members[i].UserId);
             var hasAgency = !string.IsNullOrWhiteSpace(members[i].Agency);
             violations.Require(hasUser ^ hasAgency, path, "names exactly one of user_id or agency");
-            if (hasAgency && known is not null && !known.Contains(members[i].Agency!))
+            // A membership for a misspelt agency or user would open the case to no one.
+            if (hasAgency && knownAgencies is not null && !knownAgencies.Contains(members[i].Agency!))
             {
-                // A membership for a misspelt agency would open the case to no one.
                 violations.Add($"{path}.agency", $"'{members[i].Agency}' is not an agency taking part (Identity's ListAgencies lists them)");
+            }
+
+            if (hasUser && againstDirectory && !knownUsers.ContainsKey(members[i].UserId!))
+            {
+                violations.Add($"{path}.user_id", $"'{members[i].UserId}' is not a user id (Identity's FindUsers finds a user's id by user name)");
+            }
+            else if (hasUser && againstDirectory && knownUsers[members[i].UserId!].Disabled)
+            {
+                violations.Add($"{path}.user_id", $"'{members[i].UserId}' is a disabled user");
             }
         }
     }

@@ -35,9 +35,10 @@ public static class Extensions
             services.GetRequiredService<AccessStore>(),
             services.GetService<IRecordDirectory>() ?? RemoteRecordDirectory(builder.Configuration, services),
             services.GetRequiredService<IAgencyDirectory>(),
+            services.GetRequiredService<IUserDirectory>(),
             services.GetRequiredService<AccessOptions>(),
             services.GetRequiredService<TimeProvider>()));
-        builder.AddAgencyDirectory();
+        builder.AddIdentityDirectory();
         return builder;
     }
 

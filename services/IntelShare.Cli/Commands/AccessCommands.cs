@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using IntelShare.Cli.Output;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 using Spectre.Console;
 
@@ -52,7 +53,8 @@ internal static class AccessCommands
         {
             var request = new ListAccessRequestsRequest { Incoming = parseResult.GetValue(incoming), PendingOnly = parseResult.GetValue(pending) };
             var response = await connection.Access.ListAccessRequestsAsync(request, cancellationToken: ct);
-            AccessRenderer.ShowRequests(run.Console, response.Requests, request.Incoming, request.PendingOnly);
+            AccessRenderer.ShowRequests(run.Console, response.Requests, request.Incoming, request.PendingOnly,
+                await UserNames.OfAsync(connection, response.Requests.Select(r => r.RequesterUserId), ct));
             return ExitCodes.Ok;
         });
         return command;
@@ -75,8 +77,9 @@ internal static class AccessCommands
                     Reason = parseResult.GetValue(reason) ?? "",
                 },
                 cancellationToken: ct);
+            var requester = (await UserNames.OfAsync(connection, [request.RequesterUserId], ct)).Show(request.RequesterUserId);
             run.Console.Success(
-                $"Approved {request.RequestId}: grant {request.GrantId} lets {request.RequesterUserId} ({request.RequesterAgency}) " +
+                $"Approved {request.RequestId}: grant {request.GrantId} lets {requester}, {request.RequesterAgency}, " +
                 $"read {request.RecordId} until {Display.Time(request.GrantExpiresAt)}.");
             return ExitCodes.Ok;
         });
@@ -93,7 +96,8 @@ internal static class AccessCommands
             var request = await connection.Access.RefuseAccessRequestAsync(
                 new RefuseAccessRequestRequest { RequestId = parseResult.GetRequiredValue(requestId), Reason = parseResult.GetRequiredValue(reason) },
                 cancellationToken: ct);
-            run.Console.Success($"Refused {request.RequestId} from {request.RequesterUserId} ({request.RequesterAgency}) for {request.RecordId}.");
+            var requester = (await UserNames.OfAsync(connection, [request.RequesterUserId], ct)).Show(request.RequesterUserId);
+            run.Console.Success($"Refused {request.RequestId} from {requester}, {request.RequesterAgency}, for {request.RecordId}.");
             return ExitCodes.Ok;
         });
         return command;
@@ -108,7 +112,8 @@ internal static class AccessCommands
         {
             var request = new ListGrantsRequest { Given = parseResult.GetValue(given), IncludeExpired = parseResult.GetValue(all) };
             var response = await connection.Access.ListGrantsAsync(request, cancellationToken: ct);
-            AccessRenderer.ShowGrants(run.Console, response.Grants, request.Given, request.IncludeExpired, DateTimeOffset.UtcNow);
+            AccessRenderer.ShowGrants(run.Console, response.Grants, request.Given, request.IncludeExpired, DateTimeOffset.UtcNow,
+                await UserNames.OfAsync(connection, response.Grants.Select(g => g.GranteeUserId), ct));
             return ExitCodes.Ok;
         });
         return command;
@@ -124,7 +129,8 @@ internal static class AccessCommands
             var grant = await connection.Access.RevokeGrantAsync(
                 new RevokeGrantRequest { GrantId = parseResult.GetRequiredValue(grantId), Reason = parseResult.GetValue(reason) ?? "" },
                 cancellationToken: ct);
-            run.Console.Success($"Revoked {grant.GrantId}: {grant.GranteeUserId} ({grant.GranteeAgency}) no longer reads {Display.List(grant.RecordIds)} under it.");
+            var grantee = (await UserNames.OfAsync(connection, [grant.GranteeUserId], ct)).Show(grant.GranteeUserId);
+            run.Console.Success($"Revoked {grant.GrantId}: {grantee}, {grant.GranteeAgency}, no longer reads {Display.List(grant.RecordIds)} under it.");
             return ExitCodes.Ok;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using IntelShare.Cli.Output;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 
 namespace IntelShare.Cli.Commands;
@@ -21,17 +22,18 @@ internal static class CaseCommands
     {
         var caseRef = CaseRef();
         var title = new Option<string>("--title") { Description = "What the case is about.", HelpName = "text", Required = true };
-        var users = CommonOptions.List("--member-user", "A person on the case besides you; repeatable or comma-separated.", "user,...");
+        var users = CommonOptions.List("--member-user", "A person on the case besides you, by user name; repeatable or comma-separated.", "user,...");
         var agencies = CommonOptions.List("--member-agency", "A partner agency whose users all join the case (a joint team); repeatable or comma-separated.", "agency,...");
         var command = new Command("create", "Open a case owned by your agency, with you as its first member.") { caseRef, title, users, agencies };
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
             var request = new CreateCaseRequest { CaseRef = parseResult.GetRequiredValue(caseRef), Title = parseResult.GetRequiredValue(title) };
-            request.Members.AddRange((parseResult.GetValue(users) ?? []).Select(u => new CaseMember { UserId = u }));
+            var memberIds = await UserNames.IdsOfAsync(connection, "--member-user", parseResult.GetValue(users) ?? [], ct);
+            request.Members.AddRange(memberIds.Select(id => new CaseMember { UserId = id }));
             request.Members.AddRange((parseResult.GetValue(agencies) ?? []).Select(a => new CaseMember { Agency = a.ToUpperInvariant() }));
             var created = await connection.Access.CreateCaseAsync(request, cancellationToken: ct);
             run.Console.Success($"Created case {created.CaseRef}.");
-            AccessRenderer.ShowCase(run.Console, created);
+            AccessRenderer.ShowCase(run.Console, created, await NamesOfMembersAsync(connection, [created], ct));
             return ExitCodes.Ok;
         });
         return command;
@@ -43,7 +45,7 @@ internal static class CaseCommands
         command.SetConnectedAction(run, server, async (_, connection, ct) =>
         {
             var response = await connection.Access.ListCasesAsync(new ListCasesRequest(), cancellationToken: ct);
-            AccessRenderer.ShowCases(run.Console, response.Cases);
+            AccessRenderer.ShowCases(run.Console, response.Cases, await NamesOfMembersAsync(connection, response.Cases, ct));
             return ExitCodes.Ok;
         });
         return command;
@@ -56,16 +58,19 @@ internal static class CaseCommands
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
             var file = await connection.Access.GetCaseAsync(new GetCaseRequest { CaseRef = parseResult.GetRequiredValue(caseRef) }, cancellationToken: ct);
-            AccessRenderer.ShowCase(run.Console, file);
+            AccessRenderer.ShowCase(run.Console, file, await NamesOfMembersAsync(connection, [file], ct));
             return ExitCodes.Ok;
         });
         return command;
     }
 
+    private static Task<UserNames> NamesOfMembersAsync(PlatformConnection connection, IEnumerable<Case> cases, CancellationToken ct) =>
+        UserNames.OfAsync(connection, cases.SelectMany(c => c.Members).Select(m => m.UserId), ct);
+
     private static Command ChangeMember(CliRun run, Option<string> server, bool add)
     {
         var caseRef = CaseRef();
-        var user = new Option<string>("--user") { Description = add ? "The person to add." : "The person to remove.", HelpName = "user" };
+        var user = new Option<string>("--user") { Description = add ? "The person to add, by user name." : "The person to remove, by user name.", HelpName = "user" };
         var agency = new Option<string>("--agency") { Description = add ? "The partner agency whose users all join." : "The partner agency to remove.", HelpName = "agency" };
         var command = new Command(
             add ? "add-member" : "remove-member",
@@ -76,13 +81,15 @@ internal static class CaseCommands
         command.RequireExactlyOne(user, agency);
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
-            var member = new CaseMember { UserId = parseResult.GetValue(user) ?? "", Agency = parseResult.GetValue(agency)?.ToUpperInvariant() ?? "" };
+            var userIds = parseResult.GetValue(user) is { } named ? await UserNames.IdsOfAsync(connection, "--user", [named], ct) : [];
+            var member = new CaseMember { UserId = userIds.FirstOrDefault() ?? "", Agency = parseResult.GetValue(agency)?.ToUpperInvariant() ?? "" };
             var request = new CaseMemberRequest { CaseRef = parseResult.GetRequiredValue(caseRef), Member = member };
             var file = add
                 ? await connection.Access.AddCaseMemberAsync(request, cancellationToken: ct)
                 : await connection.Access.RemoveCaseMemberAsync(request, cancellationToken: ct);
-            run.Console.Success($"{(add ? "Added" : "Removed")} {AccessRenderer.Member(member)} {(add ? "to" : "from")} case {file.CaseRef}.");
-            AccessRenderer.ShowCase(run.Console, file);
+            var names = await NamesOfMembersAsync(connection, [file, new Case { Members = { member } }], ct);
+            run.Console.Success($"{(add ? "Added" : "Removed")} {AccessRenderer.Member(member, names)} {(add ? "to" : "from")} case {file.CaseRef}.");
+            AccessRenderer.ShowCase(run.Console, file, names);
             return ExitCodes.Ok;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IntelShare.Cli.Import;
 using IntelShare.Cli.Output;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 using Spectre.Console;
 
@@ -41,7 +42,7 @@ internal static class RecordCommands
                 // Existence only comes without the record: the decision says who holds it.
                 if (response.Record is not null)
                 {
-                    RecordRenderer.ShowRecord(run.Console, response.Record, response.HandlingConditions);
+                    RecordRenderer.ShowRecord(run.Console, response.Record, response.HandlingConditions, await UserNames.OfAsync(connection, [response.Record.RecordedBy], ct));
                 }
 
                 RecordRenderer.ShowDecision(run.Console, parseResult.GetRequiredValue(recordId), response.Decision);
@@ -66,7 +67,7 @@ internal static class RecordCommands
                 cancellationToken: ct);
             if (response.Versions.Count > 0)
             {
-                RecordRenderer.ShowHistory(run.Console, id, response.Versions);
+                RecordRenderer.ShowHistory(run.Console, id, response.Versions, await UserNames.OfAsync(connection, response.Versions.Select(v => v.RecordedBy), ct));
             }
 
             RecordRenderer.ShowDecision(run.Console, id, response.Decision);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using IntelShare.Cli.Output;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 
 namespace IntelShare.Cli.Demo;
@@ -12,7 +13,7 @@ internal static class DemoUsers
 }
 
 /// <summary>What the operation left behind for the tour.</summary>
-internal sealed record OperationOutcome(Case Case, string CorruptUserId, int Lookups);
+internal sealed record OperationOutcome(Case Case, UserNames MemberNames, string CorruptUserId, int Lookups);
 
 /// <summary>
 /// Operation Nistru as it happens on the platform: the police supervisor opens the joint case with the border
@@ -57,9 +58,10 @@ internal sealed class DemoOperation(CliRun run, DemoSessions sessions)
                 Note = "Search of Flat 2, 41 Wharf Street, Luton: premises empty, phones switched off; the suspects appear to have been warned.",
             },
             cancellationToken: ct);
-        run.Console.Success($"Case {compromised.CaseRef} opened with {Display.List(compromised.Members.Select(AccessRenderer.Member))}; " +
+        var memberNames = await UserNames.OfAsync(supervisor, compromised.Members.Select(m => m.UserId), ct);
+        run.Console.Success($"Case {compromised.CaseRef} opened with {Display.List(compromised.Members.Select(m => AccessRenderer.Member(m, memberNames)))}; " +
             $"{DemoUsers.CorruptOfficial} looked up {cast.LeakedSubjects.Count} of its subjects without naming it, and the raid was recorded as compromised at {Display.Time(compromised.CompromisedAt)}.");
-        return new OperationOutcome(compromised, corruptUserId, cast.LeakedSubjects.Count);
+        return new OperationOutcome(compromised, memberNames, corruptUserId, cast.LeakedSubjects.Count);
     }
 
     /// <summary>Opens the case, or on a second run finds it already open; the joint team is (re)joined either way.</summary>

@@ -67,7 +67,7 @@ internal static class DemoTour
             ]),
             new("supervisor", "POL-ATU supervisor: SECRET, VICTIM_IDENTITY, SOURCE_SENSITIVE; owns the case",
             [
-                new($"intelshare case show {Case}", $"Members {Display.List(operation.Case.Members.Select(AccessRenderer.Member))}; compromised at {Display.Time(operation.Case.CompromisedAt)}."),
+                new($"intelshare case show {Case}", $"Members {Display.List(operation.Case.Members.Select(m => AccessRenderer.Member(m, operation.MemberNames)))}; compromised at {Display.Time(operation.Case.CompromisedAt)}."),
                 new(Get(cast.SourceReport, "source handling review"), $"The whole report with its source grading: {cast.SourceReport.Description}."),
                 new("intelshare access requests --incoming", "Requests from partners for POL-ATU records (the labour inspector's, if made), to approve or refuse."),
                 new("intelshare audit query --readers", $"Who read POL-ATU's records, including {DemoUsers.CorruptOfficial}'s look-ups without a case."),

@@ -1,4 +1,5 @@
 using IntelShare.Cli.Import;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 using Spectre.Console;
 
@@ -7,7 +8,7 @@ namespace IntelShare.Cli.Output;
 /// <summary>Cases, access requests and grants, for people to read.</summary>
 internal static class AccessRenderer
 {
-    public static void ShowCase(IAnsiConsole console, Case file)
+    public static void ShowCase(IAnsiConsole console, Case file, UserNames names)
     {
         var grid = Display.NewGrid();
         Display.AddRow(grid, "Case", file.CaseRef);
@@ -15,11 +16,11 @@ internal static class AccessRenderer
         Display.AddRow(grid, "Owner agency", file.OwnerAgency);
         Display.AddRow(grid, "Created", Display.Time(file.CreatedAt));
         Display.AddRow(grid, "Compromised", file.CompromisedAt is null ? "no" : Display.Time(file.CompromisedAt));
-        Display.AddRow(grid, "Members", Display.List(file.Members.Select(Member)));
+        Display.AddRow(grid, "Members", Display.List(file.Members.Select(m => Member(m, names))));
         console.Write(grid);
     }
 
-    public static void ShowCases(IAnsiConsole console, IReadOnlyList<Case> cases)
+    public static void ShowCases(IAnsiConsole console, IReadOnlyList<Case> cases, UserNames names)
     {
         if (cases.Count == 0)
         {
@@ -34,7 +35,7 @@ internal static class AccessRenderer
                 Markup.Escape(file.CaseRef),
                 Markup.Escape(file.Title),
                 Markup.Escape(file.OwnerAgency),
-                Markup.Escape(Display.List(file.Members.Select(Member))),
+                Markup.Escape(Display.List(file.Members.Select(m => Member(m, names)))),
                 Display.Time(file.CreatedAt, Display.ShortTime),
                 file.CompromisedAt is null ? "" : $"[red]{Display.Time(file.CompromisedAt, Display.ShortTime)}[/]");
         }
@@ -43,10 +44,10 @@ internal static class AccessRenderer
     }
 
     /// <summary>A person, or a whole partner agency (a joint team).</summary>
-    public static string Member(CaseMember member) =>
-        member.UserId is { Length: > 0 } user ? user : $"all of {member.Agency}";
+    public static string Member(CaseMember member, UserNames names) =>
+        member.UserId is { Length: > 0 } user ? names.Show(user) : $"all of {member.Agency}";
 
-    public static void ShowRequests(IAnsiConsole console, IReadOnlyList<AccessRequest> requests, bool incoming, bool pendingOnly)
+    public static void ShowRequests(IAnsiConsole console, IReadOnlyList<AccessRequest> requests, bool incoming, bool pendingOnly, UserNames names)
     {
         if (requests.Count == 0)
         {
@@ -69,7 +70,7 @@ internal static class AccessRenderer
             table.AddRow(
                 Markup.Escape(request.RequestId),
                 Display.Time(request.RequestedAt, Display.ShortTime),
-                Markup.Escape(incoming ? $"{request.RequesterUserId} ({request.RequesterAgency})" : request.HolderAgency),
+                Markup.Escape(incoming ? $"{names.Show(request.RequesterUserId)}, {request.RequesterAgency}" : request.HolderAgency),
                 Markup.Escape(request.RecordId),
                 Markup.Escape(request.Reason),
                 Markup.Escape(request.CaseRef),
@@ -102,7 +103,7 @@ internal static class AccessRenderer
         return string.Join("\n", parts);
     }
 
-    public static void ShowGrants(IAnsiConsole console, IReadOnlyList<Grant> grants, bool given, bool includeExpired, DateTimeOffset now)
+    public static void ShowGrants(IAnsiConsole console, IReadOnlyList<Grant> grants, bool given, bool includeExpired, DateTimeOffset now, UserNames names)
     {
         if (grants.Count == 0)
         {
@@ -121,7 +122,7 @@ internal static class AccessRenderer
         {
             table.AddRow(
                 Markup.Escape(grant.GrantId),
-                Markup.Escape($"{grant.GranteeUserId} ({grant.GranteeAgency})"),
+                Markup.Escape($"{names.Show(grant.GranteeUserId)}, {grant.GranteeAgency}"),
                 Markup.Escape(string.Join("\n", grant.RecordIds)),
                 Display.Time(grant.ValidFrom, Display.ShortTime),
                 Display.Time(grant.ValidTo, Display.ShortTime),

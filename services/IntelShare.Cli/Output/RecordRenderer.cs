@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using IntelShare.Cli.Import;
+using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
 using Spectre.Console;
 
@@ -13,14 +14,14 @@ internal static class RecordRenderer
 
     public static void WriteJson(IAnsiConsole console, IMessage message) => console.WriteRaw(Json.Format(message));
 
-    public static void ShowRecord(IAnsiConsole console, Record record, string handlingConditions)
+    public static void ShowRecord(IAnsiConsole console, Record record, string handlingConditions, UserNames names)
     {
         var content = record.Content ?? new RecordContent();
         var header = Display.NewGrid();
         Display.AddRow(header, "Record", record.RecordId);
         Display.AddRow(header, "Type", EnumValues.Name(record.Type).ToLowerInvariant());
         Display.AddRow(header, "Version", record.Withdrawn ? $"{record.Version} (withdrawn: {record.WithdrawalReason})" : $"{record.Version}");
-        Display.AddRow(header, "Recorded", $"{Display.Time(record.RecordedAt)} by {record.RecordedBy}");
+        Display.AddRow(header, "Recorded", $"{Display.Time(record.RecordedAt)} by {names.Show(record.RecordedBy)}");
         Display.AddRow(header, "Source ref", content.SourceRef);
         foreach (var (label, value) in MarkingLines(content.Marking))
         {
@@ -81,7 +82,7 @@ internal static class RecordRenderer
         }
     }
 
-    public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions)
+    public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions, UserNames names)
     {
         var table = new Table().Title(Escape($"History of {recordId}")).AddColumns("Version", "Recorded at", "By", "Withdrawn", "Summary");
         Record? previous = null;
@@ -90,7 +91,7 @@ internal static class RecordRenderer
             table.AddRow(
                 version.Version.ToString(CultureInfo.InvariantCulture),
                 Escape(Display.Time(version.RecordedAt, "yyyy-MM-dd HH:mm")),
-                Escape(version.RecordedBy),
+                Escape(names.Show(version.RecordedBy)),
                 version.Withdrawn ? "yes" : "",
                 Escape(Summary(previous, version)));
             previous = version;

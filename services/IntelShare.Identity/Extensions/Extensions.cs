@@ -43,15 +43,11 @@ public static class Extensions
         services.AddScoped<DemoCredentialGuard>();
         services.AddHostedService<IdentityStartup>();
         services.AddHostedService<TokenPruner>();
-        // Services hosted beside Identity check the agencies a request names against its directory directly.
+        // Services hosted beside Identity check the agencies and users a request names against its directory directly.
+        services.AddSingleton<IdentityDirectory>();
+        services.AddSingleton<IUserDirectory>(provider => provider.GetRequiredService<IdentityDirectory>());
         services.AddSingleton<IAgencyDirectory>(provider => new CachedAgencyDirectory(
-            async cancellationToken =>
-            {
-                await using var scope = provider.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
-                return await db.Agencies.AsNoTracking().Select(a => a.Code).ToListAsync(cancellationToken);
-            },
-            provider.GetService<TimeProvider>() ?? TimeProvider.System));
+            provider.GetRequiredService<IdentityDirectory>().AgencyCodesAsync, provider.GetService<TimeProvider>() ?? TimeProvider.System));
 
         services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())

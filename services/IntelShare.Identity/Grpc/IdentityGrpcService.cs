@@ -9,7 +9,7 @@ using ContractAgency = IntelShare.Contracts.V1.Agency;
 namespace IntelShare.Identity.Grpc;
 
 /// <summary>Who the caller is and which agencies take part. Every call needs a valid access token (ServiceDefaults' fallback policy).</summary>
-public sealed class IdentityGrpcService(IdentityDbContext db) : IdentityService.IdentityServiceBase
+public sealed class IdentityGrpcService(IdentityDbContext db, IdentityDirectory directory) : IdentityService.IdentityServiceBase
 {
     public override Task<SubjectProfile> WhoAmI(WhoAmIRequest request, ServerCallContext context)
     {
@@ -41,6 +41,36 @@ public sealed class IdentityGrpcService(IdentityDbContext db) : IdentityService.
             Kind = a.Kind,
         }));
         return reply;
+    }
+
+    public override async Task<FindUsersResponse> FindUsers(FindUsersRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        violations.Require(request.UserIds.Count + request.UserNames.Count <= IdentityDirectory.MaxNamesPerLookup, "user_ids",
+            $"and user_names name more than {IdentityDirectory.MaxNamesPerLookup} users: look them up in parts");
+        RequireNames(request.UserIds, "user_ids", violations);
+        RequireNames(request.UserNames, "user_names", violations);
+        violations.ThrowIfAny();
+
+        var found = await directory.FindAsync(request.UserIds, request.UserNames, context.CancellationToken);
+        var reply = new FindUsersResponse();
+        reply.Users.AddRange(found.Select(user => new DirectoryUser
+        {
+            UserId = user.UserId,
+            UserName = user.UserName,
+            DisplayName = user.DisplayName,
+            Agency = user.Agency,
+            Disabled = user.Disabled,
+        }));
+        return reply;
+    }
+
+    private static void RequireNames(IList<string> names, string field, Violations violations)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            violations.Require(!string.IsNullOrWhiteSpace(names[i]), $"{field}[{i}]", "is empty");
+        }
     }
 
     public static Classification ToClassification(ClearanceLevel clearance) => clearance switch
