@@ -8,8 +8,10 @@ namespace IntelShare.ServiceDefaults;
 /// Counts each request/response call as someone waiting (<see cref="ForegroundActivity"/>). Streams are not: they are
 /// bulk intake, which projections already stand back from, and change feeds, which are the projections' own reading.
 /// Health probes, reflection and projection status are not either, as nobody waits on them for work.
+/// The thread serving a counted call is moved to the scheduling policy for call threads once
+/// (<see cref="BackgroundPriority.ServeCallsOnThisThread"/>), unless <see cref="CallThreadOptions.BatchCallThreads"/> is off.
 /// </summary>
-public sealed class ForegroundActivityInterceptor(ForegroundActivity activity) : Interceptor
+public sealed class ForegroundActivityInterceptor(ForegroundActivity activity, CallThreadOptions options) : Interceptor
 {
     private static readonly string[] OperationalServices =
     [
@@ -24,6 +26,11 @@ public sealed class ForegroundActivityInterceptor(ForegroundActivity activity) :
         if (IsOperational(context.Method))
         {
             return await continuation(request, context);
+        }
+
+        if (options.BatchCallThreads)
+        {
+            BackgroundPriority.ServeCallsOnThisThread();
         }
 
         using var call = activity.Begin();
@@ -43,3 +50,6 @@ public sealed class ForegroundActivityInterceptor(ForegroundActivity activity) :
         return false;
     }
 }
+
+/// <summary>Scheduling of the threads that serve calls (Scheduling:BatchCallThreads, on by default).</summary>
+public sealed record CallThreadOptions(bool BatchCallThreads);

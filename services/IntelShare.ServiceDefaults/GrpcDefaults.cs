@@ -27,6 +27,7 @@ public static class GrpcDefaults
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(services => new ForegroundActivity(services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(new CallThreadOptions(builder.Configuration.GetValue("Scheduling:BatchCallThreads", true)));
         builder.Services.AddGrpcReflection();
         return builder;
     }

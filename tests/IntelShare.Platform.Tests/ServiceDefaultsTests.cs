@@ -1,3 +1,7 @@
+using System.Runtime.Versioning;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntelShare.Domain;
 using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.ServiceDefaults;
 using IntelShare.Testing;
@@ -70,5 +74,57 @@ public sealed class ServiceDefaultsTests
         builder.AddServiceDefaults();
         using var services = builder.Services.BuildServiceProvider();
         return services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+    }
+}
+
+public sealed class CallThreadSchedulingTests
+{
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_thread_serving_a_call_is_moved_to_the_batch_policy_once_unless_configured_off()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "The scheduling policies are Linux's.");
+
+        var served = await PolicyOfThreadServing(new CallThreadOptions(BatchCallThreads: true), "/intelshare.v1.RecordsService/Get");
+        var configuredOff = await PolicyOfThreadServing(new CallThreadOptions(BatchCallThreads: false), "/intelshare.v1.RecordsService/Get");
+        var probe = await PolicyOfThreadServing(new CallThreadOptions(BatchCallThreads: true), "/grpc.health.v1.Health/Check");
+
+        Assert.True(served);
+        Assert.False(configuredOff);
+        Assert.False(probe);
+    }
+
+    /// <summary>Serves one call through the interceptor on a thread of its own, and says whether that thread ran under SCHED_BATCH.</summary>
+    private static Task<bool> PolicyOfThreadServing(CallThreadOptions options, string method)
+    {
+        var result = new TaskCompletionSource<bool>();
+        var thread = new Thread(() =>
+        {
+            var interceptor = new ForegroundActivityInterceptor(new ForegroundActivity(), options);
+            var call = interceptor.UnaryServerHandler<Empty, Empty>(new Empty(), new CallContext(method), (_, _) => Task.FromResult(new Empty()));
+            call.GetAwaiter().GetResult();
+            result.SetResult(BackgroundPriority.CurrentThreadIsBatchScheduled());
+        });
+        thread.Start();
+        return result.Task;
+    }
+
+    /// <summary>Only the method name of a call, which is all the interceptor reads.</summary>
+    private sealed class CallContext(string method) : ServerCallContext
+    {
+        protected override string MethodCore => method;
+        protected override string HostCore => "localhost";
+        protected override string PeerCore => "ipv4:127.0.0.1:1";
+        protected override DateTime DeadlineCore => DateTime.MaxValue;
+        protected override Metadata RequestHeadersCore => [];
+        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
+        protected override Metadata ResponseTrailersCore => [];
+        protected override Status StatusCore { get; set; }
+        protected override WriteOptions? WriteOptionsCore { get; set; }
+        protected override AuthContext AuthContextCore => new(null, []);
+
+        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
+
+        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 }
