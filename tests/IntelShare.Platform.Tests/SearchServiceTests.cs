@@ -159,5 +159,14 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
             Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
         }).ResponseAsync);
         Assert.Equal(["person.date_of_birth"], badCheck.ViolatedFields());
+
+        // Every problem at once: the request's own and those the index would find.
+        var together = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest { Query = "petrov", PageToken = "not-a-token" }).ResponseAsync);
+        var checkTogether = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Person = new NameAndBirth { GivenName = "Ana", FamilyName = "Rusu", DateOfBirth = "31/31/1990" },
+        }).ResponseAsync);
+        Assert.Equal(["justification", "page_token"], together.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Equal(["justification", "person.date_of_birth"], checkTogether.ViolatedFields().Order(StringComparer.Ordinal));
     }
 }

@@ -25,8 +25,9 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         var violations = new Violations();
         JustificationRules.Validate(request.Justification, violations);
         violations.Require(request.PageSize is >= 0 and <= SearchQuery.MaxPageSize, "page_size", $"must be between 0 and {SearchQuery.MaxPageSize}");
-        violations.ThrowIfAny();
         var query = SearchRequestMapper.ToQuery(request);
+        AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
+        violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "search");
         // Hits are tied to entities only for records the caller may read: the tie itself is content.
         var entities = services.GetService(typeof(IEntityDirectory)) as IEntityDirectory;
@@ -79,6 +80,7 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         var violations = new Violations();
         JustificationRules.Validate(request.Justification, violations);
         var query = SearchRequestMapper.ToCheck(request, violations);
+        AddEngineProblems(violations, QueryRules.Problems(query), engineField => CheckField(request, engineField));
         violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "frontline_check");
         CheckResult result;
@@ -173,14 +175,26 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
     /// request they sent, and what is wrong without the field repeated.
     /// </summary>
     private static ValidationFailedException Invalid(SearchQueryException invalid, Func<string, string> wireField) =>
-        new([.. invalid.Problems.Select(problem =>
+        new([.. invalid.Problems.Select(problem => ToViolation(problem, wireField))]);
+
+    /// <summary>The engine's problems, in the request's field names, except on a field this service has already named.</summary>
+    private static void AddEngineProblems(Violations violations, IReadOnlyList<string> problems, Func<string, string> wireField)
+    {
+        var named = violations.Items.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
+        foreach (var violation in problems.Select(problem => ToViolation(problem, wireField)).Where(v => !named.Contains(v.Field)))
         {
-            var colon = problem.IndexOf(':', StringComparison.Ordinal);
-            var field = colon > 0 ? problem[..colon].Trim() : "";
-            return field.Length == 0 || field.Contains(' ', StringComparison.Ordinal)
-                ? new FieldViolation(wireField(""), problem)
-                : new FieldViolation(wireField(field), problem[(colon + 1)..].Trim());
-        })]);
+            violations.Add(violation.Field, violation.Description);
+        }
+    }
+
+    private static FieldViolation ToViolation(string problem, Func<string, string> wireField)
+    {
+        var colon = problem.IndexOf(':', StringComparison.Ordinal);
+        var field = colon > 0 ? problem[..colon].Trim() : "";
+        return field.Length == 0 || field.Contains(' ', StringComparison.Ordinal)
+            ? new FieldViolation(wireField(""), problem)
+            : new FieldViolation(wireField(field), problem[(colon + 1)..].Trim());
+    }
 
     private static string SearchField(string engineField) => engineField switch
     {
