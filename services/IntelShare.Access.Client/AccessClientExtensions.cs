@@ -31,6 +31,8 @@ public static class AccessClientExtensions
             services.GetRequiredService<RemoteAccess>().Client, services.GetRequiredService<NeedToKnowPolicy>(), CallerToken(services)));
         builder.Services.TryAddSingleton<IAuditTrail>(services =>
             new RemoteAuditTrail(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
+        builder.Services.TryAddSingleton<ICaseDirectory>(services =>
+            new RemoteCaseDirectory(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
         builder.AddIdentityDirectory();
         return builder;
     }

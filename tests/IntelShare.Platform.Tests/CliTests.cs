@@ -23,6 +23,11 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         var before = await CreatedSourceRefs();
 
         Assert.Equal(0, await contributor.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        // Records are filed only under a case open to the agency: refused before anything is sent, then opened.
+        Assert.Equal(2, await contributor.Run("import", file, "--type", "person", "--source-ref-column", "rec_id", "--case", "OP-FEBRL"));
+        Assert.Contains("--case OP-FEBRL: no such case open to your agency", contributor.Output);
+        Assert.Empty((await CreatedSourceRefs()).Except(before));
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst")).CreateCaseAsync(new CreateCaseRequest { CaseRef = "OP-FEBRL", Title = "Febrl import" });
         Assert.Equal(0, await contributor.Run("import", file, "--type", "person", "--source-ref-column", "rec_id", "--case", "OP-FEBRL"));
 
         var created = (await CreatedSourceRefs()).Except(before).ToList();

@@ -24,7 +24,7 @@ public sealed partial class DemoTests(PlatformFixture platform) : IClassFixture<
     {
         var cli = new CliRunner(Factory, Path.Combine(_work.Path, "home"));
 
-        Assert.Equal(0, await cli.Run("demo", "--scale", "0.05"));
+        Assert.True(await cli.Run("demo", "--scale", "0.05") == 0, cli.Output);
         var firstOutput = cli.Output;
         var created = await Changes();
         var reported = long.Parse(CreatedLine().Match(firstOutput).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);

@@ -115,6 +115,33 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task Records_are_filed_only_under_a_case_the_agency_owns_or_is_on_so_that_opening_one_of_that_name_later_hands_over_nothing()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var policeAnalyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var content = TestRecords.Person(TestRecords.UniqueRef("case-file"));
+        content.Marking.CaseRefs.Add(caseRef);
+
+        // Not a case yet: filing under it is refused. Another agency opens a case of that name: still refused.
+        var unopened = await Assert.ThrowsAsync<RpcException>(() => police.ContributeAsync(new ContributeRequest { Content = content }).ResponseAsync);
+        await border.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Claimed by another agency" });
+        var othersCase = await Assert.ThrowsAsync<RpcException>(() => police.ContributeAsync(new ContributeRequest { Content = content }).ResponseAsync);
+
+        // Once the border guard adds the police unit to its case, the police may file under it.
+        await border.AddCaseMemberAsync(new CaseMemberRequest { CaseRef = caseRef, Member = new CaseMember { Agency = "POL-ATU" } });
+        var filed = await police.ContributeAsync(new ContributeRequest { Content = content });
+        var ownerSees = await policeAnalyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef });
+
+        Assert.Equal(["content.marking.case_refs[0]"], unopened.ViolatedFields());
+        Assert.Equal(["content.marking.case_refs[0]"], othersCase.ViolatedFields());
+        Assert.Contains("not a case your agency owns or is on", othersCase.Status.Detail);
+        Assert.Equal(ContributeOutcome.Created, filed.Outcome);
+        Assert.Equal("BORDER", ownerSees.OwnerAgency);
+    }
+
+    [Fact]
     public async Task A_case_is_unknown_to_those_outside_it_and_its_reference_is_one_regardless_of_letter_case()
     {
         var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
@@ -183,6 +210,31 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(Effect.Permit, during.Decision.Effect);
         Assert.Contains(grants.Grants, g => g.RecordIds.Contains(recordId));
         Assert.Equal(Effect.ExistenceOnly, after.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task A_revoked_grant_ends_the_access_and_tells_the_grantee_who_ended_it_when_and_why()
+    {
+        var recordId = await Contribute(_ => { });
+        var requester = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+        var supervisorId = (await new IdentityService.IdentityServiceClient(await Factory.ChannelForAsync("supervisor")).WhoAmIAsync(new WhoAmIRequest())).UserId;
+        var request = await requester.RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "the subject crossed at our border" });
+        var approved = await supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest
+        {
+            RequestId = request.RequestId, ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(7)), Reason = "joint interest",
+        });
+        var during = await Read("border.analyst", recordId);
+
+        var revoked = await supervisor.RevokeGrantAsync(new RevokeGrantRequest { GrantId = approved.GrantId, Reason = "the joint operation ended" });
+        var after = await Read("border.analyst", recordId);
+        var held = (await requester.ListGrantsAsync(new ListGrantsRequest { IncludeExpired = true })).Grants.Single(g => g.GrantId == approved.GrantId);
+
+        Assert.Equal(Effect.Permit, during.Decision.Effect);
+        Assert.Equal(Effect.ExistenceOnly, after.Decision.Effect);
+        Assert.True(revoked.Revoked);
+        Assert.Equal((true, supervisorId, "the joint operation ended"), (held.Revoked, held.RevokedBy, held.RevokeReason));
+        Assert.InRange(held.RevokedAt.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
     [Fact]

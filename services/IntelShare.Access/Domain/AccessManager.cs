@@ -34,28 +34,25 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     public CaseFile GetCase(Subject subject, string caseRef)
     {
         RequireId("case_ref", caseRef);
-        var file = KnownCase(subject, caseRef);
-        if (!subject.HasRole(Roles.Oversight) && !store.ContextFor(subject).CaseMemberships.Contains(caseRef))
-        {
-            throw new NotFoundException("Case", caseRef);
-        }
-
-        return file;
+        return KnownCase(subject, caseRef);
     }
+
+    /// <summary>Whether <paramref name="subject"/> may know of the case, and so file records under it.</summary>
+    public bool IsKnownTo(Subject subject, string caseRef) => KnownCaseOrNull(subject, caseRef) is not null;
 
     /// <summary>
     /// The case, to oversight, its members and its owner agency; to anyone else it is answered as an unknown one,
     /// since a reference alone can name an operation.
     /// </summary>
-    private CaseFile KnownCase(Subject subject, string caseRef)
+    private CaseFile KnownCase(Subject subject, string caseRef) =>
+        KnownCaseOrNull(subject, caseRef) ?? throw new NotFoundException("Case", caseRef ?? "");
+
+    private CaseFile? KnownCaseOrNull(Subject subject, string caseRef)
     {
         var file = store.FindCase(caseRef ?? "");
-        if (file is null || !(subject.HasRole(Roles.Oversight) || subject.Agency == file.OwnerAgency || store.ContextFor(subject).CaseMemberships.Contains(file.CaseRef)))
-        {
-            throw new NotFoundException("Case", caseRef ?? "");
-        }
-
-        return file;
+        return file is not null && (subject.HasRole(Roles.Oversight) || subject.Agency == file.OwnerAgency || store.ContextFor(subject).CaseMemberships.Contains(file.CaseRef))
+            ? file
+            : null;
     }
 
     public async Task<CaseFile> ChangeMemberAsync(Subject subject, string caseRef, CaseMembership member, bool add)
@@ -147,7 +144,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         violations.ThrowIfAny();
         var request = RequireDecidable(subject, requestId);
         var grant = new GrantFile("grant-" + Guid.CreateVersion7().ToString("N"), request.RequesterUserId, request.RequesterAgency, [request.RecordId],
-            now, expiresAt!.Value, subject.UserId, subject.Agency, request.RequestId, false);
+            now, expiresAt!.Value, subject.UserId, subject.Agency, request.RequestId, null);
         await store.ApproveAsync(requestId, subject, reason ?? "", grant, now);
         return store.FindRequest(requestId)!;
     }
@@ -163,7 +160,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         return store.FindRequest(requestId)!;
     }
 
-    public async Task<GrantFile> RevokeAsync(Subject subject, string grantId)
+    public async Task<GrantFile> RevokeAsync(Subject subject, string grantId, string reason)
     {
         RequireId("grant_id", grantId);
         var grant = store.FindGrant(grantId) ?? throw new NotFoundException("Grant", grantId);
@@ -177,7 +174,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
             throw new PreconditionFailedException($"Grant '{grantId}' is already revoked.");
         }
 
-        await store.RevokeGrantAsync(grantId);
+        await store.RevokeGrantAsync(grantId, new GrantRevocation(subject.UserId, clock.GetUtcNow(), reason ?? ""));
         return store.FindGrant(grantId)!;
     }
 

@@ -44,4 +44,10 @@ public sealed record GrantFile(
     string GrantedBy,
     string GrantedByAgency,
     string RequestId,
-    bool Revoked);
+    GrantRevocation? Revocation)
+{
+    public bool Revoked => Revocation is not null;
+}
+
+/// <summary>Who ended a grant before it expired, when, and why.</summary>
+public sealed record GrantRevocation(string By, DateTimeOffset At, string Reason);

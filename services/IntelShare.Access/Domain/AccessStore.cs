@@ -77,6 +77,19 @@ public sealed class AccessStore
                 granted_by TEXT NOT NULL, granted_by_agency TEXT NOT NULL, request_id TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS grants_by_grantee ON grants(grantee_user_id);
             """);
+        AddColumnIfMissing(connection, "grants", "revoked_by TEXT NOT NULL DEFAULT ''");
+        AddColumnIfMissing(connection, "grants", "revoked_at INTEGER NULL");
+        AddColumnIfMissing(connection, "grants", "revoke_reason TEXT NOT NULL DEFAULT ''");
+    }
+
+    /// <summary>Columns added since the first release, for stores made before them.</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string definition)
+    {
+        using var columns = Command(connection, $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = $name", ("$name", definition.Split(' ')[0]));
+        if (columns.ExecuteScalar() is null)
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {definition}");
+        }
     }
 
     private SqliteConnection Open()
@@ -373,9 +386,11 @@ public sealed class AccessStore
         return ReadGrants(connection, "WHERE grant_id = $id", ("$id", grantId)).FirstOrDefault();
     }
 
-    public Task RevokeGrantAsync(string grantId) => WriteAsync((connection, transaction) =>
+    public Task RevokeGrantAsync(string grantId, GrantRevocation revocation) => WriteAsync((connection, transaction) =>
     {
-        using var update = Command(connection, "UPDATE grants SET revoked = 1 WHERE grant_id = $id", ("$id", grantId));
+        using var update = Command(connection,
+            "UPDATE grants SET revoked = 1, revoked_by = $by, revoked_at = $at, revoke_reason = $reason WHERE grant_id = $id",
+            ("$id", grantId), ("$by", revocation.By), ("$at", revocation.At.ToUnixTimeMilliseconds()), ("$reason", revocation.Reason));
         update.Transaction = transaction;
         update.ExecuteNonQuery();
     });
@@ -383,7 +398,8 @@ public sealed class AccessStore
     private static List<GrantFile> ReadGrants(SqliteConnection connection, string where, params (string, object?)[] parameters)
     {
         using var command = Command(connection, $"""
-            SELECT grant_id, grantee_user_id, grantee_agency, record_ids, valid_from, valid_to, granted_by, granted_by_agency, request_id, revoked
+            SELECT grant_id, grantee_user_id, grantee_agency, record_ids, valid_from, valid_to, granted_by, granted_by_agency, request_id, revoked,
+                   revoked_by, revoked_at, revoke_reason
             FROM grants {where}
             """, parameters);
         using var reader = command.ExecuteReader();
@@ -393,7 +409,9 @@ public sealed class AccessStore
             grants.Add(new GrantFile(reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 reader.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetInt64(9) != 0));
+                reader.GetString(6), reader.GetString(7), reader.GetString(8),
+                reader.GetInt64(9) == 0 ? null : new GrantRevocation(reader.GetString(10),
+                    reader.IsDBNull(11) ? DateTimeOffset.UnixEpoch : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)), reader.GetString(12))));
         }
 
         return grants;

@@ -38,6 +38,7 @@ public static class Extensions
             services.GetRequiredService<IUserDirectory>(),
             services.GetRequiredService<AccessOptions>(),
             services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ICaseDirectory, AccessCaseDirectory>();
         builder.AddIdentityDirectory();
         return builder;
     }

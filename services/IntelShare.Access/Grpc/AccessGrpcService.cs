@@ -68,7 +68,7 @@ public sealed class AccessGrpcService(
     }
 
     public override async Task<Grant> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
-        MapToGrant(await manager.RevokeAsync(context.GetSubject(), request.GrantId));
+        MapToGrant(await manager.RevokeAsync(context.GetSubject(), request.GrantId, request.Reason));
 
     public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
@@ -224,6 +224,9 @@ public sealed class AccessGrpcService(
             GrantedByAgency = file.GrantedByAgency,
             RequestId = file.RequestId,
             Revoked = file.Revoked,
+            RevokedBy = file.Revocation?.By ?? "",
+            RevokedAt = file.Revocation is { } revocation ? Timestamp.FromDateTimeOffset(revocation.At) : null,
+            RevokeReason = file.Revocation?.Reason ?? "",
         };
         message.RecordIds.AddRange(file.RecordIds);
         return message;

@@ -129,7 +129,9 @@ internal sealed class BackgroundGenerator(int seed)
                 marking.Caveats(random.Bool(0.05f) ? [Caveat.VictimIdentity, Caveat.Child] : [Caveat.VictimIdentity]);
             }
 
-            if (random.Bool(0.2f))
+            // The police unit's other operations, which only its own records are filed under (an agency files records
+            // only under cases it is on). The draw is made for every agency, so that the rest of the data stays the same.
+            if (random.Bool(0.2f) && agency == Police)
             {
                 marking.Cases(random.ArrayElement([.. OtherCases]));
             }

@@ -29,7 +29,6 @@ internal sealed class DemoOperation(CliRun run, DemoSessions sessions)
     public async Task<OperationOutcome> RunAsync(NistruCast cast, IReadOnlyDictionary<CastRecord, string> ids, CancellationToken ct)
     {
         using var supervisor = await sessions.OpenAsync(DemoPrincipal.User(DemoUsers.Supervisor), ct);
-        await OpenCaseAsync(supervisor, ct);
 
         // The case team's own work names the case: the anomaly report must not flag it.
         foreach (var member in new[] { cast.KovalenkoPolice, cast.SourceReport, cast.FiuReport })
@@ -64,16 +63,23 @@ internal sealed class DemoOperation(CliRun run, DemoSessions sessions)
         return new OperationOutcome(compromised, memberNames, corruptUserId, cast.LeakedSubjects.Count);
     }
 
-    /// <summary>Opens the case, or on a second run finds it already open; the joint team is (re)joined either way.</summary>
-    private static async Task OpenCaseAsync(Session.PlatformConnection supervisor, CancellationToken ct)
+    /// <summary>
+    /// Opens the case before any record is filed under it (an agency files records only under a case it owns or is on),
+    /// or on a second run finds it already open; the joint team is (re)joined either way.
+    /// </summary>
+    public static async Task OpenCaseAsync(DemoSessions sessions, CancellationToken ct)
     {
-        try
+        using var supervisor = await sessions.OpenAsync(DemoPrincipal.User(DemoUsers.Supervisor), ct);
+        foreach (var (caseRef, title) in DemoAgencies.OtherCases.Select(c => (c, "Another police operation")).Prepend((DemoAgencies.CaseRef, DemoAgencies.CaseTitle)))
         {
-            await supervisor.Access.CreateCaseAsync(new CreateCaseRequest { CaseRef = DemoAgencies.CaseRef, Title = DemoAgencies.CaseTitle }, cancellationToken: ct);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
-        {
-            // Already open from an earlier run of the demo.
+            try
+            {
+                await supervisor.Access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = title }, cancellationToken: ct);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+            {
+                // Already open from an earlier run of the demo.
+            }
         }
 
         foreach (var agency in new[] { DemoAgencies.Police, DemoAgencies.Border })

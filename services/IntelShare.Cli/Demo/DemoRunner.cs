@@ -28,6 +28,7 @@ internal sealed class DemoRunner(CliRun run)
             $"Operation Nistru: {scenario.Count - scenario.BackgroundCount:N0} records of the named cast and {scenario.BackgroundCount:N0} background records (seed {options.Seed}, scale {options.Scale:0.###}) from {scenario.Records.Count} agencies."));
 
         using var sessions = new DemoSessions(run, serverOption, options.Password, options.ClientSecret);
+        await DemoOperation.OpenCaseAsync(sessions, ct);
         var stopwatch = Stopwatch.StartNew();
         var (imports, ids) = await new DemoImporter(run, sessions, options.BatchSize).RunAsync(scenario, ct);
         ShowImports(run.Console, imports, stopwatch.Elapsed);

@@ -164,7 +164,8 @@ internal static class NistruStory
             .Linked("concerns", carWash.SourceRef).Linked("concerns", director.SourceRef), "labour inspection report (all partners)");
 
         // ---- financial intelligence unit: the money ----
-        var fiuToPolice = Mark(Classification.Secret).To(Police).Cases(CaseRef).Conditions(FiuConditions, EuropolHandlingCode.H3);
+        // Released to the police, not filed under their case: the FIU is not on the joint team.
+        var fiuToPolice = Mark(Classification.Secret).To(Police).Conditions(FiuConditions, EuropolHandlingCode.H3);
         var account = Add(Fiu, Account(Ref + "FIU-A-001", fiuToPolice, "bank", "Northgate Bank plc", "Andrei POPA", "GB71MDEM40051512345678"), "account collecting brothel and car-wash takings");
         records[Fiu].Add(Account(Ref + "FIU-A-002", fiuToPolice, "money_transfer", "QuickSend Money Transfer", "Olena KOVALENKO", number: "4417209386"));
         var fiuKovalenko = Add(Fiu, Person(Ref + "FIU-P-001", fiuToPolice, "O.", "KOVALENKO", "", "1984-05-11", "f", ["UA"], ["account holder"])

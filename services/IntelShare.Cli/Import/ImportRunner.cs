@@ -92,11 +92,36 @@ internal sealed class ImportRunner(CliRun run)
         }
     }
 
+    /// <summary>Every row would be refused under a case the agency is not on; better to say so once, before sending any.</summary>
+    private static async Task RequireOpenCasesAsync(PlatformConnection connection, Marking marking, CancellationToken ct)
+    {
+        var closed = new List<string>();
+        foreach (var caseRef in marking.CaseRefs)
+        {
+            try
+            {
+                await connection.Access.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }, cancellationToken: ct);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.NotFound)
+            {
+                closed.Add(caseRef);
+            }
+        }
+
+        if (closed.Count > 0)
+        {
+            throw new UsageException(
+                $"--case {string.Join(", ", closed)}: no such case open to your agency. Records are filed only under a case your agency owns or is on: " +
+                "open it first (`intelshare case create <ref> --title ...`) or ask its owner to add your agency.");
+        }
+    }
+
     private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
     {
         var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
         using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
         await RequireKnownAgenciesAsync(connection, request.Marking, ct);
+        await RequireOpenCasesAsync(connection, request.Marking, ct);
         if (request.Restart)
         {
             checkpoints.Delete();

@@ -136,6 +136,7 @@ internal static class AccessRenderer
     /// <summary>Active, expired or revoked, judged by this machine's clock: grants lapse by themselves.</summary>
     public static string GrantState(Grant grant, DateTimeOffset now) => grant switch
     {
+        { Revoked: true, RevokeReason.Length: > 0 } => $"[red]revoked[/]: {Markup.Escape(grant.RevokeReason)}",
         { Revoked: true } => "[red]revoked[/]",
         _ when grant.ValidTo is not null && grant.ValidTo.ToDateTimeOffset() <= now => "[grey]expired[/]",
         _ when grant.ValidFrom is not null && grant.ValidFrom.ToDateTimeOffset() > now => "[yellow]not yet valid[/]",

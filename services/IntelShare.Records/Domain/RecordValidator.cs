@@ -11,8 +11,11 @@ namespace IntelShare.Records.Domain;
 /// Checks a contribution completely and reports every problem, so that a contributor fixes a
 /// row once rather than once per problem.
 /// </summary>
-/// <summary>Who contributes, and the agencies taking part at the time, which a marking may release a record to.</summary>
-public sealed record Contributor(string Agency, IReadOnlySet<string> KnownAgencies);
+/// <summary>
+/// Who contributes; the agencies taking part at the time, which a marking may release a record to; and, of the cases
+/// the content names, those the contributor may not file records under.
+/// </summary>
+public sealed record Contributor(string Agency, IReadOnlySet<string> KnownAgencies, IReadOnlySet<string> ClosedCases);
 
 public static partial class RecordValidator
 {
@@ -100,7 +103,16 @@ public static partial class RecordValidator
 
         for (var i = 0; i < marking.CaseRefs.Count; i++)
         {
-            violations.Require(!string.IsNullOrWhiteSpace(marking.CaseRefs[i]), $"{path}.case_refs[{i}]", "is empty");
+            if (string.IsNullOrWhiteSpace(marking.CaseRefs[i]))
+            {
+                violations.Add($"{path}.case_refs[{i}]", "is empty");
+            }
+            else if (contributor.ClosedCases.Contains(marking.CaseRefs[i]))
+            {
+                // A case's members read its records: filing under a case one is not on would hand records to strangers.
+                violations.Add($"{path}.case_refs[{i}]",
+                    $"'{marking.CaseRefs[i]}' is not a case your agency owns or is on: open it first (CreateCase), or ask its owner to add your agency");
+            }
         }
     }
 

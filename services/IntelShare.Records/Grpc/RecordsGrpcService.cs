@@ -10,7 +10,8 @@ using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Records.Grpc;
 
-public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access, IAgencyDirectory agencies, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(
+    RecordStore store, IAccessChecker access, IAgencyDirectory agencies, ICaseDirectory cases, ILogger<RecordsGrpcService> logger) : RecordsService.RecordsServiceBase
 {
     /// <summary>Records per commit in bulk intake: large enough to amortise the fsync, small enough to keep memory flat.</summary>
     private const int StreamChunkSize = 2_000;
@@ -35,8 +36,39 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
-    private async ValueTask<Contributor> ContributorAsync(Subject subject, RecordContent? content, ServerCallContext context) =>
-        new(subject.Agency, await agencies.KnownAsync(content?.Marking?.ReleasableTo ?? [], context.CancellationToken));
+    private async ValueTask<Contributor> ContributorAsync(Subject subject, RecordContent? content, ServerCallContext context, CaseAnswers? answers = null)
+    {
+        var marking = content?.Marking;
+        var known = await agencies.KnownAsync(marking?.ReleasableTo ?? [], context.CancellationToken);
+        var closed = new HashSet<string>(StringComparer.Ordinal);
+        answers ??= new CaseAnswers();
+        foreach (var caseRef in marking?.CaseRefs ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(caseRef) && !await answers.IsOpenAsync(cases, subject, caseRef, context.CancellationToken))
+            {
+                closed.Add(caseRef);
+            }
+        }
+
+        return new Contributor(subject.Agency, known, closed);
+    }
+
+    /// <summary>A call's answers about cases, so that a bulk intake asks about each case once, not once per row.</summary>
+    private sealed class CaseAnswers
+    {
+        private readonly Dictionary<string, bool> _open = new(StringComparer.Ordinal);
+
+        public async ValueTask<bool> IsOpenAsync(ICaseDirectory cases, Subject subject, string caseRef, CancellationToken cancellationToken)
+        {
+            if (!_open.TryGetValue(caseRef, out var open))
+            {
+                open = await cases.IsOpenToAsync(subject, caseRef, cancellationToken);
+                _open[caseRef] = open;
+            }
+
+            return open;
+        }
+    }
 
     public override async Task<ContributeStreamResponse> ContributeStream(IAsyncStreamReader<ContributeRequest> requestStream, ServerCallContext context)
     {
@@ -44,6 +76,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
         RequireContributor(subject);
         var response = new ContributeStreamResponse();
         var chunk = new Chunk();
+        var caseAnswers = new CaseAnswers();
         Chunk? inFlight = null;
         long position = 0;
 
@@ -58,7 +91,7 @@ public sealed class RecordsGrpcService(RecordStore store, IAccessChecker access,
                 MessageShape.Check(content, "content", violations.Add);
             }
 
-            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
+            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, caseAnswers), violations);
             if (violations.Any)
             {
                 response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));

@@ -24,7 +24,8 @@ public sealed record GraphGrpcOptions(
     [property: JsonIgnore] string Password,
     string AnalystUser,
     string OpenUser,
-    string AdminUser);
+    string AdminUser,
+    string CaseOwnerUser);
 
 /// <summary>One reader's timed calls of one kind in one round, with what the answers held on average.</summary>
 public sealed record ReaderFigures(string Query, string User, LatencyResult Latency, double MeanNodes, double MeanEdges, double MeanWithheld, double FoundFraction);
@@ -67,16 +68,21 @@ public static class GraphGrpcCommand
         var analystUser = new Option<string>("--analyst-user") { Description = "Reader of another agency than most of the network's, whose queries the policy filters.", DefaultValueFactory = _ => "border.analyst" };
         var openUser = new Option<string>("--open-user") { Description = "Reader of the agency that holds most of the network, with every caveat entitlement: the policy withholds little.", DefaultValueFactory = _ => "supervisor" };
         var adminUser = new Option<string>("--admin-user") { Description = "Account that reads the change log (record ids) and projection status.", DefaultValueFactory = _ => "admin" };
+        var caseOwnerUser = new Option<string>("--case-owner-user")
+        {
+            Description = $"Analyst of {NetworkGenerator.CaseOwnerAgency} who opens the cells' cases its records are filed under.", DefaultValueFactory = _ => "analyst",
+        };
         var command = new Command("graph-grpc", "The Graph service over gRPC with the policy on: 2-hop neighbourhood and shortest path latency on a contributed network, as a filtered and an open reader.")
         {
-            records, batchSize, queries, warmup, rounds, runs, seed, catchUp, output, analystUser, openUser, adminUser,
+            records, batchSize, queries, warmup, rounds, runs, seed, catchUp, output, analystUser, openUser, adminUser, caseOwnerUser,
         };
         platform.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync(
             new GraphGrpcOptions(
                 parse.GetValue(records), parse.GetValue(batchSize), parse.GetValue(queries), parse.GetValue(warmup), parse.GetValue(rounds), parse.GetValue(runs),
                 parse.GetValue(seed), parse.GetValue(catchUp), parse.GetValue(output)!, parse.GetValue(platform.DataRoot), platform.Remote(parse),
-                parse.GetValue(platform.Password)!, parse.GetValue(analystUser)!, parse.GetValue(openUser)!, parse.GetValue(adminUser)!),
+                parse.GetValue(platform.Password)!, parse.GetValue(analystUser)!, parse.GetValue(openUser)!, parse.GetValue(adminUser)!,
+                parse.GetValue(caseOwnerUser)!),
             commandLine,
             cancellation));
         return command;
@@ -116,6 +122,14 @@ public static class GraphGrpcCommand
         return 0;
     }
 
+    /// <summary>Opens the cases the network's records are filed under, a few at a time.</summary>
+    private static async Task OpenCasesAsync(AccessService.AccessServiceClient access, IReadOnlyList<string> caseRefs, CancellationToken cancellation)
+    {
+        AnsiConsole.MarkupLine(Markup.Escape($"Opening {caseRefs.Count:N0} cases"));
+        await Parallel.ForEachAsync(caseRefs, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellation }, async (caseRef, ct) =>
+            await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Graph benchmark cell" }, cancellationToken: ct));
+    }
+
     private static async Task<GraphGrpcRun> RunOnceAsync(int run, IBenchmarkTarget target, GraphGrpcOptions options, CancellationToken cancellation)
     {
         var prefix = $"graph-{Guid.NewGuid():N}";
@@ -123,6 +137,8 @@ public static class GraphGrpcCommand
         var admin = await target.ConnectAsync(options.AdminUser, options.Password);
         var projections = new ProjectionsService.ProjectionsServiceClient(admin);
         AnsiConsole.MarkupLine(Markup.Escape($"Contributing {network.Count:N0} records in {network.Cells:N0} cells as {network.Agencies.Count} agencies"));
+
+        await OpenCasesAsync(new AccessService.AccessServiceClient(await target.ConnectAsync(options.CaseOwnerUser, options.Password)), network.CaseRefs, cancellation);
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(network.Agencies.Select(async agency =>

@@ -11,7 +11,8 @@ public sealed record AgencyRecords(string Agency, string User, IReadOnlyList<Con
 /// <param name="Region">The group of cells the person's cell shares identifiers with: one investigation's wider network.</param>
 public sealed record OpenPerson(string Agency, string SourceRef, int Region);
 
-public sealed record GeneratedNetwork(IReadOnlyList<AgencyRecords> Agencies, IReadOnlyList<OpenPerson> OpenPeople, int Cells)
+/// <param name="CaseRefs">The cases the records name, all owned by <see cref="NetworkGenerator.CaseOwnerAgency"/>: they must be open before records are filed under them.</param>
+public sealed record GeneratedNetwork(IReadOnlyList<AgencyRecords> Agencies, IReadOnlyList<OpenPerson> OpenPeople, int Cells, IReadOnlyList<string> CaseRefs)
 {
     public int Count => Agencies.Sum(a => a.Requests.Count);
 }
@@ -91,8 +92,14 @@ public sealed class NetworkGenerator
         return new GeneratedNetwork(
             [.. Contributors.Select(c => new AgencyRecords(c.Agency, c.User, generator._byAgency[c.Agency]))],
             generator._open,
-            cells);
+            cells,
+            [.. generator._cases]);
     }
+
+    /// <summary>The agency whose analyst opens the cells' cases, and whose records name them.</summary>
+    public const string CaseOwnerAgency = "POL-ATU";
+
+    private readonly SortedSet<string> _cases = new(StringComparer.Ordinal);
 
     private void Cell(int cell)
     {
@@ -305,9 +312,12 @@ public sealed class NetworkGenerator
             marking.Caveats.Add("VICTIM_IDENTITY");
         }
 
-        if (_random.NextDouble() < 0.15)
+        // Only the case owner's records name the cell's case: an agency files records only under a case it is on, and
+        // membership of the cases would release the records to the filtered reader's agency.
+        if (_random.NextDouble() < 0.15 && agency == CaseOwnerAgency)
         {
             marking.CaseRefs.Add(caseRef);
+            _cases.Add(caseRef);
         }
 
         return marking;
