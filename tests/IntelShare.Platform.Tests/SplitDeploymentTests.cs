@@ -72,6 +72,15 @@ public sealed class SplitDeploymentTests : IDisposable
         Assert.Contains(joint.Members, m => m.UserId == borderUser);
         Assert.Equal(["members[0].user_id"], misnamed.ViolatedFields());
 
+        // Records asks Access, in its own process, which cases the contributor may file records under.
+        var inCase = TestRecords.Person(TestRecords.UniqueRef("split"));
+        inCase.Marking.CaseRefs.Add("OP-SPLIT");
+        var inUnopened = TestRecords.Person(TestRecords.UniqueRef("split"));
+        inUnopened.Marking.CaseRefs.Add("OP-NOT-OPENED");
+        Assert.Equal(ContributeOutcome.Created, (await contributor.ContributeAsync(new ContributeRequest { Content = inCase })).Outcome);
+        var unopened = await Assert.ThrowsAsync<RpcException>(() => contributor.ContributeAsync(new ContributeRequest { Content = inUnopened }).ResponseAsync);
+        Assert.Equal(["content.marking.case_refs[0]"], unopened.ViolatedFields());
+
         // Oversight, at Access, sees the reads that Records served.
         var oversight = new OversightService.OversightServiceClient(await On(access, "oversight"));
         var accessed = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
