@@ -114,6 +114,38 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     [Fact]
+    public async Task Records_of_two_agencies_an_analyst_joins_raise_the_hits_an_automatic_link_would()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        var policeId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.PoliceSubject("join", "Tatiana", "Rotaru", "1970-01-02") })).RecordId;
+        var borderId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("join", "Svetlana", "Ursu", "1988-09-09") })).RecordId;
+        var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        await Projected.Eventually(
+            () => analyst.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Svetlana", FamilyName = "Ursu" }, DateOfBirth = "1988-09-09" },
+                Justification = TestRecords.Because("who is she"),
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == borderId) && c.Records.All(r => r.RecordId != policeId)));
+        Assert.DoesNotContain(await ReadHits(analyst), h => h.RecordId == policeId);
+
+        // The interview shows the two are one woman under two identities: the analyst confirms the pair.
+        await analyst.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Confirm, LeftRecordId = policeId, RightRecordId = borderId,
+            Reason = "same woman, second identity", Justification = TestRecords.Because(),
+        });
+
+        var policeHit = Assert.Single(await ReadHits(analyst), h => h.RecordId == policeId);
+        var borderHit = Assert.Single(await ReadHits(borderAnalyst), h => h.RecordId == borderId);
+        Assert.Equal((borderId, "BORDER", 1.0), (policeHit.Counterpart.RecordId, policeHit.Counterpart.HolderAgency, policeHit.Probability));
+        Assert.Equal((policeId, "POL-ATU"), (borderHit.Counterpart.RecordId, borderHit.Counterpart.HolderAgency));
+        Assert.Equal(policeHit.EntityId, borderHit.EntityId);
+    }
+
+    [Fact]
     public async Task A_decision_on_a_record_the_analyst_may_not_know_of_is_answered_as_on_one_that_does_not_exist()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -69,6 +69,10 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     private bool _retrainedSinceRecluster;
     private TaskCompletionSource _hitsAdded = NewSignal();
 
+    // Records that changed entity during the write in progress, with the entity each left first: a merge or re-cluster
+    // that brings two agencies' records together raises hits as an arrival does.
+    private readonly List<(string RecordId, string From)> _moves = [];
+
     public EntityResolver(ResolutionStore store, ResolverOptions options, TimeProvider clock)
     {
         _store = store;
@@ -151,7 +155,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
             if (hits)
             {
-                Interlocked.Exchange(ref _hitsAdded, NewSignal()).TrySetResult();
+                SignalHits();
             }
         }
         finally
@@ -260,6 +264,8 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     public IReadOnlyList<StoredHit> HitsFor(string agency, long afterId, int limit) => _store.HitsFor(agency, afterId, limit);
 
+    private void SignalHits() => Interlocked.Exchange(ref _hitsAdded, NewSignal()).TrySetResult();
+
     public Task WaitForHitsAsync(CancellationToken cancellationToken) => Volatile.Read(ref _hitsAdded).Task.WaitAsync(cancellationToken);
 
     public async Task<DecisionOutcome> DecideAsync(AnalystDecision decision, Subject by, CancellationToken cancellationToken)
@@ -268,19 +274,33 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         try
         {
             var now = _clock.GetUtcNow();
-            return _store.Write(writer =>
+            var raised = false;
+            var decided = _store.Write(writer =>
             {
                 lock (_state)
                 {
-                    return decision.Kind switch
+                    _moves.Clear();
+                    var outcome = decision.Kind switch
                     {
                         DecisionKind.Confirm or DecisionKind.Reject => DecidePair(writer, decision, by, now),
                         DecisionKind.Merge => Merge(writer, decision, by, now),
                         DecisionKind.Split => Split(writer, decision, by, now),
                         _ => throw new ValidationFailedException([new FieldViolation("kind", "must be confirm, reject, merge or split")]),
                     };
+
+                    // An analyst joined them: certain.
+                    raised = RaiseHitsForMoves(writer, (_, _) => 1.0);
+                    return outcome;
                 }
             });
+
+            // Once committed: a waiter reads the hits as soon as it is told.
+            if (raised)
+            {
+                SignalHits();
+            }
+
+            return decided;
         }
         finally
         {
@@ -320,10 +340,12 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         var result = engine.ResolveAll(decisions);
         var clusters = result.Clustering.Clusters().Select(c => (IReadOnlyList<string>)[.. c.Select(i => engine.Records[i].RecordId)]).ToList();
         var now = _clock.GetUtcNow();
+        var raised = false;
         var outcome = _store.Write(writer =>
         {
             lock (_state)
             {
+                _moves.Clear();
                 var assignment = EntityIdAssigner.Assign(clusters, _entityOf, () => NewEntityId(writer));
                 foreach (var (recordId, entityId) in assignment.EntityOf)
                 {
@@ -349,6 +371,8 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 }
 
                 UseEngine(engine, records.Count);
+                raised = RaiseHitsForMoves(writer, ModelPosterior);
+
                 return new RerunOutcome(
                     _members.Count(m => m.Value.Count > 0),
                     result.Clustering.ClusterOf.Length - result.Clustering.ClusterCount,
@@ -356,6 +380,11 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                     assignment.Changes);
             }
         });
+        if (raised)
+        {
+            SignalHits();
+        }
+
         progress?.Report(("done", records.Count, records.Count));
         return outcome;
     }
@@ -399,6 +428,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     {
         lock (_state)
         {
+            _moves.Clear();
             if (_records.TryGetValue(record.RecordId, out var held) && held.Version >= record.Version && held.Withdrawn == record.Withdrawn)
             {
                 return false;
@@ -491,6 +521,53 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
         return raised;
     }
+
+    /// <summary>
+    /// Hits for the records the write moved: each pair of different agencies' records that are in one entity now and
+    /// were not before. Pairs that moved together were together already, and were told of then.
+    /// </summary>
+    private bool RaiseHitsForMoves(StoreWriter writer, Func<string, string, double> probability)
+    {
+        var from = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (recordId, left) in _moves)
+        {
+            from.TryAdd(recordId, left);
+        }
+
+        _moves.Clear();
+        var now = _clock.GetUtcNow();
+        var raised = false;
+        foreach (var (recordId, left) in from)
+        {
+            if (!_entityOf.TryGetValue(recordId, out var entityId) || !_records.TryGetValue(recordId, out var moved) || moved.OriginatorAgency.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var member in MembersOf(entityId))
+            {
+                if (member == recordId || !_records.TryGetValue(member, out var other) || other.OriginatorAgency.Length == 0
+                    || other.OriginatorAgency == moved.OriginatorAgency || from.GetValueOrDefault(member, entityId) == left)
+                {
+                    continue;
+                }
+
+                var p = probability(recordId, member);
+                writer.AddHit(entityId, member, moved.OriginatorAgency, other.OriginatorAgency, recordId, p, now);
+                writer.AddHit(entityId, recordId, moved.OriginatorAgency, moved.OriginatorAgency, member, p, now);
+                raised = true;
+            }
+        }
+
+        return raised;
+    }
+
+    /// <summary>The current model's probability that two records are one, or 1 where it cannot say (records of different kinds, or not in it).</summary>
+    private double ModelPosterior(string recordA, string recordB) =>
+        _engine is { } engine && _engineIndex.TryGetValue(recordA, out var a) && _engineIndex.TryGetValue(recordB, out var b)
+            && engine.Records[a].Kind == engine.Records[b].Kind
+            ? engine.Explain(a, b).Posterior
+            : 1.0;
 
     /// <summary>Scores a new record against what is indexed, retraining first while the data is still small enough that each doubling matters.</summary>
     private IReadOnlyList<MatchCandidate> Candidates(Record record)
@@ -707,6 +784,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         if (previous is not null && previous != entityId)
         {
             Bump(writer, previous);
+            _moves.Add((recordId, previous));
         }
     }
 
