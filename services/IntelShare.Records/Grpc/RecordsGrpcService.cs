@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 using IntelShare.Access.Client;
@@ -40,18 +41,20 @@ public sealed class RecordsGrpcService(
     {
         var marking = content?.Marking;
         var known = await agencies.KnownAsync(marking?.ReleasableTo ?? [], context.CancellationToken);
-        var closed = new HashSet<string>(StringComparer.Ordinal);
-        answers ??= new CaseAnswers();
+        HashSet<string>? closed = null;
         foreach (var caseRef in marking?.CaseRefs ?? [])
         {
+            answers ??= new CaseAnswers();
             if (!string.IsNullOrWhiteSpace(caseRef) && !await answers.IsOpenAsync(cases, subject, caseRef, context.CancellationToken))
             {
-                closed.Add(caseRef);
+                (closed ??= new HashSet<string>(StringComparer.Ordinal)).Add(caseRef);
             }
         }
 
-        return new Contributor(subject.Agency, known, closed);
+        return new Contributor(subject.Agency, known, closed ?? NoCases);
     }
+
+    private static readonly IReadOnlySet<string> NoCases = FrozenSet<string>.Empty;
 
     /// <summary>A call's answers about cases, so that a bulk intake asks about each case once, not once per row.</summary>
     private sealed class CaseAnswers
