@@ -202,6 +202,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await analyst.Run("login", "--user", "analyst", "--password", PlatformFactory.DemoPassword));
         var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
+        Assert.Equal(2, await analyst.Run("search", "kovalenko", "--reason", "typo in the type", "--type", "persn"));
+        Assert.Contains("--type persn:", analyst.Output);
         Assert.Equal(2, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "border.analyst,no.such.person"));
         Assert.Contains("--member-user no.such.person: no such user", analyst.Output);
         Assert.Equal(0, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "Border.Analyst"));

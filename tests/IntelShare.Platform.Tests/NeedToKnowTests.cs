@@ -134,11 +134,29 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var filed = await police.ContributeAsync(new ContributeRequest { Content = content });
         var ownerSees = await policeAnalyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef });
 
+        // Taken off the case later, the police still amend their record, which keeps the case.
+        await border.RemoveCaseMemberAsync(new CaseMemberRequest { CaseRef = caseRef, Member = new CaseMember { Agency = "POL-ATU" } });
+        var amended = content.Clone();
+        amended.Person.Name.FamilyName = "Popescu-Amended";
+        var amend = await police.AmendAsync(new AmendRequest { RecordId = filed.RecordId, Content = amended });
+
+        // A read cannot name a case the reader is not on: refused as an unknown case, so naming it neither proves it
+        // exists nor hides the read among the case team's own.
+        var labour = (await Factory.ChannelForAsync("labour.inspector")).RecordsClient();
+        var own = await labour.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("labour-own")) });
+        var namingOthers = await Assert.ThrowsAsync<RpcException>(() => labour.GetAsync(new GetRecordRequest { RecordId = own.RecordId, Justification = TestRecords.Because("t", caseRef) }).ResponseAsync);
+        var namingNone = await Assert.ThrowsAsync<RpcException>(() => labour.GetAsync(new GetRecordRequest { RecordId = own.RecordId, Justification = TestRecords.Because("t", "OP-NO-SUCH-CASE") }).ResponseAsync);
+        var oversightCases = await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("oversight")).ListCasesAsync(new ListCasesRequest());
+
         Assert.Equal(["content.marking.case_refs[0]"], unopened.ViolatedFields());
         Assert.Equal(["content.marking.case_refs[0]"], othersCase.ViolatedFields());
         Assert.Contains("not a case your agency owns or is on", othersCase.Status.Detail);
         Assert.Equal(ContributeOutcome.Created, filed.Outcome);
         Assert.Equal("BORDER", ownerSees.OwnerAgency);
+        Assert.True(amend.Changed);
+        Assert.Equal(StatusCode.InvalidArgument, namingOthers.StatusCode);
+        Assert.Equal(namingNone.Status.Detail.Replace("OP-NO-SUCH-CASE", caseRef, StringComparison.Ordinal), namingOthers.Status.Detail);
+        Assert.Contains(oversightCases.Cases, c => c.CaseRef == caseRef);
     }
 
     [Fact]
@@ -160,7 +178,9 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(unknown.Status.Detail.Replace("OP-NO-SUCH-CASE", caseRef, StringComparison.Ordinal), outsider.Status.Detail);
         Assert.Equal(StatusCode.NotFound, joining.StatusCode);
         Assert.Equal(StatusCode.FailedPrecondition, lowerCase.StatusCode);
-        Assert.Contains(caseRef, lowerCase.Status.Detail);
+        Assert.Contains("already exists", lowerCase.Status.Detail);
+        // The existing case's own spelling is not given away.
+        Assert.DoesNotContain(caseRef, lowerCase.Status.Detail);
         Assert.Equal(caseRef, (await analyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef })).CaseRef);
     }
 

@@ -47,13 +47,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     private CaseFile KnownCase(Subject subject, string caseRef) =>
         KnownCaseOrNull(subject, caseRef) ?? throw new NotFoundException("Case", caseRef ?? "");
 
-    private CaseFile? KnownCaseOrNull(Subject subject, string caseRef)
-    {
-        var file = store.FindCase(caseRef ?? "");
-        return file is not null && (subject.HasRole(Roles.Oversight) || subject.Agency == file.OwnerAgency || store.ContextFor(subject).CaseMemberships.Contains(file.CaseRef))
-            ? file
-            : null;
-    }
+    private CaseFile? KnownCaseOrNull(Subject subject, string caseRef) => store.FindCaseKnownTo(subject, caseRef);
 
     public async Task<CaseFile> ChangeMemberAsync(Subject subject, string caseRef, CaseMembership member, bool add)
     {
@@ -105,7 +99,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(recordId), "record_id", "is required");
         violations.Require(!string.IsNullOrWhiteSpace(reason), "reason", "is required: say why you need the record");
-        violations.Require(string.IsNullOrEmpty(caseRef) || store.FindCase(caseRef) is not null, "case_ref", $"'{caseRef}' is not a known case");
+        violations.Require(string.IsNullOrEmpty(caseRef) || store.FindCaseKnownTo(subject, caseRef) is not null, "case_ref", $"'{caseRef}' is not a case you know of");
         violations.ThrowIfAny();
 
         var directory = records ?? throw new PreconditionFailedException("The Records service is not reachable from Access: access requests cannot be placed.");

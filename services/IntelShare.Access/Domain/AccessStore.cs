@@ -177,9 +177,9 @@ public sealed class AccessStore
             exists.Transaction = transaction;
             if (exists.ExecuteScalar() is string existing)
             {
-                throw new PreconditionFailedException(existing == file.CaseRef
-                    ? $"Case '{file.CaseRef}' already exists: choose another reference."
-                    : $"Case '{existing}' already exists, and case references are told apart regardless of letter case: choose another reference.");
+                // Not saying whose case it is, nor how it is spelt: a reference can name another agency's operation.
+                throw new PreconditionFailedException(
+                    $"A case '{file.CaseRef}' already exists (references are compared regardless of letter case): choose another reference.");
             }
         }
 
@@ -233,11 +233,25 @@ public sealed class AccessStore
             return ReadCases(connection, "WHERE case_ref = $ref", ("$ref", key)).FirstOrDefault();
         });
 
+    /// <summary>The cases the subject is on; every case, to oversight.</summary>
     public IReadOnlyList<CaseFile> ListCases(Subject subject)
     {
         var memberships = ContextFor(subject).CaseMemberships;
         using var connection = Open();
-        return ReadCases(connection, "").Where(c => memberships.Contains(c.CaseRef)).ToList();
+        return ReadCases(connection, "").Where(c => subject.HasRole(Roles.Oversight) || memberships.Contains(c.CaseRef)).ToList();
+    }
+
+    /// <summary>
+    /// The case, if the subject may know of it: oversight, its owner agency, and its members (people, or whole
+    /// agencies). To anyone else it is as unknown as a reference never used, since a reference alone can name an
+    /// operation, and naming it in a read would hide the read among the case team's own work.
+    /// </summary>
+    public CaseFile? FindCaseKnownTo(Subject subject, string caseRef)
+    {
+        var file = FindCase(caseRef ?? "");
+        return file is not null && (subject.HasRole(Roles.Oversight) || subject.Agency == file.OwnerAgency || ContextFor(subject).CaseMemberships.Contains(file.CaseRef))
+            ? file
+            : null;
     }
 
     public IReadOnlyList<CaseFile> CompromisedCases()

@@ -34,9 +34,11 @@ public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy pol
     private void RequireKnownCase(AccessQuery query)
     {
         var caseRef = query.Justification.CaseRef;
-        if (!string.IsNullOrEmpty(caseRef) && store.FindCase(caseRef) is null)
+        // A case the reader is not on is refused exactly like an unknown one: else any reader could learn which
+        // operations exist, and hide reads among a case team's own by naming the case.
+        if (!string.IsNullOrEmpty(caseRef) && store.FindCaseKnownTo(query.Subject, caseRef) is null)
         {
-            throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a known case or operation")]);
+            throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a case you are on or your agency owns")]);
         }
     }
 }

@@ -54,7 +54,7 @@ internal static class AccessCommands
             var request = new ListAccessRequestsRequest { Incoming = parseResult.GetValue(incoming), PendingOnly = parseResult.GetValue(pending) };
             var response = await connection.Access.ListAccessRequestsAsync(request, cancellationToken: ct);
             AccessRenderer.ShowRequests(run.Console, response.Requests, request.Incoming, request.PendingOnly,
-                await UserNames.OfAsync(connection, response.Requests.Select(r => r.RequesterUserId), ct));
+                await UserNames.OfAsync(connection, response.Requests.SelectMany(r => new[] { r.RequesterUserId, r.DecidedBy }), ct));
             return ExitCodes.Ok;
         });
         return command;

@@ -36,7 +36,14 @@ internal static class SearchCommands
             var filters = new SearchFilters();
             foreach (var type in parseResult.GetValue(types) ?? [])
             {
-                filters.Types_.Add(EnumValues.Parse<RecordType>(type));
+                try
+                {
+                    filters.Types_.Add(EnumValues.Parse<RecordType>(type));
+                }
+                catch (FieldValueException error)
+                {
+                    throw new UsageException($"--type {type}: {error.Message}");
+                }
             }
 
             filters.Agencies.AddRange((parseResult.GetValue(agencies) ?? []).Select(a => a.ToUpperInvariant()));

@@ -49,7 +49,7 @@ internal static class DemoTour
             [
                 new(search, "Hits on the car wash director 'Kovalenko Olena' (LABOUR's own), and only the holders of the police and border records."),
                 new(Get(cast.KovalenkoPolice, "director of an inspected car wash", withCase: false), "Existence only: held by POL-ATU (a SECRET record, above the inspector's clearance)."),
-                new($"intelshare access request {ids[cast.KovalenkoPolice]} --reason \"same person as the car wash director\" --case {Case}", "A request POL-ATU's supervisor can approve or refuse; clearance still applies."),
+                new($"intelshare access request {ids[cast.KovalenkoPolice]} --reason \"same person as the car wash director\"", "A request POL-ATU's supervisor can approve or refuse; clearance still applies."),
                 new(Get(cast.VictimPolice, "worker welfare", withCase: false), $"Redacted: {cast.VictimPolice.Description}, released to LABOUR without the victim's identity."),
                 new(resolve, "The same person across agencies, as far as the inspector may see."),
             ]),

@@ -75,21 +75,21 @@ internal static class AccessRenderer
                 Markup.Escape(request.Reason),
                 Markup.Escape(request.CaseRef),
                 State(request.State),
-                Markup.Escape(Decision(request)));
+                Markup.Escape(Decision(request, names)));
         }
 
         console.WriteTable(table);
     }
 
     /// <summary>Who decided, why, and for an approval the grant and its expiry.</summary>
-    public static string Decision(AccessRequest request)
+    public static string Decision(AccessRequest request, UserNames names)
     {
         if (request.State == AccessRequestState.Pending)
         {
             return "";
         }
 
-        var parts = new List<string> { $"by {request.DecidedBy} {Display.Time(request.DecidedAt, Display.ShortTime)}" };
+        var parts = new List<string> { $"by {names.Show(request.DecidedBy)} {Display.Time(request.DecidedAt, Display.ShortTime)}" };
         if (request.DecisionReason is { Length: > 0 } reason)
         {
             parts.Add(reason);

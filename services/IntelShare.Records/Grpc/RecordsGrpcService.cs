@@ -37,7 +37,9 @@ public sealed class RecordsGrpcService(
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
-    private async ValueTask<Contributor> ContributorAsync(Subject subject, RecordContent? content, ServerCallContext context, CaseAnswers? answers = null)
+    /// <param name="filedUnder">Cases the record is filed under already: an amendment keeps them even if the agency has left one since.</param>
+    private async ValueTask<Contributor> ContributorAsync(
+        Subject subject, RecordContent? content, ServerCallContext context, CaseAnswers? answers = null, IReadOnlyCollection<string>? filedUnder = null)
     {
         var marking = content?.Marking;
         var known = await agencies.KnownAsync(marking?.ReleasableTo ?? [], context.CancellationToken);
@@ -45,7 +47,7 @@ public sealed class RecordsGrpcService(
         foreach (var caseRef in marking?.CaseRefs ?? [])
         {
             answers ??= new CaseAnswers();
-            if (!string.IsNullOrWhiteSpace(caseRef) && !await answers.IsOpenAsync(cases, subject, caseRef, context.CancellationToken))
+            if (!string.IsNullOrWhiteSpace(caseRef) && filedUnder?.Contains(caseRef) != true && !await answers.IsOpenAsync(cases, subject, caseRef, context.CancellationToken))
             {
                 (closed ??= new HashSet<string>(StringComparer.Ordinal)).Add(caseRef);
             }
@@ -300,16 +302,17 @@ public sealed class RecordsGrpcService(
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
+        var filedUnder = string.IsNullOrWhiteSpace(request.RecordId) ? null : store.GetVersion(request.RecordId, 0)?.Content?.Marking?.CaseRefs;
         if (request.Content is { SourceRef.Length: 0 })
         {
             // The source reference may be omitted on amend: the record keeps its own.
             var probe = request.Content.Clone();
             probe.SourceRef = "(kept)";
-            RecordValidator.Validate(probe, await ContributorAsync(subject, probe, context), violations);
+            RecordValidator.Validate(probe, await ContributorAsync(subject, probe, context, filedUnder: filedUnder), violations);
         }
         else
         {
-            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
+            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, filedUnder: filedUnder), violations);
         }
 
         violations.ThrowIfAny();
