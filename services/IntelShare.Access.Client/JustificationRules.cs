@@ -10,7 +10,7 @@ public static class JustificationRules
     {
         if (justification is null)
         {
-            violations.Add(field, "is required: every read names a case reference and a reason");
+            violations.Add(field, "is required: every read names a reason, a purpose, and optionally the case it serves");
             return;
         }
 

@@ -38,14 +38,18 @@ public sealed partial class DemoTests(PlatformFixture platform) : IClassFixture<
 
         Assert.Equal(100, created.Count(change => change.Record.Content.SourceRef.StartsWith("BG", StringComparison.Ordinal)));
         Assert.Contains("intelshare login --user oversight", firstOutput);
+        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
+        var firstRaid = (await supervisor.GetCaseAsync(new GetCaseRequest { CaseRef = CaseRef })).CompromisedAt;
 
         Assert.Equal(0, await cli.Run("demo", "--scale", "0.05"));
         Assert.Contains($"All {created.Count:N0} records were already on the platform (duplicates); nothing was written", cli.Output[firstOutput.Length..]);
         Assert.Equal(created.Count, (await Changes()).Count);
 
-        var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
         var operation = await supervisor.GetCaseAsync(new GetCaseRequest { CaseRef = CaseRef });
         Assert.NotNull(operation.CompromisedAt);
+        // The operation is not played again: the raid keeps its time.
+        Assert.Equal(firstRaid, operation.CompromisedAt);
+        Assert.Contains("nothing replayed", cli.Output[firstOutput.Length..]);
         Assert.Contains(operation.Members, member => member.Agency == "BORDER");
 
         var borderChannel = await Factory.ChannelForAsync("border.analyst");

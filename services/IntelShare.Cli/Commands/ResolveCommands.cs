@@ -142,7 +142,7 @@ internal static class ResolveCommands
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
             var response = await connection.Resolution.ReviewQueueAsync(new ReviewQueueRequest { Justification = justification.Read(parseResult, "reviewing the match queue") }, cancellationToken: ct);
-            run.Console.MarkupLine($"{response.Total} pairs to review");
+            run.Console.MarkupLine(response.Total == 1 ? "1 pair to review" : $"{response.Total} pairs to review");
             foreach (var item in response.Items)
             {
                 ShowExplanation(run.Console, item.Pair);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using IntelShare.Cli.Output;
 using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
+using Spectre.Console;
 
 namespace IntelShare.Cli.Demo;
 
@@ -29,6 +30,20 @@ internal sealed class DemoOperation(CliRun run, DemoSessions sessions)
     public async Task<OperationOutcome> RunAsync(NistruCast cast, IReadOnlyDictionary<CastRecord, string> ids, CancellationToken ct)
     {
         using var supervisor = await sessions.OpenAsync(DemoPrincipal.User(DemoUsers.Supervisor), ct);
+        var operation = await supervisor.Access.GetCaseAsync(new GetCaseRequest { CaseRef = DemoAgencies.CaseRef }, cancellationToken: ct);
+        if (operation.CompromisedAt is not null)
+        {
+            // Played by an earlier run: replaying it would add reads to the audit log and move the raid's time.
+            string leakId;
+            using (var corrupt = await sessions.OpenAsync(DemoPrincipal.User(DemoUsers.CorruptOfficial), ct))
+            {
+                leakId = (await corrupt.Identity.WhoAmIAsync(new WhoAmIRequest(), cancellationToken: ct)).UserId;
+            }
+
+            var names = await UserNames.OfAsync(supervisor, operation.Members.Select(m => m.UserId).Append(leakId), ct);
+            run.Console.WriteLine($"The operation on case {operation.CaseRef} was played by an earlier run (raid compromised at {Display.Time(operation.CompromisedAt)}); nothing replayed.");
+            return new OperationOutcome(operation, names, leakId, cast.LeakedSubjects.Count);
+        }
 
         // The case team's own work names the case: the anomaly report must not flag it.
         foreach (var member in new[] { cast.KovalenkoPolice, cast.SourceReport, cast.FiuReport })

@@ -75,7 +75,7 @@ internal static class DemoTour
             new("oversight", "Oversight commission: audits every access",
             [
                 new("intelshare audit anomalies", $"LOOKUP_BEFORE_COMPROMISE: {DemoUsers.CorruptOfficial} ({operation.CorruptUserId}) looked up {operation.Lookups} subjects of {Case} without naming it shortly before the raid failed."),
-                new($"intelshare audit query --user {operation.CorruptUserId}", "Each look-up with its thin reason ('routine check', 'checking', ...) and no case."),
+                new($"intelshare audit query --user {DemoUsers.CorruptOfficial}", "Each look-up with its thin reason ('routine check', 'checking', ...) and no case."),
                 new($"intelshare audit query --case {Case}", "Everyone who read the operation's records, and why."),
                 new("intelshare audit verify --save-head head.json", "A signed tree head and proofs that the log was not altered, checked offline."),
             ]),
