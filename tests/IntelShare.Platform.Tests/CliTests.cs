@@ -221,6 +221,21 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
             .ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("names")) });
         Assert.Equal(0, await contributor.Run("history", held.RecordId, "--reason", "checking the import"));
         Assert.Contains("Demo Contributor (contributor)", contributor.Output);
+
+        // A revoked grant says, to its holder, who ended it and why.
+        var border = new CliRunner(Factory, Path.Combine(_work.Path, "names-border"));
+        Assert.Equal(0, await border.Run("login", "--user", "border.analyst", "--password", PlatformFactory.DemoPassword));
+        var request = await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"))
+            .RequestAccessAsync(new RequestAccessRequest { RecordId = held.RecordId, Reason = "crossed our border" });
+        var supervisor = new CliRunner(Factory, Path.Combine(_work.Path, "names-supervisor"));
+        Assert.Equal(0, await supervisor.Run("login", "--user", "supervisor", "--password", PlatformFactory.DemoPassword));
+        Assert.Equal(0, await supervisor.Run("access", "approve", request.RequestId, "--expires", "7d"));
+        var grantId = (await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst")).ListGrantsAsync(new ListGrantsRequest()))
+            .Grants.Single(g => g.RecordIds.Contains(held.RecordId)).GrantId;
+        Assert.Equal(0, await supervisor.Run("access", "revoke", grantId, "--reason", "operation closed"));
+        Assert.Equal(0, await border.Run("access", "grants", "--all"));
+        Assert.Contains("revoked by Demo Supervisor (supervisor)", border.Output);
+        Assert.Contains("operation closed", border.Output);
     }
 
     private async Task<(string File, string Prefix)> WritePeopleWithBadDates(string directory, int rows)

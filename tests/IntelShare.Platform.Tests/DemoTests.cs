@@ -38,6 +38,8 @@ public sealed partial class DemoTests(PlatformFixture platform) : IClassFixture<
 
         Assert.Equal(100, created.Count(change => change.Record.Content.SourceRef.StartsWith("BG", StringComparison.Ordinal)));
         Assert.Contains("intelshare login --user oversight", firstOutput);
+        // Piped output is laid out unwrapped; the tour's heading is not drawn across all of it.
+        Assert.DoesNotContain(new string('─', 300), firstOutput);
         var supervisor = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("supervisor"));
         var firstRaid = (await supervisor.GetCaseAsync(new GetCaseRequest { CaseRef = CaseRef })).CompromisedAt;
 

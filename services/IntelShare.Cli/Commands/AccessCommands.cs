@@ -113,7 +113,7 @@ internal static class AccessCommands
             var request = new ListGrantsRequest { Given = parseResult.GetValue(given), IncludeExpired = parseResult.GetValue(all) };
             var response = await connection.Access.ListGrantsAsync(request, cancellationToken: ct);
             AccessRenderer.ShowGrants(run.Console, response.Grants, request.Given, request.IncludeExpired, DateTimeOffset.UtcNow,
-                await UserNames.OfAsync(connection, response.Grants.Select(g => g.GranteeUserId), ct));
+                await UserNames.OfAsync(connection, response.Grants.SelectMany(g => new[] { g.GranteeUserId, g.RevokedBy }), ct));
             return ExitCodes.Ok;
         });
         return command;

@@ -84,7 +84,15 @@ internal static class DemoTour
 
     public static void Show(IAnsiConsole console, IReadOnlyList<TourStop> stops)
     {
-        console.Write(new Rule("[bold]Guided tour[/]").LeftJustified());
+        // A rule spans the console; piped output is laid out 1,000 columns wide, so it gets a heading line instead.
+        if (console.Profile.Width <= Display.MaxRuleWidth)
+        {
+            console.Write(new Rule("[bold]Guided tour[/]").LeftJustified());
+        }
+        else
+        {
+            console.MarkupLine("[bold]── Guided tour ──[/]");
+        }
         console.WriteLine("Sign in as each demo user (password demo-password) and try these; search, check, resolve and graph need the platform's search, resolution and graph services.");
         foreach (var stop in stops)
         {

@@ -126,7 +126,7 @@ internal static class AccessRenderer
                 Markup.Escape(string.Join("\n", grant.RecordIds)),
                 Display.Time(grant.ValidFrom, Display.ShortTime),
                 Display.Time(grant.ValidTo, Display.ShortTime),
-                GrantState(grant, now),
+                GrantState(grant, now, names),
                 Markup.Escape(grant.GrantedByAgency));
         }
 
@@ -134,14 +134,22 @@ internal static class AccessRenderer
     }
 
     /// <summary>Active, expired or revoked, judged by this machine's clock: grants lapse by themselves.</summary>
-    public static string GrantState(Grant grant, DateTimeOffset now) => grant switch
+    public static string GrantState(Grant grant, DateTimeOffset now, UserNames names) => grant switch
     {
-        { Revoked: true, RevokeReason.Length: > 0 } => $"[red]revoked[/]: {Markup.Escape(grant.RevokeReason)}",
-        { Revoked: true } => "[red]revoked[/]",
+        { Revoked: true } => $"[red]revoked[/]{Revocation(grant, names)}",
         _ when grant.ValidTo is not null && grant.ValidTo.ToDateTimeOffset() <= now => "[grey]expired[/]",
         _ when grant.ValidFrom is not null && grant.ValidFrom.ToDateTimeOffset() > now => "[yellow]not yet valid[/]",
         _ => "[green]active[/]",
     };
+
+    /// <summary>" by whom, when: why" of a revocation, as far as it is recorded (grants revoked before it was kept say none).</summary>
+    private static string Revocation(Grant grant, UserNames names)
+    {
+        var by = grant.RevokedBy.Length > 0 ? $" by {names.Show(grant.RevokedBy)}" : "";
+        var at = grant.RevokedAt is null ? "" : $" {Display.Time(grant.RevokedAt, Display.ShortTime)}";
+        var why = grant.RevokeReason.Length > 0 ? $": {grant.RevokeReason}" : "";
+        return Markup.Escape(by + at + why);
+    }
 
     private static string State(AccessRequestState state) => state switch
     {

@@ -14,6 +14,9 @@ internal static partial class Display
 
     public const string ShortTime = "yyyy-MM-dd HH:mm'Z'";
 
+    /// <summary>Widest console a rule is drawn across; wider ones are piped output laid out unwrapped (ConsoleWidth).</summary>
+    public const int MaxRuleWidth = 240;
+
     /// <summary>A two-column label/value grid for one item.</summary>
     public static Grid NewGrid() => new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
 
