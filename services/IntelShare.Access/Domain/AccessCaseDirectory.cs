@@ -3,8 +3,8 @@ using IntelShare.Domain;
 namespace IntelShare.Access.Domain;
 
 /// <summary>The case directory of Access, for services hosted in the same process.</summary>
-public sealed class AccessCaseDirectory(AccessManager manager) : ICaseDirectory
+public sealed class AccessCaseDirectory(AccessStore store) : ICaseDirectory
 {
     public Task<bool> IsOpenToAsync(Subject subject, string caseRef, CancellationToken cancellationToken) =>
-        Task.FromResult(manager.IsKnownTo(subject, caseRef));
+        Task.FromResult(store.FindCaseKnownTo(subject, caseRef) is not null);
 }

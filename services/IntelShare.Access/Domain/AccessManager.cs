@@ -37,17 +37,12 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         return KnownCase(subject, caseRef);
     }
 
-    /// <summary>Whether <paramref name="subject"/> may know of the case, and so file records under it.</summary>
-    public bool IsKnownTo(Subject subject, string caseRef) => KnownCaseOrNull(subject, caseRef) is not null;
-
     /// <summary>
     /// The case, to oversight, its members and its owner agency; to anyone else it is answered as an unknown one,
     /// since a reference alone can name an operation.
     /// </summary>
     private CaseFile KnownCase(Subject subject, string caseRef) =>
-        KnownCaseOrNull(subject, caseRef) ?? throw new NotFoundException("Case", caseRef ?? "");
-
-    private CaseFile? KnownCaseOrNull(Subject subject, string caseRef) => store.FindCaseKnownTo(subject, caseRef);
+        store.FindCaseKnownTo(subject, caseRef) ?? throw new NotFoundException("Case", caseRef ?? "");
 
     public async Task<CaseFile> ChangeMemberAsync(Subject subject, string caseRef, CaseMembership member, bool add)
     {

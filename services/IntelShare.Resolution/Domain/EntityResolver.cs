@@ -511,11 +511,8 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 continue;
             }
 
-            // Each agency is told of its own record and the other agency's: the holder of the earlier record hears
-            // of the new one, the contributor of the new one hears of the earlier.
             var probability = candidates.FirstOrDefault(c => c.Record.RecordId == member)?.Posterior ?? 1.0;
-            writer.AddHit(entityId, member, agency, otherAgency, record.RecordId, probability, now);
-            writer.AddHit(entityId, record.RecordId, agency, agency, member, probability, now);
+            AddHitPair(writer, entityId, record.RecordId, agency, member, otherAgency, probability, now);
             raised = true;
         }
 
@@ -552,14 +549,23 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                     continue;
                 }
 
-                var p = probability(recordId, member);
-                writer.AddHit(entityId, member, moved.OriginatorAgency, other.OriginatorAgency, recordId, p, now);
-                writer.AddHit(entityId, recordId, moved.OriginatorAgency, moved.OriginatorAgency, member, p, now);
+                AddHitPair(writer, entityId, recordId, moved.OriginatorAgency, member, other.OriginatorAgency, probability(recordId, member), now);
                 raised = true;
             }
         }
 
         return raised;
+    }
+
+    /// <summary>
+    /// Each agency is told of its own record and the other agency's: the holder of the record already in the entity
+    /// hears of the one that came, and the agency whose record came hears of the one already there.
+    /// </summary>
+    private static void AddHitPair(
+        StoreWriter writer, string entityId, string cameRecord, string cameAgency, string heldRecord, string heldAgency, double probability, DateTimeOffset at)
+    {
+        writer.AddHit(entityId, heldRecord, cameAgency, heldAgency, cameRecord, probability, at);
+        writer.AddHit(entityId, cameRecord, cameAgency, cameAgency, heldRecord, probability, at);
     }
 
     /// <summary>The current model's probability that two records are one, or 1 where it cannot say (records of different kinds, or not in it).</summary>
