@@ -10,16 +10,16 @@ namespace IntelShare.Access.Client;
 /// </summary>
 public sealed class RemoteCaseDirectory(AccessService.AccessServiceClient client, Func<string?> callerToken) : ICaseDirectory
 {
-    public async Task<bool> IsOpenToAsync(Subject subject, string caseRef, CancellationToken cancellationToken)
+    public async Task<string?> FindKnownAsync(Subject subject, string caseRef, CancellationToken cancellationToken)
     {
         try
         {
-            await client.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }, ContractMapping.ForwardedCaller(callerToken()), cancellationToken: cancellationToken);
-            return true;
+            var found = await client.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }, ContractMapping.ForwardedCaller(callerToken()), cancellationToken: cancellationToken);
+            return found.CaseRef;
         }
         catch (RpcException error) when (error.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
         {
-            return false;
+            return null;
         }
     }
 }

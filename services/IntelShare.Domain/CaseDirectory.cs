@@ -8,6 +8,10 @@ namespace IntelShare.Domain;
 /// </summary>
 public interface ICaseDirectory
 {
-    /// <summary>Whether <paramref name="caseRef"/> is a case <paramref name="subject"/> knows of: its agency owns it, or it or its agency is a member.</summary>
-    Task<bool> IsOpenToAsync(Subject subject, string caseRef, CancellationToken cancellationToken);
+    /// <summary>
+    /// The reference of the case <paramref name="caseRef"/> names, spelt as it was opened (references are compared
+    /// regardless of letter case), if <paramref name="subject"/> knows of it: its agency owns it, or it or its agency
+    /// is a member. Null for any other case, as for one that does not exist.
+    /// </summary>
+    Task<string?> FindKnownAsync(Subject subject, string caseRef, CancellationToken cancellationToken);
 }

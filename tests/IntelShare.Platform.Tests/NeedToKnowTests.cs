@@ -139,6 +139,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var amended = content.Clone();
         amended.Person.Name.FamilyName = "Popescu-Amended";
         var amend = await police.AmendAsync(new AmendRequest { RecordId = filed.RecordId, Content = amended });
+        var resent = await police.ContributeAsync(new ContributeRequest { Content = amended });
 
         // A read cannot name a case the reader is not on: refused as an unknown case, so naming it neither proves it
         // exists nor hides the read among the case team's own.
@@ -154,6 +155,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(ContributeOutcome.Created, filed.Outcome);
         Assert.Equal("BORDER", ownerSees.OwnerAgency);
         Assert.True(amend.Changed);
+        Assert.Equal(ContributeOutcome.Duplicate, resent.Outcome);
         Assert.Equal(StatusCode.InvalidArgument, namingOthers.StatusCode);
         Assert.Equal(namingNone.Status.Detail.Replace("OP-NO-SUCH-CASE", caseRef, StringComparison.Ordinal), namingOthers.Status.Detail);
         Assert.Contains(oversightCases.Cases, c => c.CaseRef == caseRef);
@@ -182,6 +184,49 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         // The existing case's own spelling is not given away.
         Assert.DoesNotContain(caseRef, lowerCase.Status.Detail);
         Assert.Equal(caseRef, (await analyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef })).CaseRef);
+    }
+
+    [Fact]
+    public async Task A_case_named_in_any_letter_case_is_the_case_as_it_was_opened_on_records_reads_searches_and_in_the_audit_log()
+    {
+        var caseRef = "Op-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        await analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Spelt once", Members = { new CaseMember { Agency = "LABOUR" } } });
+        var family = "Spelt" + Guid.NewGuid().ToString("N")[..6];
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var content = TestRecords.Person(TestRecords.UniqueRef("case-spelling"), "Elena", family);
+        content.Marking.CaseRefs.Add(caseRef.ToLowerInvariant());
+        var filed = await police.ContributeAsync(new ContributeRequest { Content = content });
+        var resent = await police.ContributeAsync(new ContributeRequest { Content = content });
+        var twice = TestRecords.Person(TestRecords.UniqueRef("case-twice"));
+        twice.Marking.CaseRefs.Add(caseRef);
+        twice.Marking.CaseRefs.Add(caseRef.ToUpperInvariant());
+        var namedTwice = await Assert.ThrowsAsync<RpcException>(() => police.ContributeAsync(new ContributeRequest { Content = twice }).ResponseAsync);
+
+        var labour = await Factory.ChannelForAsync("labour.inspector");
+        var labourRead = await labour.RecordsClient().GetAsync(new GetRecordRequest
+        {
+            RecordId = filed.RecordId, Justification = TestRecords.Because("joint team", caseRef.ToUpperInvariant()),
+        });
+        var found = await analyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef.ToLowerInvariant() });
+        var search = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
+        var byCase = await Projected.Eventually(() => search.SearchAsync(new SearchRequest
+        {
+            Query = family, Mode = SearchMode.SearchName, Justification = TestRecords.Because("case file"),
+            Filters = new SearchFilters { CaseRefs = { caseRef.ToLowerInvariant() } },
+        }).ResponseAsync, r => r.Total == 1);
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var reads = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = filed.RecordId });
+
+        Assert.Equal(ContributeOutcome.Duplicate, resent.Outcome);
+        Assert.Equal(["content.marking.case_refs[1]"], namedTwice.ViolatedFields());
+        Assert.Equal(Effect.Permit, labourRead.Decision.Effect);
+        Assert.Equal([caseRef], labourRead.Record.Content.Marking.CaseRefs);
+        Assert.Equal(caseRef, found.CaseRef);
+        Assert.Equal(filed.RecordId, Assert.Single(byCase.Hits).RecordId);
+        var labourEntry = Assert.Single(reads.Entries, e => e.Agency == "LABOUR");
+        Assert.Equal(caseRef, labourEntry.Justification.CaseRef);
+        Assert.Equal([caseRef], labourEntry.ResourceCaseRefs);
     }
 
     [Fact]

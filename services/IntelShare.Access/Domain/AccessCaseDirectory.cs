@@ -5,6 +5,6 @@ namespace IntelShare.Access.Domain;
 /// <summary>The case directory of Access, for services hosted in the same process.</summary>
 public sealed class AccessCaseDirectory(AccessStore store) : ICaseDirectory
 {
-    public Task<bool> IsOpenToAsync(Subject subject, string caseRef, CancellationToken cancellationToken) =>
-        Task.FromResult(store.FindCaseKnownTo(subject, caseRef) is not null);
+    public Task<string?> FindKnownAsync(Subject subject, string caseRef, CancellationToken cancellationToken) =>
+        Task.FromResult(store.FindCaseKnownTo(subject, caseRef)?.CaseRef);
 }

@@ -85,8 +85,8 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
                 $"is before the case was opened ({file.CreatedAt:yyyy-MM-dd HH:mm}Z): an operation is compromised while it runs")]);
         }
 
-        await store.RecordCompromiseAsync(caseRef, when, note ?? "");
-        return store.FindCase(caseRef)!;
+        await store.RecordCompromiseAsync(file.CaseRef, when, note ?? "");
+        return store.FindCase(file.CaseRef)!;
     }
 
     public async Task<AccessRequestFile> RequestAsync(Subject subject, string recordId, string reason, string caseRef)
@@ -94,8 +94,10 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(recordId), "record_id", "is required");
         violations.Require(!string.IsNullOrWhiteSpace(reason), "reason", "is required: say why you need the record");
-        violations.Require(string.IsNullOrEmpty(caseRef) || store.FindCaseKnownTo(subject, caseRef) is not null, "case_ref", $"'{caseRef}' is not a case you know of");
+        var file = string.IsNullOrEmpty(caseRef) ? null : store.FindCaseKnownTo(subject, caseRef);
+        violations.Require(string.IsNullOrEmpty(caseRef) || file is not null, "case_ref", $"'{caseRef}' is not a case you know of");
         violations.ThrowIfAny();
+        caseRef = file?.CaseRef ?? "";
 
         var directory = records ?? throw new PreconditionFailedException("The Records service is not reachable from Access: access requests cannot be placed.");
         // An unknown record and one the caller may not know of look the same: nothing to ask about.
@@ -107,7 +109,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
         }
 
         var request = new AccessRequestFile("req-" + Guid.CreateVersion7().ToString("N"), subject.UserId, subject.Agency, recordId, holder.Agency,
-            reason, caseRef ?? "", RequestState.Pending, "", "", clock.GetUtcNow(), null, "", null);
+            reason, caseRef, RequestState.Pending, "", "", clock.GetUtcNow(), null, "", null);
         await store.AddRequestAsync(request);
         return request;
     }

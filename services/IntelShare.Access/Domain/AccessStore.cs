@@ -18,7 +18,9 @@ public sealed class AccessStore
     private readonly ConcurrentDictionary<(string UserId, string Agency), AccessContext> _contexts = new();
 
     // Every read naming a case asks whether it exists; cases change rarely, so answers are kept until a write.
-    private readonly ConcurrentDictionary<string, CaseFile?> _cases = new(StringComparer.Ordinal);
+    // Case references are compared regardless of letter case (they are ASCII: AccessManager's CaseReference), so that
+    // "op-x" finds the case "OP-X"; everything stored names the case as it was spelt when opened.
+    private readonly ConcurrentDictionary<string, CaseFile?> _cases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _cacheLock = new();
     private long _generation;
 
@@ -230,7 +232,7 @@ public sealed class AccessStore
         Cached(_cases, caseRef, key =>
         {
             using var connection = Open();
-            return ReadCases(connection, "WHERE case_ref = $ref", ("$ref", key)).FirstOrDefault();
+            return ReadCases(connection, "WHERE case_ref = $ref COLLATE NOCASE", ("$ref", key)).FirstOrDefault();
         });
 
     /// <summary>The cases the subject is on; every case, to oversight.</summary>

@@ -12,7 +12,7 @@ public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy pol
 {
     public async Task<ReleaseDecision[]> CheckAsync(AccessQuery query, IReadOnlyList<ResourceMarking> resources, CancellationToken cancellationToken)
     {
-        RequireKnownCase(query);
+        query = WithKnownCase(query);
         var now = clock.GetUtcNow();
         var decisions = policy.DecideMany(query.Subject, store.ContextFor(query.Subject), resources, query.Justification, now);
         var events = new AuditEvent[decisions.Length];
@@ -27,18 +27,26 @@ public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy pol
 
     public Task<AccessSession> BeginAsync(AccessQuery query, CancellationToken cancellationToken)
     {
-        RequireKnownCase(query);
+        query = WithKnownCase(query);
         return Task.FromResult(new AccessSession(query, store.ContextFor(query.Subject), policy, audit, clock.GetUtcNow()));
     }
 
-    private void RequireKnownCase(AccessQuery query)
+    /// <summary>
+    /// The query with its case named as the case was opened ("op-x" reads as "OP-X"), so that the policy's case rules,
+    /// the audit log and oversight's queries see one spelling.
+    /// </summary>
+    private AccessQuery WithKnownCase(AccessQuery query)
     {
         var caseRef = query.Justification.CaseRef;
+        if (string.IsNullOrEmpty(caseRef))
+        {
+            return query;
+        }
+
         // A case the reader is not on is refused exactly like an unknown one: else any reader could learn which
         // operations exist, and hide reads among a case team's own by naming the case.
-        if (!string.IsNullOrEmpty(caseRef) && store.FindCaseKnownTo(query.Subject, caseRef) is null)
-        {
-            throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a case you are on or your agency owns")]);
-        }
+        var file = store.FindCaseKnownTo(query.Subject, caseRef)
+            ?? throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a case you are on or your agency owns")]);
+        return file.CaseRef == caseRef ? query : query with { Justification = query.Justification with { CaseRef = file.CaseRef } };
     }
 }

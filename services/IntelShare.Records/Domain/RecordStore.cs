@@ -270,6 +270,10 @@ public sealed class RecordStore : IAsyncDisposable
         return command.ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null;
     });
 
+    /// <summary>The current version of the agency's record with this source reference, or null when there is none.</summary>
+    public Record? GetCurrentBySource(string agency, string sourceRef) => Read(statements =>
+        Set(statements.CurrentBySource, ("$agency", agency), ("$source", sourceRef)).ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null);
+
     public IReadOnlyList<Record> GetHistory(string recordId) => Read(statements =>
     {
         using var reader = Set(statements.History, ("$id", recordId)).ExecuteReader();
@@ -415,6 +419,10 @@ public sealed class RecordStore : IAsyncDisposable
             _connection = connection;
             Head = Prepare(connection, "SELECT agency, source_ref, record_type, current_version, withdrawn FROM record_heads WHERE record_id = $id", "$id");
             CurrentVersion = Prepare(connection, "SELECT v.payload FROM record_heads h JOIN record_versions v ON v.record_id = h.record_id AND v.version = h.current_version WHERE h.record_id = $id", "$id");
+            CurrentBySource = Prepare(connection, """
+                SELECT v.payload FROM record_heads h JOIN record_versions v ON v.record_id = h.record_id AND v.version = h.current_version
+                WHERE h.agency = $agency AND h.source_ref = $source
+                """, "$agency", "$source");
             Version = Prepare(connection, "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version", "$id", "$version");
             History = Prepare(connection, "SELECT payload FROM record_versions WHERE record_id = $id ORDER BY version", "$id");
             Changes = Prepare(connection, """
@@ -428,6 +436,8 @@ public sealed class RecordStore : IAsyncDisposable
 
         public SqliteCommand CurrentVersion { get; }
 
+        public SqliteCommand CurrentBySource { get; }
+
         public SqliteCommand Version { get; }
 
         public SqliteCommand History { get; }
@@ -436,7 +446,7 @@ public sealed class RecordStore : IAsyncDisposable
 
         public void Dispose()
         {
-            foreach (var command in new[] { Head, CurrentVersion, Version, History, Changes })
+            foreach (var command in new[] { Head, CurrentVersion, CurrentBySource, Version, History, Changes })
             {
                 command.Dispose();
             }

@@ -113,7 +113,24 @@ public static partial class RecordValidator
                 violations.Add($"{path}.case_refs[{i}]",
                     $"'{marking.CaseRefs[i]}' is not a case your agency owns or is on: open it first (CreateCase), or ask its owner to add your agency");
             }
+            else if (IndexOfCase(marking.CaseRefs, marking.CaseRefs[i]) is var first && first < i)
+            {
+                violations.Add($"{path}.case_refs[{i}]", $"names the same case as case_refs[{first}] (references are compared regardless of letter case)");
+            }
         }
+    }
+
+    private static int IndexOfCase(IList<string> caseRefs, string caseRef)
+    {
+        for (var i = 0; i < caseRefs.Count; i++)
+        {
+            if (string.Equals(caseRefs[i], caseRef, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void ValidateBody(RecordContent content, Violations violations, string prefix)

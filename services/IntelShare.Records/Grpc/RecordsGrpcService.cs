@@ -37,19 +37,44 @@ public sealed class RecordsGrpcService(
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
-    /// <param name="filedUnder">Cases the record is filed under already: an amendment keeps them even if the agency has left one since.</param>
+    /// <summary>
+    /// Who contributes, with the agencies and cases the content names checked; each case the contributor knows of is
+    /// named in the content as it was opened, so that a record filed under "op-x" is filed under "OP-X".
+    /// </summary>
+    /// <param name="filedUnder">
+    /// Cases the record is filed under already (an amendment's record; else the contributor's record with the content's
+    /// source reference, when there is one): it keeps them even if the agency has left one since.
+    /// </param>
     private async ValueTask<Contributor> ContributorAsync(
         Subject subject, RecordContent? content, ServerCallContext context, CaseAnswers? answers = null, IReadOnlyCollection<string>? filedUnder = null)
     {
         var marking = content?.Marking;
         var known = await agencies.KnownAsync(marking?.ReleasableTo ?? [], context.CancellationToken);
         HashSet<string>? closed = null;
-        foreach (var caseRef in marking?.CaseRefs ?? [])
+        for (var i = 0; i < (marking?.CaseRefs.Count ?? 0); i++)
         {
-            answers ??= new CaseAnswers();
-            if (!string.IsNullOrWhiteSpace(caseRef) && filedUnder?.Contains(caseRef) != true && !await answers.IsOpenAsync(cases, subject, caseRef, context.CancellationToken))
+            var caseRef = marking!.CaseRefs[i];
+            if (string.IsNullOrWhiteSpace(caseRef))
             {
-                (closed ??= new HashSet<string>(StringComparer.Ordinal)).Add(caseRef);
+                continue;
+            }
+
+            answers ??= new CaseAnswers();
+            var spelt = await answers.FindKnownAsync(cases, subject, caseRef, context.CancellationToken);
+            if (spelt is null)
+            {
+                // Rare (a case the agency has left, or a mistake), so the record is looked up only then.
+                filedUnder ??= store.GetCurrentBySource(subject.Agency, content!.SourceRef)?.Content?.Marking?.CaseRefs ?? [];
+                spelt = filedUnder.FirstOrDefault(filed => string.Equals(filed, caseRef, StringComparison.OrdinalIgnoreCase));
+            }
+
+            if (spelt is null)
+            {
+                (closed ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(caseRef);
+            }
+            else
+            {
+                marking.CaseRefs[i] = spelt;
             }
         }
 
@@ -61,17 +86,17 @@ public sealed class RecordsGrpcService(
     /// <summary>A call's answers about cases, so that a bulk intake asks about each case once, not once per row.</summary>
     private sealed class CaseAnswers
     {
-        private readonly Dictionary<string, bool> _open = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string?> _known = new(StringComparer.OrdinalIgnoreCase);
 
-        public async ValueTask<bool> IsOpenAsync(ICaseDirectory cases, Subject subject, string caseRef, CancellationToken cancellationToken)
+        public async ValueTask<string?> FindKnownAsync(ICaseDirectory cases, Subject subject, string caseRef, CancellationToken cancellationToken)
         {
-            if (!_open.TryGetValue(caseRef, out var open))
+            if (!_known.TryGetValue(caseRef, out var spelt))
             {
-                open = await cases.IsOpenToAsync(subject, caseRef, cancellationToken);
-                _open[caseRef] = open;
+                spelt = await cases.FindKnownAsync(subject, caseRef, cancellationToken);
+                _known[caseRef] = spelt;
             }
 
-            return open;
+            return spelt;
         }
     }
 
@@ -302,19 +327,17 @@ public sealed class RecordsGrpcService(
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
-        var filedUnder = string.IsNullOrWhiteSpace(request.RecordId) ? null : store.GetVersion(request.RecordId, 0)?.Content?.Marking?.CaseRefs;
-        if (request.Content is { SourceRef.Length: 0 })
+        var filedUnder = (string.IsNullOrWhiteSpace(request.RecordId) ? null : store.GetVersion(request.RecordId, 0)?.Content?.Marking?.CaseRefs) ?? [];
+        var contributor = await ContributorAsync(subject, request.Content, context, filedUnder: filedUnder);
+        var amended = request.Content;
+        if (amended is { SourceRef.Length: 0 })
         {
             // The source reference may be omitted on amend: the record keeps its own.
-            var probe = request.Content.Clone();
-            probe.SourceRef = "(kept)";
-            RecordValidator.Validate(probe, await ContributorAsync(subject, probe, context, filedUnder: filedUnder), violations);
-        }
-        else
-        {
-            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, filedUnder: filedUnder), violations);
+            amended = amended.Clone();
+            amended.SourceRef = "(kept)";
         }
 
+        RecordValidator.Validate(amended, contributor, violations);
         violations.ThrowIfAny();
         var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, context.CancellationToken);
         return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };

@@ -18,13 +18,29 @@ namespace IntelShare.Search.Grpc;
 /// are full and counts right; this class maps the request, releases each hit as its decision allows — whole,
 /// redacted, or only who holds it — and audits the query with what it released.
 /// </summary>
-public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access, IServiceProvider services) : SearchService.SearchServiceBase
+public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access, ICaseDirectory cases, IServiceProvider services) : SearchService.SearchServiceBase
 {
+    /// <summary>
+    /// Records name a case as it was opened; a filter on "op-x" finds those of "OP-X". A case the caller does not know
+    /// of is left as given: it then matches only what the need-to-know filter lets through anyway.
+    /// </summary>
+    private async Task SpellCasesAsOpenedAsync(SearchFilters? filters, ServerCallContext context)
+    {
+        for (var i = 0; i < (filters?.CaseRefs.Count ?? 0); i++)
+        {
+            if (!string.IsNullOrWhiteSpace(filters!.CaseRefs[i]) && await cases.FindKnownAsync(context.GetSubject(), filters.CaseRefs[i], context.CancellationToken) is { } spelt)
+            {
+                filters.CaseRefs[i] = spelt;
+            }
+        }
+    }
+
     public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
         var violations = new Violations();
         JustificationRules.Validate(request.Justification, violations);
         violations.Require(request.PageSize is >= 0 and <= SearchQuery.MaxPageSize, "page_size", $"must be between 0 and {SearchQuery.MaxPageSize}");
+        await SpellCasesAsOpenedAsync(request.Filters, context);
         var query = SearchRequestMapper.ToQuery(request);
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
         violations.ThrowIfAny();
