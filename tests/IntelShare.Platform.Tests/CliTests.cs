@@ -236,6 +236,10 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await border.Run("access", "grants", "--all"));
         Assert.Contains("revoked by Demo Supervisor (supervisor)", border.Output);
         Assert.Contains("operation closed", border.Output);
+        // So does the request that gave it.
+        var beforeRequests = border.Output.Length;
+        Assert.Equal(0, await border.Run("access", "requests"));
+        Assert.Contains("grant revoked by Demo Supervisor (supervisor)", border.Output[beforeRequests..]);
     }
 
     private async Task<(string File, string Prefix)> WritePeopleWithBadDates(string directory, int rows)

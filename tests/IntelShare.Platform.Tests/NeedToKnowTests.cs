@@ -294,12 +294,16 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var revoked = await supervisor.RevokeGrantAsync(new RevokeGrantRequest { GrantId = approved.GrantId, Reason = "the joint operation ended" });
         var after = await Read("border.analyst", recordId);
         var held = (await requester.ListGrantsAsync(new ListGrantsRequest { IncludeExpired = true })).Grants.Single(g => g.GrantId == approved.GrantId);
+        var asked = (await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest())).Requests.Single(r => r.RequestId == request.RequestId);
 
         Assert.Equal(Effect.Permit, during.Decision.Effect);
         Assert.Equal(Effect.ExistenceOnly, after.Decision.Effect);
         Assert.True(revoked.Revoked);
         Assert.Equal((true, supervisorId, "the joint operation ended"), (held.Revoked, held.RevokedBy, held.RevokeReason));
         Assert.InRange(held.RevokedAt.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        // The request itself says the access it gave has ended.
+        Assert.Null(approved.Grant.RevokedAt);
+        Assert.Equal((AccessRequestState.Approved, true, "the joint operation ended"), (asked.State, asked.Grant.Revoked, asked.Grant.RevokeReason));
     }
 
     [Fact]

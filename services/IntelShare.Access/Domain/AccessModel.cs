@@ -32,7 +32,11 @@ public sealed record AccessRequestFile(
     DateTimeOffset RequestedAt,
     DateTimeOffset? DecidedAt,
     string GrantId,
-    DateTimeOffset? GrantExpiresAt);
+    DateTimeOffset? GrantExpiresAt)
+{
+    /// <summary>The grant an approval gave, as it stands now (it may have been revoked since).</summary>
+    public GrantFile? Grant { get; init; }
+}
 
 public sealed record GrantFile(
     string GrantId,

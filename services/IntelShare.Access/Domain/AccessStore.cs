@@ -365,23 +365,28 @@ public sealed class AccessStore
 
     private static List<AccessRequestFile> ReadRequests(SqliteConnection connection, string where, params (string, object?)[] parameters)
     {
-        using var command = Command(connection, $"""
+        var requests = new List<AccessRequestFile>();
+        using (var command = Command(connection, $"""
             SELECT request_id, requester_user_id, requester_agency, record_id, holder_agency, reason, case_ref, state,
                    decided_by, decision_reason, requested_at, decided_at, grant_id, grant_expires_at FROM access_requests {where}
-            """, parameters);
-        using var reader = command.ExecuteReader();
-        var requests = new List<AccessRequestFile>();
-        while (reader.Read())
+            """, parameters))
+        using (var reader = command.ExecuteReader())
         {
-            requests.Add(new AccessRequestFile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), (RequestState)reader.GetInt32(7), reader.GetString(8), reader.GetString(9),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
-                reader.GetString(12),
-                reader.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13))));
+            while (reader.Read())
+            {
+                requests.Add(new AccessRequestFile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetString(6), (RequestState)reader.GetInt32(7), reader.GetString(8), reader.GetString(9),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+                    reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                    reader.GetString(12),
+                    reader.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13))));
+            }
         }
 
-        return requests;
+        // An approval's grant as it stands now: the requester learns of a revocation from the request itself.
+        return requests.ConvertAll(request => request.GrantId.Length == 0
+            ? request
+            : request with { Grant = ReadGrants(connection, "WHERE grant_id = $id", ("$id", request.GrantId)).FirstOrDefault() });
     }
 
     public IReadOnlyList<GrantFile> ListGrants(Subject subject, bool given, bool includeExpired, DateTimeOffset now)

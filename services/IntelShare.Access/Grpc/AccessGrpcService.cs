@@ -209,6 +209,7 @@ public sealed class AccessGrpcService(
         DecidedAt = file.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
         GrantId = file.GrantId,
         GrantExpiresAt = file.GrantExpiresAt is { } expires ? Timestamp.FromDateTimeOffset(expires) : null,
+        Grant = file.Grant is { } grant ? MapToGrant(grant) : null,
     };
 
     private static Grant MapToGrant(GrantFile file)

@@ -53,8 +53,8 @@ internal static class AccessCommands
         {
             var request = new ListAccessRequestsRequest { Incoming = parseResult.GetValue(incoming), PendingOnly = parseResult.GetValue(pending) };
             var response = await connection.Access.ListAccessRequestsAsync(request, cancellationToken: ct);
-            AccessRenderer.ShowRequests(run.Console, response.Requests, request.Incoming, request.PendingOnly,
-                await UserNames.OfAsync(connection, response.Requests.SelectMany(r => new[] { r.RequesterUserId, r.DecidedBy }), ct));
+            AccessRenderer.ShowRequests(run.Console, response.Requests, request.Incoming, request.PendingOnly, DateTimeOffset.UtcNow,
+                await UserNames.OfAsync(connection, response.Requests.SelectMany(r => new[] { r.RequesterUserId, r.DecidedBy, r.Grant?.RevokedBy ?? "" }), ct));
             return ExitCodes.Ok;
         });
         return command;

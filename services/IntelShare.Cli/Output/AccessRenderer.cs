@@ -47,7 +47,7 @@ internal static class AccessRenderer
     public static string Member(CaseMember member, UserNames names) =>
         member.UserId is { Length: > 0 } user ? names.Show(user) : $"all of {member.Agency}";
 
-    public static void ShowRequests(IAnsiConsole console, IReadOnlyList<AccessRequest> requests, bool incoming, bool pendingOnly, UserNames names)
+    public static void ShowRequests(IAnsiConsole console, IReadOnlyList<AccessRequest> requests, bool incoming, bool pendingOnly, DateTimeOffset now, UserNames names)
     {
         if (requests.Count == 0)
         {
@@ -74,7 +74,7 @@ internal static class AccessRenderer
                 Markup.Escape(request.RecordId),
                 Markup.Escape(request.Reason),
                 Markup.Escape(request.CaseRef),
-                State(request.State),
+                State(request, now, names),
                 Markup.Escape(Decision(request, names)));
         }
 
@@ -134,12 +134,28 @@ internal static class AccessRenderer
     }
 
     /// <summary>Active, expired or revoked, judged by this machine's clock: grants lapse by themselves.</summary>
-    public static string GrantState(Grant grant, DateTimeOffset now, UserNames names) => grant switch
+    public static string GrantState(Grant grant, DateTimeOffset now, UserNames names) => PhaseOf(grant, now) switch
     {
-        { Revoked: true } => $"[red]revoked[/]{Revocation(grant, names)}",
-        _ when grant.ValidTo is not null && grant.ValidTo.ToDateTimeOffset() <= now => "[grey]expired[/]",
-        _ when grant.ValidFrom is not null && grant.ValidFrom.ToDateTimeOffset() > now => "[yellow]not yet valid[/]",
+        GrantPhase.Revoked => $"[red]revoked[/]{Revocation(grant, names)}",
+        GrantPhase.Expired => "[grey]expired[/]",
+        GrantPhase.NotYetValid => "[yellow]not yet valid[/]",
         _ => "[green]active[/]",
+    };
+
+    private enum GrantPhase
+    {
+        Active,
+        NotYetValid,
+        Expired,
+        Revoked,
+    }
+
+    private static GrantPhase PhaseOf(Grant grant, DateTimeOffset now) => grant switch
+    {
+        { Revoked: true } => GrantPhase.Revoked,
+        _ when grant.ValidTo is not null && grant.ValidTo.ToDateTimeOffset() <= now => GrantPhase.Expired,
+        _ when grant.ValidFrom is not null && grant.ValidFrom.ToDateTimeOffset() > now => GrantPhase.NotYetValid,
+        _ => GrantPhase.Active,
     };
 
     /// <summary>" by whom, when: why" of a revocation, as far as it is recorded (grants revoked before it was kept say none).</summary>
@@ -150,6 +166,12 @@ internal static class AccessRenderer
         var why = grant.RevokeReason.Length > 0 ? $": {grant.RevokeReason}" : "";
         return Markup.Escape(by + at + why);
     }
+
+    /// <summary>An approval whose grant has ended since says so: the requester no longer has the access it gave.</summary>
+    private static string State(AccessRequest request, DateTimeOffset now, UserNames names) =>
+        request is { State: AccessRequestState.Approved, Grant: { } grant } && PhaseOf(grant, now) is GrantPhase.Revoked or GrantPhase.Expired
+            ? $"{State(request.State)}\ngrant {GrantState(grant, now, names)}"
+            : State(request.State);
 
     private static string State(AccessRequestState state) => state switch
     {
