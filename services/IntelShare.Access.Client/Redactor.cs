@@ -29,6 +29,8 @@ public static class Redactor
 
         var redacted = record.Clone();
         redacted.Content = Redact(record.Content, redactedFields);
+        // Free text about the change, which may well describe what was redacted.
+        redacted.AmendmentReason = "";
         return redacted;
     }
 

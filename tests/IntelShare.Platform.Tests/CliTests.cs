@@ -41,12 +41,15 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await contributor.Run("get", recordId, "--reason", "check the import"));
         Assert.Contains(recordId, contributor.Output);
         Assert.Equal(0, await contributor.Run("amend", recordId, "--set", "person.name.family_name=Amended-By-Cli", "--reason", "spelling"));
+        var beforeHistory = contributor.Output.Length;
         Assert.Equal(0, await contributor.Run("history", recordId, "--reason", "review"));
         Assert.Contains($"History of {recordId}", contributor.Output);
+        Assert.Contains(": spelling", contributor.Output[beforeHistory..]);
         var history = await (await Factory.ChannelForAsync("contributor")).RecordsClient()
             .HistoryAsync(new HistoryRequest { RecordId = recordId, Justification = TestRecords.Because() });
         Assert.Equal(2, history.Versions.Count);
         Assert.Equal("Amended-By-Cli", history.Versions[1].Content.Person.Name.FamilyName);
+        Assert.Equal("spelling", history.Versions[1].AmendmentReason);
 
         var border = NewCli("border-home");
         Assert.Equal(0, await border.Run("login", "--user", "border.analyst", "--password", PlatformFactory.DemoPassword));

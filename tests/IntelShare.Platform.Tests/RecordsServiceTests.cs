@@ -74,6 +74,7 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         Assert.Equal("Petrenko", history.Versions[1].Content.Person.Name.FamilyName);
         Assert.Equal("Petrov", first.Record.Content.Person.Name.FamilyName);
         Assert.Equal(history.Versions[0].Content.SourceRef, history.Versions[1].Content.SourceRef);
+        Assert.Equal(("", "spelling"), (history.Versions[0].AmendmentReason, history.Versions[1].AmendmentReason));
     }
 
     [Fact]

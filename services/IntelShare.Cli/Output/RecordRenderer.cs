@@ -20,7 +20,12 @@ internal static class RecordRenderer
         var header = Display.NewGrid();
         Display.AddRow(header, "Record", record.RecordId);
         Display.AddRow(header, "Type", EnumValues.Name(record.Type).ToLowerInvariant());
-        Display.AddRow(header, "Version", record.Withdrawn ? $"{record.Version} (withdrawn: {record.WithdrawalReason})" : $"{record.Version}");
+        Display.AddRow(header, "Version", record switch
+        {
+            { Withdrawn: true } => $"{record.Version} (withdrawn: {record.WithdrawalReason})",
+            { AmendmentReason.Length: > 0 } => $"{record.Version} (amended: {record.AmendmentReason})",
+            _ => $"{record.Version}",
+        });
         Display.AddRow(header, "Recorded", $"{Display.Time(record.RecordedAt)} by {names.Show(record.RecordedBy)}");
         Display.AddRow(header, "Source ref", content.SourceRef);
         foreach (var (label, value) in MarkingLines(content.Marking))
@@ -127,6 +132,7 @@ internal static class RecordRenderer
             return "created: " + string.Join(" ", after.Where(p => p.Key.StartsWith(body + ".", StringComparison.Ordinal)).Take(3).Select(p => p.Value));
         }
 
+        var why = current.AmendmentReason is { Length: > 0 } reason ? $": {reason}" : "";
         var before = Fields(previous);
         // A change inside an element of a list (an address, a document) is named by the list.
         var changed = before.Keys.Union(after.Keys)
@@ -140,7 +146,7 @@ internal static class RecordRenderer
             0 => previous.Withdrawn ? "reinstated" : "no field changed",
             <= shown => "changed " + string.Join(", ", changed),
             _ => $"changed {string.Join(", ", changed.Take(shown))} and {changed.Count - shown} more",
-        };
+        } + why;
     }
 
     private static Dictionary<string, string> Fields(Record record) =>

@@ -156,8 +156,10 @@ public sealed class RecordStore : IAsyncDisposable
             return results;
         }, cancellationToken);
 
-    public Task<ContributionResult> AmendAsync(string recordId, RecordContent content, long expectedVersion, Subject by, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(writer => writer.Amend(recordId, content, expectedVersion, by), cancellationToken);
+    /// <param name="reason">Why the record changes, kept with the new version.</param>
+    public Task<ContributionResult> AmendAsync(
+        string recordId, RecordContent content, long expectedVersion, Subject by, string reason = "", CancellationToken cancellationToken = default) =>
+        EnqueueAsync(writer => writer.Amend(recordId, content, expectedVersion, by, reason), cancellationToken);
 
     public Task<long> WithdrawAsync(string recordId, string reason, Subject by, CancellationToken cancellationToken = default) =>
         EnqueueAsync(writer => writer.Withdraw(recordId, reason, by), cancellationToken);
@@ -558,11 +560,11 @@ public sealed class RecordStore : IAsyncDisposable
             }
 
             var version = currentVersion + 1;
-            WriteNewVersion(existingId, version, prepared, by, fromSource: true);
+            WriteNewVersion(existingId, version, prepared, by, fromSource: true, reason: "");
             return new ContributionResult(existingId, version, ContributeOutcome.NewVersion);
         }
 
-        public ContributionResult Amend(string recordId, RecordContent content, long expectedVersion, Subject by)
+        public ContributionResult Amend(string recordId, RecordContent content, long expectedVersion, Subject by, string reason)
         {
             var head = FindHead(recordId);
             if (head.Agency != by.Agency)
@@ -605,7 +607,7 @@ public sealed class RecordStore : IAsyncDisposable
             }
 
             var version = head.Version + 1;
-            WriteNewVersion(recordId, version, prepared, by, fromSource: false);
+            WriteNewVersion(recordId, version, prepared, by, fromSource: false, reason);
             return new ContributionResult(recordId, version, ContributeOutcome.NewVersion);
         }
 
@@ -632,9 +634,9 @@ public sealed class RecordStore : IAsyncDisposable
             return version;
         }
 
-        private void WriteNewVersion(string recordId, long version, PreparedContent prepared, Subject by, bool fromSource)
+        private void WriteNewVersion(string recordId, long version, PreparedContent prepared, Subject by, bool fromSource, string reason)
         {
-            WriteVersion(recordId, version, prepared, by, withdrawn: false, reason: "");
+            WriteVersion(recordId, version, prepared, by, withdrawn: false, reason);
             Set(_updateHead, ("$id", recordId), ("$version", version), ("$hash", prepared.Hash), ("$withdrawn", 0), ("$type", (int)TypeOf(prepared.Content)),
                 ("$sourceHash", fromSource ? prepared.Hash : DBNull.Value));
             _updateHead.ExecuteNonQuery();
@@ -671,7 +673,8 @@ public sealed class RecordStore : IAsyncDisposable
                 Version = version,
                 Type = TypeOf(prepared.Content),
                 Withdrawn = withdrawn,
-                WithdrawalReason = reason,
+                WithdrawalReason = withdrawn ? reason : "",
+                AmendmentReason = withdrawn ? "" : reason,
                 RecordedAt = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
                 RecordedBy = by.UserId,
             };

@@ -339,7 +339,7 @@ public sealed class RecordsGrpcService(
 
         RecordValidator.Validate(amended, contributor, violations);
         violations.ThrowIfAny();
-        var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, context.CancellationToken);
+        var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, request.Reason, context.CancellationToken);
         return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };
     }
 
