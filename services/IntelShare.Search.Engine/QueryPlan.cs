@@ -142,7 +142,9 @@ public sealed record QueryPlan(
                 identifier = IdentifierTerms.From(id);
                 if (identifier is null)
                 {
-                    problems.Add("identifier.value: has no letters or digits");
+                    problems.Add(id.Kind == IdentifierKind.Phone
+                        ? "identifier.value: has no digits, so it is not a phone number"
+                        : "identifier.value: has no letters or digits");
                 }
             }
         }

@@ -207,6 +207,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
         Assert.Equal(2, await analyst.Run("search", "kovalenko", "--reason", "typo in the type", "--type", "persn"));
         Assert.Contains("--type persn:", analyst.Output);
+        Assert.Equal(2, await analyst.Run("check", "--phone", "0721 000 111", "--plate", "B-123-XYZ", "--reason", "roadside stop"));
+        Assert.Contains("Check one thing at a time: --plate, --phone were all given.", analyst.Output);
         Assert.Equal(2, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "border.analyst,no.such.person"));
         Assert.Contains("--member-user no.such.person: no such user", analyst.Output);
         Assert.Equal(0, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "Border.Analyst"));

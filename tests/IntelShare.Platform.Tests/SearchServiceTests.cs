@@ -168,5 +168,28 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         }).ResponseAsync);
         Assert.Equal(["justification", "page_token"], together.ViolatedFields().Order(StringComparer.Ordinal));
         Assert.Equal(["justification", "person.date_of_birth"], checkTogether.ViolatedFields().Order(StringComparer.Ordinal));
+
+        // Country codes are ISO 3166-1 alpha-2 in any letter case: a country's name would silently match nothing.
+        var nationality = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest
+        {
+            Query = "petrov", Filters = new SearchFilters { Nationalities = { "ro", "Romania" } }, Justification = TestRecords.Because(),
+        }).ResponseAsync);
+        var checkCountry = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Phone = "0721 000 111", Country = "ROU", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        }).ResponseAsync);
+        var lowerCaseCountry = await police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Phone = "0721 000 111", Country = "ro", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        });
+        Assert.Equal(["filters.nationalities[1]"], nationality.ViolatedFields());
+        var lettersForPhone = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Phone = "abc", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        }).ResponseAsync);
+        Assert.Equal(["country"], checkCountry.ViolatedFields());
+        Assert.Equal(["phone"], lettersForPhone.ViolatedFields());
+        Assert.Contains("not a phone number", lettersForPhone.Status.Detail);
+        Assert.NotNull(lowerCaseCountry);
     }
 }

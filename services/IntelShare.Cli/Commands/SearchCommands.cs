@@ -127,6 +127,13 @@ internal static class SearchCommands
             }
 
             var request = new FrontlineCheckRequest { Country = parseResult.GetValue(country) ?? "", Justification = justified };
+            var subjects = new Option<string>[] { document, plate, phone, account, family }.Where(option => parseResult.GetResult(option) is not null).ToList();
+            if (subjects.Count > 1)
+            {
+                // A check answers for one subject: the request holds one, and a second would be dropped unseen.
+                throw new UsageException($"Check one thing at a time: {string.Join(", ", subjects.Select(option => option.Name))} were all given.");
+            }
+
             if (parseResult.GetValue(document) is { } documentNumber)
             {
                 request.DocumentNumber = documentNumber;
@@ -149,7 +156,7 @@ internal static class SearchCommands
             }
             else
             {
-                throw new CliException("Say what to check: --document, --plate, --phone, --account, or --family with --dob.");
+                throw new UsageException("Say what to check: --document, --plate, --phone, --account, or --family with --dob.");
             }
 
             var response = await connection.Search.FrontlineCheckAsync(request, cancellationToken: ct);

@@ -40,6 +40,12 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
         var violations = new Violations();
         JustificationRules.Validate(request.Justification, violations);
         violations.Require(request.PageSize is >= 0 and <= SearchQuery.MaxPageSize, "page_size", $"must be between 0 and {SearchQuery.MaxPageSize}");
+        for (var i = 0; i < (request.Filters?.Nationalities.Count ?? 0); i++)
+        {
+            // Compared in capitals, as records hold them: "ro" finds Romanians.
+            ContentRules.ValidateCountry(request.Filters!.Nationalities[i].ToUpperInvariant(), violations, $"filters.nationalities[{i}]");
+        }
+
         await SpellCasesAsOpenedAsync(request.Filters, context);
         var query = SearchRequestMapper.ToQuery(request);
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);

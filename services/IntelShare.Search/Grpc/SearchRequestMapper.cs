@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IntelShare.Access.Client;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Search.Engine;
@@ -50,7 +51,8 @@ internal static partial class SearchRequestMapper
 
     public static CheckQuery ToCheck(FrontlineCheckRequest request, Violations violations)
     {
-        var region = request.Country.Length > 0 ? request.Country : null;
+        var region = request.Country.Length > 0 ? request.Country.ToUpperInvariant() : null;
+        ContentRules.ValidateCountry(region ?? "", violations, "country");
         switch (request.SubjectCase)
         {
             case FrontlineCheckRequest.SubjectOneofCase.DocumentNumber:
