@@ -37,7 +37,8 @@ public static class Redactor
     public static RecordContent Redact(RecordContent content, IReadOnlyCollection<string> fieldPaths)
     {
         var copy = content.Clone();
-        foreach (var path in fieldPaths)
+        // Elements of a list go last first, so that removing one does not move the next one named.
+        foreach (var path in fieldPaths.OrderByDescending(RedactionPaths.ElementIndex))
         {
             Clear(copy, path.Split('.'));
         }
@@ -47,9 +48,21 @@ public static class Redactor
 
     private static void Clear(IMessage message, ReadOnlySpan<string> segments)
     {
-        var field = message.Descriptor.FindFieldByName(segments[0])
+        var element = RedactionPaths.TryParseElement(segments[0], out var name, out var index);
+        var field = message.Descriptor.FindFieldByName(name)
             // A path the content type does not have is a policy table error: fail closed, never send.
             ?? throw new InvalidOperationException($"Redaction path segment '{segments[0]}' is not a field of {message.Descriptor.FullName}.");
+        if (segments.Length == 1 && element)
+        {
+            if (!field.IsRepeated || field.Accessor.GetValue(message) is not System.Collections.IList list || index >= list.Count)
+            {
+                throw new InvalidOperationException($"Redaction path segment '{segments[0]}' is not an element of a list of {message.Descriptor.FullName}.");
+            }
+
+            list.RemoveAt(index);
+            return;
+        }
+
         if (segments.Length == 1)
         {
             field.Accessor.Clear(message);

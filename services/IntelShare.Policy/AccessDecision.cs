@@ -59,6 +59,10 @@ public readonly struct AccessDecision
     private readonly PolicyRule? _rule;
     private readonly ImmutableArray<string> _redactedFields;
 
+    // Bit i: the resource's case_refs[i] is a case the reader is not on. Kept as bits so that deciding allocates nothing;
+    // the paths are made when the fields are asked for. All bits: every case (a resource with more than 64).
+    private readonly ulong _withheldCases;
+
     internal AccessDecision(
         AccessEffect effect,
         PolicyRule rule,
@@ -68,7 +72,8 @@ public readonly struct AccessDecision
         HandlingKind handling = HandlingKind.Unspecified,
         string? handlingConditions = null,
         ResourceHolder? holder = null,
-        bool reviewDue = false)
+        bool reviewDue = false,
+        ulong withheldCases = 0)
     {
         Effect = effect;
         _rule = rule;
@@ -79,6 +84,7 @@ public readonly struct AccessDecision
         HandlingConditions = handlingConditions;
         Holder = holder;
         ReviewDue = reviewDue;
+        _withheldCases = withheldCases;
     }
 
     public AccessEffect Effect { get; }
@@ -88,7 +94,31 @@ public readonly struct AccessDecision
     public DecisionDetails Details { get; }
 
     /// <summary>Field paths to remove before the content leaves the service (PermitRedacted only).</summary>
-    public ImmutableArray<string> RedactedFields => _redactedFields.IsDefault ? [] : _redactedFields;
+    public ImmutableArray<string> RedactedFields
+    {
+        get
+        {
+            var fields = _redactedFields.IsDefault ? [] : _redactedFields;
+            if (_withheldCases == 0)
+            {
+                return fields;
+            }
+
+            if (_withheldCases == ulong.MaxValue)
+            {
+                return fields.Add(RedactionPaths.CaseRefs);
+            }
+
+            var paths = ImmutableArray.CreateBuilder<string>(fields.Length + System.Numerics.BitOperations.PopCount(_withheldCases));
+            paths.AddRange(fields);
+            for (var bits = _withheldCases; bits != 0; bits &= bits - 1)
+            {
+                paths.Add(RedactionPaths.CaseRef(System.Numerics.BitOperations.TrailingZeroCount(bits)));
+            }
+
+            return paths.MoveToImmutable();
+        }
+    }
 
     /// <summary>The 3x5x2 handling code, with a permit only.</summary>
     public HandlingKind Handling { get; }

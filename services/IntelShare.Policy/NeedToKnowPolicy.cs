@@ -300,7 +300,10 @@ public sealed class NeedToKnowPolicy
         string? grantId = null,
         ImmutableArray<string> redactedFields = default)
     {
-        var effect = redactedFor == Caveat.None ? AccessEffect.Permit : AccessEffect.PermitRedacted;
+        // A case reference names an operation, known only to its members, its owner agency and oversight: a reader the
+        // record is released to on another basis gets it without the cases it is not on.
+        var withheldCases = basis == AccessBasis.Originator || reader.IsOversight ? 0 : CasesNotKnownTo(reader, resource);
+        var effect = redactedFor == Caveat.None && withheldCases == 0 ? AccessEffect.Permit : AccessEffect.PermitRedacted;
         return new(
             effect,
             rule,
@@ -309,6 +312,28 @@ public sealed class NeedToKnowPolicy
             redactedFields,
             resource.Handling,
             resource.HandlingConditions,
-            reviewDue: resource.ReviewDate is { } review && now >= review);
+            reviewDue: resource.ReviewDate is { } review && now >= review,
+            withheldCases: withheldCases);
+    }
+
+    /// <summary>Bit i set: the resource's case_refs[i] is a case the reader is not on; all bits when one past the 64th is.</summary>
+    private static ulong CasesNotKnownTo(in Reader reader, ResourceMarking resource)
+    {
+        var cases = resource.CaseRefs;
+        var unknown = 0UL;
+        for (var i = 0; i < cases.Count; i++)
+        {
+            if (!reader.Context.CaseMemberships.Contains(cases[i]))
+            {
+                if (i >= 64)
+                {
+                    return ulong.MaxValue;
+                }
+
+                unknown |= 1UL << i;
+            }
+        }
+
+        return unknown;
     }
 }

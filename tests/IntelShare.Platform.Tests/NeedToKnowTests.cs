@@ -230,6 +230,48 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task A_reader_outside_a_case_gets_its_records_without_it_and_cannot_search_or_walk_by_it()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        await analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Labour joins", Members = { new CaseMember { Agency = "LABOUR" } } });
+        var family = "Withheld" + Guid.NewGuid().ToString("N")[..6];
+        var content = TestRecords.Person(TestRecords.UniqueRef("case-withheld"), "Elena", family);
+        content.Marking.ReleasableTo.Add("FIU");
+        content.Marking.CaseRefs.Add(caseRef);
+        var recordId = (await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+
+        var fiuChannel = await Factory.ChannelForAsync("fiu.analyst");
+        var fiu = await fiuChannel.RecordsClient().GetAsync(new GetRecordRequest { RecordId = recordId, Justification = TestRecords.Because("financial profile") });
+        var labour = await Read("labour.inspector", recordId);
+        var fiuSearch = new SearchService.SearchServiceClient(fiuChannel);
+        var found = await Projected.Eventually(() => fiuSearch.SearchAsync(new SearchRequest
+        {
+            Query = family, Mode = SearchMode.SearchName, Justification = TestRecords.Because("financial profile"),
+        }).ResponseAsync, r => r.Total == 1);
+        var byCase = await Assert.ThrowsAsync<RpcException>(() => fiuSearch.SearchAsync(new SearchRequest
+        {
+            Query = family, Mode = SearchMode.SearchName, Filters = new SearchFilters { CaseRefs = { caseRef } }, Justification = TestRecords.Because("probe"),
+        }).ResponseAsync);
+        var fiuGraph = new GraphService.GraphServiceClient(fiuChannel);
+        var walk = await Projected.Eventually(
+            () => fiuGraph.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { recordId }, Depth = 2, Justification = TestRecords.Because("financial profile") }).ResponseAsync,
+            s => s.Nodes.Any(n => n.Id == recordId));
+        var policeWalk = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"))
+            .NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { recordId }, Depth = 1, Justification = TestRecords.Because("own case") });
+
+        Assert.Equal(Effect.PermitRedacted, fiu.Decision.Effect);
+        Assert.Empty(fiu.Record.Content.Marking.CaseRefs);
+        Assert.Equal(family, fiu.Record.Content.Person.Name.FamilyName);
+        Assert.DoesNotContain(caseRef, fiu.Decision.ToString());
+        Assert.Equal([caseRef], labour.Record.Content.Marking.CaseRefs);
+        Assert.Empty(Assert.Single(found.Hits).Record.Content.Marking.CaseRefs);
+        Assert.Equal(["filters.case_refs[0]"], byCase.ViolatedFields());
+        Assert.DoesNotContain(walk.Nodes, n => n.Kind == "case");
+        Assert.Contains(policeWalk.Nodes, n => n.Kind == "case" && n.Label == caseRef);
+    }
+
+    [Fact]
     public async Task An_access_request_or_amendment_of_a_record_the_asker_may_not_know_of_tells_them_nothing()
     {
         var hidden = await Contribute(c => c.Marking.Discoverable = false);

@@ -105,6 +105,23 @@ public sealed class DecisionTests
     }
 
     [Fact]
+    public void A_reader_gets_a_record_without_the_cases_it_is_not_on_which_only_its_originator_and_oversight_see_whole()
+    {
+        var item = PoliceRecord.Releasable("BORDER").InCases("OP-A", "OP-B", "OP-C");
+
+        var onOne = Decide(BorderAnalyst.MemberOf("OP-B"), item);
+        var onNone = Decide(BorderAnalyst, item);
+        var originator = Decide(ReaderSpec.Analyst("POL-ATU"), item);
+        var oversight = Decide(ReaderSpec.WithRoles("OVERSIGHT", Roles.Oversight).Cleared(TopSecret), item.Withdrawn(), Why.OversightAudit);
+
+        Assert.Equal(AccessEffect.PermitRedacted, onOne.Effect);
+        Assert.Equal(["marking.case_refs[0]", "marking.case_refs[2]"], onOne.RedactedFields.ToArray());
+        Assert.Equal(["marking.case_refs[0]", "marking.case_refs[1]", "marking.case_refs[2]"], onNone.RedactedFields.ToArray());
+        Assert.Equal((AccessEffect.Permit, 0), (originator.Effect, originator.RedactedFields.Length));
+        Assert.Equal((AccessEffect.Permit, 0), (oversight.Effect, oversight.RedactedFields.Length));
+    }
+
+    [Fact]
     public void An_unknown_purpose_is_no_justification()
     {
         var decision = Policy.Decide(

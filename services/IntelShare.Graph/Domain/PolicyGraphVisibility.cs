@@ -1,4 +1,5 @@
 using IntelShare.Access.Client;
+using IntelShare.Domain;
 using IntelShare.Graph.Engine;
 using IntelShare.Policy;
 
@@ -60,6 +61,13 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
             return known;
         }
 
+        if (node.Kind == NodeKind.Case && !KnowsCase(node))
+        {
+            // A case names an operation: known only to its members, its owner agency and oversight, whatever records
+            // filed under it the caller may read (they come without it).
+            return _releases[node] = new NodeRelease(NodeVisibility.Hidden, null, null, false);
+        }
+
         Supporting? best = null;
         var allWhole = true;
         foreach (var supportId in node.SupportingRecordIds)
@@ -87,6 +95,9 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
         _releases[node] = release;
         return release;
     }
+
+    private bool KnowsCase(GraphNode node) =>
+        session.Query.Subject.HasRole(Roles.Oversight) || session.Context.CaseMemberships.Any(caseRef => GraphRecordMapper.CaseNodeId(caseRef) == node.Id);
 
     /// <summary>Whether the caller may read the record itself (and so learn that it supports an element).</summary>
     public bool Readable(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted };

@@ -21,16 +21,26 @@ namespace IntelShare.Search.Grpc;
 public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access, ICaseDirectory cases, IServiceProvider services) : SearchService.SearchServiceBase
 {
     /// <summary>
-    /// Records name a case as it was opened; a filter on "op-x" finds those of "OP-X". A case the caller does not know
-    /// of is left as given: it then matches only what the need-to-know filter lets through anyway.
+    /// Records name a case as it was opened: a filter on "op-x" finds those of "OP-X". A filter may name only a case the
+    /// caller knows of: else it would tell which readable records are filed under a case the caller may not know exists.
     /// </summary>
-    private async Task SpellCasesAsOpenedAsync(SearchFilters? filters, ServerCallContext context)
+    private async Task SpellCasesAsOpenedAsync(SearchFilters? filters, ServerCallContext context, Violations violations)
     {
         for (var i = 0; i < (filters?.CaseRefs.Count ?? 0); i++)
         {
-            if (!string.IsNullOrWhiteSpace(filters!.CaseRefs[i]) && await cases.FindKnownAsync(context.GetSubject(), filters.CaseRefs[i], context.CancellationToken) is { } spelt)
+            var caseRef = filters!.CaseRefs[i];
+            if (string.IsNullOrWhiteSpace(caseRef))
+            {
+                continue;
+            }
+
+            if (await cases.FindKnownAsync(context.GetSubject(), caseRef, context.CancellationToken) is { } spelt)
             {
                 filters.CaseRefs[i] = spelt;
+            }
+            else
+            {
+                violations.Add($"filters.case_refs[{i}]", $"'{caseRef}' is not a case you are on or your agency owns");
             }
         }
     }
@@ -46,7 +56,7 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             ContentRules.ValidateCountry(request.Filters!.Nationalities[i].ToUpperInvariant(), violations, $"filters.nationalities[{i}]");
         }
 
-        await SpellCasesAsOpenedAsync(request.Filters, context);
+        await SpellCasesAsOpenedAsync(request.Filters, context, violations);
         var query = SearchRequestMapper.ToQuery(request);
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
         violations.ThrowIfAny();
