@@ -281,12 +281,20 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var request = await Assert.ThrowsAsync<RpcException>(() => requester.RequestAccessAsync(new RequestAccessRequest { RecordId = hidden, Reason = "probing" }).ResponseAsync);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => requester.RequestAccessAsync(new RequestAccessRequest { RecordId = "rec-no-such-record", Reason = "probing" }).ResponseAsync);
         var amend = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = hidden, Content = TestRecords.Person("") }).ResponseAsync);
+        var withdraw = await Assert.ThrowsAsync<RpcException>(() => border.WithdrawAsync(new WithdrawRequest { RecordId = hidden, Reason = "probing" }).ResponseAsync);
+        var amendUnknown = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = "rec-no-such-record", Content = TestRecords.Person("") }).ResponseAsync);
+        var known = await Contribute(_ => { });
+        var amendKnown = await Assert.ThrowsAsync<RpcException>(() => border.AmendAsync(new AmendRequest { RecordId = known, Content = TestRecords.Person("") }).ResponseAsync);
+        var withdrawKnown = await Assert.ThrowsAsync<RpcException>(() => border.WithdrawAsync(new WithdrawRequest { RecordId = known, Reason = "not ours" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, request.StatusCode);
         Assert.Equal(unknown.Status.Detail.Replace("rec-no-such-record", hidden, StringComparison.Ordinal), request.Status.Detail);
-        // Refused as the issue demands of a non-originator, without naming who holds it.
-        Assert.Equal(StatusCode.PermissionDenied, amend.StatusCode);
-        Assert.DoesNotContain("POL-ATU", amend.Status.Detail);
+        // A record the caller may not know of is not there to amend or withdraw, answered as one that never was.
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound), (amend.StatusCode, withdraw.StatusCode));
+        Assert.Equal(amendUnknown.Status.Detail.Replace("rec-no-such-record", hidden, StringComparison.Ordinal), amend.Status.Detail);
+        // One it may know of is refused as the issue demands of a non-originator, without naming who holds it.
+        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (amendKnown.StatusCode, withdrawKnown.StatusCode));
+        Assert.DoesNotContain("POL-ATU", amendKnown.Status.Detail);
     }
 
     [Fact]

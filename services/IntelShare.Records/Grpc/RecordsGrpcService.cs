@@ -327,7 +327,9 @@ public sealed class RecordsGrpcService(
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
-        var filedUnder = (string.IsNullOrWhiteSpace(request.RecordId) ? null : store.GetVersion(request.RecordId, 0)?.Content?.Marking?.CaseRefs) ?? [];
+        // Before the content is checked against the record (its cases): else the answers would tell a stranger about it.
+        var current = string.IsNullOrWhiteSpace(request.RecordId) ? null : await OwnRecordAsync(request.RecordId, "amend", context);
+        var filedUnder = current?.Content?.Marking?.CaseRefs ?? [];
         var contributor = await ContributorAsync(subject, request.Content, context, filedUnder: filedUnder);
         var amended = request.Content;
         if (amended is { SourceRef.Length: 0 })
@@ -343,6 +345,24 @@ public sealed class RecordsGrpcService(
         return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };
     }
 
+    /// <summary>
+    /// The caller's agency's record, current version. Only the originator amends or withdraws; anyone else hears
+    /// PERMISSION_DENIED only if it may know the record exists, and otherwise NOT_FOUND, exactly as for a record that
+    /// does not exist (a withdrawn one included). Such an attempt is decided and audited like a read.
+    /// </summary>
+    private async Task<Record> OwnRecordAsync(string recordId, string action, ServerCallContext context)
+    {
+        var current = store.GetVersion(recordId, 0) ?? ThrowNotFound(recordId);
+        if (store.GetHead(recordId) is { } head && head.Agency != context.GetSubject().Agency)
+        {
+            var attempt = new Justification { Reason = $"{action} of another agency's record" };
+            ReadableOrNotFound((await Check(context, attempt, action, [current]))[0], recordId);
+            throw new PermissionDeniedException($"Only the agency that contributed record '{recordId}' may {action} it.");
+        }
+
+        return current;
+    }
+
     public override async Task<WithdrawResponse> Withdraw(WithdrawRequest request, ServerCallContext context)
     {
         var subject = context.GetSubject();
@@ -352,6 +372,7 @@ public sealed class RecordsGrpcService(
         violations.Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "is required: say why the record is withdrawn");
         violations.ThrowIfAny();
 
+        await OwnRecordAsync(request.RecordId, "withdraw", context);
         var version = await store.WithdrawAsync(request.RecordId, request.Reason, subject, context.CancellationToken);
         return new WithdrawResponse { RecordId = request.RecordId, Version = version };
     }
