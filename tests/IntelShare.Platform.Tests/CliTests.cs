@@ -55,6 +55,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await border.Run("login", "--user", "border.analyst", "--password", PlatformFactory.DemoPassword));
         await border.Run("get", recordId, "--reason", "curious");
         Assert.DoesNotContain("Amended-By-Cli", border.Output);
+        Assert.Equal(1, await border.Run("amend", recordId, "--set", "person.name.family_name=Border-Says", "--reason", "mine now"));
+        Assert.Contains("only the agency that contributed a record amends it", border.Output);
     }
 
     [Fact]

@@ -111,7 +111,9 @@ internal static class RecordCommands
                     RecordId = id,
                     Justification = new Justification { Reason = ReadReason, CaseRef = parseResult.GetValue(caseRef) ?? "" },
                 },
-                cancellationToken: ct)).Record;
+                cancellationToken: ct)).Record
+                // Known to exist, not readable: certainly not the caller's agency's own.
+                ?? throw new CliException($"You may not amend {id}: only the agency that contributed a record amends it, and you may not even read this one.");
             var content = current.Content.Clone();
             foreach (var (path, value) in changes)
             {
