@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
+using IntelShare.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,12 +26,15 @@ public static class AccessClientExtensions
         builder.Services.TryAddSingleton(_ => new RemoteAccess(configuration["Access:Address"] is { Length: > 0 } address
             ? new AccessService.AccessServiceClient(GrpcChannel.ForAddress(address))
             : throw new InvalidOperationException("This service needs the Access service: set Access:Address to its URL, or host Access in this process.")));
+        // Check and AuditQuery take this service's word for a marking or an event: it signs them on its own account too.
+        builder.AddServiceCredentials();
         builder.Services.TryAddSingleton<IAccessChecker>(services =>
-            new RemoteAccessChecker(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
+            new RemoteAccessChecker(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services), services.GetRequiredService<ServiceCredentials>()));
         builder.Services.TryAddSingleton<IAccessSessionFactory>(services => new RemoteAccessSessionFactory(
-            services.GetRequiredService<RemoteAccess>().Client, services.GetRequiredService<NeedToKnowPolicy>(), CallerToken(services)));
+            services.GetRequiredService<RemoteAccess>().Client, services.GetRequiredService<NeedToKnowPolicy>(), CallerToken(services),
+            services.GetRequiredService<ServiceCredentials>()));
         builder.Services.TryAddSingleton<IAuditTrail>(services =>
-            new RemoteAuditTrail(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
+            new RemoteAuditTrail(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services), services.GetRequiredService<ServiceCredentials>()));
         builder.Services.TryAddSingleton<ICaseDirectory>(services =>
             new RemoteCaseDirectory(services.GetRequiredService<RemoteAccess>().Client, CallerToken(services)));
         builder.AddIdentityDirectory();

@@ -1,5 +1,6 @@
 using IntelShare.Contracts.V1;
 using IntelShare.Policy;
+using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Access.Client;
 
@@ -7,7 +8,7 @@ namespace IntelShare.Access.Client;
 /// The check for a service that does not host Access: the Access service decides and audits over
 /// gRPC (CheckBatch), on behalf of the caller whose token is forwarded.
 /// </summary>
-public sealed class RemoteAccessChecker(AccessService.AccessServiceClient client, Func<string?> callerToken) : IAccessChecker
+public sealed class RemoteAccessChecker(AccessService.AccessServiceClient client, Func<string?> callerToken, ServiceCredentials service) : IAccessChecker
 {
     public async Task<ReleaseDecision[]> CheckAsync(AccessQuery query, IReadOnlyList<ResourceMarking> resources, CancellationToken cancellationToken)
     {
@@ -17,7 +18,8 @@ public sealed class RemoteAccessChecker(AccessService.AccessServiceClient client
             Justification = query.Justification.ToMessage(),
         };
         request.Items.AddRange(resources.Select(ToCheckItem));
-        var response = await client.CheckBatchAsync(request, ContractMapping.ForwardedCaller(callerToken()), cancellationToken: cancellationToken);
+        var headers = await PlatformServiceCall.OnBehalfOfAsync(callerToken(), service, cancellationToken);
+        var response = await client.CheckBatchAsync(request, headers, cancellationToken: cancellationToken);
         return response.Decisions.Select(ReleaseDecision.From).ToArray();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
+using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Access.Client;
 
@@ -10,7 +11,8 @@ namespace IntelShare.Access.Client;
 /// (BeginQuery, on the caller's forwarded token), every resource is then decided here with the same policy as the
 /// query walks, and what the query released is audited at Access (AuditQuery) before the answer leaves.
 /// </summary>
-public sealed class RemoteAccessSessionFactory(AccessService.AccessServiceClient client, NeedToKnowPolicy policy, Func<string?> callerToken) : IAccessSessionFactory
+public sealed class RemoteAccessSessionFactory(
+    AccessService.AccessServiceClient client, NeedToKnowPolicy policy, Func<string?> callerToken, ServiceCredentials service) : IAccessSessionFactory
 {
     public async Task<AccessSession> BeginAsync(AccessQuery query, CancellationToken cancellationToken)
     {
@@ -31,7 +33,7 @@ public sealed class RemoteAccessSessionFactory(AccessService.AccessServiceClient
             .ToList();
         var accessContext = new AccessContext(context.CaseMemberships.ToFrozenSet(StringComparer.Ordinal), grants);
         // The session audits on the same caller's token it began with.
-        return new AccessSession(query, accessContext, policy, new RemoteAuditTrail(client, () => token), context.Now.ToDateTimeOffset());
+        return new AccessSession(query, accessContext, policy, new RemoteAuditTrail(client, () => token, service), context.Now.ToDateTimeOffset());
     }
 }
 
@@ -39,14 +41,14 @@ public sealed class RemoteAccessSessionFactory(AccessService.AccessServiceClient
 /// Audit entries of a service that does not host Audit, written by Access (AuditQuery) on behalf of the caller whose
 /// token is forwarded; Access takes who they name from that token, and appends them durably before it answers.
 /// </summary>
-public sealed class RemoteAuditTrail(AccessService.AccessServiceClient client, Func<string?> callerToken) : IAuditTrail
+public sealed class RemoteAuditTrail(AccessService.AccessServiceClient client, Func<string?> callerToken, ServiceCredentials service) : IAuditTrail
 {
     /// <summary>Entries per call, well inside the default 4 MB message limit.</summary>
     public const int MaxEventsPerCall = 5_000;
 
     public async Task AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
-        var headers = ContractMapping.ForwardedCaller(callerToken());
+        var headers = await PlatformServiceCall.OnBehalfOfAsync(callerToken(), service, cancellationToken);
         foreach (var chunk in events.Chunk(MaxEventsPerCall))
         {
             var request = new AuditQueryRequest();

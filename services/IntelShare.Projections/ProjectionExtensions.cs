@@ -45,9 +45,7 @@ public static class ProjectionExtensions
     public static IHostApplicationBuilder AddRecordsChangeSource(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(services =>
-            ServiceCredentials.FromConfiguration(configuration, services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
+        builder.AddServiceCredentials();
         builder.Services.TryAddSingleton<IChangeSource>(services =>
         {
             var address = configuration["Records:Address"] is { Length: > 0 } configured

@@ -38,43 +38,66 @@ public static class AuthenticationExtensions
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IAuthenticationSchemeProvider, GrpcCallSchemeProvider>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(options =>
+        void Configure(JwtBearerOptions options)
+        {
+            options.MapInboundClaims = false;
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingJsonWebTokenHandler(TimeProvider.System) { MapInboundClaims = false });
+            options.TokenValidationParameters = new TokenValidationParameters
             {
-                options.MapInboundClaims = false;
-                options.TokenHandlers.Clear();
-                options.TokenHandlers.Add(new CachingJsonWebTokenHandler(TimeProvider.System) { MapInboundClaims = false });
-                options.TokenValidationParameters = new TokenValidationParameters
+                ValidIssuer = Issuer(configuration),
+                ValidAudience = Audience,
+                NameClaimType = Claims.Name,
+                RoleClaimType = Claims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            if (!string.IsNullOrWhiteSpace(authority))
+            {
+                options.Authority = authority;
+                options.RequireHttpsMetadata = false;
+                // Identity's gRPC port speaks HTTP/2 with prior knowledge, as every IntelShare port does.
+                options.Backchannel = new HttpClient
                 {
-                    ValidIssuer = Issuer(configuration),
-                    ValidAudience = Audience,
-                    NameClaimType = Claims.Name,
-                    RoleClaimType = Claims.Role,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    DefaultRequestVersion = HttpVersion.Version20,
+                    DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
                 };
-                if (!string.IsNullOrWhiteSpace(authority))
+            }
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(Configure)
+            // Asked for only by the calls that need it (PlatformServiceCall), never to authenticate a call.
+            .AddJwtBearer(PlatformServiceCall.Scheme, options =>
+            {
+                Configure(options);
+                options.Events = new JwtBearerEvents
                 {
-                    options.Authority = authority;
-                    options.RequireHttpsMetadata = false;
-                    // Identity's gRPC port speaks HTTP/2 with prior knowledge, as every IntelShare port does.
-                    options.Backchannel = new HttpClient
+                    OnMessageReceived = context =>
                     {
-                        DefaultRequestVersion = HttpVersion.Version20,
-                        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
-                    };
-                }
+                        context.Token = context.Request.Headers[PlatformServiceCall.Header].ToString() is { Length: > 0 } token ? token : null;
+                        if (context.Token is null)
+                        {
+                            context.NoResult();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
 
         if (string.IsNullOrWhiteSpace(authority))
         {
-            builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-                .PostConfigure<IServiceProvider>((options, services) =>
-                {
-                    var keySource = services.GetService<IIssuerSigningKeySource>()
-                        ?? throw new InvalidOperationException(
-                            "No token signing keys: set Identity:Authority to the Identity service's URL, or host Identity in this process.");
-                    options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keySource.GetSigningKeys();
-                });
+            foreach (var scheme in new[] { JwtBearerDefaults.AuthenticationScheme, PlatformServiceCall.Scheme })
+            {
+                builder.Services.AddOptions<JwtBearerOptions>(scheme)
+                    .PostConfigure<IServiceProvider>((options, services) =>
+                    {
+                        var keySource = services.GetService<IIssuerSigningKeySource>()
+                            ?? throw new InvalidOperationException(
+                                "No token signing keys: set Identity:Authority to the Identity service's URL, or host Identity in this process.");
+                        options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keySource.GetSigningKeys();
+                    });
+            }
         }
 
         builder.Services.AddAuthorizationBuilder()

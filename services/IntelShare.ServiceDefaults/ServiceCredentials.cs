@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IntelShare.ServiceDefaults;
@@ -119,5 +121,18 @@ public sealed class ServiceCredentials : IDisposable
     {
         _http.Dispose();
         _renewing.Dispose();
+    }
+}
+
+public static class ServiceCredentialsExtensions
+{
+    /// <summary>This service's own account (<see cref="ServiceCredentials.FromConfiguration"/>), signed in on first use.</summary>
+    public static IHostApplicationBuilder AddServiceCredentials(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(services =>
+            ServiceCredentials.FromConfiguration(configuration, services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
+        return builder;
     }
 }

@@ -156,14 +156,19 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         var marking = TestRecords.Marking();
         marking.Caveats.Add("BOGUS");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => access.CheckAsync(new CheckRequest
+        var request = new CheckRequest
         {
             Item = new CheckItem { ResourceKind = "record", ResourceId = "rec-x", Marking = marking, RecordType = RecordType.Person },
             Justification = TestRecords.Because(),
-        }).ResponseAsync);
+        };
+        var service = await Factory.PlatformServiceHeadersAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => access.CheckAsync(request, service).ResponseAsync);
+        // Made by a user directly, a check would decide and audit a marking of the user's own making.
+        var direct = await Assert.ThrowsAsync<RpcException>(() => access.CheckAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(["item.marking.caveats[0]"], error.ViolatedFields());
+        Assert.Equal(StatusCode.PermissionDenied, direct.StatusCode);
     }
 
     [Fact]

@@ -36,8 +36,9 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
         var access = new AccessService.AccessServiceClient(channel);
         var marker = "relayed-" + Guid.NewGuid().ToString("N")[..8];
 
+        var service = await Factory.PlatformServiceHeadersAsync();
         var context = await access.BeginQueryAsync(new BeginQueryRequest { Justification = TestRecords.Because("relay"), Action = "traverse" });
-        var appended = await access.AuditQueryAsync(new AuditQueryRequest
+        var relay = new AuditQueryRequest
         {
             Events =
             {
@@ -47,11 +48,14 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
                     Justification = TestRecords.Because("relay"), Effect = "EXISTENCE_ONLY", Rule = "releasability", Service = "graph",
                 },
             },
-        });
+        };
+        // A user cannot write the log directly, what a platform service relays on their behalf it can.
+        var forged = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => access.AuditQueryAsync(relay).ResponseAsync);
+        var appended = await access.AuditQueryAsync(relay, service);
         var invalid = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => access.AuditQueryAsync(new AuditQueryRequest
         {
             Events = { new QueryAuditEvent { Action = "traverse", ResourceKind = "record", ResourceId = marker + "-bad", Effect = "MAYBE" } },
-        }).ResponseAsync);
+        }, service).ResponseAsync);
         var unknownCase = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => access.BeginQueryAsync(new BeginQueryRequest
         {
             Justification = new Justification { CaseRef = "NO-SUCH-CASE-" + marker, Reason = "typo" }, Action = "search",
@@ -62,6 +66,7 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
         var bad = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = marker + "-bad" });
 
         Assert.NotNull(context.Now);
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, forged.StatusCode);
         Assert.Equal(1, appended.Appended);
         var entry = Assert.Single(relayed.Entries);
         Assert.Equal(me.UserId, entry.UserId);

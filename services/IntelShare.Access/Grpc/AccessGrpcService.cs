@@ -85,6 +85,8 @@ public sealed class AccessGrpcService(
 
     private async Task<Decision[]> CheckItems(IList<CheckItem?> items, Justification? justification, string action, ServerCallContext context, string field)
     {
+        // The marking decided on is the caller's word, and the decision is audited as the user's read.
+        await context.RequirePlatformServiceAsync("Check");
         var violations = new Violations();
         violations.Require(items.Count > 0, field, "must hold at least one item");
         violations.Require(items.Count <= MaxCheckBatch, field, $"must hold at most {MaxCheckBatch} items");
@@ -145,6 +147,7 @@ public sealed class AccessGrpcService(
 
     public override async Task<AuditQueryResponse> AuditQuery(AuditQueryRequest request, ServerCallContext context)
     {
+        await context.RequirePlatformServiceAsync("AuditQuery");
         var violations = new Violations();
         violations.Require(request.Events.Count > 0, "events", "must hold at least one event");
         violations.Require(request.Events.Count <= MaxAuditQueryEvents, "events", $"must hold at most {MaxAuditQueryEvents} events");

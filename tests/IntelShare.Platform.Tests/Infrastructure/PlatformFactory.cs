@@ -63,6 +63,22 @@ public sealed class PlatformFactory(string dataDirectory, string environment = "
 
     public async Task<GrpcChannel> ChannelForAsync(string userName) => Channel(await SignInAsync(userName));
 
+    /// <summary>
+    /// The header a platform service adds, with its own token, to a call it makes on a user's behalf (Access's Check and
+    /// AuditQuery), as the demo directory's platform services client.
+    /// </summary>
+    public async Task<Grpc.Core.Metadata> PlatformServiceHeadersAsync()
+    {
+        var response = await RequestTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "intelshare-services",
+            ["client_secret"] = "demo-secret",
+            ["scope"] = "intelshare",
+        });
+        return new Grpc.Core.Metadata { { ServiceDefaults.PlatformServiceCall.Header, response.RootElement.GetProperty("access_token").GetString()! } };
+    }
+
     /// <summary>A channel for an agency's import system (client credentials), to contribute as that agency.</summary>
     public async Task<GrpcChannel> SystemChannelAsync(string agencyCode)
     {
