@@ -9,7 +9,7 @@ namespace IntelShare.ServiceDefaults;
 /// <summary>
 /// Refuses, with INVALID_ARGUMENT naming each field, a request that breaks <see cref="MessageShape"/> before any
 /// service sees it. Client streams are checked by their service, record by record, so that one bad record in a bulk
-/// intake is rejected alone.
+/// intake is rejected alone; so are requests marked <see cref="IShapeCheckedByService"/>, with their content's problems.
 /// </summary>
 public sealed class RequestShapeInterceptor : Interceptor
 {
@@ -29,7 +29,7 @@ public sealed class RequestShapeInterceptor : Interceptor
 
     private static void Check(object request)
     {
-        if (request is IMessage message)
+        if (request is IMessage message and not IShapeCheckedByService)
         {
             var violations = new Violations();
             MessageShape.Check(message, "", violations.Add);

@@ -1,3 +1,4 @@
+using IntelShare.Contracts;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -85,6 +86,9 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         bad.Marking.ReviewDate = new Timestamp { Seconds = long.MaxValue };
         bad.Marking.Handling.Code = (HandlingCode)99;
         bad.Person.Name.GivenName = "Ana\u0001";
+        // Problems of meaning come with those of shape, all at once.
+        bad.Person.DateOfBirth = "abc";
+        bad.Marking.Caveats.Add("FOO");
         bad.Links.Add(new RecordLink { Relationship = "knows", TargetSourceRef = "x", ValidFrom = new Timestamp { Nanos = -5 }, ValidTo = Timestamp.FromDateTime(DateTime.UtcNow) });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = bad }).ResponseAsync);
@@ -97,8 +101,19 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(
-            ["content.links[0].valid_from", "content.marking.handling.code", "content.marking.review_date", "content.person.name.given_name"],
-            error.ViolatedFields().Order(StringComparer.Ordinal));
+            [
+                "content.links[0].valid_from", "content.marking.caveats[0]", "content.marking.handling.code", "content.marking.review_date",
+                "content.person.date_of_birth", "content.person.name.given_name",
+            ],
+            error.ViolatedFields().Distinct().Order(StringComparer.Ordinal));
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("shape-amend")) });
+        var amended = TestRecords.Person("");
+        amended.Person.Sex = "zz";
+        var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest
+        {
+            RecordId = created.RecordId, Content = amended, Reason = new string('r', MessageShape.MaxStringLength + 1),
+        }).ResponseAsync);
+        Assert.Equal(["content.person.sex", "reason"], amend.ViolatedFields().Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(StatusCode.InvalidArgument, search.StatusCode);
         Assert.Equal(["filters.classifications[0]", "filters.recorded.from"], search.ViolatedFields().Order(StringComparer.Ordinal));
         var fixedUp = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });

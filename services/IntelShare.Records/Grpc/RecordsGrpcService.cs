@@ -25,6 +25,8 @@ public sealed class RecordsGrpcService(
         var subject = context.GetSubject();
         RequireContributor(subject);
         var violations = new Violations();
+        // With the content's own problems, so that the caller hears of them all at once (IShapeCheckedByService).
+        MessageShape.Check(request, "", violations.Add);
         RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
         violations.ThrowIfAny();
 
@@ -325,10 +327,11 @@ public sealed class RecordsGrpcService(
         var subject = context.GetSubject();
         RequireContributor(subject);
         var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
         // Before the content is checked against the record (its cases): else the answers would tell a stranger about it.
-        var current = string.IsNullOrWhiteSpace(request.RecordId) ? null : await OwnRecordAsync(request.RecordId, "amend", context);
+        var current = violations.Any ? null : await OwnRecordAsync(request.RecordId, "amend", context);
         var filedUnder = current?.Content?.Marking?.CaseRefs ?? [];
         var contributor = await ContributorAsync(subject, request.Content, context, filedUnder: filedUnder);
         var amended = request.Content;
