@@ -391,6 +391,10 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var past = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(-1))).ResponseAsync);
         var tooLong = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(Approve(TimeSpan.FromDays(400))).ResponseAsync);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => supervisor.ApproveAccessRequestAsync(new ApproveAccessRequestRequest { RequestId = "req-unknown", ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)) }).ResponseAsync);
+        // A third agency is told nothing of a request between two others, as of one never made.
+        var labour = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("labour.inspector"));
+        var byStranger = await Assert.ThrowsAsync<RpcException>(() => labour.RefuseAccessRequestAsync(new RefuseAccessRequestRequest { RequestId = request.RequestId, Reason = "probe" }).ResponseAsync);
+        var strangerUnknown = await Assert.ThrowsAsync<RpcException>(() => labour.RefuseAccessRequestAsync(new RefuseAccessRequestRequest { RequestId = "req-unknown", Reason = "probe" }).ResponseAsync);
         var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
         var read = await Read("border.analyst", recordId);
 
@@ -400,6 +404,8 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(["expires_at"], past.ViolatedFields());
         Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(StatusCode.NotFound, byStranger.StatusCode);
+        Assert.Equal(strangerUnknown.Status.Detail.Replace("req-unknown", request.RequestId, StringComparison.Ordinal), byStranger.Status.Detail);
         Assert.Equal(AccessRequestState.Pending, mine.Requests.Single(r => r.RequestId == request.RequestId).State);
         Assert.Equal(Effect.ExistenceOnly, read.Decision.Effect);
     }

@@ -154,7 +154,9 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     public async Task<GrantFile> RevokeAsync(Subject subject, string grantId, string reason)
     {
         RequireId("grant_id", grantId);
-        var grant = store.FindGrant(grantId) ?? throw new NotFoundException("Grant", grantId);
+        var grant = store.FindGrant(grantId) is { } found && (found.GranteeUserId == subject.UserId || found.GrantedByAgency == subject.Agency)
+            ? found
+            : throw new NotFoundException("Grant", grantId);
         if (!(subject.HasRole(Roles.Supervisor) && subject.Agency == grant.GrantedByAgency))
         {
             throw new PermissionDeniedException("Only a supervisor of the agency that gave a grant may revoke it.");
@@ -180,7 +182,10 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     private AccessRequestFile RequireDecidable(Subject subject, string requestId)
     {
-        var request = store.FindRequest(requestId ?? "") ?? throw new NotFoundException("Access request", requestId ?? "");
+        var request = store.FindRequest(requestId ?? "") is { } found && (found.RequesterUserId == subject.UserId || found.HolderAgency == subject.Agency)
+            ? found
+            // Known only to who asked and the agency asked: to anyone else, as a request that was never made.
+            : throw new NotFoundException("Access request", requestId ?? "");
         if (!subject.HasRole(Roles.Supervisor) || subject.Agency != request.HolderAgency)
         {
             throw new PermissionDeniedException($"Only a supervisor of the originator agency '{request.HolderAgency}' decides this request.");
