@@ -210,20 +210,22 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         });
         var found = await analyst.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef.ToLowerInvariant() });
         var search = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
-        var byCase = await Projected.Eventually(() => search.SearchAsync(new SearchRequest
+        var filtered = await Projected.Eventually(() => search.SearchAsync(new SearchRequest
         {
             Query = family, Mode = SearchMode.SearchName, Justification = TestRecords.Because("case file"),
             Filters = new SearchFilters { CaseRefs = { caseRef.ToLowerInvariant() } },
         }).ResponseAsync, r => r.Total == 1);
         var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
         var reads = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = filed.RecordId });
+        var byCase = await oversight.WhoAccessedAsync(new WhoAccessedRequest { CaseRef = caseRef.ToLowerInvariant() });
 
         Assert.Equal(ContributeOutcome.Duplicate, resent.Outcome);
         Assert.Equal(["content.marking.case_refs[1]"], namedTwice.ViolatedFields());
         Assert.Equal(Effect.Permit, labourRead.Decision.Effect);
         Assert.Equal([caseRef], labourRead.Record.Content.Marking.CaseRefs);
         Assert.Equal(caseRef, found.CaseRef);
-        Assert.Equal(filed.RecordId, Assert.Single(byCase.Hits).RecordId);
+        Assert.Equal(filed.RecordId, Assert.Single(filtered.Hits).RecordId);
+        Assert.Contains(byCase.Entries, e => e.ResourceId == filed.RecordId && e.Agency == "LABOUR");
         var labourEntry = Assert.Single(reads.Entries, e => e.Agency == "LABOUR");
         Assert.Equal(caseRef, labourEntry.Justification.CaseRef);
         Assert.Equal([caseRef], labourEntry.ResourceCaseRefs);

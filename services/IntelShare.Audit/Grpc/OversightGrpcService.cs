@@ -7,11 +7,17 @@ using IntelShare.ServiceDefaults;
 namespace IntelShare.Audit.Grpc;
 
 /// <summary>Maps oversight requests onto <see cref="OversightQueries"/>, which checks roles and input.</summary>
-public sealed class OversightGrpcService(OversightQueries queries, IAuditTrail audit, TimeProvider clock) : OversightService.OversightServiceBase
+public sealed class OversightGrpcService(OversightQueries queries, IAuditTrail audit, ICaseDirectory cases, TimeProvider clock) : OversightService.OversightServiceBase
 {
-    public override async Task<AuditEntries> WhoAccessed(WhoAccessedRequest request, ServerCallContext context) =>
-        MapToEntries(await Audited(context, "oversight.who_accessed", $"resource={request.ResourceId} case={request.CaseRef}", (subject, ct) =>
-            queries.WhoAccessedAsync(subject, request.ResourceId, request.CaseRef, MapToQuery(request.Period), ct)));
+    public override async Task<AuditEntries> WhoAccessed(WhoAccessedRequest request, ServerCallContext context)
+    {
+        // The log names a case as it was opened; "op-x" asks about "OP-X".
+        var caseRef = request.CaseRef is { Length: > 0 } given && await cases.FindKnownAsync(context.GetSubject(), given, context.CancellationToken) is { } spelt
+            ? spelt
+            : request.CaseRef;
+        return MapToEntries(await Audited(context, "oversight.who_accessed", $"resource={request.ResourceId} case={caseRef}", (subject, ct) =>
+            queries.WhoAccessedAsync(subject, request.ResourceId, caseRef, MapToQuery(request.Period), ct)));
+    }
 
     public override async Task<AuditEntries> Activity(ActivityRequest request, ServerCallContext context) =>
         MapToEntries(await Audited(context, "oversight.activity", $"user={request.UserId} agency={request.Agency}", (subject, ct) =>
