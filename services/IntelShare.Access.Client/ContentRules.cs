@@ -108,8 +108,10 @@ public static partial class ContentRules
 
     public static void ValidateCountry(string country, Violations violations, string path)
     {
-        violations.Require(country.Length == 0 || CountryCode().IsMatch(country), path,
-            $"'{country}' is not an ISO 3166-1 alpha-2 country code");
+        if (country.Length > 0 && CountryCodes.Problem(country) is { } problem)
+        {
+            violations.Add(path, problem);
+        }
     }
 
     /// <summary>Parses YYYY, YYYY-MM or YYYY-MM-DD; a partial date stands for its first day.</summary>
@@ -118,9 +120,6 @@ public static partial class ContentRules
         string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
         return DateOnly.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryCode();
 
     [GeneratedRegex(@"^\+?[0-9 ()./-]+$")]
     private static partial Regex PhoneCharacters();

@@ -66,6 +66,21 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task Country_codes_must_be_assigned_ones_and_the_message_says_which_was_meant()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var person = TestRecords.Person(TestRecords.UniqueRef("countries"));
+        person.Person.Nationalities.Clear();
+        person.Person.Nationalities.Add(["UK", "gb", "JJ", "GB", "XK"]);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = person }).ResponseAsync);
+
+        Assert.Equal(["content.person.nationalities[0]", "content.person.nationalities[1]", "content.person.nationalities[2]"], error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Contains("the United Kingdom is GB", error.Status.Detail);
+        Assert.Contains("write it in capitals, 'GB'", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Contribution_without_content_marking_or_body_names_them()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
