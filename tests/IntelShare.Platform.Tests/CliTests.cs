@@ -57,6 +57,19 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.DoesNotContain("Amended-By-Cli", border.Output);
         Assert.Equal(1, await border.Run("amend", recordId, "--set", "person.name.family_name=Border-Says", "--reason", "mine now"));
         Assert.Contains("only the agency that contributed a record amends it", border.Output);
+
+        // A reader without the caveat's entitlement sees that a version changed what it may not see, not that nothing changed.
+        var victim = TestRecords.Person(TestRecords.UniqueRef("cli-victim"));
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimId = (await police.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+        var renamed = victim.Clone();
+        renamed.Person.Name.FamilyName = "Renamed";
+        await police.AmendAsync(new AmendRequest { RecordId = victimId, Content = renamed });
+        var beforeBorderHistory = border.Output.Length;
+        Assert.Equal(0, await border.Run("history", victimId, "--reason", "joint interest"));
+        Assert.Contains("changed only fields withheld from you", border.Output[beforeBorderHistory..]);
     }
 
     [Fact]

@@ -67,7 +67,8 @@ internal static class RecordCommands
                 cancellationToken: ct);
             if (response.Versions.Count > 0)
             {
-                RecordRenderer.ShowHistory(run.Console, id, response.Versions, await UserNames.OfAsync(connection, response.Versions.Select(v => v.RecordedBy), ct));
+                RecordRenderer.ShowHistory(run.Console, id, response.Versions, response.Decision.Effect == Effect.PermitRedacted,
+                    await UserNames.OfAsync(connection, response.Versions.Select(v => v.RecordedBy), ct));
             }
 
             RecordRenderer.ShowDecision(run.Console, id, response.Decision);

@@ -87,7 +87,8 @@ internal static class RecordRenderer
         }
     }
 
-    public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions, UserNames names)
+    /// <param name="redacted">The versions come without fields withheld from the reader, whose changes they cannot show.</param>
+    public static void ShowHistory(IAnsiConsole console, string recordId, IReadOnlyList<Record> versions, bool redacted, UserNames names)
     {
         var table = new Table().Title(Escape($"History of {recordId}")).AddColumns("Version", "Recorded at", "By", "Withdrawn", "Summary");
         Record? previous = null;
@@ -98,7 +99,7 @@ internal static class RecordRenderer
                 Escape(Display.Time(version.RecordedAt, "yyyy-MM-dd HH:mm")),
                 Escape(names.Show(version.RecordedBy)),
                 version.Withdrawn ? "yes" : "",
-                Escape(Summary(previous, version)));
+                Escape(Summary(previous, version, redacted)));
             previous = version;
         }
 
@@ -118,7 +119,7 @@ internal static class RecordRenderer
     }
 
     /// <summary>What a version did: created what, changed which fields, or withdrew the record.</summary>
-    private static string Summary(Record? previous, Record current)
+    private static string Summary(Record? previous, Record current, bool redacted)
     {
         if (current.Withdrawn)
         {
@@ -143,7 +144,8 @@ internal static class RecordRenderer
         const int shown = 5;
         return changed.Count switch
         {
-            0 => previous.Withdrawn ? "reinstated" : "no field changed",
+            0 when previous.Withdrawn => "reinstated",
+            0 => redacted ? "changed only fields withheld from you" : "no field changed",
             <= shown => "changed " + string.Join(", ", changed),
             _ => $"changed {string.Join(", ", changed.Take(shown))} and {changed.Count - shown} more",
         } + why;
