@@ -152,7 +152,7 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         Assert.Equal(["case_ref"], compromise.ViolatedFields());
         Assert.Equal(["expires_at", "request_id"], approve.ViolatedFields().Order(StringComparer.Ordinal));
         Assert.Equal(["reason", "request_id"], refuse.ViolatedFields().Order(StringComparer.Ordinal));
-        Assert.Equal(["grant_id"], revoke.ViolatedFields());
+        Assert.Equal(["grant_id", "reason"], revoke.ViolatedFields().Order(StringComparer.Ordinal));
         Assert.Contains("case_ref", member.ViolatedFields());
     }
 

@@ -397,6 +397,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var labour = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("labour.inspector"));
         var byStranger = await Assert.ThrowsAsync<RpcException>(() => labour.RefuseAccessRequestAsync(new RefuseAccessRequestRequest { RequestId = request.RequestId, Reason = "probe" }).ResponseAsync);
         var strangerUnknown = await Assert.ThrowsAsync<RpcException>(() => labour.RefuseAccessRequestAsync(new RefuseAccessRequestRequest { RequestId = "req-unknown", Reason = "probe" }).ResponseAsync);
+        var askedAgain = await Assert.ThrowsAsync<RpcException>(() => requester.RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "still needed" }).ResponseAsync);
         var mine = await requester.ListAccessRequestsAsync(new ListAccessRequestsRequest());
         var read = await Read("border.analyst", recordId);
 
@@ -408,7 +409,9 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(StatusCode.NotFound, byStranger.StatusCode);
         Assert.Equal(strangerUnknown.Status.Detail.Replace("req-unknown", request.RequestId, StringComparison.Ordinal), byStranger.Status.Detail);
-        Assert.Equal(AccessRequestState.Pending, mine.Requests.Single(r => r.RequestId == request.RequestId).State);
+        Assert.Equal(StatusCode.FailedPrecondition, askedAgain.StatusCode);
+        Assert.Contains(request.RequestId, askedAgain.Status.Detail);
+        Assert.Equal(AccessRequestState.Pending, mine.Requests.Single(r => r.RecordId == recordId).State);
         Assert.Equal(Effect.ExistenceOnly, read.Decision.Effect);
     }
 

@@ -21,7 +21,7 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
     {
         RequireAnyRole(subject, "Creating a case", Roles.Analyst, Roles.Supervisor);
         var violations = new Violations();
-        violations.Require(CaseReference().IsMatch(caseRef ?? ""), "case_ref", "must be 2 to 64 letters, digits, '-', '_' or '/'");
+        violations.Require(CaseReference().IsMatch(caseRef ?? ""), "case_ref", "must be 2 to 64 characters: letters A to Z (any case), digits, '-', '_' or '/', starting with a letter or digit");
         violations.Require(!string.IsNullOrWhiteSpace(title), "title", "is required");
         await ValidateMembersAsync(members, violations, "members");
         violations.ThrowIfAny();
@@ -108,6 +108,11 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
             throw new PreconditionFailedException($"Record '{recordId}' is your own agency's: no request is needed.");
         }
 
+        if (store.ListRequests(subject, incoming: false, pendingOnly: true).FirstOrDefault(r => r.RecordId == recordId) is { } pending)
+        {
+            throw new PreconditionFailedException($"You asked for record '{recordId}' already ({pending.RequestId}), and it is still pending: `access requests` shows its decision once made.");
+        }
+
         var request = new AccessRequestFile("req-" + Guid.CreateVersion7().ToString("N"), subject.UserId, subject.Agency, recordId, holder.Agency,
             reason, caseRef, RequestState.Pending, "", "", clock.GetUtcNow(), null, "", null);
         await store.AddRequestAsync(request);
@@ -153,7 +158,10 @@ public sealed partial class AccessManager(AccessStore store, IRecordDirectory? r
 
     public async Task<GrantFile> RevokeAsync(Subject subject, string grantId, string reason)
     {
-        RequireId("grant_id", grantId);
+        var violations = new Violations();
+        violations.Require(!string.IsNullOrWhiteSpace(grantId), "grant_id", "is required");
+        violations.Require(!string.IsNullOrWhiteSpace(reason), "reason", "is required: the grantee is told why the access ends early");
+        violations.ThrowIfAny();
         var grant = store.FindGrant(grantId) is { } found && (found.GranteeUserId == subject.UserId || found.GrantedByAgency == subject.Agency)
             ? found
             : throw new NotFoundException("Grant", grantId);

@@ -122,7 +122,7 @@ internal static class AccessCommands
     private static Command Revoke(CliRun run, Option<string> server)
     {
         var grantId = new Argument<string>("grant-id") { Description = "The grant's id, as `access grants --given` lists it." };
-        var reason = new Option<string>("--reason") { Description = "Why the grant ends early.", HelpName = "text" };
+        var reason = new Option<string>("--reason") { Description = "Why the grant ends early: the grantee is told.", HelpName = "text", Required = true };
         var command = new Command("revoke", "End a grant your agency gave before it expires.") { grantId, reason };
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
