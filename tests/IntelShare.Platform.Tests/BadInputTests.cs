@@ -81,6 +81,20 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_marking_names_each_agency_and_caveat_once()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var person = TestRecords.Person(TestRecords.UniqueRef("repeats"));
+        person.Marking.ReleasableTo.Add(["BORDER", "LABOUR", "BORDER"]);
+        person.Marking.Caveats.Add(["CHILD", "child"]);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = person }).ResponseAsync);
+
+        Assert.Equal(["content.marking.caveats[1]", "content.marking.releasable_to[2]"], error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Contains("names the same agency as releasable_to[0]", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Contribution_without_content_marking_or_body_names_them()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -84,6 +84,10 @@ public static partial class RecordValidator
                 // A release to a misspelt agency would quietly reach no one.
                 violations.Add($"{path}.releasable_to[{i}]", $"'{code}' is not an agency taking part (Identity's ListAgencies lists them)");
             }
+            else
+            {
+                RequireFirstMention(marking.ReleasableTo, i, violations, $"{path}.releasable_to", "agency");
+            }
         }
 
         if (marking.Handling is null || marking.Handling.Code == HandlingCode.Unspecified)
@@ -97,8 +101,14 @@ public static partial class RecordValidator
 
         for (var i = 0; i < marking.Caveats.Count; i++)
         {
-            violations.Require(CaveatNames.TryParse(marking.Caveats[i], out _), $"{path}.caveats[{i}]",
-                $"'{marking.Caveats[i]}' is not a known caveat ({CaveatNames.Format(CaveatNames.All)})");
+            if (CaveatNames.TryParse(marking.Caveats[i], out _))
+            {
+                RequireFirstMention(marking.Caveats, i, violations, $"{path}.caveats", "caveat");
+            }
+            else
+            {
+                violations.Add($"{path}.caveats[{i}]", $"'{marking.Caveats[i]}' is not a known caveat ({CaveatNames.Format(CaveatNames.All)})");
+            }
         }
 
         for (var i = 0; i < marking.CaseRefs.Count; i++)
@@ -113,24 +123,27 @@ public static partial class RecordValidator
                 violations.Add($"{path}.case_refs[{i}]",
                     $"'{marking.CaseRefs[i]}' is not a case your agency owns or is on: open it first (CreateCase), or ask its owner to add your agency");
             }
-            else if (IndexOfCase(marking.CaseRefs, marking.CaseRefs[i]) is var first && first < i)
+            else
             {
-                violations.Add($"{path}.case_refs[{i}]", $"names the same case as case_refs[{first}] (references are compared regardless of letter case)");
+                RequireFirstMention(marking.CaseRefs, i, violations, $"{path}.case_refs", "case");
             }
         }
     }
 
-    private static int IndexOfCase(IList<string> caseRefs, string caseRef)
+    /// <summary>
+    /// A marking's list names each agency, caveat or case once (regardless of letter case): a repeat is a slip that
+    /// would be stored, shown and indexed as given.
+    /// </summary>
+    private static void RequireFirstMention(IList<string> values, int index, Violations violations, string path, string what)
     {
-        for (var i = 0; i < caseRefs.Count; i++)
+        for (var i = 0; i < index; i++)
         {
-            if (string.Equals(caseRefs[i], caseRef, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(values[i], values[index], StringComparison.OrdinalIgnoreCase))
             {
-                return i;
+                violations.Add($"{path}[{index}]", $"names the same {what} as {path[(path.LastIndexOf('.') + 1)..]}[{i}]");
+                return;
             }
         }
-
-        return -1;
     }
 
     private static void ValidateBody(RecordContent content, Violations violations, string prefix)
