@@ -172,7 +172,7 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         // Country codes are ISO 3166-1 alpha-2 in any letter case: a country's name would silently match nothing.
         var nationality = await Assert.ThrowsAsync<RpcException>(() => police.SearchAsync(new SearchRequest
         {
-            Query = "petrov", Filters = new SearchFilters { Nationalities = { "ro", "Romania" } }, Justification = TestRecords.Because(),
+            Query = "petrov", Filters = new SearchFilters { Nationalities = { "ro", "Romania" }, Agencies = { "BORDER", "NOPE", "labour" } }, Justification = TestRecords.Because(),
         }).ResponseAsync);
         var checkCountry = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
         {
@@ -182,7 +182,8 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         {
             Phone = "0721 000 111", Country = "ro", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
         });
-        Assert.Equal(["filters.nationalities[1]"], nationality.ViolatedFields());
+        Assert.Equal(["filters.agencies[1]", "filters.agencies[2]", "filters.nationalities[1]"], nationality.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Contains("written in capitals, 'LABOUR'", nationality.Status.Detail);
         var lettersForPhone = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
         {
             Phone = "abc", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },

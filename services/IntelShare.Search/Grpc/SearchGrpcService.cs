@@ -18,8 +18,30 @@ namespace IntelShare.Search.Grpc;
 /// are full and counts right; this class maps the request, releases each hit as its decision allows — whole,
 /// redacted, or only who holds it — and audits the query with what it released.
 /// </summary>
-public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory access, ICaseDirectory cases, IServiceProvider services) : SearchService.SearchServiceBase
+public sealed class SearchGrpcService(
+    ISearchIndex index, IAccessSessionFactory access, ICaseDirectory cases, IAgencyDirectory agencies, IServiceProvider services) : SearchService.SearchServiceBase
 {
+    /// <summary>A filter on an agency not taking part (a typo) would match nothing, silently.</summary>
+    private async Task RequireKnownAgenciesAsync(SearchFilters? filters, ServerCallContext context, Violations violations)
+    {
+        if (filters is null || filters.Agencies.Count == 0)
+        {
+            return;
+        }
+
+        var known = await agencies.KnownAsync(filters.Agencies.Select(code => code.ToUpperInvariant()), context.CancellationToken);
+        for (var i = 0; i < filters.Agencies.Count; i++)
+        {
+            var code = filters.Agencies[i];
+            if (!known.Contains(code))
+            {
+                violations.Add($"filters.agencies[{i}]", known.Contains(code.ToUpperInvariant())
+                    ? $"'{code}': agency codes are written in capitals, '{code.ToUpperInvariant()}'"
+                    : $"'{code}' is not an agency taking part (Identity's ListAgencies lists them)");
+            }
+        }
+    }
+
     /// <summary>
     /// Records name a case as it was opened: a filter on "op-x" finds those of "OP-X". A filter may name only a case the
     /// caller knows of: else it would tell which readable records are filed under a case the caller may not know exists.
@@ -56,6 +78,7 @@ public sealed class SearchGrpcService(ISearchIndex index, IAccessSessionFactory 
             ContentRules.ValidateCountry(request.Filters!.Nationalities[i].ToUpperInvariant(), violations, $"filters.nationalities[{i}]");
         }
 
+        await RequireKnownAgenciesAsync(request.Filters, context, violations);
         await SpellCasesAsOpenedAsync(request.Filters, context, violations);
         var query = SearchRequestMapper.ToQuery(request);
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
