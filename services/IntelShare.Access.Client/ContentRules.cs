@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using IntelShare.Contracts.V1;
@@ -57,22 +58,31 @@ public static partial class ContentRules
     {
         if (name is not null)
         {
-            ValidateNameLength(name.GivenName, violations, $"{path}.given_name");
-            ValidateNameLength(name.FamilyName, violations, $"{path}.family_name");
-            ValidateNameLength(name.OriginalScript, violations, $"{path}.original_script");
+            ValidateNameText(name.GivenName, violations, $"{path}.given_name");
+            ValidateNameText(name.FamilyName, violations, $"{path}.family_name");
+            ValidateNameText(name.OriginalScript, violations, $"{path}.original_script");
         }
     }
 
-    private static void ValidateNameLength(string name, Violations violations, string path) =>
+    // Bidirectional embeddings, overrides and isolates make a name display otherwise than it is stored, and invisible
+    // spaces make two names that look alike differ: a name that reads as one person's would be matched and searched
+    // as another's. The marks (LRM, RLM) and joiners (ZWJ, ZWNJ) that right-to-left and Indic names need are allowed.
+    private static readonly SearchValues<char> HiddenFormatting = SearchValues.Create("\u200B\u202A\u202B\u202C\u202D\u202E\u2060\u2066\u2067\u2068\u2069\uFEFF");
+
+    private static void ValidateNameText(string name, Violations violations, string path)
+    {
         violations.Require(name.Length <= MaxNameLength, path, $"is longer than {MaxNameLength} characters");
+        violations.Require(name.AsSpan().IndexOfAny(HiddenFormatting) < 0, path,
+            "contains an invisible formatting character (a bidirectional override or isolate, or a zero-width space), which makes a name read otherwise than it is stored");
+    }
 
     /// <summary>The format of every field of an organisation that is given.</summary>
     public static void ValidateOrganisationFields(Organisation organisation, Violations violations, string path)
     {
-        ValidateNameLength(organisation.Name, violations, $"{path}.name");
+        ValidateNameText(organisation.Name, violations, $"{path}.name");
         for (var i = 0; i < organisation.Aliases.Count; i++)
         {
-            ValidateNameLength(organisation.Aliases[i], violations, $"{path}.aliases[{i}]");
+            ValidateNameText(organisation.Aliases[i], violations, $"{path}.aliases[{i}]");
         }
 
         ValidateCountry(organisation.Country, violations, $"{path}.country");

@@ -81,6 +81,21 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_name_may_not_hide_how_it_reads_but_may_carry_the_joiners_its_script_needs()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var hidden = TestRecords.Person(TestRecords.UniqueRef("hidden-text"), given: "Ann\u202Ea", family: "Evil\u200Bson");
+        var persian = TestRecords.Person(TestRecords.UniqueRef("zwnj"), given: "Mohammad\u200Creza", family: "Ahmadi");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = hidden }).ResponseAsync);
+        var accepted = await records.ContributeAsync(new ContributeRequest { Content = persian });
+
+        Assert.Equal(["content.person.name.family_name", "content.person.name.given_name"], error.ViolatedFields().Order(StringComparer.Ordinal));
+        Assert.Contains("invisible formatting character", error.Status.Detail);
+        Assert.Equal(ContributeOutcome.Created, accepted.Outcome);
+    }
+
+    [Fact]
     public async Task A_marking_names_each_agency_and_caveat_once()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -83,7 +83,7 @@ internal static class RecordCommands
         var recordId = RecordId();
         var set = new Option<string[]>("--set")
         {
-            Description = "A change, as field path=value (e.g. person.name.family_name=Smith, person.nationalities=GB;RO); an empty value clears the field. Repeatable.",
+            Description = "A change, as field path=value (e.g. person.name.family_name=Smith, person.nationalities=GB;RO); an empty value clears an optional field. Repeatable.",
             HelpName = "path=value",
         };
         var classification = CommonOptions.Enum<Classification>("--classification", "A new classification for the record.");
