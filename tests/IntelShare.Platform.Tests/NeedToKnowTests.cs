@@ -28,6 +28,15 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         });
     }
 
+    /// <summary>A new case the police analyst opens with the labour inspectorate on it, spelt "prefix-XXXXXXXX".</summary>
+    private async Task<string> OpenCaseWithLabourAsync(string prefix, string title)
+    {
+        var caseRef = prefix + "-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"))
+            .CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = title, Members = { new CaseMember { Agency = "LABOUR" } } });
+        return caseRef;
+    }
+
     [Fact]
     public async Task Two_agencies_see_exactly_what_the_policy_allows_and_oversight_sees_every_read()
     {
@@ -102,9 +111,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     [Fact]
     public async Task Case_membership_across_agencies_opens_the_cases_records()
     {
-        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
-        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8];
-        await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Joint team", Members = { new CaseMember { Agency = "LABOUR" } } });
+        var caseRef = await OpenCaseWithLabourAsync("OP", "Joint team");
         var inCase = await Contribute(c => c.Marking.CaseRefs.Add(caseRef));
 
         var labour = await Read("labour.inspector", inCase);
@@ -189,9 +196,8 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     [Fact]
     public async Task A_case_named_in_any_letter_case_is_the_case_as_it_was_opened_on_records_reads_searches_and_in_the_audit_log()
     {
-        var caseRef = "Op-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var caseRef = await OpenCaseWithLabourAsync("Op", "Spelt once");
         var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
-        await analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Spelt once", Members = { new CaseMember { Agency = "LABOUR" } } });
         var family = "Spelt" + Guid.NewGuid().ToString("N")[..6];
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         var content = TestRecords.Person(TestRecords.UniqueRef("case-spelling"), "Elena", family);
@@ -234,9 +240,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     [Fact]
     public async Task A_reader_outside_a_case_gets_its_records_without_it_and_cannot_search_or_walk_by_it()
     {
-        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var analyst = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
-        await analyst.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Labour joins", Members = { new CaseMember { Agency = "LABOUR" } } });
+        var caseRef = await OpenCaseWithLabourAsync("OP", "Labour joins");
         var family = "Withheld" + Guid.NewGuid().ToString("N")[..6];
         var content = TestRecords.Person(TestRecords.UniqueRef("case-withheld"), "Elena", family);
         content.Marking.ReleasableTo.Add("FIU");
