@@ -24,12 +24,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var borderId = (await border.ContributeAsync(new ContributeRequest { Content = borderRecord })).RecordId;
 
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
-        var match = await Projected.Eventually(
-            () => analyst.MatchAsync(new MatchRequest
-            {
-                Person = new Person { Name = new PersonName { GivenName = "Olena", FamilyName = "Kovalenko" }, DateOfBirth = "1991-03-07" },
-                Justification = TestRecords.Because("does anyone know her"),
-            }).ResponseAsync,
+        var match = await MatchEventually(analyst, "Olena", "Kovalenko", "1991-03-07", "does anyone know her",
             m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == borderId) && c.Records.Any(r => r.RecordId == policeId)));
         var candidate = match.Candidates.First(c => c.Records.Any(r => r.RecordId == borderId));
         Assert.Contains(candidate.Records, r => r.RecordId == policeId);
@@ -95,12 +90,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
 
         var borderId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("hit", "Zinaida", "Harabagiu", "1983-02-19") })).RecordId;
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
-        await Projected.Eventually(
-            () => analyst.MatchAsync(new MatchRequest
-            {
-                Person = new Person { Name = new PersonName { GivenName = "Zinaida", FamilyName = "Harabagiu" }, DateOfBirth = "1983-02-19" },
-                Justification = TestRecords.Because("does anyone know her"),
-            }).ResponseAsync,
+        await MatchEventually(analyst, "Zinaida", "Harabagiu", "1983-02-19", "does anyone know her",
             m => m.Candidates.Any(c => c.Records.Select(r => r.RecordId).Order().SequenceEqual(policeIds.Append(borderId).Order())));
 
         var policeHits = (await ReadHits(analyst)).Where(h => h.Counterpart.RecordId == borderId).ToList();
@@ -122,12 +112,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var borderId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("join", "Svetlana", "Ursu", "1988-09-09") })).RecordId;
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
         var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
-        await Projected.Eventually(
-            () => analyst.MatchAsync(new MatchRequest
-            {
-                Person = new Person { Name = new PersonName { GivenName = "Svetlana", FamilyName = "Ursu" }, DateOfBirth = "1988-09-09" },
-                Justification = TestRecords.Because("who is she"),
-            }).ResponseAsync,
+        await MatchEventually(analyst, "Svetlana", "Ursu", "1988-09-09", "who is she",
             m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == borderId) && c.Records.All(r => r.RecordId != policeId)));
         Assert.DoesNotContain(await ReadHits(analyst), h => h.RecordId == policeId);
 
@@ -201,6 +186,17 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         Assert.Contains("max_candidates", invalid.ViolatedFields());
         Assert.Contains("justification", invalid.ViolatedFields());
     }
+
+    /// <summary>Asks for matches on a name and date of birth until the projection has caught up as <paramref name="done"/> says.</summary>
+    private static Task<MatchResponse> MatchEventually(
+        ResolutionService.ResolutionServiceClient client, string given, string family, string born, string reason, Func<MatchResponse, bool> done) =>
+        Projected.Eventually(
+            () => client.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = given, FamilyName = family }, DateOfBirth = born },
+                Justification = TestRecords.Because(reason),
+            }).ResponseAsync,
+            done);
 
     private static async Task<List<HitNotification>> ReadHits(ResolutionService.ResolutionServiceClient client)
     {
