@@ -19,6 +19,9 @@ public interface IBenchmarkTarget : IAsyncDisposable
 
     Task<GrpcChannel> ConnectAsync(string userName, string password);
 
+    /// <summary>As the platform services client (projection role), which alone reads the whole change log.</summary>
+    Task<GrpcChannel> ConnectAsPlatformServicesAsync();
+
     HostMemory? Memory() => ProcessId is { } id ? HostMemory.Read(id) : null;
 }
 
@@ -56,9 +59,12 @@ public sealed class LocalHost : IBenchmarkTarget
     public string Output => _host.Output;
 
     /// <summary>The started host has only the demo accounts, which share one password.</summary>
-    public async Task<GrpcChannel> ConnectAsync(string userName, string password)
+    public async Task<GrpcChannel> ConnectAsync(string userName, string password) => Keep(_host.Channel(await _host.SignInAsync(userName)));
+
+    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() => Keep(_host.Channel(await _host.SignInAsPlatformServicesAsync()));
+
+    private GrpcChannel Keep(GrpcChannel channel)
     {
-        var channel = _host.Channel(await _host.SignInAsync(userName));
         _channels.Add(channel);
         return channel;
     }
@@ -89,9 +95,27 @@ public sealed class RemotePlatform(RemoteTarget remote) : IBenchmarkTarget
 
     public string Output => "";
 
-    public async Task<GrpcChannel> ConnectAsync(string userName, string password)
+    public async Task<GrpcChannel> ConnectAsync(string userName, string password) =>
+        Connect(await RequestTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "intelshare-cli",
+            ["username"] = userName,
+            ["password"] = password,
+            ["scope"] = "intelshare",
+        }, $"Signing in as '{userName}'"));
+
+    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() =>
+        Connect(await RequestTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = remote.ServicesClient,
+            ["client_secret"] = remote.ServicesSecret,
+            ["scope"] = "intelshare",
+        }, $"Signing in as the client '{remote.ServicesClient}'"));
+
+    private GrpcChannel Connect(string token)
     {
-        var token = await RequestTokenAsync(userName, password);
         var bearer = CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("Authorization", $"Bearer {token}");
@@ -108,7 +132,7 @@ public sealed class RemotePlatform(RemoteTarget remote) : IBenchmarkTarget
         return channel;
     }
 
-    private async Task<string> RequestTokenAsync(string userName, string password)
+    private async Task<string> RequestTokenAsync(Dictionary<string, string> form, string what)
     {
         var identity = remote.Identity;
         using var http = new HttpClient
@@ -118,18 +142,11 @@ public sealed class RemotePlatform(RemoteTarget remote) : IBenchmarkTarget
             // Plain-HTTP IntelShare endpoints are HTTP/2 only (prior knowledge); over TLS ALPN decides.
             DefaultVersionPolicy = identity.Scheme == Uri.UriSchemeHttp ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
         };
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["client_id"] = "intelshare-cli",
-            ["username"] = userName,
-            ["password"] = password,
-            ["scope"] = "intelshare",
-        }));
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new BenchmarkException($"Signing in as '{userName}' at {identity} failed: {(int)response.StatusCode} {body}");
+            throw new BenchmarkException($"{what} at {identity} failed: {(int)response.StatusCode} {body}");
         }
 
         using var json = JsonDocument.Parse(body);

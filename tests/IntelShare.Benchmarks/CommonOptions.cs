@@ -71,6 +71,18 @@ public sealed class PlatformOptions
         DefaultValueFactory = _ => HostProcess.DemoPassword,
     };
 
+    public Option<string> ServicesClient { get; } = new("--services-client")
+    {
+        Description = "Client id of the platform services (projection role), as which record ids are read back from the change log: people may not read it.",
+        DefaultValueFactory = _ => HostProcess.ServicesClientId,
+    };
+
+    public Option<string> ServicesSecret { get; } = new("--services-secret")
+    {
+        Description = "That client's secret (with --server only: a started host has the demo one).",
+        DefaultValueFactory = _ => HostProcess.DemoClientSecret,
+    };
+
     public Option<int?> Pid { get; } = new("--pid") { Description = "Process id of the --server host, to report its memory and CPU time." };
 
     public Option<string?> Identity { get; } = new("--identity")
@@ -98,6 +110,8 @@ public sealed class PlatformOptions
         command.Options.Add(DataRoot);
         command.Options.Add(Server);
         command.Options.Add(Password);
+        command.Options.Add(ServicesClient);
+        command.Options.Add(ServicesSecret);
         command.Options.Add(Pid);
         command.Options.Add(Identity);
         command.Validators.Add(result =>
@@ -116,12 +130,21 @@ public sealed class PlatformOptions
             {
                 result.AddError("--password is for --server: the host started here has only the demo accounts.");
             }
+
+            if (result.GetResult(Server) is null && (result.GetResult(ServicesClient) is not null || result.GetResult(ServicesSecret) is not null))
+            {
+                result.AddError("--services-client and --services-secret are for --server: the host started here has only the demo client.");
+            }
         });
     }
 
     /// <summary>The platform to benchmark, when it is already running: --server, signed in to at --identity or else at --server.</summary>
     public RemoteTarget? Remote(ParseResult parse) => parse.GetValue(Server) is { } url
         ? new RemoteTarget(new Uri(url), parse.GetValue(Identity) is { } identity ? new Uri(identity) : new Uri(url), parse.GetValue(Pid))
+        {
+            ServicesClient = parse.GetRequiredValue(ServicesClient),
+            ServicesSecret = parse.GetRequiredValue(ServicesSecret),
+        }
         : null;
 
     /// <summary>
@@ -167,4 +190,9 @@ public sealed class PlatformOptions
 /// <param name="Server">Where the calls go.</param>
 /// <param name="Identity">Where the accounts sign in: the same URL for the all-in-one host.</param>
 /// <param name="ProcessId">The server's process, for its memory and CPU time.</param>
-public sealed record RemoteTarget(Uri Server, Uri Identity, int? ProcessId);
+public sealed record RemoteTarget(Uri Server, Uri Identity, int? ProcessId)
+{
+    public string ServicesClient { get; init; } = HostProcess.ServicesClientId;
+
+    public string ServicesSecret { get; init; } = HostProcess.DemoClientSecret;
+}

@@ -14,9 +14,9 @@ public static class GetLatencyBenchmark
     /// back from the change log, which needs the admin or projection role.
     /// </summary>
     public static async Task<IReadOnlyList<string>> ListRecordIdsAsync(
-        RecordsService.RecordsServiceClient admin, string sourceRefPrefix, CancellationToken cancellation)
+        RecordsService.RecordsServiceClient changeLog, string sourceRefPrefix, CancellationToken cancellation)
     {
-        using var call = admin.ReadChanges(new ReadChangesRequest(), cancellationToken: cancellation);
+        using var call = changeLog.ReadChanges(new ReadChangesRequest(), cancellationToken: cancellation);
         var ids = new List<string>();
         await foreach (var change in call.ResponseStream.ReadAllAsync(cancellation))
         {

@@ -55,7 +55,7 @@ public static class IntakeCommand
         var output = CommonOptions.Out("intake.json");
         var platform = new PlatformOptions();
         var user = new Option<string>("--user") { Description = "Contributor account that sends the records and reads them back.", DefaultValueFactory = _ => "contributor" };
-        var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin or projection role: ContributeStream answers with counts only, so the ids to Get are read back from the whole change log (ReadChanges).", DefaultValueFactory = _ => "admin" };
+        var adminUser = new Option<string>("--admin-user") { Description = "Account with the admin role, which follows the read models' progress (projection status).", DefaultValueFactory = _ => "admin" };
         var analystUser = new Option<string>("--analyst-user") { Description = "Account with the analyst or supervisor role, to register --case-ref when it is not yet a known case.", DefaultValueFactory = _ => "analyst" };
         var caseRef = new Option<string>("--case-ref") { Description = "Case the Gets are justified by (reads must name a known case).", DefaultValueFactory = _ => "BENCH" };
         var settle = NotNegative(new Option<int>("--settle-minutes")
@@ -217,8 +217,8 @@ public static class IntakeCommand
     /// <summary>The ids of the records whose source references start with the prefix, with the case their Gets name registered.</summary>
     private static async Task<IReadOnlyList<string>> ListIdsAsync(IBenchmarkTarget target, IntakeOptions options, string sourceRefPrefix, CancellationToken cancellation)
     {
-        var admin = new RecordsService.RecordsServiceClient(await target.ConnectAsync(options.AdminUser, options.Password));
-        var ids = await GetLatencyBenchmark.ListRecordIdsAsync(admin, sourceRefPrefix, cancellation);
+        var services = new RecordsService.RecordsServiceClient(await target.ConnectAsPlatformServicesAsync());
+        var ids = await GetLatencyBenchmark.ListRecordIdsAsync(services, sourceRefPrefix, cancellation);
         var analyst = new AccessService.AccessServiceClient(await target.ConnectAsync(options.AnalystUser, options.Password));
         await GetLatencyBenchmark.EnsureCaseAsync(analyst, options.CaseRef, cancellation);
         return ids;

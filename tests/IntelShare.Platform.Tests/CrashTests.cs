@@ -42,8 +42,8 @@ public sealed class CrashTests : IDisposable
         }
 
         await using var restarted = await HostProcess.StartAsync(_data.Path);
-        var admin = restarted.Channel(await restarted.SignInAsync("admin")).RecordsClient();
-        var survivedBeforeRerun = (await CreatedChanges(admin)).Count;
+        var changeLog = restarted.Channel(await restarted.SignInAsPlatformServicesAsync()).RecordsClient();
+        var survivedBeforeRerun = (await CreatedChanges(changeLog)).Count;
         Assert.True(survivedBeforeRerun >= acknowledged, $"{acknowledged} acknowledged but {survivedBeforeRerun} survived the kill.");
 
         var contributor = restarted.Channel(await restarted.SignInAsync("contributor")).RecordsClient();
@@ -53,7 +53,7 @@ public sealed class CrashTests : IDisposable
             duplicates += (await SendBatch(contributor, start, batchSize)).Duplicates;
         }
 
-        var created = await CreatedChanges(admin);
+        var created = await CreatedChanges(changeLog);
         Assert.Equal(total, created.Count);
         Assert.Equal(total, created.Distinct().Count());
         Assert.Equal(survivedBeforeRerun, duplicates);
@@ -71,9 +71,9 @@ public sealed class CrashTests : IDisposable
         return await call;
     }
 
-    private static async Task<List<string>> CreatedChanges(RecordsService.RecordsServiceClient admin)
+    private static async Task<List<string>> CreatedChanges(RecordsService.RecordsServiceClient changeLog)
     {
-        using var call = admin.ReadChanges(new ReadChangesRequest());
+        using var call = changeLog.ReadChanges(new ReadChangesRequest());
         var created = new List<string>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {

@@ -123,8 +123,8 @@ public sealed partial class DemoTests(PlatformFixture platform) : IClassFixture<
 
     private async Task<List<ChangeEvent>> Changes()
     {
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        using var call = admin.ReadChanges(new ReadChangesRequest());
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        using var call = changeLog.ReadChanges(new ReadChangesRequest());
         var changes = new List<ChangeEvent>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {

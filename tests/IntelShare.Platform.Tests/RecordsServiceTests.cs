@@ -265,8 +265,8 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
 
         var single = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-1") }).ResponseAsync);
         var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = withdrawn.RecordId, Content = TestRecords.Person("", family: "Back") }).ResponseAsync);
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        var changes = await ReadAll(admin, 0);
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var changes = await ReadAll(changeLog, 0);
 
         Assert.Equal(StatusCode.FailedPrecondition, single.StatusCode);
         Assert.Contains("new source reference", single.Status.Detail);
@@ -304,13 +304,13 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     public async Task Read_changes_streams_every_committed_change_in_order_with_its_record()
     {
         var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        var start = await LastSequence(admin);
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var start = await LastSequence(changeLog);
         var created = await contributor.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
         await contributor.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = TestRecords.Person("", family: "Changed") });
         await contributor.WithdrawAsync(new WithdrawRequest { RecordId = created.RecordId, Reason = "test" });
 
-        var changes = await ReadAll(admin, start);
+        var changes = await ReadAll(changeLog, start);
         var mine = changes.Where(c => c.RecordId == created.RecordId).ToList();
 
         Assert.Equal([ChangeKind.RecordCreated, ChangeKind.RecordAmended, ChangeKind.RecordWithdrawn], mine.Select(c => c.Kind));
@@ -323,10 +323,10 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     public async Task Following_the_change_stream_delivers_a_change_committed_later()
     {
         var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        var start = await LastSequence(admin);
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var start = await LastSequence(changeLog);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var follow = admin.ReadChanges(new ReadChangesRequest { AfterSequence = start, Follow = true }, cancellationToken: cancel.Token);
+        using var follow = changeLog.ReadChanges(new ReadChangesRequest { AfterSequence = start, Follow = true }, cancellationToken: cancel.Token);
         var next = follow.ResponseStream.MoveNext(cancel.Token);
 
         var created = await contributor.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
@@ -343,13 +343,22 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
-    public async Task Read_changes_is_refused_to_an_ordinary_analyst()
+    public async Task Read_changes_is_refused_to_every_person_administrators_included_who_see_only_the_head()
     {
         var analyst = (await Factory.ChannelForAsync("analyst")).RecordsClient();
+        var admin = await Factory.ChannelForAsync("admin");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(analyst, 0));
+        var analystError = await Assert.ThrowsAsync<RpcException>(() => ReadAll(analyst, 0));
+        var adminError = await Assert.ThrowsAsync<RpcException>(() => ReadAll(admin.RecordsClient(), 0));
+        var memberships = await Assert.ThrowsAsync<RpcException>(() =>
+            new ResolutionService.ResolutionServiceClient(admin).ReadMembershipsAsync(new ReadMembershipsRequest()).ResponseAsync);
+        var head = await admin.RecordsClient().GetChangeHeadAsync(new GetChangeHeadRequest());
 
-        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, analystError.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, adminError.StatusCode);
+        Assert.Contains("projection role", adminError.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, memberships.StatusCode);
+        Assert.True(head.Sequence > 0);
     }
 
     private static async Task<long> LastSequence(RecordsService.RecordsServiceClient client) =>

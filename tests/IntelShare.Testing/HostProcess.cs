@@ -16,6 +16,11 @@ public sealed class HostProcess : IAsyncDisposable
 {
     public const string DemoPassword = "demo-password";
 
+    /// <summary>The platform services client of the development directory, and the secret its demo clients share.</summary>
+    public const string ServicesClientId = "intelshare-services";
+
+    public const string DemoClientSecret = "demo-secret";
+
     private readonly Process _process;
     private readonly StringWriter _output = new();
 
@@ -154,17 +159,28 @@ public sealed class HostProcess : IAsyncDisposable
             HttpHandler = new AuthorizingHandler(accessToken) { InnerHandler = new SocketsHttpHandler() },
         });
 
-    public async Task<string> SignInAsync(string userName)
+    public Task<string> SignInAsync(string userName) => RequestTokenAsync(new Dictionary<string, string>
+    {
+        ["grant_type"] = "password",
+        ["client_id"] = "intelshare-cli",
+        ["username"] = userName,
+        ["password"] = DemoPassword,
+        ["scope"] = "intelshare",
+    });
+
+    /// <summary>A token of the demo platform services client, the projection role that reads the change log.</summary>
+    public Task<string> SignInAsPlatformServicesAsync() => RequestTokenAsync(new Dictionary<string, string>
+    {
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = ServicesClientId,
+        ["client_secret"] = DemoClientSecret,
+        ["scope"] = "intelshare",
+    });
+
+    private async Task<string> RequestTokenAsync(Dictionary<string, string> form)
     {
         using var http = new HttpClient { BaseAddress = Address, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["client_id"] = "intelshare-cli",
-            ["username"] = userName,
-            ["password"] = DemoPassword,
-            ["scope"] = "intelshare",
-        }));
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
         response.EnsureSuccessStatusCode();
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("access_token").GetString()!;

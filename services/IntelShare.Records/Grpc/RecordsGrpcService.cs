@@ -388,7 +388,12 @@ public sealed class RecordsGrpcService(
         violations.Require(request.Limit >= 0, "limit", "must not be negative");
         violations.ThrowIfAny();
 
-        RequireProjectionReader(subject, "ReadChanges");
+        // Every agency's records, whole and unaudited: for the platform's own read models, which apply the policy
+        // when they answer. A person's admin role manages the platform, not its content.
+        if (!subject.HasRole(Roles.Projection))
+        {
+            throw new PermissionDeniedException("ReadChanges is for the platform's read models: it needs the projection role (the platform services client), which no person has.");
+        }
 
         var after = request.AfterSequence;
         var remaining = request.Limit == 0 ? long.MaxValue : request.Limit;
@@ -423,17 +428,14 @@ public sealed class RecordsGrpcService(
 
     public override Task<ChangeHead> GetChangeHead(GetChangeHeadRequest request, ServerCallContext context)
     {
-        RequireProjectionReader(context.GetSubject(), "GetChangeHead");
-        return Task.FromResult(new ChangeHead { Sequence = store.LastSequence });
-    }
-
-    /// <summary>The change log carries every agency's records: it feeds projections, which apply the policy on read.</summary>
-    private static void RequireProjectionReader(Subject subject, string rpc)
-    {
+        // Only a count: an administrator follows the read models' lag by it.
+        var subject = context.GetSubject();
         if (!subject.HasRole(Roles.Admin) && !subject.HasRole(Roles.Projection))
         {
-            throw new PermissionDeniedException($"{rpc} is for platform projections: it needs the admin or projection role.");
+            throw new PermissionDeniedException("GetChangeHead is for the platform's read models and administrators: it needs the projection or admin role.");
         }
+
+        return Task.FromResult(new ChangeHead { Sequence = store.LastSequence });
     }
 
     private static void RequireContributor(Subject subject)

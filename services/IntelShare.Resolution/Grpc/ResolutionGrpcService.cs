@@ -29,9 +29,10 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         violations.Require(request.AfterSequence >= 0, "after_sequence", "must not be negative");
         violations.Require(request.Limit is >= 0 and <= MaxMembershipChanges, "limit", $"must be between 0 and {MaxMembershipChanges}");
         violations.ThrowIfAny();
-        if (!subject.HasRole(Roles.Admin) && !subject.HasRole(Roles.Projection))
+        // Every record's entity, whoever may read the record: for the platform's read models alone.
+        if (!subject.HasRole(Roles.Projection))
         {
-            throw new PermissionDeniedException("ReadMemberships is for platform read models: it needs the admin or projection role.");
+            throw new PermissionDeniedException("ReadMemberships is for the platform's read models: it needs the projection role (the platform services client), which no person has.");
         }
 
         var changes = await resolver.ChangesAfterAsync(request.AfterSequence, request.Limit == 0 ? MaxMembershipChanges : request.Limit, context.CancellationToken);

@@ -67,7 +67,7 @@ public static class GraphGrpcCommand
         var platform = new PlatformOptions();
         var analystUser = new Option<string>("--analyst-user") { Description = "Reader of another agency than most of the network's, whose queries the policy filters.", DefaultValueFactory = _ => "border.analyst" };
         var openUser = new Option<string>("--open-user") { Description = "Reader of the agency that holds most of the network, with every caveat entitlement: the policy withholds little.", DefaultValueFactory = _ => "supervisor" };
-        var adminUser = new Option<string>("--admin-user") { Description = "Account that reads the change log (record ids) and projection status.", DefaultValueFactory = _ => "admin" };
+        var adminUser = new Option<string>("--admin-user") { Description = "Account that follows projection status (record ids are read from the change log as the platform services client).", DefaultValueFactory = _ => "admin" };
         var caseOwnerUser = new Option<string>("--case-owner-user")
         {
             Description = $"Analyst of {NetworkGenerator.CaseOwnerAgency} who opens the cells' cases its records are filed under.", DefaultValueFactory = _ => "analyst",
@@ -154,7 +154,7 @@ public static class GraphGrpcCommand
         AnsiConsole.MarkupLine(Markup.Escape(
             $"Caught up after the intake: {string.Join(", ", caughtUp.Select(p => $"{p.Key} {p.Value - intakeSeconds:0.0} s"))}"));
 
-        var people = await OpenPersonIdsAsync(new RecordsService.RecordsServiceClient(admin), prefix, network.OpenPeople, cancellation);
+        var people = await OpenPersonIdsAsync(new RecordsService.RecordsServiceClient(await target.ConnectAsPlatformServicesAsync()), prefix, network.OpenPeople, cancellation);
         var readers = new[] { options.AnalystUser, options.OpenUser };
         var clients = new Dictionary<string, GraphService.GraphServiceClient>();
         foreach (var user in readers)
@@ -234,11 +234,11 @@ public static class GraphGrpcCommand
 
     /// <summary>The record ids of the people every reader may read, from the change log (ContributeStream answers with counts only).</summary>
     private static async Task<IReadOnlyList<(string Id, int Region)>> OpenPersonIdsAsync(
-        RecordsService.RecordsServiceClient admin, string prefix, IReadOnlyList<OpenPerson> open, CancellationToken cancellation)
+        RecordsService.RecordsServiceClient changeLog, string prefix, IReadOnlyList<OpenPerson> open, CancellationToken cancellation)
     {
         var regions = open.ToDictionary(p => (p.Agency, p.SourceRef), p => p.Region);
         var ids = new List<(string, int)>(open.Count);
-        using var call = admin.ReadChanges(new ReadChangesRequest(), cancellationToken: cancellation);
+        using var call = changeLog.ReadChanges(new ReadChangesRequest(), cancellationToken: cancellation);
         await foreach (var change in call.ResponseStream.ReadAllAsync(cancellation))
         {
             var content = change.Record?.Content;

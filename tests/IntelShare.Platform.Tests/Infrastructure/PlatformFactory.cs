@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Grpc.Net.Client;
+using IntelShare.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -67,29 +68,25 @@ public sealed class PlatformFactory(string dataDirectory, string environment = "
     /// The header a platform service adds, with its own token, to a call it makes on a user's behalf (Access's Check and
     /// AuditQuery), as the demo directory's platform services client.
     /// </summary>
-    public async Task<Grpc.Core.Metadata> PlatformServiceHeadersAsync()
-    {
-        var response = await RequestTokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "intelshare-services",
-            ["client_secret"] = "demo-secret",
-            ["scope"] = "intelshare",
-        });
-        return new Grpc.Core.Metadata { { ServiceDefaults.PlatformServiceCall.Header, response.RootElement.GetProperty("access_token").GetString()! } };
-    }
+    public async Task<Grpc.Core.Metadata> PlatformServiceHeadersAsync() =>
+        new() { { ServiceDefaults.PlatformServiceCall.Header, await ClientTokenAsync(HostProcess.ServicesClientId) } };
+
+    /// <summary>A channel as the demo platform services client, the projection role that reads the change log.</summary>
+    public async Task<GrpcChannel> PlatformServicesChannelAsync() => Channel(await ClientTokenAsync(HostProcess.ServicesClientId));
 
     /// <summary>A channel for an agency's import system (client credentials), to contribute as that agency.</summary>
-    public async Task<GrpcChannel> SystemChannelAsync(string agencyCode)
+    public async Task<GrpcChannel> SystemChannelAsync(string agencyCode) => Channel(await ClientTokenAsync(agencyCode.ToLowerInvariant() + "-system"));
+
+    private async Task<string> ClientTokenAsync(string clientId)
     {
-        var response = await RequestTokenAsync(new Dictionary<string, string>
+        using var response = await RequestTokenAsync(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = agencyCode.ToLowerInvariant() + "-system",
-            ["client_secret"] = "demo-secret",
+            ["client_id"] = clientId,
+            ["client_secret"] = HostProcess.DemoClientSecret,
             ["scope"] = "intelshare",
         });
-        return Channel(response.RootElement.GetProperty("access_token").GetString());
+        return response.RootElement.GetProperty("access_token").GetString()!;
     }
 
     private sealed class BearerHandler(string? accessToken) : DelegatingHandler
