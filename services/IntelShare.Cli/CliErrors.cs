@@ -1,3 +1,5 @@
+using IntelShare.Contracts.V1;
+
 namespace IntelShare.Cli;
 
 internal static class ExitCodes
@@ -5,6 +7,14 @@ internal static class ExitCodes
     public const int Ok = 0;
     public const int Failure = 1;
     public const int Usage = 2;
+
+    /// <summary>
+    /// The platform answered, but with the record's existence only: a script reading records must tell that from a
+    /// record it got, as a user sees it from the message.
+    /// </summary>
+    public const int NotReleased = 3;
+
+    public static int ForDecision(Decision? decision) => decision?.Effect == Effect.ExistenceOnly ? NotReleased : Ok;
 }
 
 /// <summary>A failure the user can act on; the message is shown as is and the exit code is 1.</summary>

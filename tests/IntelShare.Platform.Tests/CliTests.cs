@@ -53,7 +53,11 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
         var border = NewCli("border-home");
         Assert.Equal(0, await border.Run("login", "--user", "border.analyst", "--password", PlatformFactory.DemoPassword));
-        await border.Run("get", recordId, "--reason", "curious");
+        // Existence only: who holds it and how to ask, and an exit code a script can tell from a record it read.
+        Assert.Equal(3, await border.Run("get", recordId, "--reason", "curious"));
+        Assert.Contains($"Record {recordId} exists and is held by", border.Output);
+        Assert.Equal(3, await border.Run("get", recordId, "--reason", "curious", "--json"));
+        Assert.Equal(3, await border.Run("history", recordId, "--reason", "curious"));
         Assert.DoesNotContain("Amended-By-Cli", border.Output);
         Assert.Equal(1, await border.Run("amend", recordId, "--set", "person.name.family_name=Border-Says", "--reason", "mine now"));
         Assert.Contains("only the agency that contributed a record amends it", border.Output);
@@ -224,8 +228,13 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Contains("--type persn:", analyst.Output);
         Assert.Equal(2, await analyst.Run("check", "--phone", "0721 000 111", "--plate", "B-123-XYZ", "--reason", "roadside stop"));
         Assert.Contains("Check one thing at a time: --plate, --phone were all given.", analyst.Output);
-        Assert.Equal(2, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "border.analyst,no.such.person"));
+        // Every problem at once: an unknown person no longer hides an unknown agency or a bad reference.
+        Assert.Equal(1, await analyst.Run("case", "create", "x", "--title", "Joint team", "--member-user", "border.analyst,no.such.person", "--member-agency", "labour,nope"));
         Assert.Contains("--member-user no.such.person: no such user", analyst.Output);
+        Assert.Contains("--member-agency nope: 'NOPE' is not an agency taking part", analyst.Output);
+        Assert.Contains("case reference: must be 2 to 64 characters", analyst.Output);
+        Assert.DoesNotContain("border.analyst:", analyst.Output);
+        Assert.DoesNotContain("labour:", analyst.Output);
         Assert.Equal(0, await analyst.Run("case", "create", caseRef, "--title", "Joint team", "--member-user", "Border.Analyst"));
         Assert.Equal(0, await analyst.Run("case", "show", caseRef));
         Assert.Contains("Demo Analyst (analyst), Border Guard Analyst (border.analyst)", analyst.Output);
@@ -291,8 +300,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
     private async Task<List<string>> CreatedSourceRefs()
     {
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        using var call = admin.ReadChanges(new ReadChangesRequest());
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        using var call = changeLog.ReadChanges(new ReadChangesRequest());
         var refs = new List<string>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
@@ -307,8 +316,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
     private async Task<string> RecordIdOf(string sourceRef)
     {
-        var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
-        using var call = admin.ReadChanges(new ReadChangesRequest());
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        using var call = changeLog.ReadChanges(new ReadChangesRequest());
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             if (call.ResponseStream.Current.Record.Content.SourceRef == sourceRef)

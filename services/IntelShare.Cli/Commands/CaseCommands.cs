@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
 using IntelShare.Cli.Output;
 using IntelShare.Cli.Session;
 using IntelShare.Contracts.V1;
@@ -7,7 +11,7 @@ using IntelShare.Contracts.V1;
 namespace IntelShare.Cli.Commands;
 
 /// <summary>case: the cases and operations reads are justified by, and their members (joint teams across agencies).</summary>
-internal static class CaseCommands
+internal static partial class CaseCommands
 {
     public static Command Create(CliRun run, Option<string> server) =>
         new("case", "Cases and operations: who works on them decides who reads records under them. Members are people or whole partner agencies.")
@@ -28,16 +32,54 @@ internal static class CaseCommands
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
             var request = new CreateCaseRequest { CaseRef = parseResult.GetRequiredValue(caseRef), Title = parseResult.GetRequiredValue(title) };
-            var memberIds = await UserNames.IdsOfAsync(connection, "--member-user", parseResult.GetValue(users) ?? [], ct);
-            request.Members.AddRange(memberIds.Select(id => new CaseMember { UserId = id }));
-            request.Members.AddRange((parseResult.GetValue(agencies) ?? []).Select(a => new CaseMember { Agency = a.ToUpperInvariant() }));
-            var created = await connection.Access.CreateCaseAsync(request, cancellationToken: ct);
+            var userNames = parseResult.GetValue(users) ?? [];
+            var agencyCodes = parseResult.GetValue(agencies) ?? [];
+            var memberIds = await UserNames.FindIdsAsync(connection, userNames, ct);
+
+            // A name no one signs in with goes to the server as it is, which refuses it as an unknown user together with
+            // every other problem of the request, instead of the command stopping at the first.
+            request.Members.AddRange(userNames.Select((name, i) => new CaseMember { UserId = memberIds[i] ?? name }));
+            request.Members.AddRange(agencyCodes.Select(a => new CaseMember { Agency = a.ToUpperInvariant() }));
+            Case created;
+            try
+            {
+                created = await connection.Access.CreateCaseAsync(request, cancellationToken: ct);
+            }
+            catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument && refused.GetRpcStatus()?.GetDetail<BadRequest>() is { } bad)
+            {
+                throw new CliException("The server refused the request:" + string.Concat(bad.FieldViolations.Select(v =>
+                    Environment.NewLine + "  - " + DescribeCaseProblem(v, userNames, memberIds, agencyCodes))));
+            }
+
+
             run.Console.Success($"Created case {created.CaseRef}.");
             AccessRenderer.ShowCase(run.Console, created, await NamesOfMembersAsync(connection, [created], ct));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>A problem with the case named after the option that gave the member it is about, as the user typed it.</summary>
+    private static string DescribeCaseProblem(BadRequest.Types.FieldViolation violation, IReadOnlyList<string> userNames, IReadOnlyList<string?> userIds, IReadOnlyList<string> agencyCodes)
+    {
+        if (MemberIndex().Match(violation.Field) is not { Success: true } match)
+        {
+            return $"{(violation.Field == "case_ref" ? "case reference" : "--" + violation.Field)}: {violation.Description}";
+        }
+
+        var index = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (index < userNames.Count)
+        {
+            return $"--member-user {userNames[index]}: {(userIds[index] is null ? UserNames.NoSuchUser : violation.Description)}";
+        }
+
+        return index - userNames.Count < agencyCodes.Count
+            ? $"--member-agency {agencyCodes[index - userNames.Count]}: {violation.Description}"
+            : $"{violation.Field}: {violation.Description}";
+    }
+
+    [GeneratedRegex(@"^members\[(\d+)\]")]
+    private static partial Regex MemberIndex();
 
     private static Command List(CliRun run, Option<string> server)
     {

@@ -21,7 +21,7 @@ internal static class RecordCommands
         var version = new Option<long>("--version") { Description = "Read this earlier version (default: the current one).", HelpName = "n" };
         var json = new Option<bool>("--json") { Description = "Print the record as protobuf JSON, for scripts." };
         var justification = new JustificationOptions(reasonRequired: true);
-        var command = new Command("get", "Read a record: its marking, evaluation and fields. The read is justified and audited.") { recordId, version, json };
+        var command = new Command("get", "Read a record: its marking, evaluation and fields. The read is justified and audited. Exits 3 when you may only know that the record exists.") { recordId, version, json };
         justification.AddTo(command);
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
@@ -48,7 +48,7 @@ internal static class RecordCommands
                 RecordRenderer.ShowDecision(run.Console, parseResult.GetRequiredValue(recordId), response.Decision);
             }
 
-            return ExitCodes.Ok;
+            return ExitCodes.ForDecision(response.Decision);
         });
         return command;
     }
@@ -57,7 +57,7 @@ internal static class RecordCommands
     {
         var recordId = RecordId();
         var justification = new JustificationOptions(reasonRequired: true);
-        var command = new Command("history", "List every version of a record: when, by whom, and what changed. The read is justified and audited.") { recordId };
+        var command = new Command("history", "List every version of a record: when, by whom, and what changed. The read is justified and audited. Exits 3 when you may only know that the record exists.") { recordId };
         justification.AddTo(command);
         command.SetConnectedAction(run, server, async (parseResult, connection, ct) =>
         {
@@ -72,7 +72,7 @@ internal static class RecordCommands
             }
 
             RecordRenderer.ShowDecision(run.Console, id, response.Decision);
-            return ExitCodes.Ok;
+            return ExitCodes.ForDecision(response.Decision);
         });
         return command;
     }

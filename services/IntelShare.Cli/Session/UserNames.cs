@@ -42,30 +42,25 @@ internal sealed class UserNames
     /// </summary>
     public static async Task<IReadOnlyList<string>> IdsOfAsync(PlatformConnection connection, string option, IReadOnlyList<string> names, CancellationToken ct)
     {
+        var ids = await FindIdsAsync(connection, names, ct);
+        var unknown = names.Where((_, i) => ids[i] is null).ToList();
+        return unknown.Count == 0
+            ? ids.OfType<string>().ToList()
+            : throw new UsageException($"{option} {string.Join(", ", unknown)}: {NoSuchUser}");
+    }
+
+    public const string NoSuchUser = "no such user on the platform. Name people by their user name, as they sign in.";
+
+    /// <summary>Each name's user id (a name may already be an id), or null where the directory knows no such user.</summary>
+    public static async Task<IReadOnlyList<string?>> FindIdsAsync(PlatformConnection connection, IReadOnlyList<string> names, CancellationToken ct)
+    {
         if (names.Count == 0)
         {
             return [];
         }
 
         var reply = await connection.Identity.FindUsersAsync(new FindUsersRequest { UserIds = { names }, UserNames = { names } }, cancellationToken: ct);
-        var ids = new List<string>();
-        var unknown = new List<string>();
-        foreach (var name in names)
-        {
-            var user = reply.Users.FirstOrDefault(u => u.UserId == name)
-                ?? reply.Users.FirstOrDefault(u => string.Equals(u.UserName, name, StringComparison.OrdinalIgnoreCase));
-            if (user is null)
-            {
-                unknown.Add(name);
-            }
-            else
-            {
-                ids.Add(user.UserId);
-            }
-        }
-
-        return unknown.Count == 0
-            ? ids
-            : throw new UsageException($"{option} {string.Join(", ", unknown)}: no such user on the platform. Name people by their user name, as they sign in.");
+        return [.. names.Select(name => (reply.Users.FirstOrDefault(u => u.UserId == name)
+            ?? reply.Users.FirstOrDefault(u => string.Equals(u.UserName, name, StringComparison.OrdinalIgnoreCase)))?.UserId)];
     }
 }
