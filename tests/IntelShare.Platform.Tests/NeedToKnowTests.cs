@@ -91,6 +91,54 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task Each_version_leaves_only_as_its_own_marking_allows_as_well_as_the_records_current_one()
+    {
+        var caseRef = await OpenCaseWithLabourAsync("OP-VERSIONS", "A case the border guard is not on");
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+
+        // v1 names a victim (caveat), v2 lifts the caveat, v3 files the record under a case the border guard is not on.
+        var v1 = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: "Elena", family: "Popescu");
+        v1.Marking.ReleasableTo.Add("BORDER");
+        v1.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var id = (await records.ContributeAsync(new ContributeRequest { Content = v1 })).RecordId;
+        var v2 = v1.Clone();
+        v2.Marking.Caveats.Clear();
+        v2.Person.Name.FamilyName = "Popescu-Ionescu";
+        await records.AmendAsync(new AmendRequest { RecordId = id, Content = v2 });
+        var v3 = v2.Clone();
+        v3.Marking.CaseRefs.Add(caseRef);
+        await records.AmendAsync(new AmendRequest { RecordId = id, Content = v3 });
+
+        // v1 was for police eyes only; v2 releases the record to the border guard.
+        var tightened = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: "Ana", family: "Rusu");
+        tightened.Marking.Discoverable = false;
+        var tightenedId = (await records.ContributeAsync(new ContributeRequest { Content = tightened })).RecordId;
+        var released = tightened.Clone();
+        released.Marking.ReleasableTo.Add("BORDER");
+        released.Marking.Discoverable = true;
+        await records.AmendAsync(new AmendRequest { RecordId = tightenedId, Content = released });
+
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var history = await border.HistoryAsync(new HistoryRequest { RecordId = id, Justification = TestRecords.Because() });
+        var first = await border.GetAsync(new GetRecordRequest { RecordId = id, Version = 1, Justification = TestRecords.Because() });
+        var tightenedHistory = await border.HistoryAsync(new HistoryRequest { RecordId = tightenedId, Justification = TestRecords.Because() });
+        var policeOnly = await Assert.ThrowsAsync<RpcException>(() =>
+            border.GetAsync(new GetRecordRequest { RecordId = tightenedId, Version = 1, Justification = TestRecords.Because() }).ResponseAsync);
+        var owner = await records.HistoryAsync(new HistoryRequest { RecordId = tightenedId, Justification = TestRecords.Because() });
+
+        Assert.Equal([1L, 2L, 3L], history.Versions.Select(v => v.Version));
+        Assert.Null(history.Versions[0].Content.Person.Name);
+        Assert.Equal("Popescu-Ionescu", history.Versions[1].Content.Person.Name.FamilyName);
+        Assert.Equal("Popescu-Ionescu", history.Versions[2].Content.Person.Name.FamilyName);
+        Assert.Empty(history.Versions[2].Content.Marking.CaseRefs);
+        Assert.Equal(Effect.PermitRedacted, first.Decision.Effect);
+        Assert.Null(first.Record.Content.Person.Name);
+        Assert.Equal([2L], tightenedHistory.Versions.Select(v => v.Version));
+        Assert.Equal(StatusCode.PermissionDenied, policeOnly.StatusCode);
+        Assert.Equal([1L, 2L], owner.Versions.Select(v => v.Version));
+    }
+
+    [Fact]
     public async Task Clearance_below_the_classification_gets_existence_only()
     {
         var secret = await Contribute(c =>

@@ -230,12 +230,15 @@ public sealed class RecordsGrpcService(
         violations.ThrowIfAny();
 
         var current = store.GetVersion(request.RecordId, 0) ?? ThrowNotFound(request.RecordId);
-        var decision = ReadableOrNotFound((await Check(context, request.Justification, "read", [current]))[0], request.RecordId);
+        var earlier = request.Version == 0 || request.Version == current.Version
+            ? null
+            : store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound($"{request.RecordId}@{request.Version}");
+        var (decision, released) = await ReleaseVersionsAsync(context, request.Justification, "read", current, earlier is null ? [current] : [earlier]);
         var response = new GetRecordResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
-            var version = request.Version == 0 ? current : store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound($"{request.RecordId}@{request.Version}");
-            response.Record = Released(version, decision);
+            response.Record = released[0] ?? throw new PermissionDeniedException(
+                $"Version {request.Version} of record '{request.RecordId}' was marked more restrictively than the record is now, and is not released to you.");
             response.HandlingConditions = decision.HandlingConditions;
         }
 
@@ -295,14 +298,68 @@ public sealed class RecordsGrpcService(
             ThrowNotFound(request.RecordId);
         }
 
-        var decision = ReadableOrNotFound((await Check(context, request.Justification, "history", [versions[^1]]))[0], request.RecordId);
+        var (decision, released) = await ReleaseVersionsAsync(context, request.Justification, "history", versions[^1], versions);
         var response = new HistoryResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
-            response.Versions.AddRange(versions.Select(v => Released(v, decision)));
+            // A version marked more restrictively than the record is now stays out; the version numbers show the gap.
+            response.Versions.AddRange(released.OfType<Record>());
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Decides (and audits) a read of <paramref name="versions"/> of a record: the current version's decision says whether
+    /// the record may be read at all (a DENY is NOT_FOUND), and each version is released only as its own marking allows
+    /// too, so that a version contributed under a tighter marking (a caveat, a higher classification, fewer agencies)
+    /// does not leave under a later, looser one. A version gets the fields withheld by both decisions, but the case
+    /// references by its own, since those name positions in its own list. Versions sharing a marking share a decision.
+    /// </summary>
+    /// <returns>The current version's decision, and each version as released, or null where it is withheld.</returns>
+    private async Task<(ReleaseDecision Current, Record?[] Released)> ReleaseVersionsAsync(
+        ServerCallContext context, Justification justification, string action, Record current, IReadOnlyList<Record> versions)
+    {
+        var markings = new List<Record> { current };
+        var decisionOf = new int[versions.Count];
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var marking = versions[i].Content?.Marking;
+            var index = markings.FindIndex(m => Equals(m.Content?.Marking, marking));
+            if (index < 0)
+            {
+                index = markings.Count;
+                markings.Add(versions[i]);
+            }
+
+            decisionOf[i] = index;
+        }
+
+        var decisions = await Check(context, justification, action, markings);
+        var gate = ReadableOrNotFound(decisions[0], current.RecordId);
+        var released = new Record?[versions.Count];
+        if (!gate.IsPermitted)
+        {
+            return (gate, released);
+        }
+
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var own = decisions[decisionOf[i]];
+            if (decisionOf[i] == 0)
+            {
+                released[i] = Released(versions[i], gate);
+            }
+            else if (own.IsPermitted)
+            {
+                var withheld = own.RedactedFields
+                    .Union(gate.RedactedFields.Where(path => !path.StartsWith(RedactionPaths.CaseRefs, StringComparison.Ordinal)), StringComparer.Ordinal)
+                    .ToList();
+                released[i] = Redactor.Release(versions[i], withheld.Count == 0 ? AccessEffect.Permit : AccessEffect.PermitRedacted, withheld);
+            }
+        }
+
+        return (gate, released);
     }
 
     /// <summary>Decides (and audits) every read.</summary>
