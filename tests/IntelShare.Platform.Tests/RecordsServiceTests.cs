@@ -290,11 +290,16 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         }
 
         var amend = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = Vehicle() }).ResponseAsync);
+        var moved = TestRecords.Person("another-source-row");
+        moved.Person.Name = null;
+        var movedAndNameless = await Assert.ThrowsAsync<RpcException>(() => records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = moved }).ResponseAsync);
         var resent = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = Vehicle() }).ResponseAsync);
         var current = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
 
         Assert.Equal(StatusCode.InvalidArgument, amend.StatusCode);
         Assert.Equal(["content.body"], amend.ViolatedFields());
+        // Every problem at once: the kept source reference is not left for a second attempt.
+        Assert.Equal(["content.person.name", "content.source_ref"], movedAndNameless.ViolatedFields().Order());
         Assert.Equal(StatusCode.FailedPrecondition, resent.StatusCode);
         Assert.Contains("keeps its type", resent.Status.Detail);
         Assert.Equal((RecordType.Person, 1L), (current.Record.Type, current.Record.Version));

@@ -363,6 +363,26 @@ public sealed class RecordStore : IAsyncDisposable
         SqliteConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// What an amendment may not change: the source reference (which an amendment may leave out) and the type. Also
+    /// checked with the rest of the request before the write, so that these come with its other problems.
+    /// </summary>
+    public static IEnumerable<FieldViolation> IdentityChanges(RecordContent content, string sourceRef, RecordType type)
+    {
+        if (content.SourceRef.Length > 0 && content.SourceRef != sourceRef)
+        {
+            yield return new FieldViolation("content.source_ref", $"must stay '{sourceRef}': a record keeps its source reference");
+        }
+
+        if (TypeOf(content) is var changed && changed != type && changed != RecordType.Unspecified)
+        {
+            yield return new FieldViolation("content.body",
+                $"must stay a {TypeName(type)}: a record keeps its type (contribute the {TypeName(changed)} as a record of its own)");
+        }
+    }
+
+    private static string TypeName(RecordType type) => type.ToString().ToLowerInvariant();
+
     public static RecordType TypeOf(RecordContent content) => content.BodyCase switch
     {
         RecordContent.BodyOneofCase.Person => RecordType.Person,
@@ -584,20 +604,15 @@ public sealed class RecordStore : IAsyncDisposable
                     $"Record '{recordId}' is at version {head.Version}, not {expectedVersion}: read it again and re-apply the change.");
             }
 
+            if (IdentityChanges(content, head.SourceRef, head.Type).ToList() is { Count: > 0 } changes)
+            {
+                throw new ValidationFailedException(changes);
+            }
+
             if (string.IsNullOrEmpty(content.SourceRef))
             {
                 content = content.Clone();
                 content.SourceRef = head.SourceRef;
-            }
-            else if (content.SourceRef != head.SourceRef)
-            {
-                throw new ValidationFailedException([new FieldViolation("content.source_ref", $"must stay '{head.SourceRef}': a record keeps its source reference")]);
-            }
-
-            if (TypeOf(content) != head.Type)
-            {
-                throw new ValidationFailedException([new FieldViolation("content.body",
-                    $"must stay a {TypeName(head.Type)}: a record keeps its type (contribute the {TypeName(TypeOf(content))} as a record of its own)")]);
             }
 
             var prepared = RecordStore.Prepare(content.Clone(), by.Agency);
@@ -705,8 +720,6 @@ public sealed class RecordStore : IAsyncDisposable
             _insertChange.ExecuteNonQuery();
             PendingSequence = sequence;
         }
-
-        private static string TypeName(RecordType type) => type.ToString().ToLowerInvariant();
 
         private static string NewRecordId() => "rec-" + Guid.CreateVersion7().ToString("N");
 

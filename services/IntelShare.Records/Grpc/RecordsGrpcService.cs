@@ -400,10 +400,18 @@ public sealed class RecordsGrpcService(
         }
 
         RecordValidator.Validate(amended, contributor, violations);
+        foreach (var change in IdentityChanges(current, request.Content))
+        {
+            violations.Add(change.Field, change.Description);
+        }
+
         violations.ThrowIfAny();
         var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, request.Reason, context.CancellationToken);
         return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };
     }
+
+    private static IEnumerable<FieldViolation> IdentityChanges(Record? current, RecordContent? amended) =>
+        current?.Content is { } kept && amended is not null ? RecordStore.IdentityChanges(amended, kept.SourceRef, current.Type) : [];
 
     /// <summary>
     /// The caller's agency's record, current version. Only the originator amends or withdraws; anyone else hears
