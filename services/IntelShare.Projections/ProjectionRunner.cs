@@ -301,6 +301,14 @@ public sealed class ProjectionRunner : BackgroundService
         }
 
         var head = await _source.GetHeadAsync(cancellationToken);
+        if (_applied > head)
+        {
+            // Records' data was replaced (restored from a backup, or started afresh) under a read model that kept its
+            // checkpoint: following from there would leave out every change up to it, silently.
+            throw new InvalidOperationException(
+                $"The projection's checkpoint ({_applied}) is beyond the change log's head ({head}): Records' data was replaced since. Rebuild it from the start: `intelshare projections rebuild {Name}`.");
+        }
+
         var changes = await _source.ReadAsync(_applied, limit ?? _options.BatchSize, cancellationToken);
         lock (_statusLock)
         {

@@ -63,4 +63,28 @@ public sealed class IntakeDeferralTests
         Assert.InRange(backUnderTheLimit, 100, 599);
         Assert.Equal(600, projection.Applied);
     }
+
+    [Fact]
+    public async Task A_projection_whose_checkpoint_is_beyond_the_log_says_so_instead_of_skipping_what_comes()
+    {
+        var source = new InMemoryLog();
+        source.Append(10);
+        var projection = new CountingProjection { StartsAt = 50 };
+        using var runner = new ProjectionRunner(projection, source, new ProjectionOptions(), TimeProvider.System, NullLogger<ProjectionRunner>.Instance);
+        await runner.StartAsync(CancellationToken.None);
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (runner.Snapshot().State != ProjectionState.ProjectionFaulted && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        var snapshot = runner.Snapshot();
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.Equal(ProjectionState.ProjectionFaulted, snapshot.State);
+        Assert.Contains("beyond the change log's head (10)", snapshot.Error);
+        Assert.Contains("projections rebuild counting", snapshot.Error);
+        Assert.Equal(50, projection.Applied);
+    }
 }

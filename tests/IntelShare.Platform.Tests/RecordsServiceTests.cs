@@ -366,6 +366,20 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         Assert.True(head.Sequence > 0);
     }
 
+    [Fact]
+    public async Task Read_changes_from_beyond_the_head_is_refused_rather_than_waiting_for_changes_it_would_skip()
+    {
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var head = await changeLog.GetChangeHeadAsync(new GetChangeHeadRequest());
+
+        var ahead = await Assert.ThrowsAsync<RpcException>(() => ReadAll(changeLog, head.Sequence + 1_000));
+        var atHead = await ReadAll(changeLog, head.Sequence);
+
+        Assert.Equal(StatusCode.FailedPrecondition, ahead.StatusCode);
+        Assert.Contains("Rebuild the read model from 0", ahead.Status.Detail);
+        Assert.DoesNotContain(atHead, c => c.Sequence <= head.Sequence);
+    }
+
     private static async Task<long> LastSequence(RecordsService.RecordsServiceClient client) =>
         (await ReadAll(client, 0)).LastOrDefault()?.Sequence ?? 0;
 

@@ -460,6 +460,14 @@ public sealed class RecordsGrpcService(
             throw new PermissionDeniedException("ReadChanges is for the platform's read models: it needs the projection role (the platform services client), which no person has.");
         }
 
+        // A reader ahead of the log kept its checkpoint while Records' data was replaced (restored from a backup, or
+        // started afresh): following from there would skip every change up to its old position, silently.
+        if (request.AfterSequence > store.LastSequence)
+        {
+            throw new PreconditionFailedException(
+                $"after_sequence {request.AfterSequence} is beyond the change log's head ({store.LastSequence}): Records' data was replaced since this reader's checkpoint. Rebuild the read model from 0 (`intelshare projections rebuild`).");
+        }
+
         var after = request.AfterSequence;
         var remaining = request.Limit == 0 ? long.MaxValue : request.Limit;
         while (!context.CancellationToken.IsCancellationRequested && remaining > 0)

@@ -62,6 +62,12 @@ internal sealed class CountingProjection : IProjection
 
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(Applied);
 
+    /// <summary>The checkpoint it starts from, as if it had applied that much before.</summary>
+    public long StartsAt
+    {
+        init => _applied = value;
+    }
+
     /// <summary>How long each batch takes to apply.</summary>
     public TimeSpan BatchTakes { get; init; }
 
