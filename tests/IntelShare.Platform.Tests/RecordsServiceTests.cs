@@ -40,6 +40,33 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_markings_sets_in_another_order_or_an_empty_evaluation_are_the_same_content()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef("sets");
+        RecordContent Marked(params string[] agencies)
+        {
+            var content = TestRecords.Person(sourceRef);
+            content.Marking.ReleasableTo.AddRange(agencies);
+            return content;
+        }
+
+        var first = await records.ContributeAsync(new ContributeRequest { Content = Marked("LABOUR", "BORDER") });
+        var reordered = await records.ContributeAsync(new ContributeRequest { Content = Marked("BORDER", "LABOUR") });
+        var withEmptyEvaluation = Marked("LABOUR", "BORDER");
+        withEmptyEvaluation.Evaluation = new Evaluation();
+        var emptyEvaluation = await records.ContributeAsync(new ContributeRequest { Content = withEmptyEvaluation });
+        var narrowed = await records.ContributeAsync(new ContributeRequest { Content = Marked("BORDER") });
+        var stored = await records.GetAsync(new GetRecordRequest { RecordId = first.RecordId, Version = 1, Justification = TestRecords.Because() });
+
+        Assert.Equal((ContributeOutcome.Duplicate, 1L), (reordered.Outcome, reordered.Version));
+        Assert.Equal((ContributeOutcome.Duplicate, 1L), (emptyEvaluation.Outcome, emptyEvaluation.Version));
+        Assert.Equal((ContributeOutcome.NewVersion, 2L), (narrowed.Outcome, narrowed.Version));
+        // Compared as sets, kept as sent.
+        Assert.Equal(["LABOUR", "BORDER"], stored.Record.Content.Marking.ReleasableTo);
+    }
+
+    [Fact]
     public async Task Same_source_reference_and_content_is_a_duplicate_and_different_content_a_new_version()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

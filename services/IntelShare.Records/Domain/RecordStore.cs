@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
@@ -14,7 +15,14 @@ namespace IntelShare.Records.Domain;
 public sealed record ContributionResult(string RecordId, long Version, ContributeOutcome Outcome, string? Refusal = null);
 
 /// <summary>Content ready for the writer: stamped with its originator, serialized and hashed.</summary>
-public sealed record PreparedContent(RecordContent Content, byte[] Bytes, byte[] Hash);
+/// <param name="Hash">Of the content as compared (<see cref="RecordStore.Prepare"/>); what is stored for later comparisons.</param>
+/// <param name="AsSentHash">Of the bytes as sent, which versions stored before comparisons were canonical were hashed by.</param>
+public sealed record PreparedContent(RecordContent Content, byte[] Bytes, byte[] Hash, byte[] AsSentHash)
+{
+    /// <summary>Whether a stored hash is of the same content.</summary>
+    public bool Matches(byte[]? stored) =>
+        stored is not null && (Hash.AsSpan().SequenceEqual(stored) || AsSentHash.AsSpan().SequenceEqual(stored));
+}
 
 /// <summary>
 /// The source of truth: immutable record versions, a head row per record for idempotency and
@@ -406,7 +414,55 @@ public sealed class RecordStore : IAsyncDisposable
         // The originator is always the caller's agency, whatever was sent.
         content.Marking.OriginatorAgency = agency;
         var bytes = content.ToByteArray();
-        return new PreparedContent(content, bytes, SHA256.HashData(bytes));
+        var asSent = SHA256.HashData(bytes);
+        return new PreparedContent(content, bytes, ComparedForm(content) is { } compared ? SHA256.HashData(compared.ToByteArray()) : asSent, asSent);
+    }
+
+    /// <summary>
+    /// The content as two sendings of the same record are compared, or null when that is the content as sent: the
+    /// marking's agencies, caveats and cases are sets, and an evaluation with nothing in it is none. Else a re-import
+    /// with --releasable-to in another order, or a JSON row with "evaluation": {}, would be a new version, replacing
+    /// the amendments made here.
+    /// </summary>
+    private static RecordContent? ComparedForm(RecordContent content)
+    {
+        var marking = content.Marking;
+        var emptyEvaluation = content.Evaluation is { } evaluation && evaluation.CalculateSize() == 0;
+        if (IsOrdered(marking.ReleasableTo) && IsOrdered(marking.Caveats) && IsOrdered(marking.CaseRefs) && !emptyEvaluation)
+        {
+            return null;
+        }
+
+        var compared = content.Clone();
+        Order(compared.Marking.ReleasableTo);
+        Order(compared.Marking.Caveats);
+        Order(compared.Marking.CaseRefs);
+        if (emptyEvaluation)
+        {
+            compared.Evaluation = null;
+        }
+
+        return compared;
+
+        static bool IsOrdered(RepeatedField<string> values)
+        {
+            for (var i = 1; i < values.Count; i++)
+            {
+                if (string.CompareOrdinal(values[i - 1], values[i]) > 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        static void Order(RepeatedField<string> values)
+        {
+            var ordered = values.Order(StringComparer.Ordinal).ToList();
+            values.Clear();
+            values.AddRange(ordered);
+        }
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
@@ -563,9 +619,9 @@ public sealed class RecordStore : IAsyncDisposable
                     $"record {existingId} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own");
             }
 
-            if (hash.AsSpan().SequenceEqual(currentHash))
+            if (prepared.Matches(currentHash))
             {
-                if (sourceHash is null || !hash.AsSpan().SequenceEqual(sourceHash))
+                if (sourceHash is null || !prepared.Matches(sourceHash))
                 {
                     // The source now holds what an amendment here made: later changes are measured from it.
                     Set(_updateSourceHash, ("$id", existingId), ("$sourceHash", hash)).ExecuteNonQuery();
@@ -574,7 +630,7 @@ public sealed class RecordStore : IAsyncDisposable
                 return new ContributionResult(existingId, currentVersion, ContributeOutcome.Duplicate);
             }
 
-            if (sourceHash is not null && hash.AsSpan().SequenceEqual(sourceHash))
+            if (prepared.Matches(sourceHash))
             {
                 return new ContributionResult(existingId, currentVersion, ContributeOutcome.Duplicate);
             }
@@ -616,7 +672,7 @@ public sealed class RecordStore : IAsyncDisposable
             }
 
             var prepared = RecordStore.Prepare(content.Clone(), by.Agency);
-            if (prepared.Hash.AsSpan().SequenceEqual(head.Hash))
+            if (prepared.Matches(head.Hash))
             {
                 return new ContributionResult(recordId, head.Version, ContributeOutcome.Duplicate);
             }
