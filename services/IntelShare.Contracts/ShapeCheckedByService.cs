@@ -12,4 +12,12 @@ namespace IntelShare.Contracts.V1
     public sealed partial class ContributeRequest : IShapeCheckedByService;
 
     public sealed partial class AmendRequest : IShapeCheckedByService;
+
+    public sealed partial class GetRecordRequest : IShapeCheckedByService;
+
+    public sealed partial class BatchGetRecordsRequest : IShapeCheckedByService;
+
+    public sealed partial class HistoryRequest : IShapeCheckedByService;
+
+    public sealed partial class WithdrawRequest : IShapeCheckedByService;
 }

@@ -36,6 +36,23 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task Reads_and_withdrawals_name_problems_of_form_together_with_those_of_meaning()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var badReason = new Justification { Reason = "a\u0001", Purpose = (Purpose)77 };
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest { RecordId = "", Justification = badReason }).ResponseAsync);
+        var batch = await Assert.ThrowsAsync<RpcException>(() => records.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { "" }, Justification = badReason }).ResponseAsync);
+        var history = await Assert.ThrowsAsync<RpcException>(() => records.HistoryAsync(new HistoryRequest { RecordId = "", Justification = badReason }).ResponseAsync);
+        var withdraw = await Assert.ThrowsAsync<RpcException>(() => records.WithdrawAsync(new WithdrawRequest { RecordId = "", Reason = "gone\u0007" }).ResponseAsync);
+
+        Assert.Equal(["justification.purpose", "justification.reason", "record_id"], get.ViolatedFields().Distinct().Order());
+        Assert.Equal(["justification.purpose", "justification.reason", "record_ids[0]"], batch.ViolatedFields().Distinct().Order());
+        Assert.Equal(["justification.purpose", "justification.reason", "record_id"], history.ViolatedFields().Distinct().Order());
+        Assert.Equal(["reason", "record_id"], withdraw.ViolatedFields().Distinct().Order());
+    }
+
+    [Fact]
     public async Task Contribution_with_many_problems_names_every_one_and_stores_nothing()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -224,6 +224,7 @@ public sealed class RecordsGrpcService(
     public override async Task<GetRecordResponse> Get(GetRecordRequest request, ServerCallContext context)
     {
         var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.Version >= 0, "version", "must be 0 (current) or a version number");
         JustificationRules.Validate(request.Justification, violations);
@@ -248,6 +249,7 @@ public sealed class RecordsGrpcService(
     public override async Task<BatchGetRecordsResponse> BatchGet(BatchGetRecordsRequest request, ServerCallContext context)
     {
         var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
         violations.Require(request.RecordIds.Count > 0, "record_ids", "must name at least one record");
         violations.Require(request.RecordIds.Count <= MaxBatchGet, "record_ids", $"must name at most {MaxBatchGet} records");
         for (var i = 0; i < request.RecordIds.Count; i++)
@@ -288,6 +290,7 @@ public sealed class RecordsGrpcService(
     public override async Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context)
     {
         var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         JustificationRules.Validate(request.Justification, violations);
         violations.ThrowIfAny();
@@ -436,6 +439,7 @@ public sealed class RecordsGrpcService(
         var subject = context.GetSubject();
         RequireContributor(subject);
         var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "is required: say why the record is withdrawn");
         violations.ThrowIfAny();
