@@ -187,6 +187,45 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         Assert.Contains("justification", invalid.ViolatedFields());
     }
 
+    [Fact]
+    public async Task A_match_or_explanation_never_tells_fields_withheld_from_the_reader()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victim = TestRecords.Person(TestRecords.UniqueRef("res-victim"), "Mirela", "Cojocaru", "1996-02-29");
+        victim.Person.Phones.Add("+373 69 555 010");
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var victimId = (await police.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+        var plain = TestRecords.Person(TestRecords.UniqueRef("res-plain"), "Mirela", "Cojocaru", "1996-02-29");
+        plain.Marking.ReleasableTo.Add("BORDER");
+        var plainId = (await police.ContributeAsync(new ContributeRequest { Content = plain })).RecordId;
+
+        // The border guard may read both records, the victim's without who she is (no VICTIM_IDENTITY entitlement).
+        var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var byPhone = await Projected.Eventually(
+            () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Mirela", FamilyName = "Cojocaru" }, Phones = { "+373 69 555 010" } }, Justification = TestRecords.Because() }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == victimId)));
+        var explained = await border.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
+        var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var entitled = await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
+
+        // Offered through the victim's record, matched on her name and phone: only that record, to ask about.
+        var throughVictim = byPhone.Candidates.Single(c => c.Records.Any(r => r.RecordId == victimId));
+        Assert.Equal(Effect.ExistenceOnly, throughVictim.Decision.Effect);
+        Assert.Equal([victimId], throughVictim.Records.Select(r => r.RecordId));
+        Assert.All(throughVictim.Records, r => Assert.Null(r.Record));
+        Assert.Null(throughVictim.Explanation);
+        Assert.DoesNotContain(byPhone.Candidates, c => c.Explanation is { } e && (e.Summary.Contains("555") || e.Fields.Any(f => f.Field == "phone")));
+
+        // The pair is explained without the comparisons of what is withheld of her, nor her name beside her id.
+        Assert.DoesNotContain(explained.Fields, f => f.Field is "given name" or "family name" or "date of birth" or "phone");
+        Assert.DoesNotContain("555", explained.Summary);
+        Assert.Contains($"vs {victimId}:", explained.Summary);
+        Assert.Contains(entitled.Fields, f => f.Field == "family name");
+        Assert.Contains($"{victimId} (mirela cojocaru)", entitled.Summary, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cojocaru", explained.Summary[explained.Summary.IndexOf(" vs ", StringComparison.Ordinal)..], StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Asks for matches on a name and date of birth until the projection has caught up as <paramref name="done"/> says.</summary>
     private static Task<MatchResponse> MatchEventually(
         ResolutionService.ResolutionServiceClient client, string given, string family, string born, string reason, Func<MatchResponse, bool> done) =>

@@ -14,11 +14,14 @@ public sealed record FieldScore(string Field, int Level, string LevelLabel, stri
 /// <summary>Why two records were (or were not) judged the same entity, field by field.</summary>
 public sealed record PairExplanation(PreparedRecord A, PreparedRecord B, IReadOnlyList<FieldScore> Fields, double Weight, double Posterior)
 {
-    public override string ToString()
+    public override string ToString() => Describe(A.ToString(), B.ToString(), Fields);
+
+    /// <summary>The explanation as text, with the records named and the comparisons shown as given.</summary>
+    public string Describe(string left, string right, IEnumerable<FieldScore> fields)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{A} vs {B}: match weight {Weight:0.0}, probability {Posterior:0.000}");
-        foreach (var field in Fields)
+        text.Append(CultureInfo.InvariantCulture, $"{left} vs {right}: match weight {Weight:0.0}, probability {Posterior:0.000}");
+        foreach (var field in fields)
         {
             text.AppendLine().Append("  ").Append(field);
         }

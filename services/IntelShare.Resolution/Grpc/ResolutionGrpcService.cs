@@ -86,8 +86,25 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             }
 
             var records = Release(entity, session, released, ref withheld);
-            if (records.Count == 0)
+
+            // The record that matched ties the query to its entity: one the caller may not know of offers nothing, and
+            // one they may not read, or matched on fields withheld from them, offers only itself to ask about, not the
+            // entity's other records.
+            if (records.Find(r => r.RecordId == match.RecordId) is not { } matched)
             {
+                continue;
+            }
+
+            var withheldOfMatched = (IReadOnlyCollection<string>)matched.Decision.RedactedFields;
+            if (matched.Effect < AccessEffect.PermitRedacted || ExplanationRedaction.AgreesOnWithheld(match.Explanation, [], withheldOfMatched))
+            {
+                var existenceOnly = matched.Decision.Clone();
+                existenceOnly.Effect = Effect.ExistenceOnly;
+                existenceOnly.RedactedFields.Clear();
+                var alone = new MatchCandidate { EntityId = entity.EntityId, Score = match.Weight, Probability = match.Posterior, Decision = existenceOnly };
+                alone.HolderAgencies.Add(matched.HolderAgency);
+                alone.Records.Add(new EntityRecord { RecordId = matched.RecordId, HolderAgency = matched.HolderAgency, Decision = existenceOnly });
+                response.Candidates.Add(alone);
                 continue;
             }
 
@@ -103,10 +120,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             if (best >= AccessEffect.PermitRedacted)
             {
                 candidate.Records.AddRange(records.Select(r => r.Message));
-                if (records.Any(r => r.RecordId == match.RecordId && r.Record is not null))
-                {
-                    candidate.Explanation = ToMessage(match.Explanation, null);
-                }
+                candidate.Explanation = ToMessage(match.Explanation, null, [], withheldOfMatched);
             }
             else
             {
@@ -154,7 +168,9 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             // Why each readable record belongs: explained against the first readable record.
             foreach (var other in readable.Skip(1))
             {
-                entity.Links.Add(ToMessage(resolver.Explain(readable[0].RecordId, other.RecordId), resolver.DecidedSame(readable[0].RecordId, other.RecordId)));
+                entity.Links.Add(ToMessage(
+                    resolver.Explain(readable[0].RecordId, other.RecordId), resolver.DecidedSame(readable[0].RecordId, other.RecordId),
+                    readable[0].Decision.RedactedFields, other.Decision.RedactedFields));
             }
         }
         else
@@ -198,7 +214,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             released.Add((markingB, decisionB));
             visible.Add(new ReviewItem
             {
-                Pair = ToMessage(resolver.Explain(pair.RecordA, pair.RecordB), null),
+                Pair = ToMessage(resolver.Explain(pair.RecordA, pair.RecordB), null, decisionA.RedactedFields, decisionB.RedactedFields),
                 LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
                 RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
             });
@@ -301,7 +317,9 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         }
 
         await session.AuditAsync($"explain {request.LeftRecordId} {request.RightRecordId}", released, 0, context.CancellationToken);
-        return ToMessage(resolver.Explain(request.LeftRecordId, request.RightRecordId), resolver.DecidedSame(request.LeftRecordId, request.RightRecordId));
+        return ToMessage(
+            resolver.Explain(request.LeftRecordId, request.RightRecordId), resolver.DecidedSame(request.LeftRecordId, request.RightRecordId),
+            released[0].Item2.RedactedFields, released[1].Item2.RedactedFields);
     }
 
     public override async Task Rerun(RerunRequest request, IServerStreamWriter<RerunProgress> responseStream, ServerCallContext context)
@@ -471,8 +489,10 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         }
     }
 
-    private static WireExplanation ToMessage(EngineExplanation explanation, bool? decided)
+    /// <param name="withheldLeft">Field paths withheld from the reader of the left record (none for a query the reader wrote).</param>
+    private static WireExplanation ToMessage(EngineExplanation explanation, bool? decided, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight)
     {
+        var visible = ExplanationRedaction.Visible(explanation, withheldLeft, withheldRight);
         var message = new WireExplanation
         {
             LeftRecordId = explanation.A.RecordId,
@@ -485,9 +505,10 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 false => "REJECTED by an analyst",
                 _ => explanation.Posterior >= 0.95 ? "AUTO_LINK" : explanation.Posterior >= 0.5 ? "REVIEW" : "APART",
             },
-            Summary = explanation.ToString(),
+            Summary = explanation.Describe(
+                ExplanationRedaction.Describe(explanation.A, withheldLeft), ExplanationRedaction.Describe(explanation.B, withheldRight), visible),
         };
-        message.Fields.AddRange(explanation.Fields.Select(f => new FieldComparison { Field = f.Field, Level = f.LevelLabel, Left = f.Values, Weight = f.Weight }));
+        message.Fields.AddRange(visible.Select(f => new FieldComparison { Field = f.Field, Level = f.LevelLabel, Left = f.Values, Weight = f.Weight }));
         return message;
     }
 

@@ -1,0 +1,61 @@
+using IntelShare.Resolution.Engine.Model;
+using IntelShare.Resolution.Engine.Scoring;
+
+namespace IntelShare.Resolution.Domain;
+
+/// <summary>
+/// What of a match explanation a reader may see. Each comparison quotes both records' values and says how they agree,
+/// so one on a field withheld from the reader on either side (a victim's phone, say) would tell that field: it is left
+/// out, and a record's name is not shown beside its id when its name is withheld. The weight and probability stay: they
+/// are the model's verdict, which the reader gets anyway by being offered the candidate.
+/// </summary>
+public static class ExplanationRedaction
+{
+    // The content fields each comparison of ComparisonSets reads, by the name it reports.
+    private static readonly Dictionary<string, string[]> PersonFields = new(StringComparer.Ordinal)
+    {
+        ["given name"] = ["person.name", "person.aliases"],
+        ["family name"] = ["person.name", "person.aliases"],
+        ["date of birth"] = ["person.date_of_birth"],
+        ["sex"] = ["person.sex"],
+        ["nationality"] = ["person.nationalities"],
+        ["phone"] = ["person.phones"],
+        ["document"] = ["person.documents"],
+        ["street"] = ["person.addresses"],
+        ["postcode"] = ["person.addresses"],
+        ["locality"] = ["person.addresses"],
+        ["region"] = ["person.addresses"],
+    };
+
+    private static readonly Dictionary<string, string[]> OrganisationFields = new(StringComparer.Ordinal)
+    {
+        ["organisation name"] = ["organisation.name", "organisation.aliases"],
+        ["registration number"] = ["organisation.registration_number"],
+        ["country"] = ["organisation.country"],
+        ["phone"] = ["organisation.phones"],
+        ["street"] = ["organisation.addresses"],
+        ["postcode"] = ["organisation.addresses"],
+        ["locality"] = ["organisation.addresses"],
+        ["region"] = ["organisation.addresses"],
+    };
+
+    /// <summary>
+    /// Whether the comparison named <paramref name="comparison"/> of records of <paramref name="kind"/> reads a field
+    /// among <paramref name="withheld"/>. One this table does not know reads whatever is withheld, if anything is.
+    /// </summary>
+    public static bool Reads(string comparison, RecordKind kind, IReadOnlyCollection<string> withheld) =>
+        withheld.Count > 0 && (!(kind == RecordKind.Person ? PersonFields : OrganisationFields).TryGetValue(comparison, out var fields)
+            || fields.Any(field => withheld.Any(path => path == field || path.StartsWith(field + ".", StringComparison.Ordinal) || path.StartsWith(field + "[", StringComparison.Ordinal))));
+
+    /// <summary>The comparisons the reader may see, given what is withheld of each side.</summary>
+    public static IReadOnlyList<FieldScore> Visible(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
+        [.. explanation.Fields.Where(f => !Reads(f.Field, explanation.A.Kind, withheldLeft) && !Reads(f.Field, explanation.B.Kind, withheldRight))];
+
+    /// <summary>Whether any comparison that made the pair agree read a field withheld on either side.</summary>
+    public static bool AgreesOnWithheld(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
+        explanation.Fields.Any(f => f.Weight > 0 && (Reads(f.Field, explanation.A.Kind, withheldLeft) || Reads(f.Field, explanation.B.Kind, withheldRight)));
+
+    /// <summary>"id (name)", or the id alone when the name is withheld.</summary>
+    public static string Describe(PreparedRecord record, IReadOnlyCollection<string> withheld) =>
+        Reads(record.Kind == RecordKind.Person ? "family name" : "organisation name", record.Kind, withheld) ? record.RecordId : record.ToString();
+}
