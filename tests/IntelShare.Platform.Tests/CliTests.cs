@@ -190,6 +190,34 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(BadDateRefs(prefix, rows), File.ReadLines(Path.Combine(first, "people.csv.rejects.csv")).Skip(1).Select(line => line.Split(',')[1]));
     }
 
+    [Fact]
+    public async Task A_csv_row_with_more_or_fewer_fields_than_the_header_is_rejected_instead_of_read_into_the_wrong_columns()
+    {
+        var prefix = TestRecords.UniqueRef("fields");
+        var file = Path.Combine(_work.Path, "fields.csv");
+        // A trailing comma and a blank last line shift no value, so they are no reason to reject.
+        await File.WriteAllTextAsync(file, string.Join("\n",
+            "ref,family_name,given_name,city",
+            $"{prefix}-1,Smith,Ann,York",
+            $"{prefix}-2,Smith, Jr,Sean,Leeds",
+            $"{prefix}-3,\"Smith, Jr\",Sean,Leeds",
+            $"{prefix}-4,Short,Row",
+            $"{prefix}-5,Jones,Tom,Hull,",
+            "",
+            ""));
+        var cli = await SignedInCli("fields-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        Assert.Collection(
+            File.ReadLines(file + ".rejects.csv").Skip(1),
+            line => Assert.Contains("has 5 fields, the header has 4: a value with a comma must be quoted", line),
+            line => Assert.Contains("has 3 fields, the header has 4", line));
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Equal([$"{prefix}-1", $"{prefix}-3", $"{prefix}-5"], created.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("Smith, Jr", "Sean", "Leeds"), (created[$"{prefix}-3"].Person.Name.FamilyName, created[$"{prefix}-3"].Person.Name.GivenName, created[$"{prefix}-3"].Person.Addresses[0].City));
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()
@@ -289,20 +317,22 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         await run;
     }
 
-    private async Task<List<string>> CreatedSourceRefs()
+    private async Task<List<string>> CreatedSourceRefs() => (await CreatedContents()).Select(c => c.SourceRef).ToList();
+
+    private async Task<List<RecordContent>> CreatedContents()
     {
         var admin = (await Factory.ChannelForAsync("admin")).RecordsClient();
         using var call = admin.ReadChanges(new ReadChangesRequest());
-        var refs = new List<string>();
+        var contents = new List<RecordContent>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             if (call.ResponseStream.Current.Kind == ChangeKind.RecordCreated)
             {
-                refs.Add(call.ResponseStream.Current.Record.Content.SourceRef);
+                contents.Add(call.ResponseStream.Current.Record.Content);
             }
         }
 
-        return refs;
+        return contents;
     }
 
     private async Task<string> RecordIdOf(string sourceRef)
@@ -321,4 +351,11 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     private CliRunner NewCli(string home) => new(Factory, Path.Combine(_work.Path, home));
+
+    private async Task<CliRunner> SignedInCli(string home)
+    {
+        var cli = NewCli(home);
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        return cli;
+    }
 }
