@@ -218,6 +218,34 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(("Smith, Jr", "Sean", "Leeds"), (created[$"{prefix}-3"].Person.Name.FamilyName, created[$"{prefix}-3"].Person.Name.GivenName, created[$"{prefix}-3"].Person.Addresses[0].City));
     }
 
+    [Fact]
+    public async Task Without_a_source_reference_a_csv_import_stops_before_sending_and_json_lines_rows_are_rejected_on_the_client()
+    {
+        var cli = await SignedInCli("no-ref-home");
+        var csv = Path.Combine(_work.Path, "no-ref.csv");
+        await File.WriteAllLinesAsync(csv, ["given_name,surname,city", "Ana,Rusu,Iasi"]);
+
+        Assert.Equal(2, await cli.Run("import", csv, "--type", "person"));
+        Assert.Contains("--source-ref-column <column>", cli.Output);
+        Assert.Contains("given_name, surname, city", cli.Output);
+        Assert.False(File.Exists(csv + ".rejects.csv"), "Rows were sent and refused.");
+
+        var prefix = TestRecords.UniqueRef("jsonl-ref");
+        var jsonl = Path.Combine(_work.Path, "no-ref.jsonl");
+        await File.WriteAllLinesAsync(jsonl, [
+            $$"""{"ref": "{{prefix}}-1", "given_name": "Ana", "surname": "Rusu"}""",
+            """{"given_name": "Ion", "surname": "Rusu"}""",
+            """{"source_ref": " ", "person": {"name": {"given_name": "Eva", "family_name": "Rusu"}}}""",
+        ]);
+        var beforeDryRun = cli.Output.Length;
+        Assert.Equal(0, await cli.Run("import", jsonl, "--type", "person", "--dry-run"));
+        Assert.Equal(2, cli.Output[beforeDryRun..].Split('\n').Count(line => line.Contains("source_ref: is required")));
+
+        Assert.Equal(0, await cli.Run("import", jsonl, "--type", "person"));
+        Assert.Equal(["2", "3"], File.ReadLines(jsonl + ".rejects.csv").Skip(1).Where(line => line.Contains("source_ref: is required")).Select(line => line.Split(',')[0]));
+        Assert.Contains($"{prefix}-1", await CreatedSourceRefs());
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()

@@ -26,7 +26,8 @@ internal static class ImportCommand
         };
         var sourceRefColumn = new Option<string>("--source-ref-column")
         {
-            Description = "The column holding your own reference for each row: re-importing the same reference and content is recognised as a duplicate.",
+            Description = "The column holding your own reference for each row, which every record needs (default: a column named source_ref, rec_id, record_ref, reference, ref or id): " +
+                "re-importing the same reference and content is recognised as a duplicate.",
             HelpName = "column",
         };
         var classification = CommonOptions.Enum<Classification>("--classification", "Classification of every record (default OFFICIAL_SENSITIVE).");
