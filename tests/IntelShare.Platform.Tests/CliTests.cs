@@ -246,6 +246,27 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Contains($"{prefix}-1", await CreatedSourceRefs());
     }
 
+    [Fact]
+    public async Task A_dry_run_writes_its_own_rejects_file_and_leaves_that_of_an_interrupted_import_to_resume()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("dry-run-rejects", rows);
+        var cli = await SignedInCli("dry-run-rejects-home");
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100"];
+        await RunUntilFirstCheckpoint(cli, "dry-run-rejects-home", import);
+        var rejects = file + ".rejects.csv";
+        var interrupted = await File.ReadAllTextAsync(rejects);
+
+        Assert.Equal(0, await cli.Run([.. import, "--dry-run"]));
+        Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".dry-run.rejects.csv"));
+        Assert.Contains(file + ".dry-run.rejects.csv", cli.Output);
+
+        Assert.Equal(0, await cli.Run(import));
+        Assert.Contains("Resuming", cli.Output);
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(rejects));
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()
@@ -362,6 +383,9 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
         return contents;
     }
+
+    /// <summary>The source references in a rejects file, in its order.</summary>
+    private static List<string> RejectedRefs(string rejects) => File.ReadLines(rejects).Skip(1).Select(line => line.Split(',')[1]).ToList();
 
     private async Task<string> RecordIdOf(string sourceRef)
     {

@@ -57,7 +57,12 @@ internal static class ImportCommand
                 result.AddError("--batch-size must be at least 1.");
             }
         });
-        var rejects = new Option<string>("--rejects") { Description = "Where rejected rows and their problems go (default: <file>.rejects.csv, or <file name>.rejects.csv in the current directory when the input's directory is read-only).", HelpName = "file" };
+        var rejects = new Option<string>("--rejects")
+        {
+            Description = "Where rejected rows and their problems go (default: <file>.rejects.csv, or <file name>.rejects.csv in the current directory " +
+                "when the input's directory is read-only; <file>.dry-run.rejects.csv with --dry-run).",
+            HelpName = "file",
+        };
         var restart = new Option<bool>("--restart") { Description = "Start from the first row even if an earlier run of this import was interrupted." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and map the file and report the rows that would be rejected; send nothing (no sign-in needed)." };
 

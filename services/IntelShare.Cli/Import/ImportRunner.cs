@@ -65,7 +65,7 @@ internal sealed class ImportRunner(CliRun run)
             }
         }
 
-        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory), append: false);
+        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true), append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
         ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
@@ -129,7 +129,7 @@ internal sealed class ImportRunner(CliRun run)
 
         var checkpoint = checkpoints.Load();
         // A resumed import goes on appending to the file it started, wherever it is run from now.
-        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory);
+        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory, dryRun: false);
         var state = new ImportState(request, checkpoint, rejectsPath);
         if (checkpoint is not null)
         {
