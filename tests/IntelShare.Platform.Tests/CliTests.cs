@@ -267,6 +267,41 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(rejects));
     }
 
+    [Fact]
+    public async Task An_interrupted_import_run_again_with_other_options_is_refused_and_resumes_with_the_same_ones()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("changed-options", rows);
+        var cli = await SignedInCli("changed-options-home");
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100", "--releasable-to", "BORDER"];
+        await RunUntilFirstCheckpoint(cli, "changed-options-home", import);
+        var sent = (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
+
+        string[][] changed =
+        [
+            import[..^2],
+            [.. import, "--classification", "SECRET"],
+            [.. import, "--caveat", "VICTIM_IDENTITY"],
+            ["import", file, "--type", "person", "--source-ref-column", "given_name", "--batch-size", "100", "--releasable-to", "BORDER"],
+            ["import", file, "--type", "vehicle", "--source-ref-column", "ref", "--batch-size", "100", "--releasable-to", "BORDER"],
+        ];
+        foreach (var args in changed)
+        {
+            var before = cli.Output.Length;
+            Assert.Equal(2, await cli.Run(args));
+            Assert.Contains("differ from those of the interrupted run", cli.Output[before..]);
+            Assert.Contains("--restart", cli.Output[before..]);
+        }
+
+        Assert.Equal(sent, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+        // Rows per batch change nothing that is sent.
+        Assert.Equal(0, await cli.Run([.. import[..^4], "--batch-size", "300", "--releasable-to", "BORDER"]));
+        Assert.Contains("Resuming", cli.Output);
+        var refs = (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(rows - BadDateRefs(prefix, rows).Count, refs.Distinct().Count());
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".rejects.csv"));
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()
