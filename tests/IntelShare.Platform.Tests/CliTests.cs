@@ -302,6 +302,39 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".rejects.csv"));
     }
 
+    [Fact]
+    public async Task A_row_larger_than_the_server_accepts_is_rejected_on_the_client_and_the_others_are_imported()
+    {
+        var prefix = TestRecords.UniqueRef("large");
+        var file = Path.Combine(_work.Path, "large.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given_name,surname", $"{prefix}-1,Ana,Rusu", $"{prefix}-2,{new string('x', 5 * 1024 * 1024)},Rusu", $"{prefix}-3,Ion,Rusu"]);
+        var cli = await SignedInCli("large-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        var rejected = Assert.Single(File.ReadLines(file + ".rejects.csv").Skip(1));
+        Assert.StartsWith($"2,{prefix}-2,", rejected);
+        Assert.Contains("the server accepts at most 4,194,304 bytes (4 MiB)", rejected);
+        Assert.DoesNotContain("sending it again", cli.Output);
+        Assert.Equal([$"{prefix}-1", $"{prefix}-3"], (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_a_message_as_too_large_is_not_asked_again()
+    {
+        using var data = new TemporaryDirectory();
+        await using var strict = new PlatformFactory(data.Path, settings: new Dictionary<string, string> { ["Grpc:MaxReceiveMessageSize"] = "65536" });
+        var cli = new CliRunner(strict, Path.Combine(_work.Path, "strict-home"));
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        var file = Path.Combine(_work.Path, "strict.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given_name,surname", $"strict-1,{new string('x', 80_000)},Rusu"]);
+
+        Assert.Equal(1, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        Assert.Contains("ResourceExhausted", cli.Output);
+        Assert.DoesNotContain("sending it again", cli.Output);
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()

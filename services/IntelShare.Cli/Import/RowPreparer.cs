@@ -21,6 +21,11 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
 
         // The marking is the import's, whatever a row says: one decision for the whole file.
         content.Marking = marking.Clone();
+        if (problems.Count == 0 && BatchSender.TooLarge(content) is { } tooLarge)
+        {
+            problems = [tooLarge];
+        }
+
         return new PreparedRow(row.Number, content.SourceRef, problems.Count == 0 ? content : null, problems);
     }
 
