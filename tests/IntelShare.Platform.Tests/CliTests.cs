@@ -335,6 +335,21 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.DoesNotContain("sending it again", cli.Output);
     }
 
+    [Fact]
+    public async Task A_mapping_listing_a_column_that_is_not_a_name_is_a_usage_error_naming_the_file_and_the_setting()
+    {
+        var file = Path.Combine(_work.Path, "mapped.csv");
+        await File.WriteAllLinesAsync(file, ["ref,surname", "R1,Rusu"]);
+        var mapping = Path.Combine(_work.Path, "mapping.json");
+        await File.WriteAllTextAsync(mapping, """{"person.name.family_name": {"columns": ["surname", 3]}}""");
+        var cli = NewCli("mapping-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--mapping", mapping, "--dry-run"));
+
+        Assert.Contains($"Mapping {mapping}: person.name.family_name \"columns\"", cli.Output);
+        Assert.DoesNotContain("Unexpected error", cli.Output);
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()

@@ -211,7 +211,13 @@ internal sealed class RecordMapping
                     columns.Add(ColumnNames.Normalise(option.Value.GetString()!));
                     break;
                 case "columns" when option.Value.ValueKind == JsonValueKind.Array:
-                    columns.AddRange(option.Value.EnumerateArray().Select(c => ColumnNames.Normalise(c.GetString() ?? "")));
+                    foreach (var column in option.Value.EnumerateArray())
+                    {
+                        columns.Add(column.ValueKind == JsonValueKind.String
+                            ? ColumnNames.Normalise(column.GetString()!)
+                            : throw new UsageException($"Mapping {file}: {path} \"columns\" must list column names in quotes, but lists {column.GetRawText()}."));
+                    }
+
                     break;
                 case "value":
                     constant = option.Value.ValueKind == JsonValueKind.String ? option.Value.GetString() : option.Value.GetRawText();
