@@ -194,6 +194,166 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(BadDateRefs(prefix, rows), File.ReadLines(Path.Combine(first, "people.csv.rejects.csv")).Skip(1).Select(line => line.Split(',')[1]));
     }
 
+    [Fact]
+    public async Task A_csv_row_with_more_or_fewer_fields_than_the_header_is_rejected_instead_of_read_into_the_wrong_columns()
+    {
+        var prefix = TestRecords.UniqueRef("fields");
+        var file = Path.Combine(_work.Path, "fields.csv");
+        // A trailing comma and a blank last line shift no value, so they are no reason to reject.
+        await File.WriteAllTextAsync(file, string.Join("\n",
+            "ref,family_name,given_name,city",
+            $"{prefix}-1,Smith,Ann,York",
+            $"{prefix}-2,Smith, Jr,Sean,Leeds",
+            $"{prefix}-3,\"Smith, Jr\",Sean,Leeds",
+            $"{prefix}-4,Short,Row",
+            $"{prefix}-5,Jones,Tom,Hull,",
+            "",
+            ""));
+        var cli = await SignedInCli("fields-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        Assert.Collection(
+            File.ReadLines(file + ".rejects.csv").Skip(1),
+            line => Assert.Contains("has 5 fields, the header has 4: a value with a comma must be quoted", line),
+            line => Assert.Contains("has 3 fields, the header has 4", line));
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Equal([$"{prefix}-1", $"{prefix}-3", $"{prefix}-5"], created.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("Smith, Jr", "Sean", "Leeds"), (created[$"{prefix}-3"].Person.Name.FamilyName, created[$"{prefix}-3"].Person.Name.GivenName, created[$"{prefix}-3"].Person.Addresses[0].City));
+    }
+
+    [Fact]
+    public async Task Without_a_source_reference_a_csv_import_stops_before_sending_and_json_lines_rows_are_rejected_on_the_client()
+    {
+        var cli = await SignedInCli("no-ref-home");
+        var csv = Path.Combine(_work.Path, "no-ref.csv");
+        await File.WriteAllLinesAsync(csv, ["given_name,surname,city", "Ana,Rusu,Iasi"]);
+
+        Assert.Equal(2, await cli.Run("import", csv, "--type", "person"));
+        Assert.Contains("--source-ref-column <column>", cli.Output);
+        Assert.Contains("given_name, surname, city", cli.Output);
+        Assert.False(File.Exists(csv + ".rejects.csv"), "Rows were sent and refused.");
+
+        var prefix = TestRecords.UniqueRef("jsonl-ref");
+        var jsonl = Path.Combine(_work.Path, "no-ref.jsonl");
+        await File.WriteAllLinesAsync(jsonl, [
+            $$"""{"ref": "{{prefix}}-1", "given_name": "Ana", "surname": "Rusu"}""",
+            """{"given_name": "Ion", "surname": "Rusu"}""",
+            """{"source_ref": " ", "person": {"name": {"given_name": "Eva", "family_name": "Rusu"}}}""",
+        ]);
+        var beforeDryRun = cli.Output.Length;
+        Assert.Equal(0, await cli.Run("import", jsonl, "--type", "person", "--dry-run"));
+        Assert.Equal(2, cli.Output[beforeDryRun..].Split('\n').Count(line => line.Contains("source_ref: is required")));
+
+        Assert.Equal(0, await cli.Run("import", jsonl, "--type", "person"));
+        Assert.Equal(["2", "3"], File.ReadLines(jsonl + ".rejects.csv").Skip(1).Where(line => line.Contains("source_ref: is required")).Select(line => line.Split(',')[0]));
+        Assert.Contains($"{prefix}-1", await CreatedSourceRefs());
+    }
+
+    [Fact]
+    public async Task A_dry_run_writes_its_own_rejects_file_and_leaves_that_of_an_interrupted_import_to_resume()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("dry-run-rejects", rows);
+        var cli = await SignedInCli("dry-run-rejects-home");
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100"];
+        await RunUntilFirstCheckpoint(cli, "dry-run-rejects-home", import);
+        var rejects = file + ".rejects.csv";
+        var interrupted = await File.ReadAllTextAsync(rejects);
+
+        Assert.Equal(0, await cli.Run([.. import, "--dry-run"]));
+        Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".dry-run.rejects.csv"));
+        Assert.Contains(file + ".dry-run.rejects.csv", cli.Output);
+
+        Assert.Equal(0, await cli.Run(import));
+        Assert.Contains("Resuming", cli.Output);
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(rejects));
+    }
+
+    [Fact]
+    public async Task An_interrupted_import_run_again_with_other_options_is_refused_and_resumes_with_the_same_ones()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("changed-options", rows);
+        var cli = await SignedInCli("changed-options-home");
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100", "--releasable-to", "BORDER"];
+        await RunUntilFirstCheckpoint(cli, "changed-options-home", import);
+        var sent = (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
+
+        string[][] changed =
+        [
+            import[..^2],
+            [.. import, "--classification", "SECRET"],
+            [.. import, "--caveat", "VICTIM_IDENTITY"],
+            ["import", file, "--type", "person", "--source-ref-column", "given_name", "--batch-size", "100", "--releasable-to", "BORDER"],
+            ["import", file, "--type", "vehicle", "--source-ref-column", "ref", "--batch-size", "100", "--releasable-to", "BORDER"],
+        ];
+        foreach (var args in changed)
+        {
+            var before = cli.Output.Length;
+            Assert.Equal(2, await cli.Run(args));
+            Assert.Contains("differ from those of the interrupted run", cli.Output[before..]);
+            Assert.Contains("--restart", cli.Output[before..]);
+        }
+
+        Assert.Equal(sent, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+        // Rows per batch change nothing that is sent.
+        Assert.Equal(0, await cli.Run([.. import[..^4], "--batch-size", "300", "--releasable-to", "BORDER"]));
+        Assert.Contains("Resuming", cli.Output);
+        var refs = (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(rows - BadDateRefs(prefix, rows).Count, refs.Distinct().Count());
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task A_row_larger_than_the_server_accepts_is_rejected_on_the_client_and_the_others_are_imported()
+    {
+        var prefix = TestRecords.UniqueRef("large");
+        var file = Path.Combine(_work.Path, "large.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given_name,surname", $"{prefix}-1,Ana,Rusu", $"{prefix}-2,{new string('x', 5 * 1024 * 1024)},Rusu", $"{prefix}-3,Ion,Rusu"]);
+        var cli = await SignedInCli("large-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        var rejected = Assert.Single(File.ReadLines(file + ".rejects.csv").Skip(1));
+        Assert.StartsWith($"2,{prefix}-2,", rejected);
+        Assert.Contains("the server accepts at most 4,194,304 bytes (4 MiB)", rejected);
+        Assert.DoesNotContain("sending it again", cli.Output);
+        Assert.Equal([$"{prefix}-1", $"{prefix}-3"], (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_a_message_as_too_large_is_not_asked_again()
+    {
+        using var data = new TemporaryDirectory();
+        await using var strict = new PlatformFactory(data.Path, settings: new Dictionary<string, string> { ["Grpc:MaxReceiveMessageSize"] = "65536" });
+        var cli = new CliRunner(strict, Path.Combine(_work.Path, "strict-home"));
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        var file = Path.Combine(_work.Path, "strict.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given_name,surname", $"strict-1,{new string('x', 80_000)},Rusu"]);
+
+        Assert.Equal(1, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        Assert.Contains("ResourceExhausted", cli.Output);
+        Assert.DoesNotContain("sending it again", cli.Output);
+    }
+
+    [Fact]
+    public async Task A_mapping_listing_a_column_that_is_not_a_name_is_a_usage_error_naming_the_file_and_the_setting()
+    {
+        var file = Path.Combine(_work.Path, "mapped.csv");
+        await File.WriteAllLinesAsync(file, ["ref,surname", "R1,Rusu"]);
+        var mapping = Path.Combine(_work.Path, "mapping.json");
+        await File.WriteAllTextAsync(mapping, """{"person.name.family_name": {"columns": ["surname", 3]}}""");
+        var cli = NewCli("mapping-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--mapping", mapping, "--dry-run"));
+
+        Assert.Contains($"Mapping {mapping}: person.name.family_name \"columns\"", cli.Output);
+        Assert.DoesNotContain("Unexpected error", cli.Output);
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()
@@ -298,21 +458,26 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         await run;
     }
 
-    private async Task<List<string>> CreatedSourceRefs()
+    private async Task<List<string>> CreatedSourceRefs() => (await CreatedContents()).Select(c => c.SourceRef).ToList();
+
+    private async Task<List<RecordContent>> CreatedContents()
     {
         var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
         using var call = changeLog.ReadChanges(new ReadChangesRequest());
-        var refs = new List<string>();
+        var contents = new List<RecordContent>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             if (call.ResponseStream.Current.Kind == ChangeKind.RecordCreated)
             {
-                refs.Add(call.ResponseStream.Current.Record.Content.SourceRef);
+                contents.Add(call.ResponseStream.Current.Record.Content);
             }
         }
 
-        return refs;
+        return contents;
     }
+
+    /// <summary>The source references in a rejects file, in its order.</summary>
+    private static List<string> RejectedRefs(string rejects) => File.ReadLines(rejects).Skip(1).Select(line => line.Split(',')[1]).ToList();
 
     private async Task<string> RecordIdOf(string sourceRef)
     {
@@ -330,4 +495,11 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     private CliRunner NewCli(string home) => new(Factory, Path.Combine(_work.Path, home));
+
+    private async Task<CliRunner> SignedInCli(string home)
+    {
+        var cli = NewCli(home);
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        return cli;
+    }
 }

@@ -26,7 +26,8 @@ internal static class ImportCommand
         };
         var sourceRefColumn = new Option<string>("--source-ref-column")
         {
-            Description = "The column holding your own reference for each row: re-importing the same reference and content is recognised as a duplicate.",
+            Description = "The column holding your own reference for each row, which every record needs (default: a column named source_ref, rec_id, record_ref, reference, ref or id): " +
+                "re-importing the same reference and content is recognised as a duplicate.",
             HelpName = "column",
         };
         var classification = CommonOptions.Enum<Classification>("--classification", "Classification of every record (default OFFICIAL_SENSITIVE).");
@@ -56,7 +57,12 @@ internal static class ImportCommand
                 result.AddError("--batch-size must be at least 1.");
             }
         });
-        var rejects = new Option<string>("--rejects") { Description = "Where rejected rows and their problems go (default: <file>.rejects.csv, or <file name>.rejects.csv in the current directory when the input's directory is read-only).", HelpName = "file" };
+        var rejects = new Option<string>("--rejects")
+        {
+            Description = "Where rejected rows and their problems go (default: <file>.rejects.csv, or <file name>.rejects.csv in the current directory " +
+                "when the input's directory is read-only; <file>.dry-run.rejects.csv with --dry-run).",
+            HelpName = "file",
+        };
         var restart = new Option<bool>("--restart") { Description = "Start from the first row even if an earlier run of this import was interrupted." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and map the file and report the rows that would be rejected; send nothing (no sign-in needed)." };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 
@@ -12,6 +13,12 @@ namespace IntelShare.Cli.Import;
 internal sealed class BatchSender(RecordsService.RecordsServiceClient client, TimeSpan firstRetryDelay, Action<string> onRetry)
 {
     public const int MaxAttempts = 6;
+
+    /// <summary>
+    /// The largest request the platform takes in one message unless its operator changed it (Grpc:MaxReceiveMessageSize
+    /// in IntelShare.ServiceDefaults' GrpcDefaults). Each record travels as a message of its own.
+    /// </summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
 
     // Long enough for a large batch on a slow disk, short enough that a hung server does not hang the import.
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
@@ -54,13 +61,32 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
         return await call.ResponseAsync;
     }
 
+    /// <summary>
+    /// Why <paramref name="content"/> cannot be sent, or null when it can. The server refuses a message over its limit by
+    /// ending the whole call, so one such row would fail its batch every time it is sent: it is rejected here instead.
+    /// </summary>
+    public static FieldProblem? TooLarge(RecordContent content)
+    {
+        var size = new ContributeRequest { Content = content }.CalculateSize();
+        return size <= MaxMessageBytes
+            ? null
+            : Problems.Of("", string.Create(CultureInfo.InvariantCulture, $"the record is {size:N0} bytes as sent, and the server accepts at most {MaxMessageBytes:N0} bytes (4 MiB) in one message"));
+    }
+
     public static bool IsTransient(RpcException e) => e.StatusCode switch
     {
-        StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.DeadlineExceeded => true,
+        StatusCode.Unavailable or StatusCode.Aborted or StatusCode.DeadlineExceeded => true,
+        // A message over a size limit is refused however often it is sent; an overloaded server may take it later.
+        StatusCode.ResourceExhausted => !IsMessageTooLarge(e),
         // A server shutting down cancels the calls in flight; only our own cancellation (Ctrl+C) is final.
         StatusCode.Cancelled => true,
         // A connection torn down mid-stream (the server was killed) surfaces as an internal error from the transport.
         StatusCode.Internal => e.Status.DebugException is IOException or HttpRequestException,
         _ => false,
     };
+
+    // gRPC names no code of its own for it: .NET says "exceeds the maximum configured message size", C core and Go "larger than max".
+    private static bool IsMessageTooLarge(RpcException e) =>
+        e.Status.Detail.Contains("maximum configured message size", StringComparison.OrdinalIgnoreCase)
+        || e.Status.Detail.Contains("larger than max", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,50 +1,90 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
 using IntelShare.Cli.Session;
+using IntelShare.Contracts.V1;
 
 namespace IntelShare.Cli.Import;
 
 /// <param name="RejectsPath">The rejects file the import appends to (absent from checkpoints of earlier versions).</param>
-internal sealed record Checkpoint(string File, string Type, long RowsAcknowledged, ImportTotals Totals, DateTimeOffset UpdatedAt, string? RejectsPath = null);
+/// <param name="Options">
+/// The <see cref="CheckpointStore.Fingerprint"/> of the options the rows were sent with (absent from checkpoints of
+/// earlier versions, which resume under any).
+/// </param>
+internal sealed record Checkpoint(
+    string File, string Type, long RowsAcknowledged, ImportTotals Totals, DateTimeOffset UpdatedAt, string? RejectsPath = null, string? Options = null);
 
 /// <summary>
-/// How far an import of one file got: the rows the server has acknowledged. The key is the
-/// file's path, size, modification time and the record type, so that a changed file starts over
-/// instead of skipping rows it never sent.
+/// How far an import of one file got: the rows the server has acknowledged. The key is the file's path, size and
+/// modification time, so that a changed file starts over instead of skipping rows it never sent. The options that
+/// decide what is sent are kept with it: resuming under others would leave the rows sent before as they were and
+/// make the rest differ, so it is refused.
 /// </summary>
 internal sealed class CheckpointStore
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    // Earlier versions keyed the checkpoint by the record type too; an import they left interrupted still resumes.
+    private readonly string _earlierVersionPath;
+
     public CheckpointStore(string homeDirectory, string file, string type)
     {
         var info = new FileInfo(file);
-        var identity = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{type}";
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
-        FilePath = Path.Combine(homeDirectory, "imports", key + ".json");
+        var identity = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}";
+        FilePath = Path.Combine(homeDirectory, "imports", Hash(identity) + ".json");
+        _earlierVersionPath = Path.Combine(homeDirectory, "imports", Hash($"{identity}\n{type}") + ".json");
     }
 
     public string FilePath { get; }
 
-    public Checkpoint? Load()
+    /// <summary>
+    /// The options that decide what is sent for each row: the format it is read in, the record type, the mapping as
+    /// narrowed to the file's columns (--mapping, --source-ref-column) and the marking. Not the batch size or the
+    /// rejects file, which change neither.
+    /// </summary>
+    public static string Fingerprint(ImportFormat format, RecordMapping mapping, Marking marking) =>
+        Hash(JsonSerializer.Serialize(new
+        {
+            Format = format.ToString(),
+            Type = mapping.Body.Name,
+            Mapping = mapping.Entries.Select(e => new { Path = e.Path.Text, e.Columns, e.Constant, e.Format }),
+            Marking = JsonFormatter.Default.Format(marking),
+        }));
+
+    /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>
+    public Checkpoint? Load(string options)
     {
-        if (!File.Exists(FilePath))
+        if (new[] { FilePath, _earlierVersionPath }.FirstOrDefault(File.Exists) is not { } path)
         {
             return null;
         }
 
+        Checkpoint? checkpoint;
         try
         {
-            return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(FilePath), JsonOptions);
+            checkpoint = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), JsonOptions);
         }
         catch (JsonException e)
         {
-            throw new CliException($"The import checkpoint {FilePath} is unreadable ({e.Message}): re-run with --restart to start over.", e);
+            throw new CliException($"The import checkpoint {path} is unreadable ({e.Message}): re-run with --restart to start over.", e);
         }
+
+        return checkpoint?.Options is { } sentWith && sentWith != options
+            ? throw new UsageException(
+                $"The import options differ from those of the interrupted run of this file, which sent {checkpoint.RowsAcknowledged:N0} rows with its own " +
+                "(--type, --format, --mapping, --source-ref-column, or the marking: --classification, --releasable-to, --all-partners, --caveat, --case, --handling...). " +
+                "Re-run with the same options to resume it, or with --restart to import the whole file with these.")
+            : checkpoint;
     }
 
     public void Save(Checkpoint checkpoint) => PrivateFiles.WriteAllText(FilePath, JsonSerializer.Serialize(checkpoint, JsonOptions));
 
-    public void Delete() => File.Delete(FilePath);
+    public void Delete()
+    {
+        File.Delete(FilePath);
+        File.Delete(_earlierVersionPath);
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -42,7 +42,7 @@ internal sealed class ImportRunner(CliRun run)
         var preparer = new RowPreparer(mapping, request.Marking);
         return request.DryRun
             ? DryRun(request, reader, preparer)
-            : await SendAsync(request, reader, preparer, serverOption, ct);
+            : await SendAsync(request, reader, preparer, CheckpointStore.Fingerprint(request.Format, mapping, request.Marking), serverOption, ct);
     }
 
     private int DryRun(ImportRequest request, IRowReader reader, RowPreparer preparer)
@@ -65,7 +65,7 @@ internal sealed class ImportRunner(CliRun run)
             }
         }
 
-        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory), append: false);
+        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true), append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
         ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
@@ -116,7 +116,8 @@ internal sealed class ImportRunner(CliRun run)
         }
     }
 
-    private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
+    /// <param name="options">The fingerprint of the options that decide what is sent, kept in the checkpoint.</param>
+    private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string options, string? serverOption, CancellationToken ct)
     {
         var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
         using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
@@ -127,10 +128,10 @@ internal sealed class ImportRunner(CliRun run)
             checkpoints.Delete();
         }
 
-        var checkpoint = checkpoints.Load();
+        var checkpoint = checkpoints.Load(options);
         // A resumed import goes on appending to the file it started, wherever it is run from now.
-        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory);
-        var state = new ImportState(request, checkpoint, rejectsPath);
+        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory, dryRun: false);
+        var state = new ImportState(request, checkpoint, rejectsPath, options);
         if (checkpoint is not null)
         {
             run.Console.WriteLine($"Resuming: {checkpoint.RowsAcknowledged:N0} rows were acknowledged by an earlier run (--restart starts over).");
@@ -204,7 +205,7 @@ internal sealed class ImportRunner(CliRun run)
         }
     }
 
-    private sealed class ImportState(ImportRequest request, Checkpoint? checkpoint, string rejectsPath)
+    private sealed class ImportState(ImportRequest request, Checkpoint? checkpoint, string rejectsPath, string options)
     {
         public long RowsAcknowledged { get; private set; } = checkpoint?.RowsAcknowledged ?? 0;
 
@@ -219,6 +220,6 @@ internal sealed class ImportRunner(CliRun run)
         }
 
         public Checkpoint ToCheckpoint() =>
-            new(request.File, request.Mapping.Body.Name, RowsAcknowledged, Totals, DateTimeOffset.UtcNow, rejectsPath);
+            new(request.File, request.Mapping.Body.Name, RowsAcknowledged, Totals, DateTimeOffset.UtcNow, rejectsPath, options);
     }
 }

@@ -45,6 +45,8 @@ internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Column
 /// </summary>
 internal sealed class RecordMapping
 {
+    private const string SourceRefPath = "source_ref";
+
     private RecordMapping(FieldDescriptor body, IReadOnlyList<MappingEntry> entries)
     {
         Body = body;
@@ -54,6 +56,9 @@ internal sealed class RecordMapping
     public FieldDescriptor Body { get; }
 
     public IReadOnlyList<MappingEntry> Entries { get; }
+
+    /// <summary>Whether some entry gives the records their source reference, which the platform requires.</summary>
+    public bool ReadsSourceRef => Entries.Any(e => e.Path.Text == SourceRefPath);
 
     /// <summary>The built-in mapping for a record type: recognises the usual column names.</summary>
     public static RecordMapping Default(FieldDescriptor body) => new(body, DefaultMappings.For(body));
@@ -87,15 +92,18 @@ internal sealed class RecordMapping
     public RecordMapping WithSourceRefColumn(string column)
     {
         var normalised = ColumnNames.Normalise(column);
-        var sourceRef = new MappingEntry(FieldPath.Parse("source_ref"), [normalised]) { Required = true };
+        var sourceRef = new MappingEntry(FieldPath.Parse(SourceRefPath), [normalised]) { Required = true };
         var others = Entries
-            .Where(e => e.Path.Text != "source_ref")
+            .Where(e => e.Path.Text != SourceRefPath)
             .Select(e => e with { Columns = e.Columns.Where(c => c != normalised).ToList() })
             .Where(e => e.Constant is not null || e.Columns.Count > 0);
         return new RecordMapping(Body, [sourceRef, .. others]);
     }
 
-    /// <summary>The mapping narrowed to the columns a file has; a required column that is missing is a usage error.</summary>
+    /// <summary>
+    /// The mapping narrowed to the columns a file has; a required column that is missing, or no column for the source
+    /// reference, is a usage error.
+    /// </summary>
     public RecordMapping ForColumns(IReadOnlyCollection<string> columns)
     {
         var present = columns.ToHashSet(StringComparer.Ordinal);
@@ -120,7 +128,13 @@ internal sealed class RecordMapping
             }
         }
 
-        return new RecordMapping(Body, entries);
+        var narrowed = new RecordMapping(Body, entries);
+        // The platform would refuse every row: better said once, before anything is sent.
+        return narrowed.ReadsSourceRef
+            ? narrowed
+            : throw new UsageException(
+                "No column gives the records their source reference, your own reference for each row, which the platform requires: " +
+                $"give --source-ref-column <column> (or map source_ref in --mapping). The file's columns: {string.Join(", ", columns)}.");
     }
 
     /// <summary>Columns of a file that no field reads, to tell the user what is left behind.</summary>
@@ -197,7 +211,13 @@ internal sealed class RecordMapping
                     columns.Add(ColumnNames.Normalise(option.Value.GetString()!));
                     break;
                 case "columns" when option.Value.ValueKind == JsonValueKind.Array:
-                    columns.AddRange(option.Value.EnumerateArray().Select(c => ColumnNames.Normalise(c.GetString() ?? "")));
+                    foreach (var column in option.Value.EnumerateArray())
+                    {
+                        columns.Add(column.ValueKind == JsonValueKind.String
+                            ? ColumnNames.Normalise(column.GetString()!)
+                            : throw new UsageException($"Mapping {file}: {path} \"columns\" must list column names in quotes, but lists {column.GetRawText()}."));
+                    }
+
                     break;
                 case "value":
                     constant = option.Value.ValueKind == JsonValueKind.String ? option.Value.GetString() : option.Value.GetRawText();

@@ -10,9 +10,11 @@ internal static class RejectsLocation
 {
     /// <summary>
     /// The rejects file for <paramref name="inputFile"/>: <paramref name="requested"/> when given (--rejects, or the
-    /// file a resumed import was already writing), otherwise the first writable default.
+    /// file a resumed import was already writing), otherwise the first writable default. A dry run's default is a
+    /// file of its own: it replaces its file, and that of an interrupted import holds the rejections of rows the
+    /// server already took, which the resumed import goes on appending to.
     /// </summary>
-    public static string Choose(string inputFile, string? requested, string workingDirectory)
+    public static string Choose(string inputFile, string? requested, string workingDirectory, bool dryRun)
     {
         if (requested is not null)
         {
@@ -22,13 +24,14 @@ internal static class RejectsLocation
                 : path;
         }
 
-        var beside = Path.GetFullPath(inputFile + ".rejects.csv", workingDirectory);
+        var suffix = dryRun ? ".dry-run.rejects.csv" : ".rejects.csv";
+        var beside = Path.GetFullPath(inputFile + suffix, workingDirectory);
         if ((ReadOnlyByMode(Path.GetDirectoryName(beside)!) ?? WhyNotWritable(beside)) is not { } besideReason)
         {
             return beside;
         }
 
-        var here = Path.Combine(workingDirectory, Path.GetFileName(inputFile) + ".rejects.csv");
+        var here = Path.Combine(workingDirectory, Path.GetFileName(inputFile) + suffix);
         return WhyNotWritable(here) is { } hereReason
             ? throw new CliException(
                 $"Nowhere to write the rejected rows: not beside the input ({besideReason}) nor in the current directory ({hereReason}). " +

@@ -13,8 +13,19 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
         }
 
         var (content, problems) = row.Content is { } given ? (given, CheckBody(given)) : mapping.Map(row);
+        if (string.IsNullOrWhiteSpace(content.SourceRef))
+        {
+            // The platform refuses a record without one; found here, a dry run shows it too.
+            problems = [.. problems, Problems.Of("source_ref", "is required: your own reference for the record (the column --source-ref-column names, or the row's source_ref)")];
+        }
+
         // The marking is the import's, whatever a row says: one decision for the whole file.
         content.Marking = marking.Clone();
+        if (problems.Count == 0 && BatchSender.TooLarge(content) is { } tooLarge)
+        {
+            problems = [tooLarge];
+        }
+
         return new PreparedRow(row.Number, content.SourceRef, problems.Count == 0 ? content : null, problems);
     }
 

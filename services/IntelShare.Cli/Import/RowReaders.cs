@@ -61,6 +61,9 @@ internal sealed class CsvRowReader : IRowReader
     // The reader scans ahead in blocks, so a malformed record may be reported before it is returned.
     private readonly Dictionary<long, CsvMalformedReason> _malformed = [];
 
+    // Unnamed columns at the end of the header (a trailing comma) hold nothing, so a row need not have them.
+    private readonly int _headerFields;
+
     public CsvRowReader(string file)
     {
         _csv = CsvReader.FromFile(file, new CsvReaderOptions
@@ -72,6 +75,11 @@ internal sealed class CsvRowReader : IRowReader
         Columns = _csv.Headers.Count > 0
             ? _csv.Headers.Select(ColumnNames.Normalise).ToList()
             : throw new UsageException($"{file} is empty: a CSV import needs a header row.");
+        _headerFields = Columns.Count;
+        while (_headerFields > 1 && Columns[_headerFields - 1].Length == 0)
+        {
+            _headerFields--;
+        }
     }
 
     public IReadOnlyList<string>? Columns { get; }
@@ -92,9 +100,29 @@ internal sealed class CsvRowReader : IRowReader
             }
 
             // Record numbers count the header as record 1. A garbled row is not shared on a guess.
-            var problem = _malformed.Remove(number + 1, out var reason) ? Problems.Of("", $"malformed CSV ({reason})") : null;
+            var problem = _malformed.Remove(number + 1, out var reason) ? Problems.Of("", $"malformed CSV ({reason})") : FieldCountProblem();
             yield return new SourceRow(number, values) { Problem = problem };
         }
+    }
+
+    /// <summary>
+    /// A row with a field more or fewer than the header has its values under the wrong columns ("Smith, Jr" unquoted
+    /// puts "Jr" in the next column and pushes the last value out), so it is not shared on a guess. Empty fields past
+    /// the header (a trailing comma) move nothing.
+    /// </summary>
+    private FieldProblem? FieldCountProblem()
+    {
+        var fields = _csv.FieldCount;
+        while (fields > _headerFields && _csv.IsEmpty(fields - 1))
+        {
+            fields--;
+        }
+
+        return fields == _headerFields
+            ? null
+            : Problems.Of("", fields > _headerFields
+                ? $"has {fields} fields, the header has {_headerFields}: a value with a comma must be quoted"
+                : $"has {fields} fields, the header has {_headerFields}: every column needs its field, an empty one too, and a value with a line break must be quoted");
     }
 
     public void Dispose() => _csv.Dispose();

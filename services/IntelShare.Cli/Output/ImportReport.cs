@@ -26,9 +26,10 @@ internal static class ImportReport
             console.Warning($"Columns not imported (no field reads them; see --mapping): {string.Join(", ", unmapped)}");
         }
 
-        if (mapping.Entries.All(e => e.Path.Text != "source_ref"))
+        // A CSV import without one stops before this (RecordMapping.ForColumns); JSON Lines rows may carry their own.
+        if (!mapping.ReadsSourceRef)
         {
-            console.Warning("No column gives the records their source reference (--source-ref-column): without it the platform cannot recognise a re-import as the same records.");
+            console.Warning("No field of the mapping gives the records their source reference (source_ref): rows that do not carry one of their own are rejected.");
         }
     }
 
