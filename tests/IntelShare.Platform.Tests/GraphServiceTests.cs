@@ -12,7 +12,7 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     [Fact]
     public async Task A_shared_phone_links_two_agencies_records_and_each_reader_sees_only_what_the_policy_allows()
     {
-        var phone = $"+4477009{Random.Shared.Next(10000, 99999)}";
+        var phone = UniquePhone();
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         async Task<string> Contribute(string given, Action<RecordContent> shape)
         {
@@ -65,6 +65,29 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.Equal(nowhere.Status.Detail.Replace("rec-no-such-record", hiddenAssociate, StringComparison.Ordinal), fromHidden.Status.Detail);
         var placeholderSeed = await border.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { knownToExist }, Justification = TestRecords.Because("probe") });
         Assert.Contains(placeholderSeed.Nodes, n => n.Placeholder);
+    }
+
+    [Fact]
+    public async Task Nodes_and_edges_carry_the_marking_without_the_cases_the_reader_is_not_on()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst")).CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        var content = TestRecords.Person(TestRecords.UniqueRef("graph-case"), given: "Iulia", family: "Cebotari");
+        content.Person.Phones.Add(UniquePhone());
+        content.Marking.ReleasableTo.Add("BORDER");
+        content.Marking.CaseRefs.Add(caseRef);
+        var recordId = (await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        var request = new NeighbourhoodRequest { EntityIds = { recordId }, Depth = 1, Justification = TestRecords.Because("who uses the phone") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Edges.Any(e => e.Kind == "uses"));
+        var border = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst")).NeighbourhoodAsync(request);
+
+        Assert.Equal([caseRef], Assert.Single(own.Nodes, n => n.Id == recordId).Marking.CaseRefs);
+        Assert.Equal([caseRef], Assert.Single(own.Edges, e => e.Kind == "uses").Marking.CaseRefs);
+        Assert.Equal("POL-ATU", Assert.Single(border.Nodes, n => n.Id == recordId).Marking.OriginatorAgency);
+        Assert.Equal("POL-ATU", Assert.Single(border.Edges, e => e.Kind == "uses").Marking.OriginatorAgency);
+        Assert.DoesNotContain(caseRef, border.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -145,4 +168,6 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
+
+    private static string UniquePhone() => $"+4477009{Random.Shared.Next(10000, 99999)}";
 }

@@ -2,6 +2,7 @@ using IntelShare.Access.Client;
 using IntelShare.Domain;
 using IntelShare.Graph.Engine;
 using IntelShare.Policy;
+using Wire = IntelShare.Contracts.V1;
 
 namespace IntelShare.Graph.Domain;
 
@@ -106,7 +107,13 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     public IEnumerable<string> ReadableRecords(IEnumerable<string> supportIds) =>
         supportIds.Select(Support).Where(s => s is { Decision.Effect: >= AccessEffect.PermitRedacted }).Select(s => s!.Record.RecordId).Distinct(StringComparer.Ordinal);
 
-    public ProjectedRecord? Record(string recordId) => index.Find(recordId);
+    /// <summary>
+    /// The marking of a record the caller may read, as it would come with the record from Records: without the cases
+    /// the caller is not on. Null for a record the caller may not read.
+    /// </summary>
+    public Wire.Marking? Marking(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted } support
+        ? Redactor.RedactMarking(support.Record.WireMarking, support.Decision.RedactedFields)
+        : null;
 
     /// <summary>The decisions behind what a result shows, for the audit log.</summary>
     public IReadOnlyList<(ResourceMarking, AccessDecision)> Released(IEnumerable<GraphNode> nodes)
