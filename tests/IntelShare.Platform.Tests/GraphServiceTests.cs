@@ -91,6 +91,44 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Identifiers_of_a_record_read_redacted_are_withheld_unless_a_record_read_whole_shows_them()
+    {
+        var (ownPhone, sharedPhone) = (UniquePhone(), UniquePhone());
+        var passport = $"MD{Random.Shared.Next(1_000_000, 9_999_999)}";
+        var street = "Strada Victima" + Guid.NewGuid().ToString("N")[..6];
+        var victim = TestRecords.Person(TestRecords.UniqueRef("graph-victim"), given: "Lidia", family: "Ursu");
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        victim.Person.Phones.Add(ownPhone);
+        victim.Person.Phones.Add(sharedPhone);
+        victim.Person.Documents.Add(new IdentityDocument { Kind = "passport", Number = passport, IssuingCountry = "MD" });
+        victim.Person.Addresses.Add(new Address { StreetNumber = "12", Street = street, City = "Chisinau", Country = "MD" });
+        var witness = TestRecords.Person(TestRecords.UniqueRef("graph-witness"), given: "Pavel", family: "Grosu");
+        witness.Marking.ReleasableTo.Add("BORDER");
+        witness.Person.Phones.Add(sharedPhone);
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimId = (await records.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+        var witnessId = (await records.ContributeAsync(new ContributeRequest { Content = witness })).RecordId;
+        var request = new NeighbourhoodRequest { EntityIds = { victimId }, Depth = 2, Justification = TestRecords.Because("who is around the victim") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == witnessId));
+        var border = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst")).NeighbourhoodAsync(request);
+
+        Assert.Contains(own.Nodes, n => n.Id == $"phone:{ownPhone}");
+        Assert.Contains(own.Nodes, n => n.Label.Contains(passport, StringComparison.Ordinal));
+        Assert.Contains(own.Nodes, n => n.Label.Contains(street, StringComparison.Ordinal));
+        Assert.Equal("[redacted]", Assert.Single(border.Nodes, n => n.Id == victimId).Label);
+        Assert.Contains(border.Nodes, n => n.Id == witnessId && n.Label == "Pavel Grosu");
+        Assert.Contains(border.Nodes, n => n.Id == $"phone:{sharedPhone}" && !n.Placeholder);
+        var shown = border.ToString();
+        Assert.DoesNotContain(ownPhone[1..], shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(passport, shown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(street, shown, StringComparison.OrdinalIgnoreCase);
+        Assert.True(border.WithheldNodes >= 3);
+    }
+
+    [Fact]
     public async Task Records_resolution_puts_in_one_entity_are_joined_through_it_and_follow_an_analysts_split()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
