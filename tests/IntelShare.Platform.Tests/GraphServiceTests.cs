@@ -129,6 +129,36 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Linked_cases_refuse_a_case_the_caller_is_not_on_as_one_that_does_not_exist()
+    {
+        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var (first, second) = ("OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant());
+        foreach (var caseRef in new[] { first, second })
+        {
+            await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        }
+
+        var content = TestRecords.Person(TestRecords.UniqueRef("graph-cases"), given: "Radu", family: "Lupu");
+        content.Marking.ReleasableTo.Add("BORDER");
+        content.Marking.CaseRefs.Add(first);
+        content.Marking.CaseRefs.Add(second);
+        await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content });
+        LinkedCasesRequest Request(params string[] caseRefs) => new() { CaseRefs = { caseRefs }, Justification = TestRecords.Because("are the operations linked") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var linked = await Projected.Eventually(() => police.LinkedCasesAsync(Request(first, second.ToLowerInvariant())).ResponseAsync, r => r.Links.Count > 0);
+        var border = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var hidden = await Assert.ThrowsAsync<RpcException>(() => border.LinkedCasesAsync(Request(first)).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => border.LinkedCasesAsync(Request("OP-NO-SUCH-CASE")).ResponseAsync);
+
+        Assert.Equal((first, second), (Assert.Single(linked.Links).FirstCase, linked.Links[0].SecondCase));
+        Assert.Equal(StatusCode.InvalidArgument, hidden.StatusCode);
+        Assert.Equal(["case_refs[0]"], hidden.ViolatedFields());
+        Assert.Equal(unknown.StatusCode, hidden.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace("OP-NO-SUCH-CASE", first, StringComparison.Ordinal), hidden.Status.Detail);
+    }
+
+    [Fact]
     public async Task Records_resolution_puts_in_one_entity_are_joined_through_it_and_follow_an_analysts_split()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
