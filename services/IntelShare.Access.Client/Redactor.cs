@@ -11,6 +11,8 @@ namespace IntelShare.Access.Client;
 /// </summary>
 public static class Redactor
 {
+    private const string MarkingPrefix = "marking.";
+
     /// <summary>
     /// The record as a decision lets it leave a service: whole, without the redacted fields, or (existence only,
     /// deny) not at all.
@@ -44,6 +46,17 @@ public static class Redactor
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// A marking sent on its own, apart from its record (as the graph sends one with each node and edge), as the
+    /// decision lets it leave: without the parts the decision removes from the record's marking, such as the cases the
+    /// reader is not on.
+    /// </summary>
+    public static Marking RedactMarking(Marking marking, IReadOnlyCollection<string> fieldPaths)
+    {
+        var markingPaths = fieldPaths.Where(path => path.StartsWith(MarkingPrefix, StringComparison.Ordinal)).ToList();
+        return markingPaths.Count == 0 ? marking : Redact(new RecordContent { Marking = marking }, markingPaths).Marking;
     }
 
     private static void Clear(IMessage message, ReadOnlySpan<string> segments)

@@ -15,3 +15,13 @@ public interface ICaseDirectory
     /// </summary>
     Task<string?> FindKnownAsync(Subject subject, string caseRef, CancellationToken cancellationToken);
 }
+
+/// <summary>What a caller is told of a case reference they may not name.</summary>
+public static class UnknownCase
+{
+    /// <summary>
+    /// The same for a case that exists and one that does not: a case reference names an operation, and the answer must
+    /// not tell an outsider which operations exist.
+    /// </summary>
+    public static string Message(string caseRef) => $"'{caseRef}' is not a case you are on or your agency owns";
+}

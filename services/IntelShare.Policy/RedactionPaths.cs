@@ -28,6 +28,15 @@ public static class RedactionPaths
         return false;
     }
 
+    /// <summary>
+    /// Whether removing one path removes some of what the other names: they are the same field, or one lies inside the
+    /// other ("person.phones[1]" and "person.phones", "person" and "person.name").
+    /// </summary>
+    public static bool Overlap(string a, string b) => Within(a, b) || Within(b, a);
+
+    private static bool Within(string inner, string outer) =>
+        inner.StartsWith(outer, StringComparison.Ordinal) && (inner.Length == outer.Length || inner[outer.Length] is '.' or '[');
+
     /// <summary>The index of the element a path removes, or -1 for a whole field.</summary>
     public static int ElementIndex(string path) => TryParseElement(path[(path.LastIndexOf('.') + 1)..], out _, out var index) ? index : -1;
 }

@@ -12,7 +12,7 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     [Fact]
     public async Task A_shared_phone_links_two_agencies_records_and_each_reader_sees_only_what_the_policy_allows()
     {
-        var phone = $"+4477009{Random.Shared.Next(10000, 99999)}";
+        var phone = UniquePhone();
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         async Task<string> Contribute(string given, Action<RecordContent> shape)
         {
@@ -65,6 +65,97 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.Equal(nowhere.Status.Detail.Replace("rec-no-such-record", hiddenAssociate, StringComparison.Ordinal), fromHidden.Status.Detail);
         var placeholderSeed = await border.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { knownToExist }, Justification = TestRecords.Because("probe") });
         Assert.Contains(placeholderSeed.Nodes, n => n.Placeholder);
+    }
+
+    [Fact]
+    public async Task Nodes_and_edges_carry_the_marking_without_the_cases_the_reader_is_not_on()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst")).CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        var content = TestRecords.Person(TestRecords.UniqueRef("graph-case"), given: "Iulia", family: "Cebotari");
+        content.Person.Phones.Add(UniquePhone());
+        content.Marking.ReleasableTo.Add("BORDER");
+        content.Marking.CaseRefs.Add(caseRef);
+        var recordId = (await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        var request = new NeighbourhoodRequest { EntityIds = { recordId }, Depth = 1, Justification = TestRecords.Because("who uses the phone") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Edges.Any(e => e.Kind == "uses"));
+        var border = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst")).NeighbourhoodAsync(request);
+
+        Assert.Equal([caseRef], Assert.Single(own.Nodes, n => n.Id == recordId).Marking.CaseRefs);
+        Assert.Equal([caseRef], Assert.Single(own.Edges, e => e.Kind == "uses").Marking.CaseRefs);
+        Assert.Equal("POL-ATU", Assert.Single(border.Nodes, n => n.Id == recordId).Marking.OriginatorAgency);
+        Assert.Equal("POL-ATU", Assert.Single(border.Edges, e => e.Kind == "uses").Marking.OriginatorAgency);
+        Assert.DoesNotContain(caseRef, border.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Identifiers_of_a_record_read_redacted_are_withheld_unless_a_record_read_whole_shows_them()
+    {
+        var (ownPhone, sharedPhone) = (UniquePhone(), UniquePhone());
+        var passport = $"MD{Random.Shared.Next(1_000_000, 9_999_999)}";
+        var street = "Strada Victima" + Guid.NewGuid().ToString("N")[..6];
+        var victim = TestRecords.Person(TestRecords.UniqueRef("graph-victim"), given: "Lidia", family: "Ursu");
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        victim.Person.Phones.Add(ownPhone);
+        victim.Person.Phones.Add(sharedPhone);
+        victim.Person.Documents.Add(new IdentityDocument { Kind = "passport", Number = passport, IssuingCountry = "MD" });
+        victim.Person.Addresses.Add(new Address { StreetNumber = "12", Street = street, City = "Chisinau", Country = "MD" });
+        var witness = TestRecords.Person(TestRecords.UniqueRef("graph-witness"), given: "Pavel", family: "Grosu");
+        witness.Marking.ReleasableTo.Add("BORDER");
+        witness.Person.Phones.Add(sharedPhone);
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimId = (await records.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+        var witnessId = (await records.ContributeAsync(new ContributeRequest { Content = witness })).RecordId;
+        var request = new NeighbourhoodRequest { EntityIds = { victimId }, Depth = 2, Justification = TestRecords.Because("who is around the victim") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == witnessId));
+        var border = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst")).NeighbourhoodAsync(request);
+
+        Assert.Contains(own.Nodes, n => n.Id == $"phone:{ownPhone}");
+        Assert.Contains(own.Nodes, n => n.Label.Contains(passport, StringComparison.Ordinal));
+        Assert.Contains(own.Nodes, n => n.Label.Contains(street, StringComparison.Ordinal));
+        Assert.Equal("[redacted]", Assert.Single(border.Nodes, n => n.Id == victimId).Label);
+        Assert.Contains(border.Nodes, n => n.Id == witnessId && n.Label == "Pavel Grosu");
+        Assert.Contains(border.Nodes, n => n.Id == $"phone:{sharedPhone}" && !n.Placeholder);
+        var shown = border.ToString();
+        Assert.DoesNotContain(ownPhone[1..], shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(passport, shown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(street, shown, StringComparison.OrdinalIgnoreCase);
+        Assert.True(border.WithheldNodes >= 3);
+    }
+
+    [Fact]
+    public async Task Linked_cases_refuse_a_case_the_caller_is_not_on_as_one_that_does_not_exist()
+    {
+        var access = new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst"));
+        var (first, second) = ("OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant());
+        foreach (var caseRef in new[] { first, second })
+        {
+            await access.CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        }
+
+        var content = TestRecords.Person(TestRecords.UniqueRef("graph-cases"), given: "Radu", family: "Lupu");
+        content.Marking.ReleasableTo.Add("BORDER");
+        content.Marking.CaseRefs.Add(first);
+        content.Marking.CaseRefs.Add(second);
+        await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content });
+        LinkedCasesRequest Request(params string[] caseRefs) => new() { CaseRefs = { caseRefs }, Justification = TestRecords.Because("are the operations linked") };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var linked = await Projected.Eventually(() => police.LinkedCasesAsync(Request(first, second.ToLowerInvariant())).ResponseAsync, r => r.Links.Count > 0);
+        var border = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var hidden = await Assert.ThrowsAsync<RpcException>(() => border.LinkedCasesAsync(Request(first)).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => border.LinkedCasesAsync(Request("OP-NO-SUCH-CASE")).ResponseAsync);
+
+        Assert.Equal((first, second), (Assert.Single(linked.Links).FirstCase, linked.Links[0].SecondCase));
+        Assert.Equal(StatusCode.InvalidArgument, hidden.StatusCode);
+        Assert.Equal(["case_refs[0]"], hidden.ViolatedFields());
+        Assert.Equal(unknown.StatusCode, hidden.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace("OP-NO-SUCH-CASE", first, StringComparison.Ordinal), hidden.Status.Detail);
     }
 
     [Fact]
@@ -145,4 +236,6 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
+
+    private static string UniquePhone() => $"+4477009{Random.Shared.Next(10000, 99999)}";
 }

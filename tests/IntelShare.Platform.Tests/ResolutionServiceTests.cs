@@ -158,6 +158,56 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     [Fact]
+    public async Task A_merge_or_split_of_an_entity_holding_a_record_the_analyst_may_not_know_of_does_not_name_it()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        Assert.Equal(200, await police.ContributeAllAsync(TestRecords.Population(200, seed: 23)));
+        async Task<string> Contribute(string given, string family, string born, string passport, bool releasedToBorder)
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("res-decide"), given, family, born);
+            if (releasedToBorder)
+            {
+                content.Marking.ReleasableTo.Add("BORDER");
+            }
+
+            // Not released and not discoverable: BORDER may not even learn that it exists.
+            content.Marking.Discoverable = releasedToBorder;
+            content.Person.Documents.Add(new IdentityDocument { Kind = "passport", Number = passport, IssuingCountry = "MD" });
+            return (await police.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        }
+
+        var passport = $"MD{Random.Shared.Next(1_000_000, 9_999_999)}";
+        var visibleId = await Contribute("Veronica", "Munteanu", "1987-05-14", passport, releasedToBorder: true);
+        var hiddenId = await Contribute("Veronica", "Munteanu", "1987-05-14", passport, releasedToBorder: false);
+        var hiddenAloneId = await Contribute("Cornel", "Bivol", "1969-10-30", $"MD{Random.Shared.Next(1_000_000, 9_999_999)}", releasedToBorder: false);
+        var owner = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var shared = await MatchEventually(owner, "Veronica", "Munteanu", "1987-05-14", "one woman twice",
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == visibleId) && c.Records.Any(r => r.RecordId == hiddenId)));
+        var alone = await MatchEventually(owner, "Cornel", "Bivol", "1969-10-30", "who is he", m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == hiddenAloneId)));
+        var (entityId, hiddenEntityId) = (shared.Candidates.First(c => c.Records.Any(r => r.RecordId == visibleId)).EntityId, alone.Candidates.First(c => c.Records.Any(r => r.RecordId == hiddenAloneId)).EntityId);
+
+        var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var entity = await border.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because() });
+        var version = new EntityVersion { EntityId = entityId, Version = entity.Version };
+        Task<RpcException> Refused(DecisionKind kind, IEnumerable<EntityVersion> entities, params string[] leaving) => Assert.ThrowsAsync<RpcException>(() => border.DecideAsync(new DecideRequest
+        {
+            Kind = kind, Entities = { entities }, RecordIds = { leaving }, Reason = "probing", Justification = TestRecords.Because(),
+        }).ResponseAsync);
+        var split = await Refused(DecisionKind.Split, [version], visibleId);
+        var mergeHidden = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = hiddenEntityId, Version = 1 }, version]);
+        var mergeUnknown = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = "ent-99999999", Version = 1 }, version]);
+
+        Assert.Equal(1, entity.WithheldRecords);
+        Assert.Equal(StatusCode.PermissionDenied, split.StatusCode);
+        Assert.Contains(entityId, split.Status.Detail);
+        Assert.DoesNotContain(hiddenId, split.Status.Detail);
+        Assert.DoesNotContain("POL-ATU", split.Status.Detail);
+        // An entity of records the analyst may not know of is answered as one that does not exist, as GetEntity answers it.
+        Assert.Equal(mergeUnknown.StatusCode, mergeHidden.StatusCode);
+        Assert.Equal(mergeUnknown.Status.Detail.Replace("ent-99999999", hiddenEntityId, StringComparison.Ordinal), mergeHidden.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_match_on_records_the_caller_may_not_read_says_only_who_holds_them()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -46,7 +46,7 @@ public sealed class AuditedAccessChecker(AccessStore store, NeedToKnowPolicy pol
         // A case the reader is not on is refused exactly like an unknown one: else any reader could learn which
         // operations exist, and hide reads among a case team's own by naming the case.
         var file = store.FindCaseKnownTo(query.Subject, caseRef)
-            ?? throw new ValidationFailedException([new FieldViolation("justification.case_ref", $"'{caseRef}' is not a case you are on or your agency owns")]);
+            ?? throw new ValidationFailedException([new FieldViolation("justification.case_ref", UnknownCase.Message(caseRef))]);
         return file.CaseRef == caseRef ? query : query with { Justification = query.Justification with { CaseRef = file.CaseRef } };
     }
 }

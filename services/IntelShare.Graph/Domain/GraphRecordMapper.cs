@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
 using IntelShare.Contracts.V1;
 using IntelShare.Graph.Engine;
 using IntelShare.Normalisation;
+using IntelShare.Policy;
 using IntelShare.Resolution.Engine;
 using ContractEvent = IntelShare.Contracts.V1.Event;
 using EngineNode = IntelShare.Graph.Engine.GraphNode;
@@ -17,6 +19,29 @@ namespace IntelShare.Graph.Domain;
 public static class GraphRecordMapper
 {
     private const string SameAsPrefix = "same-as:";
+
+    // Must follow Map: which field of which kind of record each identifier node is made from.
+    private static readonly FrozenDictionary<(BodyKind Body, NodeKind Node), string[]> ValueFieldsOf = new Dictionary<(BodyKind, NodeKind), string[]>
+    {
+        [(BodyKind.Person, NodeKind.Phone)] = ["person.phones"],
+        [(BodyKind.Person, NodeKind.Document)] = ["person.documents"],
+        [(BodyKind.Person, NodeKind.Place)] = ["person.addresses"],
+        [(BodyKind.Organisation, NodeKind.Phone)] = ["organisation.phones"],
+        [(BodyKind.Organisation, NodeKind.Place)] = ["organisation.addresses"],
+        [(BodyKind.Event, NodeKind.Place)] = ["event.location"],
+        [(BodyKind.Phone, NodeKind.Phone)] = ["phone.number"],
+        [(BodyKind.Vehicle, NodeKind.Vehicle)] = ["vehicle.plate"],
+        [(BodyKind.Document, NodeKind.Document)] = ["document.identity_document"],
+        [(BodyKind.Account, NodeKind.Account)] = ["account.iban", "account.account_number"],
+        [(BodyKind.Place, NodeKind.Place)] = ["place.address", "place.name"],
+    }.ToFrozenDictionary();
+
+    /// <summary>
+    /// The content fields a node of this kind took its id and label from, in a record of this kind: a reader from whom
+    /// the record's decision removes one of them must not learn the value from the node. None for a node that is the
+    /// record's own (a person, organisation or event: its id is the record id) and for a case node.
+    /// </summary>
+    public static IReadOnlyList<string> ValueFields(BodyKind body, NodeKind node) => ValueFieldsOf.GetValueOrDefault((body, node), []);
 
     /// <summary>
     /// What supports a record's same_as edge to its resolved entity. It is kept apart from the record's own support so

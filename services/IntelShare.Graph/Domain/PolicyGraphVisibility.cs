@@ -2,6 +2,7 @@ using IntelShare.Access.Client;
 using IntelShare.Domain;
 using IntelShare.Graph.Engine;
 using IntelShare.Policy;
+using Wire = IntelShare.Contracts.V1;
 
 namespace IntelShare.Graph.Domain;
 
@@ -10,9 +11,10 @@ public sealed record NodeRelease(NodeVisibility Visibility, AccessDecision? Deci
 
 /// <summary>
 /// Need-to-know while a graph query walks: a node is as visible as the most open record that supports it (an
-/// identifier node two agencies recorded is visible to a reader of either), an edge is walked only when a record
-/// that supports it may be read. Decisions come from the caller's access session, once per record per query.
-/// One instance serves one query on one thread at a time, as the engine and the result mapping use it.
+/// identifier node two agencies recorded is visible to a reader of either; a record read without the field the node
+/// was made from does not count), an edge is walked only when a record that supports it may be read. Decisions come
+/// from the caller's access session, once per record per query. One instance serves one query on one thread at a
+/// time, as the engine and the result mapping use it.
 /// </summary>
 public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordIndex index) : IGraphVisibility
 {
@@ -72,7 +74,7 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
         var allWhole = true;
         foreach (var supportId in node.SupportingRecordIds)
         {
-            if (Support(supportId) is not { } support)
+            if (Support(supportId) is not { } support || RemovesValueOf(node, support))
             {
                 allWhole = false;
                 continue;
@@ -96,6 +98,15 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
         return release;
     }
 
+    /// <summary>
+    /// The record is read redacted without the field the node was made from (a victim's phone or passport): it then
+    /// shows the node no more than Records shows the field, though another record may show it.
+    /// </summary>
+    private static bool RemovesValueOf(GraphNode node, Supporting support) =>
+        support.Decision.Effect == AccessEffect.PermitRedacted
+        && GraphRecordMapper.ValueFields(support.Record.Marking.Body, node.Kind) is { Count: > 0 } fields
+        && support.Decision.RedactedFields.Any(removed => fields.Any(field => RedactionPaths.Overlap(removed, field)));
+
     private bool KnowsCase(GraphNode node) =>
         session.Query.Subject.HasRole(Roles.Oversight) || session.Context.CaseMemberships.Any(caseRef => GraphRecordMapper.CaseNodeId(caseRef) == node.Id);
 
@@ -106,7 +117,13 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     public IEnumerable<string> ReadableRecords(IEnumerable<string> supportIds) =>
         supportIds.Select(Support).Where(s => s is { Decision.Effect: >= AccessEffect.PermitRedacted }).Select(s => s!.Record.RecordId).Distinct(StringComparer.Ordinal);
 
-    public ProjectedRecord? Record(string recordId) => index.Find(recordId);
+    /// <summary>
+    /// The marking of a record the caller may read, as it would come with the record from Records: without the cases
+    /// the caller is not on. Null for a record the caller may not read.
+    /// </summary>
+    public Wire.Marking? Marking(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted } support
+        ? Redactor.RedactMarking(support.Record.WireMarking, support.Decision.RedactedFields)
+        : null;
 
     /// <summary>The decisions behind what a result shows, for the audit log.</summary>
     public IReadOnlyList<(ResourceMarking, AccessDecision)> Released(IEnumerable<GraphNode> nodes)

@@ -11,7 +11,7 @@ namespace IntelShare.Graph.Domain;
 /// Turns what the engine found into what the caller may see. A placeholder keeps only its kind, the holder and a
 /// reference to ask about (its id, which may be a phone number or a document number, is replaced by the record
 /// reference); a node visible only in a redacted form loses its label and attributes; a marking travels with each
-/// node and edge.
+/// node and edge, as Records would send it with the record (without the cases the caller is not on).
 /// </summary>
 public sealed class ResultMapper(PolicyGraphVisibility visibility)
 {
@@ -60,7 +60,7 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
         }
 
         message.Label = released.Label;
-        message.Marking = released.Release.Record?.WireMarking;
+        message.Marking = released.Release.Record is { } record ? visibility.Marking(record.RecordId) : null;
         if (released.Release.ShowDetails)
         {
             foreach (var (key, value) in node.Properties)
@@ -85,9 +85,9 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
         };
         var readable = visibility.ReadableRecords(edge.SupportingRecordIds).ToList();
         message.RecordIds.AddRange(readable);
-        if (readable.Count > 0 && visibility.Record(readable[0]) is { } record)
+        if (readable.Count > 0)
         {
-            message.Marking = record.WireMarking;
+            message.Marking = visibility.Marking(readable[0]);
         }
 
         return message;

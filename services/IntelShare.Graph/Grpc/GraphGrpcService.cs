@@ -17,7 +17,7 @@ namespace IntelShare.Graph.Grpc;
 /// deciding every node and edge it meets, and maps the result — placeholders carry kind, holder and a reference
 /// only — before auditing what was released.
 /// </summary>
-public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, IAccessSessionFactory access, GraphOptions options) : GraphService.GraphServiceBase
+public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, IAccessSessionFactory access, ICaseDirectory cases, GraphOptions options) : GraphService.GraphServiceBase
 {
     private const int MaxNodesReturned = 10_000;
 
@@ -153,12 +153,29 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                 return ((IEnumerable<Engine.GraphNode>)shown, response);
             });
 
-    public override Task<LinkedCasesResponse> LinkedCases(LinkedCasesRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.linked_cases", request.Justification, $"linked cases {string.Join(",", request.CaseRefs)}",
-            _ => request.CaseRefs.Count == 0 ? null : request.CaseRefs.Select(GraphRecordMapper.CaseNodeId).ToArray(),
-            async (cases, visibility, ct) =>
+    public override async Task<LinkedCasesResponse> LinkedCases(LinkedCasesRequest request, ServerCallContext context)
+    {
+        // Only a case the caller knows of may be named, and any other is refused alike whether it exists or not, as a
+        // search filter is: else an outsider's hidden case (withheld) and a made-up one (not found) would tell which exist.
+        var known = new string?[request.CaseRefs.Count];
+        for (var i = 0; i < known.Length; i++)
+        {
+            known[i] = await cases.FindKnownAsync(context.GetSubject(), request.CaseRefs[i], context.CancellationToken);
+        }
+
+        return await RunAsync(context, "graph.linked_cases", request.Justification, $"linked cases {string.Join(",", request.CaseRefs)}",
+            violations =>
             {
-                var result = await store.LinkedCasesAsync(new LinkedCasesQuery(cases), visibility, Budget, ct);
+                for (var i = 0; i < known.Length; i++)
+                {
+                    violations.Require(known[i] is not null, $"case_refs[{i}]", UnknownCase.Message(request.CaseRefs[i]));
+                }
+
+                return known.Length == 0 ? null : known.OfType<string>().Select(GraphRecordMapper.CaseNodeId).ToArray();
+            },
+            async (caseIds, visibility, ct) =>
+            {
+                var result = await store.LinkedCasesAsync(new LinkedCasesQuery(caseIds), visibility, Budget, ct);
                 var mapper = new ResultMapper(visibility);
                 var response = new LinkedCasesResponse { WithheldNodes = result.WithheldNodes };
                 var shown = new List<Engine.GraphNode>();
@@ -179,6 +196,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
 
                 return ((IEnumerable<Engine.GraphNode>)shown, response);
             });
+    }
 
     public override Task<TimelineResponse> Timeline(TimelineRequest request, ServerCallContext context) =>
         RunAsync(context, "graph.timeline", request.Justification, $"timeline {request.EntityId}",

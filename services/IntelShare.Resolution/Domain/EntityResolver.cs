@@ -719,13 +719,17 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         return new DecisionOutcome(decisionId, changes);
     }
 
+    /// <summary>The answer to a decision on an entity that is not (or no longer) there.</summary>
+    public static PreconditionFailedException NoLongerExists(string entityId) =>
+        new($"Entity {entityId} no longer exists (it was merged, split or its records withdrawn): reload it.");
+
     private void RequireVersions(IReadOnlyList<(string EntityId, long Version)> entities)
     {
         foreach (var (entityId, version) in entities)
         {
             if (!_members.TryGetValue(entityId, out var members) || members.Count == 0)
             {
-                throw new PreconditionFailedException($"Entity {entityId} no longer exists (it was merged, split or its records withdrawn): reload it.");
+                throw NoLongerExists(entityId);
             }
 
             var current = _versions.GetValueOrDefault(entityId, 1);

@@ -242,22 +242,33 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         violations.ThrowIfAny();
         RequireAnalyst(subject);
 
-        // An analyst decides only on records they may read.
+        // An analyst decides only on records they may read: those of the pair, or every record of the entities.
         var session = await BeginAsync(context, request.Justification, "resolution.decide");
+        var kind = request.Kind.ToString().ToLowerInvariant();
         var involved = request.Kind is DecisionKind.Confirm or DecisionKind.Reject
-            ? new[] { request.LeftRecordId, request.RightRecordId }
-            : request.Entities.SelectMany(e => resolver.GetEntity(e.EntityId)?.Records.Select(r => r.RecordId) ?? []).ToArray();
+            ? [(EntityId: (string?)null, Records: Decided(session, new[] { request.LeftRecordId, request.RightRecordId }.Select(resolver.FindRecord).OfType<Record>()))]
+            : request.Entities.Select(e => (EntityId: (string?)e.EntityId, Records: Decided(session, resolver.GetEntity(e.EntityId)?.Records ?? []))).ToList();
         var released = new List<(ResourceMarking, AccessDecision)>();
-        foreach (var recordId in involved)
+
+        // An entity of records the caller may not even learn of is answered as one that does not exist, as GetEntity
+        // answers it; and before anything else is checked, so that nothing else wrong with the request tells them apart.
+        if (involved.FirstOrDefault(e => e.EntityId is not null && e.Records.All(r => r.Decision.Effect == AccessEffect.Deny)) is { EntityId: { } unknown, Records: var hidden })
         {
-            if (resolver.FindRecord(recordId) is { } record)
+            await session.AuditAsync($"decide {kind} on {unknown}", released, hidden.Count, context.CancellationToken);
+            throw EntityResolver.NoLongerExists(unknown);
+        }
+
+        foreach (var (entityId, records) in involved)
+        {
+            foreach (var (record, marking, decision) in records)
             {
-                var marking = record.ToResourceMarking();
-                var decision = session.Decide(marking);
                 if (decision.Effect < AccessEffect.PermitRedacted)
                 {
-                    await session.AuditAsync($"decide {request.Kind.ToString().ToLowerInvariant()} on {recordId}", released, 1, context.CancellationToken);
-                    throw Unreadable(decision, recordId, record, ", so you cannot decide on it");
+                    await session.AuditAsync($"decide {kind} on {record.RecordId}", released, 1, context.CancellationToken);
+                    // A member the caller may not know of is not named: the entity already tells them it has withheld records.
+                    throw entityId is not null && decision.Effect == AccessEffect.Deny
+                        ? new PermissionDeniedException($"You may not decide on entity {entityId}: it holds records you may not read.")
+                        : Unreadable(decision, record.RecordId, record, ", so you cannot decide on it");
                 }
 
                 released.Add((marking, decision));
@@ -277,12 +288,19 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var response = new DecideResponse { DecisionId = outcome.DecisionId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         response.Changes.AddRange(outcome.Changes.Select(ToMessage));
         await session.AuditAsync(
-            $"decide {request.Kind.ToString().ToLowerInvariant()} {request.LeftRecordId} {request.RightRecordId} {string.Join(",", request.Entities.Select(e => e.EntityId))} {string.Join(",", request.RecordIds)}: {request.Reason}",
+            $"decide {kind} {request.LeftRecordId} {request.RightRecordId} {string.Join(",", request.Entities.Select(e => e.EntityId))} {string.Join(",", request.RecordIds)}: {request.Reason}",
             released,
             0,
             context.CancellationToken);
         return response;
     }
+
+    private static List<(Record Record, ResourceMarking Marking, AccessDecision Decision)> Decided(AccessSession session, IEnumerable<Record> records) =>
+        [.. records.Select(record =>
+        {
+            var marking = record.ToResourceMarking();
+            return (record, marking, session.Decide(marking));
+        })];
 
     /// <summary>
     /// A record the caller may only know exists is refused naming its holder, to ask; one they may not know of is

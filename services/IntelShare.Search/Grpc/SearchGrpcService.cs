@@ -62,7 +62,7 @@ public sealed class SearchGrpcService(
             }
             else
             {
-                violations.Add($"filters.case_refs[{i}]", $"'{caseRef}' is not a case you are on or your agency owns");
+                violations.Add($"filters.case_refs[{i}]", UnknownCase.Message(caseRef));
             }
         }
     }
