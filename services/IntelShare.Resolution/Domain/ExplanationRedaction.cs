@@ -1,3 +1,4 @@
+using IntelShare.Policy;
 using IntelShare.Resolution.Engine.Model;
 using IntelShare.Resolution.Engine.Scoring;
 
@@ -12,32 +13,25 @@ namespace IntelShare.Resolution.Domain;
 public static class ExplanationRedaction
 {
     // The content fields each comparison of ComparisonSets reads, by the name it reports.
-    private static readonly Dictionary<string, string[]> PersonFields = new(StringComparer.Ordinal)
-    {
-        ["given name"] = ["person.name", "person.aliases"],
-        ["family name"] = ["person.name", "person.aliases"],
-        ["date of birth"] = ["person.date_of_birth"],
-        ["sex"] = ["person.sex"],
-        ["nationality"] = ["person.nationalities"],
-        ["phone"] = ["person.phones"],
-        ["document"] = ["person.documents"],
-        ["street"] = ["person.addresses"],
-        ["postcode"] = ["person.addresses"],
-        ["locality"] = ["person.addresses"],
-        ["region"] = ["person.addresses"],
-    };
+    private static readonly Dictionary<string, string[]> PersonFields = Fields("person",
+        ("given name", ["person.name", "person.aliases"]),
+        ("family name", ["person.name", "person.aliases"]),
+        ("date of birth", ["person.date_of_birth"]),
+        ("sex", ["person.sex"]),
+        ("nationality", ["person.nationalities"]),
+        ("phone", ["person.phones"]),
+        ("document", ["person.documents"]));
 
-    private static readonly Dictionary<string, string[]> OrganisationFields = new(StringComparer.Ordinal)
-    {
-        ["organisation name"] = ["organisation.name", "organisation.aliases"],
-        ["registration number"] = ["organisation.registration_number"],
-        ["country"] = ["organisation.country"],
-        ["phone"] = ["organisation.phones"],
-        ["street"] = ["organisation.addresses"],
-        ["postcode"] = ["organisation.addresses"],
-        ["locality"] = ["organisation.addresses"],
-        ["region"] = ["organisation.addresses"],
-    };
+    private static readonly Dictionary<string, string[]> OrganisationFields = Fields("organisation",
+        ("organisation name", ["organisation.name", "organisation.aliases"]),
+        ("registration number", ["organisation.registration_number"]),
+        ("country", ["organisation.country"]),
+        ("phone", ["organisation.phones"]));
+
+    /// <summary>A body's own comparisons, and the address comparisons both bodies share, which read its addresses.</summary>
+    private static Dictionary<string, string[]> Fields(string body, params (string Comparison, string[] Fields)[] own) =>
+        own.Concat(((string[])["street", "postcode", "locality", "region"]).Select(comparison => (comparison, (string[])[$"{body}.addresses"])))
+            .ToDictionary(entry => entry.Item1, entry => entry.Item2, StringComparer.Ordinal);
 
     /// <summary>
     /// Whether the comparison named <paramref name="comparison"/> of records of <paramref name="kind"/> reads a field
@@ -45,7 +39,7 @@ public static class ExplanationRedaction
     /// </summary>
     public static bool Reads(string comparison, RecordKind kind, IReadOnlyCollection<string> withheld) =>
         withheld.Count > 0 && (!(kind == RecordKind.Person ? PersonFields : OrganisationFields).TryGetValue(comparison, out var fields)
-            || fields.Any(field => withheld.Any(path => path == field || path.StartsWith(field + ".", StringComparison.Ordinal) || path.StartsWith(field + "[", StringComparison.Ordinal))));
+            || fields.Any(field => withheld.Any(path => RedactionPaths.Overlap(path, field))));
 
     /// <summary>The comparisons the reader may see, given what is withheld of each side.</summary>
     public static IReadOnlyList<FieldScore> Visible(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
