@@ -183,7 +183,9 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
                 Person = new Person { Name = new PersonName { GivenName = "Tamara", FamilyName = "Zaharia" }, DateOfBirth = born },
                 Justification = TestRecords.Because(),
             }).ResponseAsync,
-            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == policeId) && c.Records.Any(r => r.RecordId == borderId)));
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == policeId) && c.Records.Any(r => r.RecordId == borderId)),
+            // Resolution trains on the population first: on two busy cores that took more than the default 20 s.
+            seconds: 60);
         var entityId = match.Candidates.First(c => c.Records.Any(r => r.RecordId == policeId)).EntityId;
         var entity = await resolution.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because() });
 
