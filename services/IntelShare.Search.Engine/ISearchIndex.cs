@@ -160,6 +160,12 @@ public sealed record SearchHit
 
     public long? Version { get; init; }
 
+    /// <summary>
+    /// Found through a name or identifier withheld from the caller, in a record they may otherwise read: its reference
+    /// would tie what they searched for to the rest of the record, so it leaves the service without one.
+    /// </summary>
+    public bool FoundThroughWithheld => ExistenceOnly && Effect >= AccessEffect.PermitRedacted;
+
     /// <summary>The caller may read (some of) the record: it is neither existence-only nor without its payload.</summary>
     public bool Readable => !ExistenceOnly && Effect >= AccessEffect.PermitRedacted && DisplayPayload is not null;
 

@@ -58,6 +58,38 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
     }
 
     [Fact]
+    public async Task A_hit_found_through_a_name_or_document_withheld_from_the_reader_names_its_holder_but_not_the_record()
+    {
+        var family = "Melnyk" + new string([.. Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(4)]);
+        var passport = $"UA{Random.Shared.Next(100_000, 999_999)}";
+        var victim = TestRecords.Person(TestRecords.UniqueRef("search-victim"), "Oksana", family, "1999-05-14");
+        victim.Person.Documents.Add(new IdentityDocument { Kind = "passport", Number = passport, IssuingCountry = "UA" });
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimId = (await records.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+
+        var border = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var byName = new SearchRequest { Query = $"Oksana {family}", Mode = SearchMode.SearchName, GroupByEntity = true, Justification = TestRecords.Because("who is she") };
+        var named = await Projected.Eventually(() => border.SearchAsync(byName).ResponseAsync, r => r.Total == 1);
+        var checkedPassport = await border.FrontlineCheckAsync(new FrontlineCheckRequest { DocumentNumber = passport, Justification = TestRecords.Because("border crossing") });
+        var analyst = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
+        var entitled = await analyst.SearchAsync(byName);
+
+        var hit = Assert.Single(named.Hits);
+        Assert.Equal((Effect.ExistenceOnly, "POL-ATU", ""), (hit.Decision.Effect, hit.HolderAgency, hit.RecordId));
+        Assert.Null(hit.Record);
+        Assert.Empty(hit.EntityId);
+        Assert.Empty(named.Groups);
+        var frontline = Assert.Single(checkedPassport.Hits);
+        Assert.Equal(("POL-ATU", ""), (frontline.HolderAgency, frontline.RecordId));
+        Assert.DoesNotContain(victimId, frontline.Action);
+        Assert.Contains("Contact POL-ATU", frontline.Action);
+        // Readers entitled to the name get the record as before.
+        Assert.Equal(victimId, Assert.Single(entitled.Hits).RecordId);
+    }
+
+    [Fact]
     public async Task Hits_grouped_by_entity_show_each_person_once_with_all_their_records_and_only_readable_ones_joined()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -79,7 +79,7 @@ internal static class SearchCommands
                 table.AddRow([
                     hit.Score.ToString("0.00"),
                     EnumValues.Name(hit.Type),
-                    Markup.Escape(hit.RecordId),
+                    hit.RecordId.Length > 0 ? Markup.Escape(hit.RecordId) : "[grey](no reference)[/]",
                     Markup.Escape(hit.HolderAgency),
                     hit.Record is null ? "[yellow]exists: ask the holder[/]" : Markup.Escape(hit.Title) + (hit.Decision.Effect == Effect.PermitRedacted ? " [grey](redacted)[/]" : ""),
                     string.Join(" … ", hit.Highlights.SelectMany(h => h.Fragments).Take(2).Select(Display.Highlight)),
@@ -169,7 +169,8 @@ internal static class SearchCommands
             run.Console.MarkupLine($"[red bold]HIT[/] ({response.TookMs:0.0} ms)");
             foreach (var hit in response.Hits)
             {
-                run.Console.MarkupLine($"  {EnumValues.Name(hit.Type)} {Markup.Escape(hit.RecordId)} held by {Markup.Escape(hit.HolderAgency)}: {Markup.Escape(hit.Action)}");
+                var reference = hit.RecordId.Length > 0 ? $" {Markup.Escape(hit.RecordId)}" : "";
+                run.Console.MarkupLine($"  {EnumValues.Name(hit.Type)}{reference} held by {Markup.Escape(hit.HolderAgency)}: {Markup.Escape(hit.Action)}");
             }
 
             return ExitCodes.Ok;

@@ -122,7 +122,11 @@ public sealed class SearchGrpcService(
 
         foreach (var group in result.Groups ?? [])
         {
-            response.Groups.Add(new EntityGroup { EntityId = group.EntityId ?? "", RecordIds = { group.Hits.Select(h => h.RecordId) } });
+            // A group of hits without a reference would still name its entity, and through it the record.
+            if (group.Hits.Where(h => !h.FoundThroughWithheld).Select(h => h.RecordId).ToList() is { Count: > 0 } referenced)
+            {
+                response.Groups.Add(new EntityGroup { EntityId = group.EntityId ?? "", RecordIds = { referenced } });
+            }
         }
 
         await session.AuditAsync($"search {Describe(request)}", released, 0, context.CancellationToken);
@@ -157,7 +161,7 @@ public sealed class SearchGrpcService(
             response.Hits.Add(new FrontlineHit
             {
                 HolderAgency = hit.HolderAgency,
-                RecordId = hit.RecordId,
+                RecordId = wire.RecordId,
                 Type = wire.Type,
                 Decision = wire.Decision,
                 Record = wire.Record,
@@ -190,6 +194,12 @@ public sealed class SearchGrpcService(
         if (!hit.Readable)
         {
             wire.Decision.Effect = Effect.ExistenceOnly;
+            if (hit.FoundThroughWithheld)
+            {
+                wire.RecordId = "";
+                wire.Decision.RedactedFields.Clear();
+            }
+
             released.Add((Reference(hit), hit.Decision));
             return wire;
         }
@@ -214,7 +224,9 @@ public sealed class SearchGrpcService(
 
     private static string ActionFor(EngineHit hit, Marking? marking)
     {
-        var contact = $"Contact {hit.HolderAgency} quoting reference {hit.RecordId}";
+        var contact = hit.FoundThroughWithheld
+            ? $"Contact {hit.HolderAgency}, who hold a record matching this check (no reference is given: it was found through details withheld from you)"
+            : $"Contact {hit.HolderAgency} quoting reference {hit.RecordId}";
         if (marking?.Handling is { } handling && handling.Code == HandlingCode.HandlingC && handling.Conditions.Length > 0)
         {
             return $"{contact}. Handling C: {handling.Conditions}";
