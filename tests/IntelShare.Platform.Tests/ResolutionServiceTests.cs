@@ -255,7 +255,10 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var byPhone = await Projected.Eventually(
             () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Mirela", FamilyName = "Cojocaru" }, Phones = { "+373 69 555 010" } }, Justification = TestRecords.Because() }).ResponseAsync,
             m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == victimId)));
-        var explained = await border.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
+        // The plain record may reach Resolution after the victim's: until then Explain does not know it (NOT_FOUND).
+        var explained = await Projected.Eventually(
+            () => border.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() }).ResponseAsync,
+            _ => true);
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
         var entitled = await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
 
