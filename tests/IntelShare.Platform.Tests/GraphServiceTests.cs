@@ -113,15 +113,22 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
 
         var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
         var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == witnessId));
-        var border = await new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst")).NeighbourhoodAsync(request);
+        var borderGraph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var border = await borderGraph.NeighbourhoodAsync(request);
+        var aroundWitness = await borderGraph.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { witnessId }, Depth = 2, Justification = TestRecords.Because("who is around the witness") });
 
         Assert.Contains(own.Nodes, n => n.Id == $"phone:{ownPhone}");
         Assert.Contains(own.Nodes, n => n.Label.Contains(passport, StringComparison.Ordinal));
         Assert.Contains(own.Nodes, n => n.Label.Contains(street, StringComparison.Ordinal));
+        Assert.Contains(own.Edges, e => e.From == victimId && e.To == $"phone:{sharedPhone}");
         Assert.Equal("[redacted]", Assert.Single(border.Nodes, n => n.Id == victimId).Label);
-        Assert.Contains(border.Nodes, n => n.Id == witnessId && n.Label == "Pavel Grosu");
-        Assert.Contains(border.Nodes, n => n.Id == $"phone:{sharedPhone}" && !n.Placeholder);
-        var shown = border.ToString();
+        // The phone she shares with the witness is his to show, but not that she uses it: no edge leads from her to it.
+        Assert.DoesNotContain(border.Edges, e => (e.From, e.To) == (victimId, $"phone:{sharedPhone}"));
+        Assert.DoesNotContain(border.Nodes, n => n.Id == witnessId);
+        Assert.Contains(aroundWitness.Nodes, n => n.Id == witnessId && n.Label == "Pavel Grosu");
+        Assert.Contains(aroundWitness.Nodes, n => n.Id == $"phone:{sharedPhone}" && !n.Placeholder);
+        Assert.DoesNotContain(aroundWitness.Nodes, n => n.Id == victimId);
+        var shown = border.ToString() + aroundWitness;
         Assert.DoesNotContain(ownPhone[1..], shown, StringComparison.Ordinal);
         Assert.DoesNotContain(passport, shown, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(street, shown, StringComparison.OrdinalIgnoreCase);

@@ -211,6 +211,17 @@ public static class GraphRecordMapper
         }
     }
 
+    /// <summary>The kind of identifier node an id names, by the prefix its key was made with; null for any other node.</summary>
+    public static NodeKind? IdentifierKindOf(string nodeId) => nodeId[..(nodeId.IndexOf(':', StringComparison.Ordinal) + 1)] switch
+    {
+        "phone:" => NodeKind.Phone,
+        "document:" => NodeKind.Document,
+        "vehicle:" => NodeKind.Vehicle,
+        "account:" => NodeKind.Account,
+        "place:" => NodeKind.Place,
+        _ => null,
+    };
+
     // Identifier nodes are keyed exactly as entity resolution keys them, so a phone is one entity everywhere.
     private static string? PhoneKey(string? number, string? region) => NullIfEmpty(DeterministicKeys.Phone(number, region));
 

@@ -42,7 +42,7 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
             }
 
             var effect = support.Decision.Effect;
-            if (effect >= AccessEffect.PermitRedacted
+            if ((effect >= AccessEffect.PermitRedacted && !LinksRemovedValue(edge, support))
                 || (effect == AccessEffect.ExistenceOnly && support.Record.MainNodeId is { } own && (own == edge.From || own == edge.To)))
             {
                 return true;
@@ -102,10 +102,21 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     /// The record is read redacted without the field the node was made from (a victim's phone or passport): it then
     /// shows the node no more than Records shows the field, though another record may show it.
     /// </summary>
-    private static bool RemovesValueOf(GraphNode node, Supporting support) =>
+    private static bool RemovesValueOf(GraphNode node, Supporting support) => RemovesValueOf(node.Kind, support);
+
+    private static bool RemovesValueOf(NodeKind kind, Supporting support) =>
         support.Decision.Effect == AccessEffect.PermitRedacted
-        && GraphRecordMapper.ValueFields(support.Record.Marking.Body, node.Kind) is { Count: > 0 } fields
+        && GraphRecordMapper.ValueFields(support.Record.Marking.Body, kind) is { Count: > 0 } fields
         && support.Decision.RedactedFields.Any(removed => fields.Any(field => RedactionPaths.Overlap(removed, field)));
+
+    /// <summary>
+    /// The edge ties the record's own node to an identifier made from a field the record is read without (a victim's
+    /// phone that another record also shows): walking it would say that she uses it, which Records does not.
+    /// </summary>
+    private static bool LinksRemovedValue(GraphEdge edge, Supporting support) =>
+        support.Record.MainNodeId is { } own && (own == edge.From || own == edge.To)
+        && GraphRecordMapper.IdentifierKindOf(own == edge.From ? edge.To : edge.From) is { } kind
+        && RemovesValueOf(kind, support);
 
     private bool KnowsCase(GraphNode node) =>
         session.Query.Subject.HasRole(Roles.Oversight) || session.Context.CaseMemberships.Any(caseRef => GraphRecordMapper.CaseNodeId(caseRef) == node.Id);
