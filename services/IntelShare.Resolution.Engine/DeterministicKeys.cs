@@ -16,16 +16,19 @@ public sealed record PhoneRecord(string RecordId, string? Number, string? Region
 /// </summary>
 public static class DeterministicKeys
 {
+    /// <summary>Each kind's key prefix: whoever keys by these tells the kind of an identifier from its key alone.</summary>
+    public const string PhonePrefix = "phone:", VehiclePrefix = "vehicle:", DocumentPrefix = "document:", AccountPrefix = "account:";
+
     public static string Phone(string? number, string? region = null) =>
-        PhoneNumberText.Normalise(number, region) is { Length: > 0 } e164 ? $"phone:{e164}" : "";
+        PhoneNumberText.Normalise(number, region) is { Length: > 0 } e164 ? PhonePrefix + e164 : "";
 
     /// <summary>Plates repeat across countries, so the country is part of the key ("??" when unknown).</summary>
     public static string Vehicle(string? plate, string? country) =>
-        Identifiers.Normalise(plate) is { Length: > 0 } p ? $"vehicle:{Country(country)}:{p}" : "";
+        Identifiers.Normalise(plate) is { Length: > 0 } p ? $"{VehiclePrefix}{Country(country)}:{p}" : "";
 
     /// <summary>Kind-agnostic: a number recorded once as a passport and once as an ID card is the same document.</summary>
     public static string Document(string? number, string? issuingCountry) =>
-        Identifiers.Normalise(number) is { Length: > 0 } n ? $"document:{Country(issuingCountry)}:{n}" : "";
+        Identifiers.Normalise(number) is { Length: > 0 } n ? $"{DocumentPrefix}{Country(issuingCountry)}:{n}" : "";
 
     /// <summary>An IBAN is globally unique; a bare account number only within its bank.</summary>
     public static string Account(string? iban, string? accountNumber = null, string? bankCode = null)
@@ -33,11 +36,11 @@ public static class DeterministicKeys
         var normalisedIban = Identifiers.Normalise(iban);
         if (normalisedIban.Length >= 15 && char.IsAsciiLetter(normalisedIban[0]) && char.IsAsciiLetter(normalisedIban[1]) && char.IsAsciiDigit(normalisedIban[2]))
         {
-            return $"account:{normalisedIban}";
+            return AccountPrefix + normalisedIban;
         }
 
         var number = Identifiers.Normalise(accountNumber ?? iban);
-        return number.Length > 0 ? $"account:{Identifiers.Normalise(bankCode)}:{number}" : "";
+        return number.Length > 0 ? $"{AccountPrefix}{Identifiers.Normalise(bankCode)}:{number}" : "";
     }
 
     public static string KeyOf(VehicleRecord vehicle) => Vehicle(vehicle.Plate, vehicle.Country);

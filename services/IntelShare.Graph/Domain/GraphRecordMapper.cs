@@ -214,13 +214,15 @@ public static class GraphRecordMapper
     /// <summary>The kind of identifier node an id names, by the prefix its key was made with; null for any other node.</summary>
     public static NodeKind? IdentifierKindOf(string nodeId) => nodeId[..(nodeId.IndexOf(':', StringComparison.Ordinal) + 1)] switch
     {
-        "phone:" => NodeKind.Phone,
-        "document:" => NodeKind.Document,
-        "vehicle:" => NodeKind.Vehicle,
-        "account:" => NodeKind.Account,
-        "place:" => NodeKind.Place,
+        DeterministicKeys.PhonePrefix => NodeKind.Phone,
+        DeterministicKeys.DocumentPrefix => NodeKind.Document,
+        DeterministicKeys.VehiclePrefix => NodeKind.Vehicle,
+        DeterministicKeys.AccountPrefix => NodeKind.Account,
+        PlacePrefix => NodeKind.Place,
         _ => null,
     };
+
+    private const string PlacePrefix = "place:";
 
     // Identifier nodes are keyed exactly as entity resolution keys them, so a phone is one entity everywhere.
     private static string? PhoneKey(string? number, string? region) => NullIfEmpty(DeterministicKeys.Phone(number, region));
@@ -246,7 +248,7 @@ public static class GraphRecordMapper
         var postcode = Identifiers.Normalise(address.Postcode);
         return street.Length == 0 || (town.Length == 0 && postcode.Length == 0)
             ? null
-            : $"place:{address.Country.Trim().ToUpperInvariant()}:{postcode}:{town}:{street}";
+            : $"{PlacePrefix}{address.Country.Trim().ToUpperInvariant()}:{postcode}:{town}:{street}";
     }
 
     private static string PersonLabel(PersonName? name) =>
