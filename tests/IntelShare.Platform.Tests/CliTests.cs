@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.Testing;
@@ -265,10 +266,44 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
         Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".dry-run.rejects.csv"));
         Assert.Contains(file + ".dry-run.rejects.csv", cli.Output);
+        // Named explicitly, the interrupted import's file is still not the dry run's to replace.
+        Assert.Equal(2, await cli.Run([.. import, "--dry-run", "--rejects", rejects]));
+        Assert.Contains("interrupted import of this file", cli.Output);
+        Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
 
         Assert.Equal(0, await cli.Run(import));
         Assert.Contains("Resuming", cli.Output);
         Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(rejects));
+    }
+
+    [Fact]
+    public async Task A_row_the_client_rejects_is_reported_with_the_platforms_problems_too_so_it_is_fixed_once()
+    {
+        var prefix = TestRecords.UniqueRef("complete");
+        var file = Path.Combine(_work.Path, "complete.csv");
+        await File.WriteAllLinesAsync(file, [
+            "ref,given_name,surname,date_of_birth,sex",
+            $"{prefix}-1,Ana,Rusu,19800101,f",
+            $"{prefix}-2,,,19901345,male",
+            $"{prefix}-3,Ion,Rusu,19901345,m",
+            $",Eva,Rusu,19901345,f",
+        ]);
+        var cli = await SignedInCli("complete-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        var rejected = File.ReadLines(file + ".rejects.csv").Skip(1).ToList();
+        Assert.Equal(3, rejected.Count);
+        // The client cannot read the date; the platform adds that the row has no name and that sex is f, m or x.
+        Assert.Contains("person.date_of_birth:", rejected[0]);
+        Assert.Contains("person.name: is required", rejected[0]);
+        Assert.Contains("person.sex:", rejected[0]);
+        Assert.Contains("person.date_of_birth:", rejected[1]);
+        Assert.DoesNotContain("person.name", rejected[1]);
+        Assert.DoesNotContain("person.sex", rejected[1]);
+        // A problem both sides see is named once.
+        Assert.Single(Regex.Matches(rejected[2], "source_ref:"));
+        Assert.Equal([$"{prefix}-1"], (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -304,6 +304,48 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task CheckContributions_reports_what_ContributeStream_would_reject_and_writes_nothing()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var batch = TestRecords.UniqueRef("check");
+        var held = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-held") });
+        var withdrawn = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-withdrawn") });
+        await records.WithdrawAsync(new WithdrawRequest { RecordId = withdrawn.RecordId, Reason = "entered in error" });
+        var nameless = TestRecords.Person($"{batch}-nameless");
+        nameless.Person.Name = null;
+        nameless.Person.Sex = "male";
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var headBefore = (await changeLog.GetChangeHeadAsync(new GetChangeHeadRequest())).Sequence;
+
+        using var call = records.CheckContributions();
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-new") });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = nameless });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-withdrawn") });
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-held", family: "Changed") });
+        await call.RequestStream.WriteAsync(new ContributeRequest
+        {
+            Content = new RecordContent { SourceRef = $"{batch}-held", Marking = TestRecords.Marking(), Phone = new Phone { Number = "+37369123456" } },
+        });
+        await call.RequestStream.CompleteAsync();
+        var checkedRecords = await call;
+
+        Assert.Equal(5, checkedRecords.Checked);
+        Assert.Equal([1L, 2L, 4L], checkedRecords.Rejections.Select(r => r.Position));
+        Assert.Equal(["content.person.name", "content.person.sex"], checkedRecords.Rejections[0].Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
+        Assert.Equal(($"{batch}-withdrawn", "content.source_ref"), (checkedRecords.Rejections[1].SourceRef, Assert.Single(checkedRecords.Rejections[1].Problems).Field));
+        Assert.Contains("withdrew", checkedRecords.Rejections[1].Problems[0].Description);
+        Assert.Contains("keeps its type", Assert.Single(checkedRecords.Rejections[2].Problems).Description);
+        Assert.Equal(headBefore, (await changeLog.GetChangeHeadAsync(new GetChangeHeadRequest())).Sequence);
+        var current = await records.GetAsync(new GetRecordRequest { RecordId = held.RecordId, Justification = TestRecords.Because() });
+        Assert.Equal(1, current.Record.Version);
+
+        var analyst = (await Factory.ChannelForAsync("analyst")).RecordsClient();
+        using var refused = analyst.CheckContributions();
+        await refused.RequestStream.CompleteAsync();
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => refused.ResponseAsync)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_record_keeps_its_type_through_amendments_and_resent_source_rows()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -21,7 +21,7 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
     // Long enough for a large batch on a slow disk, short enough that a hung server does not hang the import.
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
 
     public async Task<ContributeStreamResponse> SendAsync(IReadOnlyList<RecordContent> batch, CancellationToken ct)
     {
@@ -44,9 +44,16 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
     private async Task<ContributeStreamResponse> SendOnceAsync(IReadOnlyList<RecordContent> batch, CancellationToken ct)
     {
         using var call = client.ContributeStream(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+        return await StreamAsync(call, batch, ct);
+    }
+
+    /// <summary>Sends each record as a message of its own on a client-streaming call (which then owns it) and returns its response.</summary>
+    public static async Task<TResponse> StreamAsync<TResponse>(
+        AsyncClientStreamingCall<ContributeRequest, TResponse> call, IEnumerable<RecordContent> contents, CancellationToken ct)
+    {
         try
         {
-            foreach (var content in batch)
+            foreach (var content in contents)
             {
                 await call.RequestStream.WriteAsync(new ContributeRequest { Content = content }, ct);
             }

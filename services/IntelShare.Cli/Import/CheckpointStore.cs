@@ -52,24 +52,28 @@ internal sealed class CheckpointStore
             Marking = JsonFormatter.Default.Format(marking),
         }));
 
-    /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>
-    public Checkpoint? Load(string options)
+    /// <summary>The checkpoint of an interrupted import of this file, if any, whatever options it was sent with.</summary>
+    public Checkpoint? Find()
     {
         if (new[] { FilePath, _earlierVersionPath }.FirstOrDefault(File.Exists) is not { } path)
         {
             return null;
         }
 
-        Checkpoint? checkpoint;
         try
         {
-            checkpoint = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), JsonOptions);
+            return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), JsonOptions);
         }
         catch (JsonException e)
         {
             throw new CliException($"The import checkpoint {path} is unreadable ({e.Message}): re-run with --restart to start over.", e);
         }
+    }
 
+    /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>
+    public Checkpoint? Load(string options)
+    {
+        var checkpoint = Find();
         return checkpoint?.Options is { } sentWith && sentWith != options
             ? throw new UsageException(
                 $"The import options differ from those of the interrupted run of this file, which sent {checkpoint.RowsAcknowledged:N0} rows with its own " +

@@ -65,11 +65,28 @@ internal sealed class ImportRunner(CliRun run)
             }
         }
 
-        using var rejects = new RejectsFile(RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true), append: false);
+        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true);
+        RequireNotInterruptedImportsRejects(request, rejectsPath);
+        using var rejects = new RejectsFile(rejectsPath, append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
         ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The rejects file of an interrupted import holds the rejections of rows the server already took, which resuming
+    /// will not send again; a dry run writing its own there would lose them.
+    /// </summary>
+    private void RequireNotInterruptedImportsRejects(ImportRequest request, string rejectsPath)
+    {
+        var interrupted = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name).Find();
+        if (interrupted?.RejectsPath is { } kept && string.Equals(Path.GetFullPath(kept), rejectsPath, StringComparison.Ordinal))
+        {
+            throw new UsageException(
+                $"{rejectsPath} holds the rejected rows of an interrupted import of this file ({interrupted.RowsAcknowledged:N0} rows acknowledged), " +
+                "which the dry run would replace. Give the dry run another --rejects file, or finish that import first (the same command without --dry-run).");
+        }
     }
 
     /// <summary>
@@ -148,9 +165,10 @@ internal sealed class ImportRunner(CliRun run)
             await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, description, total - resumedAt, async progress =>
             {
                 var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
+                var rejectedRowCheck = new RejectedRowCheck(connection.Records);
                 foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
                 {
-                    var prepared = batch.Select(preparer.Prepare).ToList();
+                    var prepared = await rejectedRowCheck.CompleteAsync(batch.Select(preparer.Prepare).ToList(), ct);
                     var sent = prepared.Where(p => p.Content is not null).ToList();
                     var response = sent.Count > 0
                         ? await sender.SendAsync(sent.Select(p => p.Content!).ToList(), ct)

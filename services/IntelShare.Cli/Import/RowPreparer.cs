@@ -21,12 +21,14 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
 
         // The marking is the import's, whatever a row says: one decision for the whole file.
         content.Marking = marking.Clone();
-        if (problems.Count == 0 && BatchSender.TooLarge(content) is { } tooLarge)
+        if (BatchSender.TooLarge(content) is { } tooLarge)
         {
-            problems = [tooLarge];
+            return new PreparedRow(row.Number, content.SourceRef, null, [.. problems, tooLarge]);
         }
 
-        return new PreparedRow(row.Number, content.SourceRef, problems.Count == 0 ? content : null, problems);
+        return problems.Count == 0
+            ? new PreparedRow(row.Number, content.SourceRef, content, problems)
+            : new PreparedRow(row.Number, content.SourceRef, null, problems) { Remainder = content };
     }
 
     private IReadOnlyList<FieldProblem> CheckBody(RecordContent content) =>

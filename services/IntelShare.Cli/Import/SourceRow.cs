@@ -15,7 +15,14 @@ internal sealed record SourceRow(long Number, IReadOnlyDictionary<string, string
 }
 
 /// <summary>A row ready to send (<see cref="Content"/>) or rejected on the client with its problems.</summary>
-internal sealed record PreparedRow(long Number, string SourceRef, RecordContent? Content, IReadOnlyList<FieldProblem> Problems);
+internal sealed record PreparedRow(long Number, string SourceRef, RecordContent? Content, IReadOnlyList<FieldProblem> Problems)
+{
+    /// <summary>
+    /// Of a row rejected on the client, what could be made of it (the fields that failed left out), for the platform
+    /// to say what else is wrong with it; null when nothing could be, or it cannot be sent.
+    /// </summary>
+    public RecordContent? Remainder { get; init; }
+}
 
 internal static class Problems
 {

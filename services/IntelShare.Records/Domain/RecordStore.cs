@@ -284,6 +284,28 @@ public sealed class RecordStore : IAsyncDisposable
     public Record? GetCurrentBySource(string agency, string sourceRef) => Read(statements =>
         Set(statements.CurrentBySource, ("$agency", agency), ("$source", sourceRef)).ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null);
 
+    /// <summary>
+    /// Why the record <paramref name="agency"/> holds under the content's source reference cannot take it, or null
+    /// when it can (or there is none): what a contribution would be refused for, asked without writing.
+    /// </summary>
+    public string? RefusalFor(RecordContent content, string agency) =>
+        GetCurrentBySource(agency, content.SourceRef) is { } current
+            ? RefusalOf(current.RecordId, current.Withdrawn, current.Type, content)
+            : null;
+
+    /// <summary>Only the agency that holds the record asks (the source reference is its own), so this tells no one else anything.</summary>
+    private static string? RefusalOf(string existingId, bool withdrawn, RecordType type, RecordContent content)
+    {
+        if (withdrawn)
+        {
+            return $"your agency withdrew record {existingId} from this source reference, and a withdrawn record stays withdrawn: give the row a new source reference to contribute it again";
+        }
+
+        return TypeOf(content) != type
+            ? $"record {existingId} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own"
+            : null;
+    }
+
     public IReadOnlyList<Record> GetHistory(string recordId) => Read(statements =>
     {
         using var reader = Set(statements.History, ("$id", recordId)).ExecuteReader();
@@ -606,17 +628,9 @@ public sealed class RecordStore : IAsyncDisposable
                 type = (RecordType)reader.GetInt64(5);
             }
 
-            if (withdrawn)
+            if (RefusalOf(existingId, withdrawn, type, content) is { } refusal)
             {
-                // Only the agency that withdrew it gets here (the source reference is its own), so this tells no one else anything.
-                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified,
-                    $"your agency withdrew record {existingId} from this source reference, and a withdrawn record stays withdrawn: give the row a new source reference to contribute it again");
-            }
-
-            if (TypeOf(content) != type)
-            {
-                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified,
-                    $"record {existingId} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own");
+                return new ContributionResult(existingId, currentVersion, ContributeOutcome.Unspecified, refusal);
             }
 
             if (prepared.Matches(currentHash))

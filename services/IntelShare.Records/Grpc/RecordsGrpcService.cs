@@ -39,6 +39,44 @@ public sealed class RecordsGrpcService(
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
+    /// <summary>A streamed record's problems, found as ContributeStream finds them.</summary>
+    private async ValueTask<Violations> ValidateStreamedAsync(ContributeRequest request, Subject subject, ServerCallContext context, CaseAnswers caseAnswers)
+    {
+        var violations = new Violations();
+        // RequestShapeInterceptor checks the messages of unary calls; a stream's are checked here, one by one, so
+        // that a bad record is rejected alone.
+        if (request.Content is { } content)
+        {
+            MessageShape.Check(content, "content", violations.Add);
+        }
+
+        RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, caseAnswers), violations);
+        return violations;
+    }
+
+    public override async Task<CheckContributionsResponse> CheckContributions(IAsyncStreamReader<ContributeRequest> requestStream, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        RequireContributor(subject);
+        var response = new CheckContributionsResponse();
+        var caseAnswers = new CaseAnswers();
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var position = response.Checked++;
+            var violations = await ValidateStreamedAsync(request, subject, context, caseAnswers);
+            if (violations.Any)
+            {
+                response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));
+            }
+            else if (store.RefusalFor(request.Content!, subject.Agency) is { } refusal)
+            {
+                response.Rejections.Add(Refused(position, request.Content!, refusal));
+            }
+        }
+
+        return response;
+    }
+
     /// <summary>
     /// Who contributes, with the agencies and cases the content names checked; each case the contributor knows of is
     /// named in the content as it was opened, so that a record filed under "op-x" is filed under "OP-X".
@@ -115,15 +153,7 @@ public sealed class RecordsGrpcService(
         // One chunk commits while the next is read, so the network and the disk work in parallel.
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            var violations = new Violations();
-            // RequestShapeInterceptor checks the messages of unary calls; a stream's are checked here, one by one, so
-            // that a bad record is rejected alone.
-            if (request.Content is { } content)
-            {
-                MessageShape.Check(content, "content", violations.Add);
-            }
-
-            RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, caseAnswers), violations);
+            var violations = await ValidateStreamedAsync(request, subject, context, caseAnswers);
             if (violations.Any)
             {
                 response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));
@@ -179,6 +209,9 @@ public sealed class RecordsGrpcService(
             Committing = store.ContributeAsync(Contents, by, cancellationToken);
     }
 
+    private static RejectedRecord Refused(long position, RecordContent content, string refusal) =>
+        new() { Position = position, SourceRef = content.SourceRef, Problems = { new FieldProblem { Field = "content.source_ref", Description = refusal } } };
+
     private static async Task Tally(Chunk? chunk, ContributeStreamResponse response)
     {
         if (chunk?.Committing is null)
@@ -192,9 +225,7 @@ public sealed class RecordsGrpcService(
             var result = results[i];
             if (result.Refusal is { } refusal)
             {
-                var rejection = new RejectedRecord { Position = chunk.Positions[i], SourceRef = chunk.Contents[i].Content.SourceRef };
-                rejection.Problems.Add(new FieldProblem { Field = "content.source_ref", Description = refusal });
-                response.Rejections.Add(rejection);
+                response.Rejections.Add(Refused(chunk.Positions[i], chunk.Contents[i].Content, refusal));
                 continue;
             }
 
