@@ -27,6 +27,7 @@ public static class IndexFields
     public const string Withdrawn = "wd";
     public const string BodyCaveats = "bcav";
     public const string TextCaveats = "tcav";
+    public const string NameCaveats = "ncav";
 
     public const string Name = "name";
 

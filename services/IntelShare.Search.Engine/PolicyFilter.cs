@@ -10,13 +10,19 @@ namespace IntelShare.Search.Engine;
 /// <item><see cref="Readable"/>: Permit or Permit-redacted.</item>
 /// <item><see cref="TextReadable"/>: readable with none of the record's free-text fields redacted. Free text
 /// only matches here: a hit on text the caller may not read would disclose that text.</item>
+/// <item><see cref="NamesReadable"/>: readable with none of its names, identifiers or date of birth redacted. A
+/// search on those counts and filters content only here: a record found through a name the caller may not read
+/// would otherwise tie that name to the nationality it is counted under or filtered by.</item>
 /// </list>
 /// It follows NeedToKnowPolicy rule by rule (numbers as in RULES.md); the property test in the engine's
 /// tests holds the two together.
 /// </summary>
-public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextReadable)
+public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextReadable, Cond NamesReadable)
 {
     private static readonly Caveat[] Masks = Enumerable.Range(0, 8).Select(m => (Caveat)m).ToArray();
+
+    /// <summary>What a query's content filters and content facets may count.</summary>
+    public Cond ContentCountable(QueryPlan plan) => plan.MatchesNamesOrIdentifiers ? NamesReadable : Readable;
 
     public static PolicyConditions For(SearchPrincipal principal, NeedToKnowPolicyOptions options, DateTimeOffset now) =>
         For(PolicyInputs.Of(principal, options, now), options);
@@ -30,7 +36,7 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
         // 1–2. A request without a reason or by a non-reading role learns nothing, not even existence.
         if (!inputs.MayRead)
         {
-            return new PolicyConditions(Cond.None, Cond.None, Cond.None);
+            return new PolicyConditions(Cond.None, Cond.None, Cond.None, Cond.None);
         }
 
         var withdrawn = Cond.Term(IndexFields.Withdrawn, IndexFields.True);
@@ -57,11 +63,12 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
         // 7. Clearance reaches the classification.
         var cleared = Cond.Range(IndexFields.Classification, null, (long)inputs.Clearance);
 
-        Cond Readable(bool wholeText)
+        // open: of the fields a caveat the reader lacks would redact, those that must not be among them.
+        Cond Readable(string? open = null)
         {
-            Cond Caveats(Caveat held) => wholeText
-                ? Cond.And(RedactableFor(options.Redactions, held), TextOpenTo(held))
-                : RedactableFor(options.Redactions, held);
+            Cond Caveats(Caveat held) => open is null
+                ? RedactableFor(options.Redactions, held)
+                : Cond.And(RedactableFor(options.Redactions, held), OpenTo(open, held));
 
             // 6 and 8 by grant: an active grant releases its items and its covered caveats, per item and granting agency.
             var byGrant = inputs.Grants.Select(g => Cond.And(
@@ -72,13 +79,14 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
             return Cond.Or([ownLive, Cond.And(released, cleared, Caveats(inputs.Entitled)), .. byGrant]);
         }
 
-        var readable = Readable(wholeText: false);
+        var readable = Readable();
 
         // Not readable: existence only when discoverable, otherwise deny.
         return new PolicyConditions(
             Cond.And(notDenied, Cond.Or(readable, Cond.Term(IndexFields.Discoverable, IndexFields.True))),
             Cond.And(notDenied, readable),
-            Cond.And(notDenied, Readable(wholeText: true)));
+            Cond.And(notDenied, Readable(open: IndexFields.TextCaveats)),
+            Cond.And(notDenied, Readable(open: IndexFields.NameCaveats)));
     }
 
     /// <summary>8. Caveats the reader lacks must each be redactable on the record's body.</summary>
@@ -100,6 +108,7 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
         return Cond.AnyOf(IndexFields.BodyCaveats, terms);
     }
 
-    private static Cond TextOpenTo(Caveat held) =>
-        Cond.AnyOf(IndexFields.TextCaveats, Masks.Where(m => (m & ~held) == Caveat.None).Select(IndexFields.Mask));
+    /// <summary>The record's caveats protecting the fields of <paramref name="field"/> (a mask) are all held.</summary>
+    private static Cond OpenTo(string field, Caveat held) =>
+        Cond.AnyOf(field, Masks.Where(m => (m & ~held) == Caveat.None).Select(IndexFields.Mask));
 }

@@ -70,8 +70,14 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         var victimId = (await records.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
 
         var border = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("border.analyst"));
-        var byName = new SearchRequest { Query = $"Oksana {family}", Mode = SearchMode.SearchName, GroupByEntity = true, Justification = TestRecords.Because("who is she") };
+        var byName = new SearchRequest
+        {
+            Query = $"Oksana {family}", Mode = SearchMode.SearchName, GroupByEntity = true, Facets = { "nationality", "agency" }, Justification = TestRecords.Because("who is she"),
+        };
         var named = await Projected.Eventually(() => border.SearchAsync(byName).ResponseAsync, r => r.Total == 1);
+        var byNameAndNationality = byName.Clone();
+        byNameAndNationality.Filters = new SearchFilters { Nationalities = { "MD" } };
+        var filtered = await border.SearchAsync(byNameAndNationality);
         var checkedPassport = await border.FrontlineCheckAsync(new FrontlineCheckRequest { DocumentNumber = passport, Justification = TestRecords.Because("border crossing") });
         var analyst = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("analyst"));
         var entitled = await analyst.SearchAsync(byName);
@@ -85,8 +91,14 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         Assert.Equal(("POL-ATU", ""), (frontline.HolderAgency, frontline.RecordId));
         Assert.DoesNotContain(victimId, frontline.Action);
         Assert.Contains("Contact POL-ATU", frontline.Action);
+        // Nor does what was searched for meet her nationality, counted or filtered on; who holds her is on the hit already.
+        Assert.Empty(named.Facets.Single(f => f.Field == "nationality").Values);
+        Assert.Equal(("POL-ATU", 1L), named.Facets.Single(f => f.Field == "agency").Values.Select(v => (v.Value, v.Count)).Single());
+        Assert.Equal(0, filtered.Total);
         // Readers entitled to the name get the record as before.
         Assert.Equal(victimId, Assert.Single(entitled.Hits).RecordId);
+        Assert.Equal(("MD", 1L), entitled.Facets.Single(f => f.Field == "nationality").Values.Select(v => (v.Value, v.Count)).Single());
+        Assert.Equal(1, (await analyst.SearchAsync(byNameAndNationality)).Total);
     }
 
     [Fact]

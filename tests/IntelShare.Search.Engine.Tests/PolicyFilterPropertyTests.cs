@@ -66,10 +66,25 @@ public sealed class PolicyFilterPropertyTests : IDisposable
             var text = await All(index, new SearchQuery { Text = "common", PageSize = 100 }, principal);
             Assert.Equal(textReadable, text.Ids);
             Assert.Equal(textReadable.Length, text.Total);
+
+            // Found through a name the caller may not read, a record is neither filtered nor counted by its content.
+            var namesReadable = decisions
+                .Where(d => d.Value.IsPermitted && !documents.Single(x => x.RecordId == d.Key).Names.Any(n => d.Value.RedactedFields.Contains(n.FieldPath)))
+                .Select(d => d.Key).Order().ToArray();
+            var named = await All(index, new SearchQuery { Name = "Anna Smith", Filters = [new SearchFilter("nationality", ["XX"])], PageSize = 100 }, principal);
+            Assert.Equal(namesReadable, named.Ids);
+            var nameFacets = await index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = ["nationality", "agency"], PageSize = 1 }, principal);
+            Assert.Equal(namesReadable.Length, Count(nameFacets, "nationality", "XX"));
+            Assert.Equal(visible.Length, nameFacets.Facets["agency"].Sum(v => v.Count));
+            var plainFacets = await index.SearchAsync(new SearchQuery { Filters = [new SearchFilter("agency", Agencies)], Facets = ["nationality"], PageSize = 1 }, principal);
+            Assert.Equal(readable.Length, Count(plainFacets, "nationality", "XX"));
         }
 
         Assert.Equal(Enum.GetValues<AccessEffect>().Order(), seen.Order());
     }
+
+    private static long Count(SearchResult result, string facet, string value) =>
+        result.Facets[facet].SingleOrDefault(v => v.Value == value)?.Count ?? 0;
 
     private static async Task<(string[] Ids, long Total, List<SearchHit> Hits)> All(ISearchIndex index, SearchQuery query, SearchPrincipal principal)
     {

@@ -53,7 +53,7 @@ public sealed class PolicyInputsTests
         ];
 
         Assert.Single(refused.Select(Key).Distinct());
-        Assert.All(refused, principal => Assert.Equal((Cond.None, Cond.None, Cond.None), Conditions(principal)));
+        Assert.All(refused, principal => Assert.Equal(new PolicyConditions(Cond.None, Cond.None, Cond.None, Cond.None), PolicyConditions.For(principal, Options, Now)));
     }
 
     private static Dictionary<string, SearchPrincipal> ChangesTo() => new()
@@ -94,15 +94,9 @@ public sealed class PolicyInputsTests
 
     private static string Key(SearchPrincipal principal) => PolicyInputs.Of(principal, Options, Now).Key;
 
-    private static (Cond Visible, Cond Readable, Cond TextReadable) Conditions(SearchPrincipal principal)
-    {
-        var conditions = PolicyConditions.For(principal, Options, Now);
-        return (conditions.Visible, conditions.Readable, conditions.TextReadable);
-    }
-
     private static string Written(SearchPrincipal principal)
     {
-        var (visible, readable, textReadable) = Conditions(principal);
-        return string.Join("\n", CondKey.Of(visible), CondKey.Of(readable), CondKey.Of(textReadable));
+        var conditions = PolicyConditions.For(principal, Options, Now);
+        return string.Join("\n", CondKey.Of(conditions.Visible), CondKey.Of(conditions.Readable), CondKey.Of(conditions.TextReadable), CondKey.Of(conditions.NamesReadable));
     }
 }

@@ -231,7 +231,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         var filter = Cond.And(
             policy.Visible,
             plan.HolderFilter,
-            plan.ContentFilter == Cond.All ? Cond.All : Cond.And(policy.Readable, plan.ContentFilter));
+            plan.ContentFilter == Cond.All ? Cond.All : Cond.And(policy.ContentCountable(plan), plan.ContentFilter));
         var body = new JsonObject
         {
             ["size"] = plan.PageSize + 1,
@@ -259,7 +259,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
                 // Holder facets count every match; content facets only those the caller may read.
                 aggregations[facet] = new JsonObject
                 {
-                    ["filter"] = Clause(SearchFilterFields.IsHolderField(facet) ? Cond.All : policy.Readable),
+                    ["filter"] = Clause(SearchFilterFields.IsHolderField(facet) ? Cond.All : policy.ContentCountable(plan)),
                     ["aggs"] = new JsonObject
                     {
                         ["values"] = new JsonObject { ["terms"] = new JsonObject { [$"field"] = IndexFields.ForFilter(facet), ["size"] = MaxFacetValues } },
@@ -422,6 +422,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
             [IndexFields.ClassificationName] = record.ClassificationName,
             [IndexFields.BodyCaveats] = record.BodyCaveats,
             [IndexFields.TextCaveats] = IndexFields.Mask(record.TextCaveats),
+            [IndexFields.NameCaveats] = IndexFields.Mask(record.NameCaveats),
             [IndexFields.RecordedAt] = IndexFields.Millis(d.RecordedAt),
             [IndexFields.ReleasableTo] = Array(m.ReleasableTo),
             [IndexFields.CaseRef] = Array(m.CaseRefs),
@@ -600,7 +601,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
                  {
                      IndexFields.Kind, IndexFields.Id, IndexFields.Type, IndexFields.Originator, IndexFields.ReleasableTo,
                      IndexFields.AllPartners, IndexFields.Caveat, IndexFields.CaseRef, IndexFields.Discoverable, IndexFields.Withdrawn,
-                     IndexFields.BodyCaveats, IndexFields.TextCaveats, IndexFields.DateOfBirth, IndexFields.Identifier, IndexFields.IdentifierValue,
+                     IndexFields.BodyCaveats, IndexFields.TextCaveats, IndexFields.NameCaveats, IndexFields.DateOfBirth, IndexFields.Identifier, IndexFields.IdentifierValue,
                      IndexFields.Nationality, IndexFields.ExploitationForm, IndexFields.ClassificationName,
                  })
         {

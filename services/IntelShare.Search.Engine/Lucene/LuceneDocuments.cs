@@ -76,6 +76,7 @@ internal sealed class LuceneDocumentBuilder
         String(IndexFields.ClassificationName, record.ClassificationName);
         String(IndexFields.BodyCaveats, record.BodyCaveats);
         String(IndexFields.TextCaveats, IndexFields.Mask(record.TextCaveats));
+        String(IndexFields.NameCaveats, IndexFields.Mask(record.NameCaveats));
         Take(LuceneDocuments.StoredNameCaveats, FieldKind.Stored, static f => new StoredField(f, 0)).SetInt32Value((int)record.NameCaveats);
         Stored(LuceneDocuments.StoredMarking, MarkingCodec.Encode(m));
         Int64(IndexFields.RecordedAt, IndexFields.Millis(d.RecordedAt));

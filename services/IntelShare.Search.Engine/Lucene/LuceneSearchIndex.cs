@@ -410,7 +410,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         }
 
         // Visible, holder filter, and content filters on readable records only; the policy parts come cached.
-        var readable = policy.Readable;
+        var readable = policy.ContentCountable(plan);
         Query query = new FilteredQuery(match, policy.Visible);
         if (plan.HolderFilter != Cond.All)
         {

@@ -7,7 +7,11 @@ using Lucene.Net.Util;
 namespace IntelShare.Search.Engine.Lucene;
 
 /// <summary>The need-to-know filters of one principal at one instant: see <see cref="PolicyConditions"/>.</summary>
-internal sealed record PolicyFilters(Filter Visible, Filter Readable, Filter TextReadable);
+internal sealed record PolicyFilters(Filter Visible, Filter Readable, Filter TextReadable, Filter NamesReadable)
+{
+    /// <summary>As <see cref="PolicyConditions.ContentCountable"/>.</summary>
+    public Filter ContentCountable(QueryPlan plan) => plan.MatchesNamesOrIdentifiers ? NamesReadable : Readable;
+}
 
 /// <summary>
 /// The need-to-know filters of recent principals, each cached per segment: evaluating a principal's
@@ -40,7 +44,7 @@ internal sealed class PolicyFilterCache(NeedToKnowPolicyOptions options, int cap
         }
 
         var conditions = PolicyConditions.For(inputs, options);
-        return _principals.GetOrAdd(inputs.Key, _ => new PolicyFilters(Get(conditions.Visible), Get(conditions.Readable), Get(conditions.TextReadable)));
+        return _principals.GetOrAdd(inputs.Key, _ => new PolicyFilters(Get(conditions.Visible), Get(conditions.Readable), Get(conditions.TextReadable), Get(conditions.NamesReadable)));
     }
 
     private Filter Get(Cond cond) => _conditions.GetOrAdd(CondKey.Of(cond), _ => new BitSetCachingFilter(LuceneConditions.ToFilter(cond)));
