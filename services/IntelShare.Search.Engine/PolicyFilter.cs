@@ -22,7 +22,17 @@ public sealed record PolicyConditions(Cond Visible, Cond Readable, Cond TextRead
     private static readonly Caveat[] Masks = Enumerable.Range(0, 8).Select(m => (Caveat)m).ToArray();
 
     /// <summary>What a query's content filters and content facets may count.</summary>
-    public Cond ContentCountable(QueryPlan plan) => plan.MatchesNamesOrIdentifiers ? NamesReadable : Readable;
+    public Cond ContentCountable(QueryPlan plan) => ThroughNames(plan, Readable, NamesReadable);
+
+    /// <summary>Where a query's free text may match.</summary>
+    public Cond TextMatchable(QueryPlan plan) => ThroughNames(plan, TextReadable, Cond.And(TextReadable, NamesReadable));
+
+    /// <summary>
+    /// The rule behind <see cref="ContentCountable"/> and <see cref="TextMatchable"/>, for whatever form an engine
+    /// holds the conditions in: a query through names, identifiers or a date of birth learns the rest of a record only
+    /// where the caller reads those too.
+    /// </summary>
+    public static T ThroughNames<T>(QueryPlan plan, T otherwise, T namesReadable) => plan.MatchesNamesOrIdentifiers ? namesReadable : otherwise;
 
     public static PolicyConditions For(SearchPrincipal principal, NeedToKnowPolicyOptions options, DateTimeOffset now) =>
         For(PolicyInputs.Of(principal, options, now), options);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using IntelShare.Domain;
+using IntelShare.Normalisation;
 using IntelShare.Policy;
 using IntelShare.Search.Engine.Lucene;
 using static IntelShare.Search.Engine.Tests.Fixtures;
@@ -67,12 +68,17 @@ public sealed class PolicyFilterPropertyTests : IDisposable
             Assert.Equal(textReadable, text.Ids);
             Assert.Equal(textReadable.Length, text.Total);
 
-            // Found through a name the caller may not read, a record is neither filtered nor counted by its content.
+            // Found through a name, identifier or date of birth the caller may not read, a record is neither filtered
+            // nor counted by its content, nor matched by its text.
             var namesReadable = decisions
-                .Where(d => d.Value.IsPermitted && !documents.Single(x => x.RecordId == d.Key).Names.Any(n => d.Value.RedactedFields.Contains(n.FieldPath)))
+                .Where(d => d.Value.IsPermitted && !NamePaths(documents.Single(x => x.RecordId == d.Key)).Any(d.Value.RedactedFields.Contains))
                 .Select(d => d.Key).Order().ToArray();
             var named = await All(index, new SearchQuery { Name = "Anna Smith", Filters = [new SearchFilter("nationality", ["XX"])], PageSize = 100 }, principal);
             Assert.Equal(namesReadable, named.Ids);
+            var identified = await All(index, new SearchQuery { Identifier = new IdentifierQuery(IdentifierKind.Phone, SharedPhone), Filters = [new SearchFilter("nationality", ["XX"])], PageSize = 100 }, principal);
+            Assert.Equal(namesReadable, identified.Ids);
+            var namedText = await All(index, new SearchQuery { Name = "Anna Smith", Text = "common", PageSize = 100 }, principal);
+            Assert.Equal(namesReadable.Intersect(textReadable).Order().ToArray(), namedText.Ids);
             var nameFacets = await index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = ["nationality", "agency"], PageSize = 1 }, principal);
             Assert.Equal(namesReadable.Length, Count(nameFacets, "nationality", "XX"));
             Assert.Equal(visible.Length, nameFacets.Facets["agency"].Sum(v => v.Count));
@@ -82,6 +88,13 @@ public sealed class PolicyFilterPropertyTests : IDisposable
 
         Assert.Equal(Enum.GetValues<AccessEffect>().Order(), seen.Order());
     }
+
+    private const string SharedPhone = "+447700900123";
+
+    private static IEnumerable<string> NamePaths(SearchDocument document) =>
+        document.Names.Select(n => n.FieldPath)
+            .Concat(document.Identifiers.Select(i => i.FieldPath))
+            .Concat(document.DateOfBirth is null ? [] : [SearchDocument.DateOfBirthPath]);
 
     private static long Count(SearchResult result, string facet, string value) =>
         result.Facets[facet].SingleOrDefault(v => v.Value == value)?.Count ?? 0;
@@ -134,6 +147,9 @@ public sealed class PolicyFilterPropertyTests : IDisposable
             Marking = marking,
             Names = [new SearchName("Anna", "Smith", NameUse.Primary, type == RecordType.Person ? "person.name" : IndexFields.TypeName(type) + ".name")],
             Nationalities = ["XX"],
+            // Every record has the phone, found through whichever field of its type holds it; people have a date of birth.
+            Identifiers = [new SearchIdentifier(IdentifierKind.Phone, SharedPhone, type == RecordType.Phone ? "phone.number" : IndexFields.TypeName(type) + ".phones")],
+            DateOfBirth = type == RecordType.Person && PartialDate.TryParse("1990-03-07", out var born) ? born : null,
             Texts = random.Next(2) == 0 ? [new SearchText(textPath, "common words")] : [new SearchText(IndexFields.TypeName(type) + ".roles", "common role")],
             RecordedAt = Now,
             DisplayPayload = new byte[] { 1 },

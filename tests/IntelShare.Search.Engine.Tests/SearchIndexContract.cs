@@ -409,6 +409,38 @@ public abstract class SearchIndexContract : IDisposable
     }
 
     [ContractFact]
+    public async Task A_record_found_through_a_name_the_caller_may_not_read_is_neither_counted_nor_filtered_by_its_content()
+    {
+        var victim = Person(
+            "victim", "Anna", "Smith", Marking("victim", RecordType.Person, "PSNI", caveats: Caveat.VictimIdentity), nationalities: ["UA"],
+            identifiers: [new SearchIdentifier(IdentifierKind.Document, "UA123456", "person.documents[0].number")]) with
+        {
+            // Roles are not withheld under the caveat: readable on their own, they must not be tied to her name.
+            Texts = [new SearchText("person.roles", "recruited for harvest work")],
+        };
+        await Load(victim, Person("other", "Anna", "Smith", Marking("other", RecordType.Person, "PSNI"), nationalities: ["MD"]));
+        var facets = new[] { "nationality", "agency" };
+
+        var byName = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = facets }, Garda);
+        var byIdentifier = await Index.SearchAsync(new SearchQuery { Identifier = new IdentifierQuery(IdentifierKind.Document, "UA123456"), Facets = facets }, Garda);
+        var entitled = await Index.SearchAsync(new SearchQuery { Name = "Anna Smith", Facets = facets }, Principal("PSNI"));
+
+        Assert.Equal([("MD", 1L)], byName.Facets["nationality"].Select(v => (v.Value, v.Count)));
+        Assert.Equal([("PSNI", 2L)], byName.Facets["agency"].Select(v => (v.Value, v.Count)));
+        Assert.Empty(byIdentifier.Facets["nationality"]);
+        Assert.True(Assert.Single(byIdentifier.Hits).ExistenceOnly);
+        Assert.Empty(await Ids(new SearchQuery { Name = "Anna Smith", Filters = [new SearchFilter("nationality", ["UA"])] }, Garda));
+        Assert.Empty(await Ids(new SearchQuery { Identifier = new IdentifierQuery(IdentifierKind.Document, "UA123456"), Filters = [new SearchFilter("nationality", ["UA"])] }, Garda));
+        Assert.Empty(await Ids(new SearchQuery { Name = "Anna Smith", Text = "harvest" }, Garda));
+        // Without the name, the same text and nationality are hers to read, as before.
+        Assert.Equal(["victim"], await Ids(new SearchQuery { Text = "harvest" }, Garda));
+        Assert.Equal(["victim"], await Ids(new SearchQuery { Filters = [new SearchFilter("nationality", ["UA"])] }, Garda));
+        // A reader entitled to the name counts and filters as before.
+        Assert.Equal([("MD", 1L), ("UA", 1L)], entitled.Facets["nationality"].Select(v => (v.Value, v.Count)).Order());
+        Assert.Equal(["victim"], await Ids(new SearchQuery { Name = "Anna Smith", Text = "harvest" }, Principal("PSNI")));
+    }
+
+    [ContractFact]
     public async Task Withdrawn_and_purpose_limited_records_are_not_even_hits()
     {
         await Load(

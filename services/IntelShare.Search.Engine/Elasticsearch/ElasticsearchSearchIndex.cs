@@ -31,6 +31,14 @@ public sealed record ElasticsearchSearchIndexOptions
 public sealed class ElasticsearchSearchIndex : ISearchIndex
 {
     private const string CheckpointId = "checkpoint";
+    private const string SchemaField = "schema";
+
+    /// <summary>
+    /// Bumped whenever the indexed fields change. An index written under another is cleared when opened, checkpoint
+    /// and all, so that the projection rebuilds it: its documents lack the new fields, which the need-to-know
+    /// conditions may require (as the embedded index is recreated).
+    /// </summary>
+    public const string Schema = "2";
     private const string StoredMarking = "s_marking";
     private const string StoredPayload = "s_payload";
     private const string StoredNameCaveats = "s_ncav";
@@ -74,6 +82,11 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         // An index created before a field was added learns it here, or its strict mapping would refuse every
         // new document; the documents it holds gain the field when the projection rebuilds.
         await index.SendAsync(HttpMethod.PUT, index._index + "/_mapping", Mappings(), cancellationToken);
+        if (await index.ReadMetaAsync(cancellationToken) is { } meta && meta[SchemaField]?.GetValue<string>() != Schema)
+        {
+            await index.ClearAsync(cancellationToken);
+        }
+
         return index;
     }
 
@@ -133,16 +146,14 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         await SendAsync(HttpMethod.POST, $"{_index},{_meta}/_delete_by_query?refresh=true&conflicts=proceed", all, cancellationToken);
     }
 
-    public async Task<string?> GetCheckpointAsync(CancellationToken cancellationToken = default)
+    public async Task<string?> GetCheckpointAsync(CancellationToken cancellationToken = default) =>
+        (await ReadMetaAsync(cancellationToken))?["checkpoint"]?.GetValue<string>();
+
+    /// <summary>The checkpoint document, with the schema it was written under; null before the first checkpoint.</summary>
+    private async Task<JsonNode?> ReadMetaAsync(CancellationToken cancellationToken)
     {
         var response = await SendRawAsync(HttpMethod.GET, $"{_meta}/_doc/{CheckpointId}", null, cancellationToken);
-        if (response.ApiCallDetails.HttpStatusCode == 404)
-        {
-            return null;
-        }
-
-        var body = Parse("read checkpoint", response);
-        return body["_source"]?["checkpoint"]?.GetValue<string>();
+        return response.ApiCallDetails.HttpStatusCode == 404 ? null : Parse("read checkpoint", response)["_source"];
     }
 
     /// <summary>Every acknowledged write is already durable (translog durability "request").</summary>
@@ -225,7 +236,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
                     ["allow_leading_wildcard"] = false,
                 },
             };
-            must.Add(new JsonObject { ["bool"] = new JsonObject { ["must"] = text, ["filter"] = Clause(policy.TextReadable) } });
+            must.Add(new JsonObject { ["bool"] = new JsonObject { ["must"] = text, ["filter"] = Clause(policy.TextMatchable(plan)) } });
         }
 
         var filter = Cond.And(
@@ -500,7 +511,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
     {
         if (checkpoint is not null)
         {
-            await SendAsync(HttpMethod.PUT, $"{_meta}/_doc/{CheckpointId}", new JsonObject { ["checkpoint"] = checkpoint }, cancellationToken);
+            await SendAsync(HttpMethod.PUT, $"{_meta}/_doc/{CheckpointId}", new JsonObject { ["checkpoint"] = checkpoint, [SchemaField] = Schema }, cancellationToken);
         }
     }
 

@@ -80,7 +80,7 @@ public sealed record IndexOpenResult(LuceneSearchIndex Index, IndexOpenStatus St
 public sealed class LuceneSearchIndex : ISearchIndex
 {
     /// <summary>Bumped whenever the field layout changes, so that an old index is rebuilt rather than misread.</summary>
-    public const string Schema = "2";
+    public const string Schema = "3";
 
     private const string SchemaKey = "schema";
     private const string CheckpointKey = "checkpoint";
@@ -401,7 +401,7 @@ public sealed class LuceneSearchIndex : ISearchIndex
         if (text is not null)
         {
             // Free text matches only where the caller may read every text field: a hit is itself a disclosure.
-            match.Add(new FilteredQuery(text, policy.TextReadable), Occur.MUST);
+            match.Add(new FilteredQuery(text, policy.TextMatchable(plan)), Occur.MUST);
         }
 
         if (match.Clauses.Count == 0)

@@ -7,10 +7,13 @@ using Lucene.Net.Util;
 namespace IntelShare.Search.Engine.Lucene;
 
 /// <summary>The need-to-know filters of one principal at one instant: see <see cref="PolicyConditions"/>.</summary>
-internal sealed record PolicyFilters(Filter Visible, Filter Readable, Filter TextReadable, Filter NamesReadable)
+internal sealed record PolicyFilters(Filter Visible, Filter Readable, Filter TextReadable, Filter NamesReadable, Filter TextAndNamesReadable)
 {
     /// <summary>As <see cref="PolicyConditions.ContentCountable"/>.</summary>
-    public Filter ContentCountable(QueryPlan plan) => plan.MatchesNamesOrIdentifiers ? NamesReadable : Readable;
+    public Filter ContentCountable(QueryPlan plan) => PolicyConditions.ThroughNames(plan, Readable, NamesReadable);
+
+    /// <summary>As <see cref="PolicyConditions.TextMatchable"/>.</summary>
+    public Filter TextMatchable(QueryPlan plan) => PolicyConditions.ThroughNames(plan, TextReadable, TextAndNamesReadable);
 }
 
 /// <summary>
@@ -44,7 +47,9 @@ internal sealed class PolicyFilterCache(NeedToKnowPolicyOptions options, int cap
         }
 
         var conditions = PolicyConditions.For(inputs, options);
-        return _principals.GetOrAdd(inputs.Key, _ => new PolicyFilters(Get(conditions.Visible), Get(conditions.Readable), Get(conditions.TextReadable), Get(conditions.NamesReadable)));
+        return _principals.GetOrAdd(inputs.Key, _ => new PolicyFilters(
+            Get(conditions.Visible), Get(conditions.Readable), Get(conditions.TextReadable), Get(conditions.NamesReadable),
+            Get(Cond.And(conditions.TextReadable, conditions.NamesReadable))));
     }
 
     private Filter Get(Cond cond) => _conditions.GetOrAdd(CondKey.Of(cond), _ => new BitSetCachingFilter(LuceneConditions.ToFilter(cond)));
