@@ -266,10 +266,14 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
         Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".dry-run.rejects.csv"));
         Assert.Contains(file + ".dry-run.rejects.csv", cli.Output);
-        // Named explicitly, the interrupted import's file is still not the dry run's to replace.
+        // Named explicitly, the interrupted import's file is still not the dry run's to replace, nor another import's.
         Assert.Equal(2, await cli.Run([.. import, "--dry-run", "--rejects", rejects]));
-        Assert.Contains("interrupted import of this file", cli.Output);
+        Assert.Contains($"holds the rejected rows of an interrupted import of {file}", cli.Output);
+        var other = Path.Combine(_work.Path, "other.csv");
+        await File.WriteAllLinesAsync(other, ["ref,given_name,surname", $"{prefix}-other,Ana,Rusu"]);
+        Assert.Equal(2, await cli.Run("import", other, "--type", "person", "--source-ref-column", "ref", "--rejects", rejects));
         Assert.Equal(interrupted, await File.ReadAllTextAsync(rejects));
+        Assert.DoesNotContain($"{prefix}-other", await CreatedSourceRefs());
 
         Assert.Equal(0, await cli.Run(import));
         Assert.Contains("Resuming", cli.Output);
@@ -304,6 +308,14 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         // A problem both sides see is named once.
         Assert.Single(Regex.Matches(rejected[2], "source_ref:"));
         Assert.Equal([$"{prefix}-1"], (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+
+        // A row of another record type is that row's whole problem: the platform is not asked about it as that type.
+        var jsonl = Path.Combine(_work.Path, "complete.jsonl");
+        await File.WriteAllLinesAsync(jsonl, [$$$"""{"source_ref": "{{{prefix}}}-phone", "phone": {}}"""]);
+        Assert.Equal(1, await cli.Run("import", jsonl, "--type", "person"));
+        var wrongType = Assert.Single(File.ReadLines(jsonl + ".rejects.csv").Skip(1));
+        Assert.Contains("the record is of type phone", wrongType);
+        Assert.DoesNotContain("phone.number", wrongType);
     }
 
     [Fact]

@@ -326,18 +326,38 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         {
             Content = new RecordContent { SourceRef = $"{batch}-held", Marking = TestRecords.Marking(), Phone = new Phone { Number = "+37369123456" } },
         });
+        var namelessWithdrawn = nameless.Clone();
+        namelessWithdrawn.SourceRef = $"{batch}-withdrawn";
+        namelessWithdrawn.Person.Sex = "";
+        await call.RequestStream.WriteAsync(new ContributeRequest { Content = namelessWithdrawn });
         await call.RequestStream.CompleteAsync();
         var checkedRecords = await call;
 
-        Assert.Equal(5, checkedRecords.Checked);
-        Assert.Equal([1L, 2L, 4L], checkedRecords.Rejections.Select(r => r.Position));
+        Assert.Equal(6, checkedRecords.Checked);
+        Assert.Equal([1L, 2L, 4L, 5L], checkedRecords.Rejections.Select(r => r.Position));
         Assert.Equal(["content.person.name", "content.person.sex"], checkedRecords.Rejections[0].Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
         Assert.Equal(($"{batch}-withdrawn", "content.source_ref"), (checkedRecords.Rejections[1].SourceRef, Assert.Single(checkedRecords.Rejections[1].Problems).Field));
         Assert.Contains("withdrew", checkedRecords.Rejections[1].Problems[0].Description);
         Assert.Contains("keeps its type", Assert.Single(checkedRecords.Rejections[2].Problems).Description);
+        // A row with problems of its own hears of its source reference's refusal too, so it is fixed once.
+        Assert.Equal(["content.person.name", "content.source_ref"], checkedRecords.Rejections[3].Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
         Assert.Equal(headBefore, (await changeLog.GetChangeHeadAsync(new GetChangeHeadRequest())).Sequence);
         var current = await records.GetAsync(new GetRecordRequest { RecordId = held.RecordId, Justification = TestRecords.Because() });
         Assert.Equal(1, current.Record.Version);
+
+        // Another agency's source references are its own: the same ones say nothing of this agency's records.
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        using (var borderCall = border.CheckContributions())
+        {
+            await borderCall.RequestStream.WriteAsync(new ContributeRequest { Content = TestRecords.Person($"{batch}-withdrawn") });
+            await borderCall.RequestStream.WriteAsync(new ContributeRequest
+            {
+                Content = new RecordContent { SourceRef = $"{batch}-held", Marking = TestRecords.Marking(), Phone = new Phone { Number = "+37369123456" } },
+            });
+            await borderCall.RequestStream.CompleteAsync();
+            var borderChecked = await borderCall;
+            Assert.Equal((2L, 0), (borderChecked.Checked, borderChecked.Rejections.Count));
+        }
 
         var analyst = (await Factory.ChannelForAsync("analyst")).RecordsClient();
         using var refused = analyst.CheckContributions();

@@ -21,52 +21,57 @@ internal sealed class BatchSender(RecordsService.RecordsServiceClient client, Ti
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
     // Long enough for a large batch on a slow disk, short enough that a hung server does not hang the import.
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
 
-    public async Task<ContributeStreamResponse> SendAsync(IReadOnlyList<RecordContent> batch, CancellationToken ct)
+    public Task<ContributeStreamResponse> SendAsync(IReadOnlyList<RecordContent> batch, CancellationToken ct) =>
+        WithRetriesAsync("take the batch", () => StreamAsync(client.ContributeStream(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct), batch, ct), ct);
+
+    /// <summary>What ContributeStream would reject of <paramref name="contents"/>, which are not stored (CheckContributions).</summary>
+    public Task<CheckContributionsResponse> CheckAsync(IReadOnlyList<RecordContent> contents, CancellationToken ct) =>
+        WithRetriesAsync("check the rejected rows", () => StreamAsync(client.CheckContributions(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct), contents, ct), ct);
+
+    private async Task<TResponse> WithRetriesAsync<TResponse>(string what, Func<Task<TResponse>> call, CancellationToken ct)
     {
         var delay = firstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(batch, ct);
+                return await call();
             }
             catch (RpcException e) when (!ct.IsCancellationRequested && IsTransient(e) && attempt < MaxAttempts)
             {
-                onRetry($"The server did not take the batch ({e.StatusCode}: {e.Status.Detail}); sending it again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {MaxAttempts}).");
+                onRetry($"The server did not {what} ({e.StatusCode}: {e.Status.Detail}); sending it again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {MaxAttempts}).");
                 await Task.Delay(delay, ct);
                 delay *= 2;
             }
         }
     }
 
-    private async Task<ContributeStreamResponse> SendOnceAsync(IReadOnlyList<RecordContent> batch, CancellationToken ct)
-    {
-        using var call = client.ContributeStream(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
-        return await StreamAsync(call, batch, ct);
-    }
-
-    /// <summary>Sends each record as a message of its own on a client-streaming call (which then owns it) and returns its response.</summary>
-    public static async Task<TResponse> StreamAsync<TResponse>(
+    /// <summary>Sends each record as a message of its own on a client-streaming call, which it then disposes, and returns its response.</summary>
+    private static async Task<TResponse> StreamAsync<TResponse>(
         AsyncClientStreamingCall<ContributeRequest, TResponse> call, IEnumerable<RecordContent> contents, CancellationToken ct)
     {
-        try
+        using (call)
         {
-            foreach (var content in contents)
+            try
             {
-                await call.RequestStream.WriteAsync(new ContributeRequest { Content = content }, ct);
+                foreach (var content in contents)
+                {
+                    await call.RequestStream.WriteAsync(new ContributeRequest { Content = content }, ct);
+                }
+
+                await call.RequestStream.CompleteAsync();
+            }
+            catch (Exception e) when ((e is RpcException or InvalidOperationException or IOException) && !ct.IsCancellationRequested)
+            {
+                // The call ended while we were still writing; its status, awaited below, says why.
             }
 
-            await call.RequestStream.CompleteAsync();
+            return await call.ResponseAsync;
         }
-        catch (Exception e) when ((e is RpcException or InvalidOperationException or IOException) && !ct.IsCancellationRequested)
-        {
-            // The call ended while we were still writing; its status, awaited below, says why.
-        }
-
-        return await call.ResponseAsync;
     }
+
 
     /// <summary>
     /// Why <paramref name="content"/> cannot be sent, or null when it can. The server refuses a message over its limit by

@@ -52,28 +52,55 @@ internal sealed class CheckpointStore
             Marking = JsonFormatter.Default.Format(marking),
         }));
 
-    /// <summary>The checkpoint of an interrupted import of this file, if any, whatever options it was sent with.</summary>
-    public Checkpoint? Find()
+    /// <summary>
+    /// An interrupted import, of any file, that appends its rejected rows to <paramref name="rejectsPath"/>: they are
+    /// rows the server already took, which resuming it will not send again, so nothing else may replace that file.
+    /// </summary>
+    public static Checkpoint? InterruptedImportWriting(string homeDirectory, string rejectsPath)
+    {
+        var imports = Path.Combine(homeDirectory, "imports");
+        if (!Directory.Exists(imports))
+        {
+            return null;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(imports, "*.json"))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(file), JsonOptions) is { RejectsPath: { } kept } checkpoint &&
+                    string.Equals(Path.GetFullPath(kept), rejectsPath, StringComparison.Ordinal))
+                {
+                    return checkpoint;
+                }
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+            {
+                // Not this import's to judge: its own run reports it.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>
+    public Checkpoint? Load(string options)
     {
         if (new[] { FilePath, _earlierVersionPath }.FirstOrDefault(File.Exists) is not { } path)
         {
             return null;
         }
 
+        Checkpoint? checkpoint;
         try
         {
-            return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), JsonOptions);
+            checkpoint = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), JsonOptions);
         }
         catch (JsonException e)
         {
             throw new CliException($"The import checkpoint {path} is unreadable ({e.Message}): re-run with --restart to start over.", e);
         }
-    }
 
-    /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>
-    public Checkpoint? Load(string options)
-    {
-        var checkpoint = Find();
         return checkpoint?.Options is { } sentWith && sentWith != options
             ? throw new UsageException(
                 $"The import options differ from those of the interrupted run of this file, which sent {checkpoint.RowsAcknowledged:N0} rows with its own " +

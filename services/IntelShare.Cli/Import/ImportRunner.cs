@@ -47,6 +47,8 @@ internal sealed class ImportRunner(CliRun run)
 
     private int DryRun(ImportRequest request, IRowReader reader, RowPreparer preparer)
     {
+        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true);
+        RequireNoInterruptedImportWriting(rejectsPath, "the dry run");
         var stopwatch = Stopwatch.StartNew();
         var totals = new ImportTotals();
         var rejected = new List<RejectedRow>();
@@ -65,8 +67,6 @@ internal sealed class ImportRunner(CliRun run)
             }
         }
 
-        var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true);
-        RequireNotInterruptedImportsRejects(request, rejectsPath);
         using var rejects = new RejectsFile(rejectsPath, append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
@@ -74,18 +74,14 @@ internal sealed class ImportRunner(CliRun run)
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// The rejects file of an interrupted import holds the rejections of rows the server already took, which resuming
-    /// will not send again; a dry run writing its own there would lose them.
-    /// </summary>
-    private void RequireNotInterruptedImportsRejects(ImportRequest request, string rejectsPath)
+    /// <summary>The rejects file of an interrupted import holds rows the server took, which resuming it will not send again.</summary>
+    private void RequireNoInterruptedImportWriting(string rejectsPath, string what)
     {
-        var interrupted = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name).Find();
-        if (interrupted?.RejectsPath is { } kept && string.Equals(Path.GetFullPath(kept), rejectsPath, StringComparison.Ordinal))
+        if (CheckpointStore.InterruptedImportWriting(run.Context.HomeDirectory, rejectsPath) is { } interrupted)
         {
             throw new UsageException(
-                $"{rejectsPath} holds the rejected rows of an interrupted import of this file ({interrupted.RowsAcknowledged:N0} rows acknowledged), " +
-                "which the dry run would replace. Give the dry run another --rejects file, or finish that import first (the same command without --dry-run).");
+                $"{rejectsPath} holds the rejected rows of an interrupted import of {interrupted.File} ({interrupted.RowsAcknowledged:N0} rows acknowledged), " +
+                $"which {what} would replace. Give --rejects another file, or finish that import first (its command again, without --dry-run).");
         }
     }
 
@@ -148,6 +144,11 @@ internal sealed class ImportRunner(CliRun run)
         var checkpoint = checkpoints.Load(options);
         // A resumed import goes on appending to the file it started, wherever it is run from now.
         var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory, dryRun: false);
+        if (checkpoint is null)
+        {
+            RequireNoInterruptedImportWriting(rejectsPath, "this import");
+        }
+
         var state = new ImportState(request, checkpoint, rejectsPath, options);
         if (checkpoint is not null)
         {
@@ -165,7 +166,7 @@ internal sealed class ImportRunner(CliRun run)
             await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, description, total - resumedAt, async progress =>
             {
                 var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
-                var rejectedRowCheck = new RejectedRowCheck(connection.Records);
+                var rejectedRowCheck = new RejectedRowCheck(sender);
                 foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
                 {
                     var prepared = await rejectedRowCheck.CompleteAsync(batch.Select(preparer.Prepare).ToList(), ct);
@@ -219,7 +220,7 @@ internal sealed class ImportRunner(CliRun run)
             // Positions count from 0 within this call, which carried only the rows that were sent.
             var row = rejection.Position >= 0 && rejection.Position < sent.Count ? sent[(int)rejection.Position] : null;
             var sourceRef = rejection.SourceRef is { Length: > 0 } reference ? reference : row?.SourceRef ?? "";
-            yield return new RejectedRow(row?.Number ?? 0, sourceRef, rejection.Problems);
+            yield return new RejectedRow(row?.Number ?? 0, sourceRef, [.. Problems.AsTheClientNamesThem(rejection.Problems)]);
         }
     }
 

@@ -8,10 +8,8 @@ namespace IntelShare.Cli.Import;
 /// row with a date the client could not read may also lack a name, and the contributor should fix it once, not once per
 /// problem. A platform without CheckContributions (an older deployment) leaves the client's problems as all there are.
 /// </summary>
-internal sealed class RejectedRowCheck(RecordsService.RecordsServiceClient records)
+internal sealed class RejectedRowCheck(BatchSender sender)
 {
-    private const string ContentPrefix = "content.";
-
     private bool _unavailable;
 
     public async Task<IReadOnlyList<PreparedRow>> CompleteAsync(IReadOnlyList<PreparedRow> rows, CancellationToken ct)
@@ -25,8 +23,7 @@ internal sealed class RejectedRowCheck(RecordsService.RecordsServiceClient recor
         CheckContributionsResponse response;
         try
         {
-            using var call = records.CheckContributions(deadline: DateTime.UtcNow + BatchSender.CallTimeout, cancellationToken: ct);
-            response = await BatchSender.StreamAsync(call, asked.Select(i => rows[i].Remainder!), ct);
+            response = await sender.CheckAsync(asked.Select(i => rows[i].Remainder!).ToList(), ct);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
@@ -44,16 +41,10 @@ internal sealed class RejectedRowCheck(RecordsService.RecordsServiceClient recor
         return completed;
     }
 
-    /// <summary>
-    /// The platform's problems are named as the client names fields (person.name, not content.person.name), and one of a
-    /// field the client already reported is left out: the client left that field out of what it asked about.
-    /// </summary>
+    /// <summary>A problem of a field the client already reported is left out: the client left that field out of what it asked about.</summary>
     private static PreparedRow WithPlatformProblems(PreparedRow row, IEnumerable<FieldProblem> problems)
     {
         var known = row.Problems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
-        var more = problems
-            .Select(p => p.Field.StartsWith(ContentPrefix, StringComparison.Ordinal) ? Problems.Of(p.Field[ContentPrefix.Length..], p.Description) : p)
-            .Where(p => !known.Contains(p.Field));
-        return row with { Problems = [.. row.Problems, .. more] };
+        return row with { Problems = [.. row.Problems, .. Problems.AsTheClientNamesThem(problems).Where(p => !known.Contains(p.Field))] };
     }
 }

@@ -13,6 +13,8 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
         }
 
         var (content, problems) = row.Content is { } given ? (given, CheckBody(given)) : mapping.Map(row);
+        // A row of another record type is that row's whole problem; the platform's view of it as that type would only confuse.
+        var askable = row.Content is null || problems.Count == 0;
         if (string.IsNullOrWhiteSpace(content.SourceRef))
         {
             // The platform refuses a record without one; found here, a dry run shows it too.
@@ -28,7 +30,7 @@ internal sealed class RowPreparer(RecordMapping mapping, Marking marking)
 
         return problems.Count == 0
             ? new PreparedRow(row.Number, content.SourceRef, content, problems)
-            : new PreparedRow(row.Number, content.SourceRef, null, problems) { Remainder = content };
+            : new PreparedRow(row.Number, content.SourceRef, null, problems) { Remainder = askable ? content : null };
     }
 
     private IReadOnlyList<FieldProblem> CheckBody(RecordContent content) =>

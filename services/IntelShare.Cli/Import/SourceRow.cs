@@ -28,6 +28,15 @@ internal static class Problems
 {
     public static FieldProblem Of(string field, string description) => new() { Field = field, Description = description };
 
+    /// <summary>
+    /// The platform's problems named as the client names fields (person.name, not content.person.name), so that a
+    /// rejects file names each field one way.
+    /// </summary>
+    public static IEnumerable<FieldProblem> AsTheClientNamesThem(IEnumerable<FieldProblem> problems) =>
+        problems.Select(p => p.Field.StartsWith(ContentPrefix, StringComparison.Ordinal) ? Of(p.Field[ContentPrefix.Length..], p.Description) : p);
+
+    private const string ContentPrefix = "content.";
+
     public static string Describe(FieldProblem problem) =>
         string.IsNullOrEmpty(problem.Field) ? problem.Description : $"{problem.Field}: {problem.Description}";
 }

@@ -64,13 +64,17 @@ public sealed class RecordsGrpcService(
         {
             var position = response.Checked++;
             var violations = await ValidateStreamedAsync(request, subject, context, caseAnswers);
-            if (violations.Any)
+            // With the content's problems, unlike ContributeStream, which stops at them: the row is to be fixed once.
+            var refusal = request.Content is { BodyCase: not RecordContent.BodyOneofCase.None } content ? store.RefusalFor(content, subject.Agency) : null;
+            if (violations.Any || refusal is not null)
             {
-                response.Rejections.Add(ToRejection(position, request.Content?.SourceRef ?? "", violations));
-            }
-            else if (store.RefusalFor(request.Content!, subject.Agency) is { } refusal)
-            {
-                response.Rejections.Add(Refused(position, request.Content!, refusal));
+                var rejection = ToRejection(position, request.Content?.SourceRef ?? "", violations);
+                if (refusal is not null)
+                {
+                    rejection.Problems.Add(SourceRefProblem(refusal));
+                }
+
+                response.Rejections.Add(rejection);
             }
         }
 
@@ -210,7 +214,9 @@ public sealed class RecordsGrpcService(
     }
 
     private static RejectedRecord Refused(long position, RecordContent content, string refusal) =>
-        new() { Position = position, SourceRef = content.SourceRef, Problems = { new FieldProblem { Field = "content.source_ref", Description = refusal } } };
+        new() { Position = position, SourceRef = content.SourceRef, Problems = { SourceRefProblem(refusal) } };
+
+    private static FieldProblem SourceRefProblem(string refusal) => new() { Field = "content.source_ref", Description = refusal };
 
     private static async Task Tally(Chunk? chunk, ContributeStreamResponse response)
     {
