@@ -330,17 +330,23 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         namelessWithdrawn.SourceRef = $"{batch}-withdrawn";
         namelessWithdrawn.Person.Sex = "";
         await call.RequestStream.WriteAsync(new ContributeRequest { Content = namelessWithdrawn });
+        await call.RequestStream.WriteAsync(new ContributeRequest
+        {
+            Content = new RecordContent { SourceRef = $"{batch}-new", Marking = TestRecords.Marking(), Phone = new Phone { Number = "+37369123456" } },
+        });
         await call.RequestStream.CompleteAsync();
         var checkedRecords = await call;
 
-        Assert.Equal(6, checkedRecords.Checked);
-        Assert.Equal([1L, 2L, 4L, 5L], checkedRecords.Rejections.Select(r => r.Position));
+        Assert.Equal(7, checkedRecords.Checked);
+        Assert.Equal([1L, 2L, 4L, 5L, 6L], checkedRecords.Rejections.Select(r => r.Position));
         Assert.Equal(["content.person.name", "content.person.sex"], checkedRecords.Rejections[0].Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
         Assert.Equal(($"{batch}-withdrawn", "content.source_ref"), (checkedRecords.Rejections[1].SourceRef, Assert.Single(checkedRecords.Rejections[1].Problems).Field));
         Assert.Contains("withdrew", checkedRecords.Rejections[1].Problems[0].Description);
         Assert.Contains("keeps its type", Assert.Single(checkedRecords.Rejections[2].Problems).Description);
         // A row with problems of its own hears of its source reference's refusal too, so it is fixed once.
         Assert.Equal(["content.person.name", "content.source_ref"], checkedRecords.Rejections[3].Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
+        // As ContributeStream would have taken the person at position 0 first, a phone under its source reference is refused.
+        Assert.Contains("an earlier record of this call from this source reference is a person", Assert.Single(checkedRecords.Rejections[4].Problems).Description);
         Assert.Equal(headBefore, (await changeLog.GetChangeHeadAsync(new GetChangeHeadRequest())).Sequence);
         var current = await records.GetAsync(new GetRecordRequest { RecordId = held.RecordId, Justification = TestRecords.Because() });
         Assert.Equal(1, current.Record.Version);

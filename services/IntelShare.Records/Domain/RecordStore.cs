@@ -301,10 +301,14 @@ public sealed class RecordStore : IAsyncDisposable
             return $"your agency withdrew record {existingId} from this source reference, and a withdrawn record stays withdrawn: give the row a new source reference to contribute it again";
         }
 
-        return TypeOf(content) != type
-            ? $"record {existingId} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own"
-            : null;
+        return TypeRefusal($"record {existingId}", type, content);
     }
+
+    /// <summary>Why <paramref name="content"/> cannot go to <paramref name="existing"/>, a record of <paramref name="type"/>: null when it is of that type.</summary>
+    public static string? TypeRefusal(string existing, RecordType type, RecordContent content) =>
+        TypeOf(content) != type
+            ? $"{existing} from this source reference is a {TypeName(type)}, and a record keeps its type: give the {TypeName(TypeOf(content))} a source reference of its own"
+            : null;
 
     public IReadOnlyList<Record> GetHistory(string recordId) => Read(statements =>
     {

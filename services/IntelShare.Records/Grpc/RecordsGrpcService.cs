@@ -60,12 +60,22 @@ public sealed class RecordsGrpcService(
         RequireContributor(subject);
         var response = new CheckContributionsResponse();
         var caseAnswers = new CaseAnswers();
+        // What ContributeStream would have taken by then, by source reference: a later record of another type is refused.
+        var taken = new Dictionary<string, RecordType>(StringComparer.Ordinal);
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var position = response.Checked++;
             var violations = await ValidateStreamedAsync(request, subject, context, caseAnswers);
             // With the content's problems, unlike ContributeStream, which stops at them: the row is to be fixed once.
-            var refusal = request.Content is { BodyCase: not RecordContent.BodyOneofCase.None } content ? store.RefusalFor(content, subject.Agency) : null;
+            var refusal = request.Content is { BodyCase: not RecordContent.BodyOneofCase.None } content
+                ? store.RefusalFor(content, subject.Agency) ??
+                  (taken.TryGetValue(content.SourceRef, out var type) ? RecordStore.TypeRefusal("an earlier record of this call", type, content) : null)
+                : null;
+            if (!violations.Any && refusal is null)
+            {
+                taken.TryAdd(request.Content!.SourceRef, RecordStore.TypeOf(request.Content));
+            }
+
             if (violations.Any || refusal is not null)
             {
                 var rejection = ToRejection(position, request.Content?.SourceRef ?? "", violations);
