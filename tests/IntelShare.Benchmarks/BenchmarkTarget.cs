@@ -22,6 +22,12 @@ public interface IBenchmarkTarget : IAsyncDisposable
     /// <summary>As the platform services client (projection role), which alone reads the whole change log.</summary>
     Task<GrpcChannel> ConnectAsPlatformServicesAsync();
 
+    /// <summary>
+    /// A token of the platform services client, for calls a service makes on a user's behalf with its own
+    /// credentials beside the user's (PlatformServiceCall.Header).
+    /// </summary>
+    Task<string> PlatformServicesTokenAsync();
+
     HostMemory? Memory() => ProcessId is { } id ? HostMemory.Read(id) : null;
 }
 
@@ -61,7 +67,9 @@ public sealed class LocalHost : IBenchmarkTarget
     /// <summary>The started host has only the demo accounts, which share one password.</summary>
     public async Task<GrpcChannel> ConnectAsync(string userName, string password) => Keep(_host.Channel(await _host.SignInAsync(userName)));
 
-    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() => Keep(_host.Channel(await _host.SignInAsPlatformServicesAsync()));
+    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() => Keep(_host.Channel(await PlatformServicesTokenAsync()));
+
+    public Task<string> PlatformServicesTokenAsync() => _host.SignInAsPlatformServicesAsync();
 
     private GrpcChannel Keep(GrpcChannel channel)
     {
@@ -105,14 +113,16 @@ public sealed class RemotePlatform(RemoteTarget remote) : IBenchmarkTarget
             ["scope"] = "intelshare",
         }, $"Signing in as '{userName}'"));
 
-    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() =>
-        Connect(await RequestTokenAsync(new Dictionary<string, string>
+    public async Task<GrpcChannel> ConnectAsPlatformServicesAsync() => Connect(await PlatformServicesTokenAsync());
+
+    public Task<string> PlatformServicesTokenAsync() =>
+        RequestTokenAsync(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = remote.ServicesClient,
             ["client_secret"] = remote.ServicesSecret,
             ["scope"] = "intelshare",
-        }, $"Signing in as the client '{remote.ServicesClient}'"));
+        }, $"Signing in as the client '{remote.ServicesClient}'");
 
     private GrpcChannel Connect(string token)
     {

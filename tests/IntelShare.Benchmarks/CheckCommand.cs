@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Serialization;
+using Grpc.Core;
 using Grpc.Health.V1;
 using IntelShare.Contracts.V1;
+using IntelShare.ServiceDefaults;
 using Spectre.Console;
 using static IntelShare.Benchmarks.Report;
 
@@ -34,7 +36,8 @@ public sealed record CheckSummary(
 
 /// <summary>
 /// The "check" subcommand: one caller's AccessService.Check latency over gRPC on loopback, for the services
-/// that are not in-process with Access. Each Check is decided by the policy and durably audited (appended
+/// that are not in-process with Access, called as they call it: on the user's behalf, with the user's token and
+/// the platform services' own beside it (Check takes the caller's word for a marking). Each Check is decided by the policy and durably audited (appended
 /// and fsynced) before it is answered, so its latency includes an fsync, measured on its own beside it.
 /// </summary>
 public static class CheckCommand
@@ -144,12 +147,13 @@ public static class CheckCommand
         var channel = await target.ConnectAsync(options.User, options.Password);
         var access = new AccessService.AccessServiceClient(channel);
         await GetLatencyBenchmark.EnsureCaseAsync(access, options.CaseRef, cancellation);
+        var onBehalf = new Metadata { { PlatformServiceCall.Header, await target.PlatformServicesTokenAsync() } };
 
         var effects = new Dictionary<string, long>();
         var next = 0;
         var latency = await LatencyMeter.MeasureAsync(options.Warmup, options.Calls, target.ProcessId, async () =>
         {
-            var response = await access.CheckAsync(requests[next++], cancellationToken: cancellation);
+            var response = await access.CheckAsync(requests[next++], onBehalf, cancellationToken: cancellation);
             if (response.Decision is not { Effect: not Effect.Unspecified } decision)
             {
                 throw new BenchmarkException($"Check answered without a decision: {response}");
