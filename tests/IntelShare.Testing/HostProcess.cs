@@ -214,13 +214,18 @@ public sealed class HostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The service's own build output, by default in the same configuration as the caller.</summary>
-    private static string ServiceAssembly(string project, string configuration)
+    private static string ServiceAssembly(string project, string configuration) => ProjectAssembly("services", project, configuration);
+
+    /// <summary>
+    /// The build output of the repository's project <paramref name="folder"/>/<paramref name="project"/>, by default in
+    /// the same configuration as the caller.
+    /// </summary>
+    public static string ProjectAssembly(string folder, string project, string configuration = "")
     {
         var callerOutput = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = callerOutput.Name;
         configuration = configuration is { Length: > 0 } ? configuration : callerOutput.Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), "services", project, "bin", configuration, framework, project + ".dll");
+        var path = Path.Combine(RepositoryRoot(), folder, project, "bin", configuration, framework, project + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first: {path} is missing.");
     }
 
