@@ -281,6 +281,28 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task An_interrupted_import_of_a_file_changed_since_holds_nothing_back_and_the_changed_file_is_imported_whole()
+    {
+        const int rows = 2_000;
+        var (file, prefix) = await WritePeopleWithBadDates("changed-since", rows);
+        var cli = await SignedInCli("changed-since-home");
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100"];
+        await RunUntilFirstCheckpoint(cli, "changed-since-home", import);
+        // Edited after the interruption (a bad row fixed, say): the checkpoint no longer matches the file.
+        File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddMinutes(1));
+
+        Assert.Equal(0, await cli.Run([.. import, "--dry-run", "--rejects", file + ".rejects.csv"]));
+        Assert.Equal(0, await cli.Run(import));
+
+        Assert.Contains("The file has changed since an interrupted import of it", cli.Output);
+        Assert.DoesNotContain("Resuming", cli.Output);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_work.Path, "changed-since-home", "imports")));
+        Assert.Equal(BadDateRefs(prefix, rows), RejectedRefs(file + ".rejects.csv"));
+        Assert.Equal(rows - BadDateRefs(prefix, rows).Count, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Equal(0, await cli.Run(import));
+    }
+
+    [Fact]
     public async Task A_row_the_client_rejects_is_reported_with_the_platforms_problems_too_so_it_is_fixed_once()
     {
         var prefix = TestRecords.UniqueRef("complete");

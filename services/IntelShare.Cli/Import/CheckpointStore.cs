@@ -28,12 +28,15 @@ internal sealed class CheckpointStore
     // Earlier versions keyed the checkpoint by the record type too; an import they left interrupted still resumes.
     private readonly string _earlierVersionPath;
 
+    private readonly string _file;
+
     public CheckpointStore(string homeDirectory, string file, string type)
     {
         var info = new FileInfo(file);
+        _file = info.FullName;
         var identity = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}";
-        FilePath = Path.Combine(homeDirectory, "imports", Hash(identity) + ".json");
-        _earlierVersionPath = Path.Combine(homeDirectory, "imports", Hash($"{identity}\n{type}") + ".json");
+        FilePath = Path.GetFullPath(Path.Combine(homeDirectory, "imports", Hash(identity) + ".json"));
+        _earlierVersionPath = Path.GetFullPath(Path.Combine(homeDirectory, "imports", Hash($"{identity}\n{type}") + ".json"));
     }
 
     public string FilePath { get; }
@@ -53,34 +56,67 @@ internal sealed class CheckpointStore
         }));
 
     /// <summary>
-    /// An interrupted import, of any file, that appends its rejected rows to <paramref name="rejectsPath"/>: they are
-    /// rows the server already took, which resuming it will not send again, so nothing else may replace that file.
+    /// An interrupted import, of any file, that appends its rejected rows to <paramref name="rejectsPath"/> and can still
+    /// be resumed: they are rows the server already took, which resuming it will not send again, so nothing else may
+    /// replace that file. One whose file has changed or gone since will never resume (it would start over), so it
+    /// holds nothing back.
     /// </summary>
-    public static Checkpoint? InterruptedImportWriting(string homeDirectory, string rejectsPath)
+    public static Checkpoint? InterruptedImportWriting(string homeDirectory, string rejectsPath) =>
+        Stored(homeDirectory)
+            .Where(stored => stored.Checkpoint.RejectsPath is { } kept && string.Equals(Path.GetFullPath(kept), rejectsPath, StringComparison.Ordinal))
+            .Where(stored => Resumable(homeDirectory, stored))
+            .Select(stored => stored.Checkpoint)
+            .FirstOrDefault();
+
+    /// <summary>
+    /// Removes the checkpoints of interrupted imports of this file made before it changed, which can never resume:
+    /// importing the changed file starts over and takes their place. Returns them, for the user to be told.
+    /// </summary>
+    public IReadOnlyList<Checkpoint> RemoveSuperseded(string homeDirectory)
+    {
+        var superseded = Stored(homeDirectory)
+            .Where(stored => string.Equals(stored.Checkpoint.File, _file, StringComparison.Ordinal) && !IsThisFiles(stored.Path))
+            .ToList();
+        foreach (var stored in superseded)
+        {
+            File.Delete(stored.Path);
+        }
+
+        return superseded.Select(stored => stored.Checkpoint).ToList();
+    }
+
+    private bool IsThisFiles(string checkpointPath) =>
+        string.Equals(checkpointPath, FilePath, StringComparison.Ordinal) || string.Equals(checkpointPath, _earlierVersionPath, StringComparison.Ordinal);
+
+    /// <summary>Whether the file a checkpoint was made for is still as it was, so that the import can resume.</summary>
+    private static bool Resumable(string homeDirectory, (string Path, Checkpoint Checkpoint) stored) =>
+        File.Exists(stored.Checkpoint.File) && new CheckpointStore(homeDirectory, stored.Checkpoint.File, stored.Checkpoint.Type).IsThisFiles(stored.Path);
+
+    private static IEnumerable<(string Path, Checkpoint Checkpoint)> Stored(string homeDirectory)
     {
         var imports = Path.Combine(homeDirectory, "imports");
         if (!Directory.Exists(imports))
         {
-            return null;
+            yield break;
         }
 
         foreach (var file in Directory.EnumerateFiles(imports, "*.json"))
         {
+            Checkpoint? checkpoint = null;
             try
             {
-                if (JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(file), JsonOptions) is { RejectsPath: { } kept } checkpoint &&
-                    string.Equals(Path.GetFullPath(kept), rejectsPath, StringComparison.Ordinal))
-                {
-                    return checkpoint;
-                }
+                checkpoint = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(file), JsonOptions);
             }
             catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
             {
                 // Not this import's to judge: its own run reports it.
             }
-        }
 
-        return null;
+            if (checkpoint is not null)
+            {
+                yield return (Path.GetFullPath(file), checkpoint);
+            }
+        }
     }
 
     /// <summary>The checkpoint of an interrupted import of this file, if any; one sent with other options is a usage error.</summary>

@@ -146,6 +146,13 @@ internal sealed class ImportRunner(CliRun run)
         var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath ?? checkpoint?.RejectsPath, run.Context.WorkingDirectory, dryRun: false);
         if (checkpoint is null)
         {
+            foreach (var superseded in checkpoints.RemoveSuperseded(run.Context.HomeDirectory))
+            {
+                run.Console.WriteLine(
+                    $"The file has changed since an interrupted import of it ({superseded.RowsAcknowledged:N0} rows acknowledged, {superseded.UpdatedAt:u}), " +
+                    "which therefore cannot resume: importing the whole file.");
+            }
+
             RequireNoInterruptedImportWriting(rejectsPath, "this import");
         }
 
