@@ -45,6 +45,31 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_holder_sees_who_read_its_records_but_the_readers_case_and_reason_only_for_a_case_it_knows_and_never_their_address()
+    {
+        await using var log = AuditLogs.Open(LogDirectory);
+        await log.AppendAsync(
+        [
+            Events.Read("nca-1", "NCA", "R-1", holder: "MPS", caseRef: "OP-NCA-ONLY"),
+            Events.Read("nca-2", "NCA", "R-2", holder: "MPS", caseRef: "OP-JOINT"),
+            Events.Read("nca-3", "NCA", "R-3", holder: "MPS", caseRef: ""),
+        ], CancellationToken.None);
+        var queries = Queries(log);
+        var cases = new KnownCases(("OP-NCA-ONLY", "NCA"), ("OP-JOINT", "NCA"), ("OP-JOINT", "MPS"));
+
+        var entries = (await queries.AgencyReadersAsync(Subjects.Analyst("MPS"), new PeriodQuery(), cases, CancellationToken.None)).Entries;
+
+        Assert.Equal(["nca-1", "nca-2", "nca-3"], entries.Select(e => e.UserId));
+        Assert.Equal(["", "OP-JOINT", ""], entries.Select(e => e.Justification.CaseRef));
+        Assert.Equal(["", "trafficking investigation", ""], entries.Select(e => e.Justification.Reason));
+        Assert.All(entries, e => Assert.Equal((Purpose.CriminalInvestigation, ""), (e.Justification.Purpose, e.Origin)));
+        // Oversight still sees every entry as it was logged.
+        var logged = await queries.ActivityAsync(Subjects.Oversight, null, "NCA", new PeriodQuery(), CancellationToken.None);
+        Assert.Equal(["OP-NCA-ONLY", "OP-JOINT", ""], logged.Entries.Select(e => e.Justification.CaseRef));
+        Assert.All(logged.Entries, e => Assert.Equal("10.0.0.7", e.Origin));
+    }
+
+    [Fact]
     public async Task Each_oversight_query_selects_its_entries()
     {
         await using var log = AuditLogs.Open(LogDirectory);
@@ -73,8 +98,8 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal([2L, 3, 4], Leaves(await queries.ActivityAsync(oversight, null, "MPS", all, none)));
         Assert.Equal([1L, 2], Leaves(await queries.ReadsWithoutCaseAsync(oversight, all, none)));
         Assert.Equal([3L, 5], Leaves(await queries.DeniedAttemptsAsync(oversight, all, none)));
-        Assert.Equal([2L, 3, 4], Leaves(await queries.AgencyReadersAsync(Subjects.Analyst("NCA"), all, none)));
-        Assert.Equal([0L, 1, 6], Leaves(await queries.AgencyReadersAsync(Subjects.Analyst("MPS"), all, none)));
+        Assert.Equal([2L, 3, 4], Leaves(await queries.AgencyReadersAsync(Subjects.Analyst("NCA"), all, KnownCases.None, none)));
+        Assert.Equal([0L, 1, 6], Leaves(await queries.AgencyReadersAsync(Subjects.Analyst("MPS"), all, KnownCases.None, none)));
 
         var firstDays = new PeriodQuery(Events.Day0, Events.Day0.AddDays(1));
         Assert.Equal([0L], Leaves(await queries.WhoAccessedAsync(oversight, "R-1", null, firstDays, none)));
@@ -168,7 +193,7 @@ public sealed class AuditLogTests : IDisposable
             await Assert.ThrowsAsync<PermissionDeniedException>(() => queries.DeniedAttemptsAsync(caller, all, none));
             await Assert.ThrowsAsync<PermissionDeniedException>(() => queries.AnomaliesAsync(caller, all, none));
             Assert.Throws<PermissionDeniedException>(() => log.GetEntries(caller, 0, 10));
-            Assert.Single((await queries.AgencyReadersAsync(Subjects.Analyst("MPS"), all, none)).Entries);
+            Assert.Single((await queries.AgencyReadersAsync(Subjects.Analyst("MPS"), all, KnownCases.None, none)).Entries);
         }
 
         // Refused before the input is looked at: a non-oversight caller learns nothing from validation errors.

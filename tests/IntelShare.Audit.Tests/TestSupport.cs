@@ -29,6 +29,18 @@ internal static class Subjects
         new(userId, userId, agency, roles.ToHashSet(StringComparer.Ordinal), ClearanceLevel.Secret, new HashSet<string>(StringComparer.Ordinal));
 }
 
+/// <summary>Cases known to the agencies that own or are on them, as the Access service answers.</summary>
+internal sealed class KnownCases(params (string CaseRef, string Agency)[] memberships) : ICaseDirectory
+{
+    public static KnownCases None { get; } = new();
+
+    public Task<string?> FindKnownAsync(Subject subject, string caseRef, CancellationToken cancellationToken) =>
+        Task.FromResult(memberships
+            .Where(m => string.Equals(m.CaseRef, caseRef, StringComparison.OrdinalIgnoreCase) && m.Agency == subject.Agency)
+            .Select(m => m.CaseRef)
+            .FirstOrDefault());
+}
+
 internal static class Events
 {
     public static readonly DateTimeOffset Day0 = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);

@@ -484,6 +484,34 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task Who_read_an_agencys_records_names_the_readers_case_only_when_the_agency_is_on_it_too()
+    {
+        var recordId = await Contribute(c => c.Marking.ReleasableTo.Add(["BORDER", "LABOUR"]));
+        var borderCase = "OP-BORDER-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var border = await Factory.ChannelForAsync("border.analyst");
+        await new AccessService.AccessServiceClient(border).CreateCaseAsync(new CreateCaseRequest { CaseRef = borderCase, Title = "border only" });
+        await border.RecordsClient().GetAsync(new GetRecordRequest
+        {
+            RecordId = recordId,
+            Justification = new Justification { CaseRef = borderCase, Reason = "smuggling route east", Purpose = Purpose.CriminalInvestigation },
+        });
+        var jointCase = await OpenCaseWithLabourAsync("OP-JOINT", "joint");
+        await (await Factory.ChannelForAsync("labour.inspector")).RecordsClient().GetAsync(new GetRecordRequest
+        {
+            RecordId = recordId,
+            Justification = new Justification { CaseRef = jointCase, Reason = "farm inspection", Purpose = Purpose.CriminalInvestigation },
+        });
+
+        var readers = await new OversightService.OversightServiceClient(await Factory.ChannelForAsync("contributor")).AgencyReadersAsync(new PeriodRequest());
+
+        var byBorder = Assert.Single(readers.Entries, e => e.ResourceId == recordId && e.Agency == "BORDER");
+        Assert.Equal(("", "", Purpose.CriminalInvestigation, ""), (byBorder.Justification.CaseRef, byBorder.Justification.Reason, byBorder.Justification.Purpose, byBorder.Origin));
+        var byLabour = Assert.Single(readers.Entries, e => e.ResourceId == recordId && e.Agency == "LABOUR");
+        Assert.Equal((jointCase, "farm inspection"), (byLabour.Justification.CaseRef, byLabour.Justification.Reason));
+        Assert.DoesNotContain(borderCase, readers.ToString());
+    }
+
+    [Fact]
     public async Task Oversight_queries_are_refused_to_analysts_but_everyone_sees_who_read_their_agencys_records()
     {
         var recordId = await Contribute(c => c.Marking.ReleasableTo.Add("BORDER"));

@@ -64,13 +64,30 @@ public sealed class OversightQueries(
 
     /// <summary>
     /// Every decision on a resource the caller's agency holds, made for a user of another agency: open to every
-    /// user, because knowing that reads are visible to the owner deters misuse.
+    /// user, because knowing that reads are visible to the owner deters misuse. The holder sees who read what, when,
+    /// for which purpose and with what result, but not the reader's operation: the case is shown, with the reason
+    /// given for it, only when the caller knows the case too (a joint case), since a case reference names an
+    /// operation known only to its members, its owner and oversight, and the reason describes it. The reader's
+    /// network address is for oversight alone.
     /// </summary>
-    public async Task<AuditEntryPage> AgencyReadersAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
+    public async Task<AuditEntryPage> AgencyReadersAsync(Subject caller, PeriodQuery query, ICaseDirectory cases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(cases);
         var (period, page) = Validate(query, new Violations(), "");
-        return await FindAsync(new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }, page, cancellationToken);
+        var found = await FindAsync(new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }, page, cancellationToken);
+        foreach (var entry in found.Entries)
+        {
+            entry.Origin = "";
+            if (entry.Justification is { } justification &&
+                (justification.CaseRef.Length == 0 || await cases.FindKnownAsync(caller, justification.CaseRef, cancellationToken) is null))
+            {
+                justification.CaseRef = "";
+                justification.Reason = "";
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

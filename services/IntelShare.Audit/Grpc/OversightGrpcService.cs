@@ -37,7 +37,7 @@ public sealed class OversightGrpcService(OversightQueries queries, IAuditTrail a
 
     public override async Task<AuditEntries> AgencyReaders(PeriodRequest request, ServerCallContext context) =>
         MapToEntries(await Audited(context, "audit.agency_readers", "who read my agency's records", (subject, ct) =>
-            queries.AgencyReadersAsync(subject, MapToQuery(request), ct)));
+            queries.AgencyReadersAsync(subject, MapToQuery(request), cases, ct)));
 
     /// <summary>
     /// Reading the access log is itself an access: once the query has been allowed and answered, it is appended to
