@@ -221,6 +221,41 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Centrality_and_communities_rank_the_neighbourhood_of_named_entities()
+    {
+        var phone = UniquePhone();
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var people = new List<string>();
+        foreach (var given in new[] { "Victor", "Andrei", "Ion" })
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("central"), given: given, family: "Rusu");
+            content.Person.Phones.Add(phone);
+            people.Add((await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId);
+        }
+
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var why = TestRecords.Because("who is central around Victor");
+        var ranking = await Projected.Eventually(
+            () => graph.CentralityAsync(new CentralityRequest { Measure = CentralityMeasure.Degree, EntityIds = { people[0] }, Depth = 2, Justification = why }).ResponseAsync,
+            r => r.Ranking.Count == 4);
+        var communities = await graph.CommunitiesAsync(new CommunitiesRequest { EntityIds = { people[0] }, Depth = 2, MinSize = 2, Justification = why });
+
+        Assert.Equal($"phone:{phone}", ranking.Ranking[0].Node.Id);
+        Assert.Equal(people.Append($"phone:{phone}").Order(), ranking.Ranking.Select(r => r.Node.Id).Order());
+        var community = Assert.Single(communities.Communities);
+        Assert.Equal(people.Append($"phone:{phone}").Order(), community.Members.Select(m => m.Id).Order());
+
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() => graph.CentralityAsync(new CentralityRequest
+        {
+            Measure = CentralityMeasure.Degree,
+            EntityIds = { Enumerable.Range(0, 101).Select(i => $"rec-{i}").Append(" ") },
+            Justification = why,
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, tooMany.StatusCode);
+        Assert.Equal(["entity_ids", "entity_ids[101]"], tooMany.ViolatedFields().Order());
+    }
+
+    [Fact]
     public async Task Bad_graph_queries_name_every_problem_and_unknown_entities_are_not_found()
     {
         var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));

@@ -358,6 +358,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         }
 
         violations.Require(request.EntityIds.Count > 0, prefix + "entity_ids", "needs at least one entity to start from");
+        RequireSeeds(request.EntityIds, prefix + "entity_ids", violations);
         violations.Require(request.Depth is >= 0 and <= 4, prefix + "depth", "must be between 1 and 4");
         var limit = Bounded(request.Limit, 500, MaxNodesReturned, prefix + "limit", violations);
         var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations, prefix);
@@ -366,9 +367,23 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
 
     private static (NeighbourhoodQuery Query, int Depth)? Scope(IReadOnlyCollection<string> ids, int depth, GraphFilter? filter, Violations violations)
     {
+        RequireSeeds(ids, "entity_ids", violations);
         violations.Require(depth is >= 0 and <= 4, "depth", "must be between 1 and 4");
         var (nodeKinds, edgeKinds, window) = Filter(filter, violations);
-        return ids.Count == 0 ? null : (new NeighbourhoodQuery([.. ids], depth == 0 ? 2 : depth, nodeKinds, edgeKinds, window, MaxNodesReturned, MaxNodesReturned * 10), depth);
+        // The largest neighbourhood the engine walks for anyone: the scope is then cut to what the caller may see.
+        return ids.Count == 0 ? null : (new NeighbourhoodQuery([.. ids], depth == 0 ? 2 : depth, nodeKinds, edgeKinds, window, GraphLimits.MaxNodes, GraphLimits.MaxEdges), depth);
+    }
+
+    /// <summary>Entities a walk starts from, named by the request's own field rather than left to the engine.</summary>
+    private static void RequireSeeds(IReadOnlyCollection<string> ids, string field, Violations violations)
+    {
+        violations.Require(ids.Count <= GraphLimits.MaxSeeds, field, $"must name at most {GraphLimits.MaxSeeds} entities (named {ids.Count})");
+        var index = 0;
+        foreach (var id in ids)
+        {
+            violations.Require(!string.IsNullOrWhiteSpace(id), $"{field}[{index}]", "is empty");
+            index++;
+        }
     }
 
     /// <summary>The node ids a subgraph-scoped analysis runs over: the visible neighbourhood of the named entities.</summary>
