@@ -102,6 +102,18 @@ public static class ContractMapping
         return message;
     }
 
+    /// <summary>
+    /// An existence-only answer for a record found through details withheld from the caller (<see cref="FoundThroughWithheld"/>):
+    /// who holds it and nothing else, neither its reference nor the redaction that would name its caveat.
+    /// </summary>
+    public static Decision ToFoundThroughWithheldMessage(string holderAgency) => new()
+    {
+        Effect = Effect.ExistenceOnly,
+        Rule = PolicyRules.Withheld.Id,
+        Explanation = FoundThroughWithheld.Explanation,
+        HolderAgency = holderAgency,
+    };
+
     public static string ToWireName(this AccessEffect effect) => effect switch
     {
         AccessEffect.Permit => "PERMIT",

@@ -254,7 +254,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
         var byPhone = await Projected.Eventually(
             () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Mirela", FamilyName = "Cojocaru" }, Phones = { "+373 69 555 010" } }, Justification = TestRecords.Because() }).ResponseAsync,
-            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == victimId)));
+            m => m.Candidates.Any(c => c.Decision.Rule == "withheld"));
         // The plain record may reach Resolution after the victim's: until then Explain does not know it (NOT_FOUND).
         var explained = await Projected.Eventually(
             () => border.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() }).ResponseAsync,
@@ -262,13 +262,14 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
         var entitled = await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
 
-        // Offered through the victim's record, matched on her name and phone: only that record, to ask about.
-        var throughVictim = byPhone.Candidates.Single(c => c.Records.Any(r => r.RecordId == victimId));
+        // Offered through the victim's record, matched on her name and phone: only who holds it, to ask about.
+        var throughVictim = byPhone.Candidates.Single(c => c.Decision.Rule == "withheld");
         Assert.Equal(Effect.ExistenceOnly, throughVictim.Decision.Effect);
-        Assert.Equal([victimId], throughVictim.Records.Select(r => r.RecordId));
+        Assert.Equal([""], throughVictim.Records.Select(r => r.RecordId));
+        Assert.DoesNotContain(victimId, byPhone.ToString());
         Assert.All(throughVictim.Records, r => Assert.Null(r.Record));
         Assert.Null(throughVictim.Explanation);
-        Assert.DoesNotContain(byPhone.Candidates, c => c.Explanation is { } e && (e.Summary.Contains("555") || e.Fields.Any(f => f.Field == "phone")));
+        Assert.DoesNotContain(byPhone.Candidates, c => c.Explanation is { } e && (e.Summary.Contains("555") || e.Fields.Any(f => f.Field == "phone" && f.Level != "missing")));
 
         // The pair is explained without the comparisons of what is withheld of her, nor her name beside her id.
         Assert.DoesNotContain(explained.Fields, f => f.Field is "given name" or "family name" or "date of birth" or "phone");
@@ -277,6 +278,91 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         Assert.Contains(entitled.Fields, f => f.Field == "family name");
         Assert.Contains($"{victimId} (mirela cojocaru)", entitled.Summary, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("cojocaru", explained.Summary[explained.Summary.IndexOf(" vs ", StringComparison.Ordinal)..], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_guess_at_a_victims_withheld_name_is_neither_tied_to_her_record_nor_scored()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        Assert.Equal(200, await police.ContributeAllAsync(TestRecords.Population(200, seed: 31)));
+        var family = "Victim" + new string([.. Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(5)]);
+        var victim = TestRecords.Person(TestRecords.UniqueRef("res-guess"), "Maria", family, "2001-02-03");
+        victim.Marking.ReleasableTo.Add("BORDER");
+        victim.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var victimId = (await police.ContributeAsync(new ContributeRequest { Content = victim })).RecordId;
+
+        // The border guard reads her record without her name and date of birth, and guesses them.
+        var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var guessed = await MatchEventually(borderAnalyst, "Maria", family, "2001-02-03", "is she known", m => m.Candidates.Any(c => c.HolderAgencies.Contains("POL-ATU")));
+        var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var entitled = await MatchEventually(analyst, "Maria", family, "2001-02-03", "is she known", m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == victimId)));
+        var victimEntity = entitled.Candidates.First(c => c.Records.Any(r => r.RecordId == victimId)).EntityId;
+
+        // As in Search: the holder is named, not the record nor its entity, and the caveat behind it is not told.
+        var hit = Assert.Single(guessed.Candidates, c => c.HolderAgencies.Contains("POL-ATU"));
+        Assert.DoesNotContain(victimId, guessed.ToString());
+        Assert.DoesNotContain(victimEntity, guessed.ToString());
+        Assert.Equal((Effect.ExistenceOnly, "withheld"), (hit.Decision.Effect, hit.Decision.Rule));
+        Assert.Contains("found through details withheld from you", hit.Decision.Explanation);
+        Assert.DoesNotContain("VICTIM", guessed.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.All(hit.Records, r => Assert.Equal(("", "POL-ATU", null), (r.RecordId, r.HolderAgency, r.Record)));
+
+        // A record of her guessed name, right or wrong, is explained to the border guard with the same score and verdict.
+        var right = TestRecords.BorderSubject("res-guess", "Maria", family, "2001-02-03");
+        right.Person.Phones.Clear();
+        var wrong = TestRecords.BorderSubject("res-guess", "Zoia", "Elsewhere", "1960-11-12");
+        wrong.Person.Phones.Clear();
+        var rightId = (await border.ContributeAsync(new ContributeRequest { Content = right })).RecordId;
+        var wrongId = (await border.ContributeAsync(new ContributeRequest { Content = wrong })).RecordId;
+        Task<PairExplanation> Explain(string other) => Projected.Eventually(
+            () => borderAnalyst.ExplainAsync(new ExplainRequest { LeftRecordId = victimId, RightRecordId = other, Justification = TestRecords.Because() }).ResponseAsync,
+            _ => true);
+        var (rightGuess, wrongGuess) = (await Explain(rightId), await Explain(wrongId));
+        Assert.Equal((wrongGuess.TotalWeight, wrongGuess.Probability, wrongGuess.Outcome), (rightGuess.TotalWeight, rightGuess.Probability, rightGuess.Outcome));
+        Assert.Equal(rightGuess.Fields.Sum(f => f.Weight), rightGuess.TotalWeight, 6);
+        var (analystRight, analystWrong) = (
+            await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = victimId, RightRecordId = rightId, Justification = TestRecords.Because() }),
+            await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = victimId, RightRecordId = wrongId, Justification = TestRecords.Because() }));
+        Assert.True(analystRight.TotalWeight > analystWrong.TotalWeight, "the entitled analyst still sees what the name weighs");
+
+        // The review queue holds no pair of hers that her withheld details made: what is left of it is scored without them.
+        var queue = await borderAnalyst.ReviewQueueAsync(new ReviewQueueRequest { PageSize = 100, Justification = TestRecords.Because() });
+        Assert.All(
+            queue.Items.Where(i => i.Pair.LeftRecordId == victimId || i.Pair.RightRecordId == victimId),
+            i => Assert.Equal(i.Pair.Fields.Sum(f => f.Weight), i.Pair.TotalWeight, 6));
+        Assert.DoesNotContain(queue.Items, i => new[] { i.Pair.LeftRecordId, i.Pair.RightRecordId }.Order().SequenceEqual(new[] { victimId, rightId }.Order()));
+    }
+
+    [Fact]
+    public async Task A_decision_on_a_record_the_analyst_may_not_know_of_is_answered_as_on_one_that_does_not_exist_whichever_the_side()
+    {
+        var labour = (await Factory.SystemChannelAsync("LABOUR")).RecordsClient();
+        var hidden = TestRecords.Person(TestRecords.UniqueRef("res-labour"), "Petru", "Ungureanu", "1975-06-06");
+        hidden.Marking.OriginatorAgency = "LABOUR";
+        hidden.Marking.Discoverable = false;
+        var hiddenId = (await labour.ContributeAsync(new ContributeRequest { Content = hidden })).RecordId;
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        var ownId = (await border.ContributeAsync(new ContributeRequest { Content = TestRecords.BorderSubject("res-own", "Petru", "Ungureanu", "1975-06-06") })).RecordId;
+        var inspector = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("labour.inspector"));
+        await Projected.Eventually(
+            () => inspector.ExplainAsync(new ExplainRequest { LeftRecordId = hiddenId, RightRecordId = hiddenId, Justification = TestRecords.Because() }).ResponseAsync,
+            _ => true);
+        var borderAnalyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        await Projected.Eventually(
+            () => borderAnalyst.ExplainAsync(new ExplainRequest { LeftRecordId = ownId, RightRecordId = ownId, Justification = TestRecords.Because() }).ResponseAsync,
+            _ => true);
+        Task<RpcException> Confirm(string left) => Assert.ThrowsAsync<RpcException>(() => borderAnalyst.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Confirm, LeftRecordId = left, RightRecordId = ownId, Reason = "probing", Justification = TestRecords.Because(),
+        }).ResponseAsync);
+
+        var onHidden = await Confirm(hiddenId);
+        var unknownId = "rec-" + Guid.NewGuid().ToString("N");
+        var onUnknown = await Confirm(unknownId);
+
+        Assert.Equal(StatusCode.NotFound, onHidden.StatusCode);
+        Assert.Equal((onUnknown.StatusCode, onUnknown.Status.Detail.Replace(unknownId, hiddenId, StringComparison.Ordinal)), (onHidden.StatusCode, onHidden.Status.Detail));
     }
 
     /// <summary>Asks for matches on a name and date of birth until the projection has caught up as <paramref name="done"/> says.</summary>

@@ -84,10 +84,14 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
 
         var hit = Assert.Single(named.Hits);
         Assert.Equal((Effect.ExistenceOnly, "POL-ATU", ""), (hit.Decision.Effect, hit.HolderAgency, hit.RecordId));
+        // Nor is the caveat that redacted her named: that would say the name searched for is a victim's.
+        Assert.Equal("withheld", hit.Decision.Rule);
+        Assert.DoesNotContain("VICTIM", hit.Decision.Explanation, StringComparison.OrdinalIgnoreCase);
         Assert.Null(hit.Record);
         Assert.Empty(hit.EntityId);
         Assert.Empty(named.Groups);
         var frontline = Assert.Single(checkedPassport.Hits);
+        Assert.DoesNotContain("VICTIM", frontline.Decision.Explanation, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(("POL-ATU", ""), (frontline.HolderAgency, frontline.RecordId));
         Assert.DoesNotContain(victimId, frontline.Action);
         Assert.Contains("Contact POL-ATU", frontline.Action);

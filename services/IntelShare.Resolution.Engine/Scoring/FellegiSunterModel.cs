@@ -69,7 +69,9 @@ public sealed class FellegiSunterModel
         return (total, pattern);
     }
 
-    public double Posterior(double weight) => 1 / (1 + Math.Pow(2, -(weight + PriorWeight)));
+    public double Posterior(double weight) => Posterior(weight, PriorWeight);
+
+    public static double Posterior(double weight, double priorWeight) => 1 / (1 + Math.Pow(2, -(weight + priorWeight)));
 
     public double WeightAt(double posterior) => Math.Log2(posterior / (1 - posterior)) - PriorWeight;
 
@@ -86,7 +88,7 @@ public sealed class FellegiSunterModel
             fields.Add(new FieldScore(field.Name, level, field.Levels[level], level == 0 ? "" : field.Values(a, b), weight));
         }
 
-        return new PairExplanation(a, b, fields, total, Posterior(total));
+        return new PairExplanation(a, b, fields, total, Posterior(total)) { PriorWeight = PriorWeight };
     }
 
     public static int Level(ulong pattern, int comparison) => (int)((pattern >> (4 * comparison)) & 0xF);

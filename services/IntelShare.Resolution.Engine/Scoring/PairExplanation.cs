@@ -14,6 +14,19 @@ public sealed record FieldScore(string Field, int Level, string LevelLabel, stri
 /// <summary>Why two records were (or were not) judged the same entity, field by field.</summary>
 public sealed record PairExplanation(PreparedRecord A, PreparedRecord B, IReadOnlyList<FieldScore> Fields, double Weight, double Posterior)
 {
+    /// <summary>The model's prior log-odds of a match, which turns a weight into a probability.</summary>
+    public double PriorWeight { get; init; }
+
+    /// <summary>
+    /// The pair as if only <paramref name="fields"/> (some of <see cref="Fields"/>) had been compared: their weights
+    /// alone make the total and the probability, so that what is left out has no part in either.
+    /// </summary>
+    public PairExplanation Keeping(IReadOnlyList<FieldScore> fields)
+    {
+        var weight = fields.Sum(f => f.Weight);
+        return this with { Fields = fields, Weight = weight, Posterior = FellegiSunterModel.Posterior(weight, PriorWeight) };
+    }
+
     public override string ToString() => Describe(A.ToString(), B.ToString(), Fields);
 
     /// <summary>The explanation as text, with the records named and the comparisons shown as given.</summary>

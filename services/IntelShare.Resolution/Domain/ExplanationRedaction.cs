@@ -7,8 +7,9 @@ namespace IntelShare.Resolution.Domain;
 /// <summary>
 /// What of a match explanation a reader may see. Each comparison quotes both records' values and says how they agree,
 /// so one on a field withheld from the reader on either side (a victim's phone, say) would tell that field: it is left
-/// out, and a record's name is not shown beside its id when its name is withheld. The weight and probability stay: they
-/// are the model's verdict, which the reader gets anyway by being offered the candidate.
+/// out, and a record's name is not shown beside its id when its name is withheld. Nor does it count towards the weight,
+/// probability and verdict the reader is shown: else a record the reader writes with a guessed name, explained against
+/// a victim's, would score the guess.
 /// </summary>
 public static class ExplanationRedaction
 {
@@ -41,9 +42,9 @@ public static class ExplanationRedaction
         withheld.Count > 0 && (!(kind == RecordKind.Person ? PersonFields : OrganisationFields).TryGetValue(comparison, out var fields)
             || fields.Any(field => withheld.Any(path => RedactionPaths.Overlap(path, field))));
 
-    /// <summary>The comparisons the reader may see, given what is withheld of each side.</summary>
-    public static IReadOnlyList<FieldScore> Visible(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
-        [.. explanation.Fields.Where(f => !Reads(f.Field, explanation.A.Kind, withheldLeft) && !Reads(f.Field, explanation.B.Kind, withheldRight))];
+    /// <summary>The pair as the reader may see it, given what is withheld of each side: scored on the other comparisons alone.</summary>
+    public static PairExplanation Visible(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
+        explanation.Keeping([.. explanation.Fields.Where(f => !Reads(f.Field, explanation.A.Kind, withheldLeft) && !Reads(f.Field, explanation.B.Kind, withheldRight))]);
 
     /// <summary>Whether any comparison that made the pair agree read a field withheld on either side.</summary>
     public static bool AgreesOnWithheld(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>

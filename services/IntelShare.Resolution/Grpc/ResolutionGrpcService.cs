@@ -96,24 +96,41 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             }
 
             var withheldOfMatched = (IReadOnlyCollection<string>)matched.Decision.RedactedFields;
-            if (matched.Effect < AccessEffect.PermitRedacted || ExplanationRedaction.AgreesOnWithheld(match.Explanation, [], withheldOfMatched))
+            if (matched.Effect >= AccessEffect.PermitRedacted && ExplanationRedaction.AgreesOnWithheld(match.Explanation, [], withheldOfMatched))
             {
-                var existenceOnly = matched.Decision.Clone();
-                existenceOnly.Effect = Effect.ExistenceOnly;
-                existenceOnly.RedactedFields.Clear();
-                var alone = new MatchCandidate { EntityId = entity.EntityId, Score = match.Weight, Probability = match.Posterior, Decision = existenceOnly };
+                // Found through details withheld from the caller, as Search answers it: the record's id or its entity's
+                // would tie the name they guessed to the rest of the record, so only who holds it is said, and the
+                // score is what the details they may read make of it.
+                var visible = ExplanationRedaction.Visible(match.Explanation, [], withheldOfMatched);
+                var unnamed = new MatchCandidate
+                {
+                    Score = visible.Weight,
+                    Probability = visible.Posterior,
+                    Decision = ContractMapping.ToFoundThroughWithheldMessage(matched.HolderAgency),
+                };
+                unnamed.HolderAgencies.Add(matched.HolderAgency);
+                unnamed.Records.Add(new EntityRecord { HolderAgency = matched.HolderAgency, Decision = unnamed.Decision });
+                response.Candidates.Add(unnamed);
+                continue;
+            }
+
+            if (matched.Effect < AccessEffect.PermitRedacted)
+            {
+                var alone = new MatchCandidate { EntityId = entity.EntityId, Score = match.Weight, Probability = match.Posterior, Decision = matched.Decision };
                 alone.HolderAgencies.Add(matched.HolderAgency);
-                alone.Records.Add(new EntityRecord { RecordId = matched.RecordId, HolderAgency = matched.HolderAgency, Decision = existenceOnly });
+                alone.Records.Add(matched.Reference);
                 response.Candidates.Add(alone);
                 continue;
             }
 
             var best = records.Max(r => r.Effect);
+            // Scored as the explanation is: a withheld field the query disagrees with would tell the guess wrong.
+            var scored = ExplanationRedaction.Visible(match.Explanation, [], withheldOfMatched);
             var candidate = new MatchCandidate
             {
                 EntityId = entity.EntityId,
-                Score = match.Weight,
-                Probability = match.Posterior,
+                Score = scored.Weight,
+                Probability = scored.Posterior,
                 Decision = records.First(r => r.Effect == best).Decision,
             };
             candidate.HolderAgencies.AddRange(records.Select(r => r.HolderAgency).Distinct().Order(StringComparer.Ordinal));
@@ -210,11 +227,20 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 continue;
             }
 
+            // A pair the model put up for review on details withheld from the analyst is not theirs to judge, and its
+            // being queued would score their record against what is withheld (a victim's name they guessed), as Match
+            // would not; the rest are scored without what is withheld.
+            var explanation = resolver.Explain(pair.RecordA, pair.RecordB);
+            if (ExplanationRedaction.AgreesOnWithheld(explanation, decisionA.RedactedFields, decisionB.RedactedFields))
+            {
+                continue;
+            }
+
             released.Add((markingA, decisionA));
             released.Add((markingB, decisionB));
             visible.Add(new ReviewItem
             {
-                Pair = ToMessage(resolver.Explain(pair.RecordA, pair.RecordB), null, decisionA.RedactedFields, decisionB.RedactedFields),
+                Pair = ToMessage(explanation, null, decisionA.RedactedFields, decisionB.RedactedFields),
                 LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
                 RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
             });
@@ -246,7 +272,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var session = await BeginAsync(context, request.Justification, "resolution.decide");
         var kind = request.Kind.ToString().ToLowerInvariant();
         var involved = request.Kind is DecisionKind.Confirm or DecisionKind.Reject
-            ? [(EntityId: (string?)null, Records: Decided(session, new[] { request.LeftRecordId, request.RightRecordId }.Select(resolver.FindRecord).OfType<Record>()))]
+            ? [(EntityId: (string?)null, Records: Decided(session, new[] { request.LeftRecordId, request.RightRecordId }.Select(Resolved)))]
             : request.Entities.Select(e => (EntityId: (string?)e.EntityId, Records: Decided(session, resolver.GetEntity(e.EntityId)?.Records ?? []))).ToList();
         var released = new List<(ResourceMarking, AccessDecision)>();
 
@@ -294,6 +320,12 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             context.CancellationToken);
         return response;
     }
+
+    /// <summary>
+    /// A record of a pair to decide on; one Resolution does not hold (unknown, withdrawn, not a person or organisation) is
+    /// answered as one the caller may not know of is (<see cref="Unreadable"/>), so that the two cannot be told apart.
+    /// </summary>
+    private Record Resolved(string recordId) => resolver.FindRecord(recordId) ?? throw new NotFoundException("Record", recordId);
 
     private static List<(Record Record, ResourceMarking Marking, AccessDecision Decision)> Decided(AccessSession session, IEnumerable<Record> records) =>
         [.. records.Select(record =>
@@ -515,18 +547,18 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         {
             LeftRecordId = explanation.A.RecordId,
             RightRecordId = explanation.B.RecordId,
-            TotalWeight = explanation.Weight,
-            Probability = explanation.Posterior,
+            TotalWeight = visible.Weight,
+            Probability = visible.Posterior,
             Outcome = decided switch
             {
                 true => "CONFIRMED by an analyst",
                 false => "REJECTED by an analyst",
-                _ => explanation.Posterior >= 0.95 ? "AUTO_LINK" : explanation.Posterior >= 0.5 ? "REVIEW" : "APART",
+                _ => visible.Posterior >= 0.95 ? "AUTO_LINK" : visible.Posterior >= 0.5 ? "REVIEW" : "APART",
             },
-            Summary = explanation.Describe(
-                ExplanationRedaction.Describe(explanation.A, withheldLeft), ExplanationRedaction.Describe(explanation.B, withheldRight), visible),
+            Summary = visible.Describe(
+                ExplanationRedaction.Describe(explanation.A, withheldLeft), ExplanationRedaction.Describe(explanation.B, withheldRight), visible.Fields),
         };
-        message.Fields.AddRange(visible.Select(f => new FieldComparison { Field = f.Field, Level = f.LevelLabel, Left = f.Values, Weight = f.Weight }));
+        message.Fields.AddRange(visible.Fields.Select(f => new FieldComparison { Field = f.Field, Level = f.LevelLabel, Left = f.Values, Weight = f.Weight }));
         return message;
     }
 

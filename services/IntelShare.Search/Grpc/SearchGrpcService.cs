@@ -197,7 +197,7 @@ public sealed class SearchGrpcService(
             if (hit.FoundThroughWithheld)
             {
                 wire.RecordId = "";
-                wire.Decision.RedactedFields.Clear();
+                wire.Decision = ContractMapping.ToFoundThroughWithheldMessage(hit.HolderAgency);
             }
 
             released.Add((Reference(hit), hit.Decision));
@@ -225,7 +225,7 @@ public sealed class SearchGrpcService(
     private static string ActionFor(EngineHit hit, Marking? marking)
     {
         var contact = hit.FoundThroughWithheld
-            ? $"Contact {hit.HolderAgency}, who hold a record matching this check (no reference is given: it was found through details withheld from you)"
+            ? $"Contact {hit.HolderAgency}, who hold a record matching this check ({FoundThroughWithheld.Reason})"
             : $"Contact {hit.HolderAgency} quoting reference {hit.RecordId}";
         if (marking?.Handling is { } handling && handling.Code == HandlingCode.HandlingC && handling.Conditions.Length > 0)
         {
