@@ -423,6 +423,50 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.DoesNotContain("Unexpected error", cli.Output);
     }
 
+    [Fact]
+    public async Task A_decimal_comma_is_read_as_a_decimal_and_a_number_with_thousands_separators_is_rejected_naming_the_field()
+    {
+        var prefix = TestRecords.UniqueRef("decimal");
+        var file = Path.Combine(_work.Path, "place.csv");
+        await File.WriteAllLinesAsync(file, [
+            "ref,name,latitude,longitude",
+            $"{prefix}-1,Decimal comma,\"5,3\",\"-0,12\"",
+            $"{prefix}-2,Decimal comma,\"51,5\",0.25",
+            $"{prefix}-3,Thousands,\"1,234.5\",0",
+            $"{prefix}-4,Both ways,\"1.234,5\",0",
+        ]);
+        var cli = await SignedInCli("decimal-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "place", "--source-ref-column", "ref"));
+
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Equal([$"{prefix}-1", $"{prefix}-2"], created.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((5.3, -0.12), (created[$"{prefix}-1"].Place.Latitude, created[$"{prefix}-1"].Place.Longitude));
+        Assert.Equal(51.5, created[$"{prefix}-2"].Place.Latitude);
+        Assert.All(File.ReadLines(file + ".rejects.csv").Skip(1), line =>
+        {
+            Assert.Contains("place.latitude:", line);
+            Assert.Contains("thousands separator", line);
+            Assert.DoesNotContain("between -90 and 90", line);
+        });
+        Assert.Equal([$"{prefix}-3", $"{prefix}-4"], RejectedRefs(file + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task Sex_and_country_codes_are_taken_in_any_case()
+    {
+        var prefix = TestRecords.UniqueRef("case");
+        var file = Path.Combine(_work.Path, "case.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given_name,surname,sex,nationality", $"{prefix}-1,Ana,Rusu,F,ro", $"{prefix}-2,Ion,Rusu,M,Md"]);
+        var cli = await SignedInCli("case-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Equal(("f", "RO"), (created[$"{prefix}-1"].Person.Sex, created[$"{prefix}-1"].Person.Nationalities.Single()));
+        Assert.Equal(("m", "MD"), (created[$"{prefix}-2"].Person.Sex, created[$"{prefix}-2"].Person.Nationalities.Single()));
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()

@@ -193,7 +193,7 @@ internal sealed class FieldPath
     {
         // The contracts keep partial ISO dates (YYYY, YYYY-MM) in string fields named after dates.
         FieldType.String when field.Name.Contains("date", StringComparison.Ordinal) => FieldValues.ParseDate(text, format),
-        FieldType.String => text,
+        FieldType.String => FieldValues.InPlatformCase(field, text),
         FieldType.Bool => FieldValues.ParseBool(text),
         FieldType.Double => FieldValues.ParseNumber<double>(text),
         FieldType.Float => FieldValues.ParseNumber<float>(text),

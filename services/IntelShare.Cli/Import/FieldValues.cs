@@ -76,6 +76,18 @@ internal static partial class FieldValues
                 : $"'{text}' is not a date or time in the format {format}");
     }
 
+    /// <summary>
+    /// Codes the platform takes in one case only, in that case: exports write "F" and "ro" as often as "f" and "RO", and a
+    /// row refused for the case of a letter is lost for nothing. Mappings and amend --set both set fields through here.
+    /// </summary>
+    public static string InPlatformCase(FieldDescriptor field, string text) => field switch
+    {
+        { Name: "sex" } when field.ContainingType == Person.Descriptor => text.ToLowerInvariant(),
+        // ISO 3166-1 alpha-2 wherever the contracts keep a country: country, issuing_country, nationalities.
+        _ when field.Name == "nationalities" || field.Name.EndsWith("country", StringComparison.Ordinal) => text.ToUpperInvariant(),
+        _ => text,
+    };
+
     public static bool ParseBool(string text) => text.Trim().ToLowerInvariant() switch
     {
         "true" or "yes" or "y" or "1" => true,
@@ -83,11 +95,25 @@ internal static partial class FieldValues
         _ => throw new FieldValueException($"'{text}' is not true or false"),
     };
 
+    /// <summary>
+    /// A number with a decimal point or, as European exports write it, a single decimal comma ("5,3" is 5.3). Thousands
+    /// separators are never taken: "1,234" would be 1.234 to one agency and 1234 to another, and a coordinate read the
+    /// wrong way is stored silently, so a number with both marks, or several commas, is refused.
+    /// </summary>
     public static T ParseNumber<T>(string text)
-        where T : INumber<T> =>
-        T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value)
+        where T : INumber<T>
+    {
+        var commas = text.Count(c => c == ',');
+        if (commas > 1 || (commas == 1 && text.Contains('.')))
+        {
+            throw new FieldValueException(
+                $"'{text}' has a thousands separator, which is ambiguous: write the number without one, with '.' or a single ',' before the decimals (e.g. 1234.5 or 1234,5)");
+        }
+
+        return T.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FieldValueException($"'{text}' is not a number");
+    }
 
     [GeneratedRegex(@"^\d{8}$")]
     private static partial Regex CompactDate();
