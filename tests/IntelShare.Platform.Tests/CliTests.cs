@@ -467,6 +467,40 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(("m", "MD"), (created[$"{prefix}-2"].Person.Sex, created[$"{prefix}-2"].Person.Nationalities.Single()));
     }
 
+    [Fact]
+    public async Task A_link_or_document_whose_identifying_column_is_empty_is_left_out_and_the_rest_of_the_row_imported()
+    {
+        var prefix = TestRecords.UniqueRef("sub-entries");
+        var file = Path.Combine(_work.Path, "sub-entries.csv");
+        await File.WriteAllLinesAsync(file, [
+            "ref,given,surname,passport,passport_country,linked",
+            $"{prefix}-1,Ana,Rusu,,RO,",
+            $"{prefix}-2,Ion,Rusu,RX123456,MD,{prefix}-1",
+        ]);
+        var mapping = Path.Combine(_work.Path, "sub-entries.json");
+        await File.WriteAllTextAsync(mapping, """
+            {
+              "source_ref": "ref",
+              "person.name.given_name": "given",
+              "person.name.family_name": "surname",
+              "person.documents.passport": "passport",
+              "person.documents.passport.issuing_country": "passport_country",
+              "links.relationship": { "value": "associate_of" },
+              "links.target_source_ref": "linked"
+            }
+            """);
+        var cli = await SignedInCli("sub-entries-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--mapping", mapping));
+
+        Assert.False(File.Exists(file + ".rejects.csv") && File.ReadLines(file + ".rejects.csv").Skip(1).Any(), File.Exists(file + ".rejects.csv") ? File.ReadAllText(file + ".rejects.csv") : "");
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Empty(created[$"{prefix}-1"].Person.Documents);
+        Assert.Empty(created[$"{prefix}-1"].Links);
+        Assert.Equal(("RX123456", "MD"), (created[$"{prefix}-2"].Person.Documents.Single().Number, created[$"{prefix}-2"].Person.Documents.Single().IssuingCountry));
+        Assert.Equal($"{prefix}-1", created[$"{prefix}-2"].Links.Single().TargetSourceRef);
+    }
+
     /// <summary>A CSV of people in a directory of its own, every seventh with a date of birth no calendar has.</summary>
     [Fact]
     public async Task On_an_80_column_terminal_a_table_too_wide_for_it_lists_each_row_with_its_ids_whole()

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Text.Json;
+using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using IntelShare.Contracts.V1;
 
@@ -46,6 +48,17 @@ internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Column
 internal sealed class RecordMapping
 {
     private const string SourceRefPath = "source_ref";
+
+    /// <summary>
+    /// The fields of which an entry in a list (a link, an identity document) needs one for the platform to take it. A
+    /// mapping sets an entry's fields from several columns and constants, and a row that leaves its identifying column
+    /// empty has no such entry: a constant relationship or an issuing country alone would otherwise sink the row.
+    /// </summary>
+    private static readonly Dictionary<MessageDescriptor, string[]> IdentifyingFields = new()
+    {
+        [RecordLink.Descriptor] = ["target_record_id", "target_source_ref"],
+        [IdentityDocument.Descriptor] = ["number"],
+    };
 
     private RecordMapping(FieldDescriptor body, IReadOnlyList<MappingEntry> entries)
     {
@@ -164,7 +177,39 @@ internal sealed class RecordMapping
             }
         }
 
+        LeaveOutUnidentifiedEntries(content);
         return (content, problems);
+    }
+
+    private static void LeaveOutUnidentifiedEntries(IMessage message)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder().Where(ProtoFields.IsComposite))
+        {
+            var value = field.Accessor.GetValue(message);
+            if (!field.IsRepeated)
+            {
+                if (value is IMessage child)
+                {
+                    LeaveOutUnidentifiedEntries(child);
+                }
+
+                continue;
+            }
+
+            var list = (IList)value;
+            foreach (var entry in list.Cast<IMessage>().ToList())
+            {
+                if (IdentifyingFields.TryGetValue(field.MessageType, out var identifying)
+                    && identifying.All(name => string.IsNullOrWhiteSpace((string)field.MessageType.FindFieldByName(name).Accessor.GetValue(entry))))
+                {
+                    list.Remove(entry);
+                }
+                else
+                {
+                    LeaveOutUnidentifiedEntries(entry);
+                }
+            }
+        }
     }
 
     private static MappingEntry ParseEntry(string file, FieldDescriptor body, JsonProperty property)
