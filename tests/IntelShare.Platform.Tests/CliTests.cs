@@ -424,6 +424,28 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_flat_json_lines_row_with_a_list_or_object_under_a_record_field_name_is_read_as_a_flat_row()
+    {
+        var prefix = TestRecords.UniqueRef("flat-json");
+        var file = Path.Combine(_work.Path, "parr.jsonl");
+        await File.WriteAllLinesAsync(file, [
+            $$$"""{"id":"{{{prefix}}}-1","first_name":"Ana","surname":"Pop","phone":["+40 721 000 001","+40 721 000 002"]}""",
+            $$$"""{"id":"{{{prefix}}}-2","first_name":"Ion","surname":"Pop","evaluation":{"source":"reliable"}}""",
+            $$$"""{"source_ref":"{{{prefix}}}-3","person":{"name":{"given_name":"Eva","family_name":"Pop"}},"evaluation":{"source":"SOURCE_UNTESTED"}}""",
+        ]);
+        var cli = await SignedInCli("flat-json-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person"));
+
+        Assert.False(File.Exists(file + ".rejects.csv") && File.ReadLines(file + ".rejects.csv").Skip(1).Any(), File.Exists(file + ".rejects.csv") ? File.ReadAllText(file + ".rejects.csv") : "");
+        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        Assert.Equal(["+40 721 000 001", "+40 721 000 002"], created[$"{prefix}-1"].Person.Phones);
+        Assert.Equal(SourceEvaluation.SourceReliable, created[$"{prefix}-2"].Evaluation.Source);
+        // A row in the platform's own shape is still read as one.
+        Assert.Equal(("Eva", SourceEvaluation.SourceUntested), (created[$"{prefix}-3"].Person.Name.GivenName, created[$"{prefix}-3"].Evaluation.Source));
+    }
+
+    [Fact]
     public async Task A_decimal_comma_is_read_as_a_decimal_and_a_number_with_thousands_separators_is_rejected_naming_the_field()
     {
         var prefix = TestRecords.UniqueRef("decimal");
@@ -450,6 +472,74 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
             Assert.DoesNotContain("between -90 and 90", line);
         });
         Assert.Equal([$"{prefix}-3", $"{prefix}-4"], RejectedRefs(file + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task A_json_file_holding_an_array_is_imported_object_by_object_and_a_broken_one_is_refused_before_sending()
+    {
+        var prefix = TestRecords.UniqueRef("array");
+        var file = Path.Combine(_work.Path, "people.json");
+        await File.WriteAllTextAsync(file, $$"""
+            [
+              {
+                "ref": "{{prefix}}-1",
+                "given_name": "Ana",
+                "surname": "Rusu"
+              },
+              {
+                "ref": "{{prefix}}-2",
+                "given_name": "Ion",
+                "date_of_birth": "19901345"
+              },
+              { "source_ref": "{{prefix}}-3", "person": { "name": { "given_name": "Eva" } } }
+            ]
+            """);
+        var cli = await SignedInCli("array-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person"));
+
+        Assert.Equal(["2"], File.ReadLines(file + ".rejects.csv").Skip(1).Select(line => line.Split(',')[0]));
+        Assert.Equal([$"{prefix}-1", $"{prefix}-3"], (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+
+        var broken = Path.Combine(_work.Path, "broken.json");
+        await File.WriteAllTextAsync(broken, $$"""
+            [
+              { "ref": "{{prefix}}-4", "given_name": "Dan" },
+              { "ref": "{{prefix}}-5", "given_name": "Dan" 
+              { "ref": "{{prefix}}-6", "given_name": "Dan" }
+            ]
+            """);
+        Assert.Equal(2, await cli.Run("import", broken, "--type", "person"));
+        Assert.Contains("line 4", cli.Output);
+        Assert.DoesNotContain((await CreatedSourceRefs()), r => r.StartsWith($"{prefix}-4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_utf8_is_refused_naming_the_line_and_is_imported_with_its_encoding()
+    {
+        var prefix = TestRecords.UniqueRef("latin1");
+        var file = Path.Combine(_work.Path, "latin1.csv");
+        await File.WriteAllBytesAsync(file, [
+            .. System.Text.Encoding.ASCII.GetBytes($"ref,given_name,surname\n{prefix}-1,Ana,Rusu\n{prefix}-2,Andr"),
+            0xE9, (byte)',', (byte)'M', 0xFC,
+            .. System.Text.Encoding.ASCII.GetBytes("ller\n"),
+        ]);
+        var cli = await SignedInCli("latin1-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+        Assert.Contains("line 3", cli.Output);
+        Assert.Contains("--encoding", cli.Output);
+        Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--encoding", "iso-8859-1"));
+        var created = (await CreatedContents()).Single(c => c.SourceRef == $"{prefix}-2");
+        Assert.Equal(("André", "Müller"), (created.Person.Name.GivenName, created.Person.Name.FamilyName));
+
+        // A byte order mark says the encoding itself.
+        var utf16 = Path.Combine(_work.Path, "utf16.csv");
+        await File.WriteAllTextAsync(utf16, $"ref,given_name,surname\n{prefix}-3,Zoë,Ștefan\n", System.Text.Encoding.Unicode);
+        Assert.Equal(0, await cli.Run("import", utf16, "--type", "person", "--source-ref-column", "ref"));
+        Assert.Equal("Ștefan", (await CreatedContents()).Single(c => c.SourceRef == $"{prefix}-3").Person.Name.FamilyName);
     }
 
     [Fact]

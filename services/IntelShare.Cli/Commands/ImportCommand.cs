@@ -13,11 +13,22 @@ internal static class ImportCommand
 
     public static Command Create(CliRun run, Option<string> server)
     {
-        var file = new Argument<string>("file") { Description = "The CSV (with a header row) or JSON Lines file to import." };
+        var file = new Argument<string>("file")
+        {
+            Description = "The CSV (with a header row), JSON Lines or JSON array file to import. A JSON row is either a record in the platform's own shape " +
+                "(only source_ref, person, links... keys) or a flat object read like a CSV row: a list is the ';'-separated list repeated fields take, " +
+                "and a nested object's keys are columns joined with '_' (evaluation.source is evaluation_source).",
+        };
         var type = new Option<string>("--type", "-t") { Description = "The kind of record each row is.", Required = true };
         type.AcceptOnlyFromAmong([.. RecordTypes.Names]);
-        var format = new Option<string>("--format") { Description = "csv or jsonl (default: from the file's extension)." };
+        var format = new Option<string>("--format") { Description = "csv or jsonl (default: from the file's extension); jsonl also reads a file holding one JSON array." };
         format.AcceptOnlyFromAmong("csv", "jsonl");
+        var encoding = new Option<string>("--encoding")
+        {
+            Description = "The file's text encoding when it has no byte order mark: utf-8 (the default), windows-1252, iso-8859-1, iso-8859-2, utf-16... " +
+                "A file that is not text in it is refused, naming the line, before anything is sent.",
+            HelpName = "name",
+        };
         var mapping = new Option<string>("--mapping")
         {
             Description = "A JSON file mapping record fields to columns, e.g. {\"person.name.family_name\": \"surname\", " +
@@ -72,7 +83,7 @@ internal static class ImportCommand
             "Every record gets the marking given by the options; the platform records your agency as the originator. " +
             "An interrupted import resumes where it stopped when the same command is run again.")
         {
-            file, type, format, mapping, sourceRefColumn, classification, releasableTo, allPartners, handling, conditions,
+            file, type, format, encoding, mapping, sourceRefColumn, classification, releasableTo, allPartners, handling, conditions,
             caveats, cases, discoverable, reviewDate, batchSize, rejects, restart, dryRun,
         };
 
@@ -117,6 +128,7 @@ internal static class ImportCommand
             {
                 File = path,
                 Format = RowReaders.FormatOf(path, parseResult.GetValue(format)),
+                Encoding = SourceText.Named(parseResult.GetValue(encoding)),
                 Mapping = recordMapping,
                 Marking = marking,
                 BatchSize = parseResult.GetValue(batchSize),

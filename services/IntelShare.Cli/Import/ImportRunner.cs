@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Grpc.Core;
 using IntelShare.Cli.Output;
 using IntelShare.Cli.Session;
@@ -12,6 +13,9 @@ internal sealed record ImportRequest
     public required string File { get; init; }
 
     public required ImportFormat Format { get; init; }
+
+    /// <summary>--encoding, decoding strictly; a byte order mark in the file decides over it.</summary>
+    public required Encoding Encoding { get; init; }
 
     public required RecordMapping Mapping { get; init; }
 
@@ -36,7 +40,7 @@ internal sealed class ImportRunner(CliRun run)
 {
     public async Task<int> RunAsync(ImportRequest request, string? serverOption, CancellationToken ct)
     {
-        using var reader = RowReaders.Open(request.File, request.Format);
+        using var reader = RowReaders.Open(request.File, request.Format, request.Encoding);
         var mapping = reader.Columns is { } columns ? request.Mapping.ForColumns(columns) : request.Mapping;
         ImportReport.Mapping(run.Console, mapping, reader.Columns, detailed: request.DryRun);
         var preparer = new RowPreparer(mapping, request.Marking);
@@ -164,7 +168,7 @@ internal sealed class ImportRunner(CliRun run)
 
         using var rejects = new RejectsFile(rejectsPath, append: checkpoint is not null);
         rejects.DiscardPrevious();
-        var total = RowReaders.CountRows(request.File, request.Format);
+        var total = reader.CountRows();
         var resumedAt = state.RowsAcknowledged;
         var description = resumedAt > 0 ? $"{Path.GetFileName(request.File)} from row {resumedAt + 1:N0}" : Path.GetFileName(request.File);
         var stopwatch = Stopwatch.StartNew();

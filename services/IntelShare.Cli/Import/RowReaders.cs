@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using Google.Protobuf;
@@ -18,6 +18,12 @@ internal interface IRowReader : IDisposable
     /// <summary>Normalised column names from the header; null when the format has none (JSON Lines).</summary>
     IReadOnlyList<string>? Columns { get; }
 
+    /// <summary>
+    /// The number of data rows, counted before the import starts so that progress has a total. For text read line by
+    /// line, the non-blank lines: a quoted CSV value spanning lines makes it an overestimate.
+    /// </summary>
+    long CountRows();
+
     IEnumerable<SourceRow> ReadRows();
 }
 
@@ -36,20 +42,27 @@ internal static class RowReaders
         _ => throw new UsageException($"Unknown format '{format}': expected csv or jsonl."),
     };
 
-    public static IRowReader Open(string file, ImportFormat format) => format switch
+    /// <summary>A reader of the file, which is checked to be text in <paramref name="encoding"/> first.</summary>
+    public static IRowReader Open(string file, ImportFormat format, Encoding encoding)
     {
-        ImportFormat.Csv => new CsvRowReader(file),
-        _ => new JsonLinesRowReader(file),
-    };
+        SourceText.RequireDecodable(file, encoding);
+        return format switch
+        {
+            ImportFormat.Csv => new CsvRowReader(file, encoding),
+            _ => JsonRowReader.StartsWithArray(file, encoding) ? new JsonArrayRowReader(file, encoding) : new JsonLinesRowReader(file, encoding),
+        };
+    }
 
-    /// <summary>
-    /// The number of data rows, counted as non-blank lines before the import starts so that
-    /// progress has a total. A quoted CSV value spanning lines makes it an overestimate.
-    /// </summary>
-    public static long CountRows(string file, ImportFormat format)
+    public static long CountNonBlankLines(string file, Encoding encoding)
     {
-        var lines = File.ReadLines(file).LongCount(line => !string.IsNullOrWhiteSpace(line));
-        return format == ImportFormat.Csv ? Math.Max(0, lines - 1) : lines;
+        using var reader = SourceText.Open(file, encoding);
+        var lines = 0L;
+        while (reader.ReadLine() is { } line)
+        {
+            lines += string.IsNullOrWhiteSpace(line) ? 0 : 1;
+        }
+
+        return lines;
     }
 }
 
@@ -57,6 +70,8 @@ internal static class RowReaders
 internal sealed class CsvRowReader : IRowReader
 {
     private readonly CsvReader _csv;
+    private readonly string _file;
+    private readonly Encoding _encoding;
 
     // The reader scans ahead in blocks, so a malformed record may be reported before it is returned.
     private readonly Dictionary<long, CsvMalformedReason> _malformed = [];
@@ -64,9 +79,11 @@ internal sealed class CsvRowReader : IRowReader
     // Unnamed columns at the end of the header (a trailing comma) hold nothing, so a row need not have them.
     private readonly int _headerFields;
 
-    public CsvRowReader(string file)
+    public CsvRowReader(string file, Encoding encoding)
     {
-        _csv = CsvReader.FromFile(file, new CsvReaderOptions
+        _file = file;
+        _encoding = encoding;
+        _csv = CsvReader.Create(SourceText.Open(file, encoding), new CsvReaderOptions
         {
             TrimWhitespace = true,
             TrimInsideQuotes = true,
@@ -83,6 +100,8 @@ internal sealed class CsvRowReader : IRowReader
     }
 
     public IReadOnlyList<string>? Columns { get; }
+
+    public long CountRows() => Math.Max(0, RowReaders.CountNonBlankLines(_file, _encoding) - 1);
 
     public IEnumerable<SourceRow> ReadRows()
     {
@@ -129,11 +148,12 @@ internal sealed class CsvRowReader : IRowReader
 }
 
 /// <summary>
-/// One JSON object per line: either a RecordContent in protobuf JSON (recognised by an object or
-/// array under one of its field names, e.g. "person" or "marking") or a flat object whose keys
-/// are read like CSV columns.
+/// Rows of JSON objects: each either a RecordContent in protobuf JSON (every key one of its field names, and an object
+/// or a list of objects under one of them, e.g. "person" or "links") or a flat object whose keys are read like CSV
+/// columns. A flat row may use a field name as a column ("phone": [...], "evaluation": {...}), so a row is taken for the
+/// record's own shape only when it has nothing else.
 /// </summary>
-internal sealed class JsonLinesRowReader(string file) : IRowReader
+internal abstract class JsonRowReader : IRowReader
 {
     private static readonly JsonParser ContentParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
 
@@ -141,47 +161,40 @@ internal sealed class JsonLinesRowReader(string file) : IRowReader
         .SelectMany(f => new[] { f.Name, f.JsonName })
         .ToHashSet(StringComparer.Ordinal);
 
-    private readonly StreamReader _reader = new(file, detectEncodingFromByteOrderMarks: true);
-
     public IReadOnlyList<string>? Columns => null;
 
-    public IEnumerable<SourceRow> ReadRows()
-    {
-        long number = 0;
-        while (_reader.ReadLine() is { } line)
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
+    public abstract long CountRows();
 
-            number++;
-            yield return Parse(number, line);
-        }
+    public abstract IEnumerable<SourceRow> ReadRows();
+
+    public virtual void Dispose()
+    {
     }
 
-    private static SourceRow Parse(long number, string line)
+    /// <summary>Whether the file's text starts with '[': a JSON array of rows rather than one row per line.</summary>
+    public static bool StartsWithArray(string file, Encoding encoding)
     {
-        JsonElement json;
-        try
+        using var reader = SourceText.Open(file, encoding);
+        int next;
+        while ((next = reader.Read()) >= 0 && char.IsWhiteSpace((char)next))
         {
-            json = JsonDocument.Parse(line).RootElement;
-        }
-        catch (JsonException e)
-        {
-            return Failed(number, $"not valid JSON: {e.Message}");
         }
 
+        return next == '[';
+    }
+
+    protected static SourceRow Parse(long number, JsonElement json)
+    {
         if (json.ValueKind != JsonValueKind.Object)
         {
             return Failed(number, "not a JSON object");
         }
 
-        if (json.EnumerateObject().Any(p => ContentFieldNames.Contains(p.Name) && p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array))
+        if (InContentShape(json))
         {
             try
             {
-                return new SourceRow(number, new Dictionary<string, string>()) { Content = ContentParser.Parse<RecordContent>(line) };
+                return new SourceRow(number, new Dictionary<string, string>()) { Content = ContentParser.Parse<RecordContent>(json.GetRawText()) };
             }
             catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {
@@ -190,15 +203,51 @@ internal sealed class JsonLinesRowReader(string file) : IRowReader
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        return AddFlatValues(values, "", json) is { } problem
+            ? Failed(number, problem)
+            : new SourceRow(number, values);
+    }
+
+    protected static SourceRow Failed(long number, string description) =>
+        new(number, new Dictionary<string, string>()) { Problem = Problems.Of("", description) };
+
+    /// <summary>
+    /// Only RecordContent's own fields, with a message under one: a flat row's list is of plain values, and its other
+    /// keys (id, first_name) are no field of RecordContent.
+    /// </summary>
+    private static bool InContentShape(JsonElement json) =>
+        json.EnumerateObject().All(p => ContentFieldNames.Contains(p.Name))
+        && json.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.Object
+            || (p.Value.ValueKind == JsonValueKind.Array && p.Value.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object)));
+
+    /// <summary>
+    /// A flat object's values by column: a nested object's under its key and theirs joined ("evaluation": {"source": ...}
+    /// is the column evaluation_source). Returns why the row cannot be read flat, if it cannot.
+    /// </summary>
+    private static string? AddFlatValues(Dictionary<string, string> values, string prefix, JsonElement json)
+    {
         foreach (var property in json.EnumerateObject())
         {
-            if (FlatValue(property.Value) is { Length: > 0 } value)
+            var column = ColumnNames.Normalise(prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}");
+            if (property.Value.ValueKind == JsonValueKind.Object)
             {
-                values.TryAdd(ColumnNames.Normalise(property.Name), value);
+                if (AddFlatValues(values, column, property.Value) is { } problem)
+                {
+                    return problem;
+                }
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().Any(e => e.ValueKind is JsonValueKind.Object or JsonValueKind.Array))
+            {
+                return $"\"{property.Name}\" holds a list of objects or lists, which a flat row cannot: give plain values (a list of them is the ';'-separated list repeated fields take), " +
+                    "or write the row in the record's own shape (source_ref, person, links... and nothing else)";
+            }
+            else if (FlatValue(property.Value) is { Length: > 0 } value)
+            {
+                values.TryAdd(column, value);
             }
         }
 
-        return new SourceRow(number, values);
+        return null;
     }
 
     /// <summary>Scalars as their text; an array of scalars as the ';'-separated list that repeated fields take.</summary>
@@ -209,9 +258,81 @@ internal sealed class JsonLinesRowReader(string file) : IRowReader
         JsonValueKind.Array => string.Join(";", value.EnumerateArray().Select(FlatValue).Where(v => !string.IsNullOrEmpty(v))),
         _ => null,
     };
+}
 
-    private static SourceRow Failed(long number, string description) =>
-        new(number, new Dictionary<string, string>()) { Problem = Problems.Of("", description) };
+/// <summary>JSON Lines: one row per line; a line that is not JSON is that row's problem.</summary>
+internal sealed class JsonLinesRowReader(string file, Encoding encoding) : JsonRowReader
+{
+    private readonly StreamReader _reader = SourceText.Open(file, encoding);
 
-    public void Dispose() => _reader.Dispose();
+    public override long CountRows() => RowReaders.CountNonBlankLines(file, encoding);
+
+    public override IEnumerable<SourceRow> ReadRows()
+    {
+        long number = 0;
+        while (_reader.ReadLine() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            number++;
+            yield return ParseLine(number, line);
+        }
+    }
+
+    private static SourceRow ParseLine(long number, string line)
+    {
+        try
+        {
+            return Parse(number, JsonDocument.Parse(line).RootElement);
+        }
+        catch (JsonException e)
+        {
+            return Failed(number, $"not valid JSON: {e.Message}");
+        }
+    }
+
+    public override void Dispose() => _reader.Dispose();
+}
+
+/// <summary>
+/// A JSON array of rows (a pretty-printed export), numbered as JSON Lines rows are. Past a syntax error nothing can be
+/// told apart, so the whole file is checked when it is opened and a broken one refused before anything is sent.
+/// </summary>
+internal sealed class JsonArrayRowReader : JsonRowReader
+{
+    private readonly string _file;
+    private readonly Encoding _encoding;
+    private readonly long _rows;
+
+    public JsonArrayRowReader(string file, Encoding encoding)
+    {
+        _file = file;
+        _encoding = encoding;
+        try
+        {
+            _rows = Elements().LongCount();
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException(
+                $"{file} is a JSON array that is not valid JSON at line {e.LineNumber + 1}: {e.Message} Nothing was sent. Correct it, " +
+                "or import it as JSON Lines, one object per line (jq -c '.[]' in.json > out.jsonl), where a broken line is only that row's problem.");
+        }
+    }
+
+    public override long CountRows() => _rows;
+
+    public override IEnumerable<SourceRow> ReadRows() => Elements().Select((json, index) => Parse(index + 1, json));
+
+    private IEnumerable<JsonElement> Elements()
+    {
+        using var stream = SourceText.OpenUtf8(_file, _encoding);
+        foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream).ToBlockingEnumerable())
+        {
+            yield return element;
+        }
+    }
 }
