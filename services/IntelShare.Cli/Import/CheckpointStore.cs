@@ -42,18 +42,23 @@ internal sealed class CheckpointStore
     public string FilePath { get; }
 
     /// <summary>
-    /// The options that decide what is sent for each row: the format it is read in, the record type, the mapping as
-    /// narrowed to the file's columns (--mapping, --source-ref-column) and the marking. Not the batch size or the
-    /// rejects file, which change neither.
+    /// The options that decide what is sent for each row: the format and encoding it is read in, the record type, the
+    /// mapping as narrowed to the file's columns (--mapping, --source-ref-column) and the marking. Not the batch size
+    /// or the rejects file, which change neither.
     /// </summary>
-    public static string Fingerprint(ImportFormat format, RecordMapping mapping, Marking marking) =>
-        Hash(JsonSerializer.Serialize(new
+    public static string Fingerprint(ImportFormat format, Encoding encoding, RecordMapping mapping, Marking marking)
+    {
+        var options = JsonSerializer.Serialize(new
         {
             Format = format.ToString(),
             Type = mapping.Body.Name,
             Mapping = mapping.Entries.Select(e => new { Path = e.Path.Text, e.Columns, e.Constant, e.Format }),
             Marking = JsonFormatter.Default.Format(marking),
-        }));
+        });
+
+        // UTF-8 adds nothing: it was the only encoding before --encoding, so imports interrupted then still resume.
+        return Hash(encoding.CodePage == Encoding.UTF8.CodePage ? options : $"{options}\n{encoding.WebName}");
+    }
 
     /// <summary>
     /// An interrupted import, of any file, that appends its rejected rows to <paramref name="rejectsPath"/> and can still
@@ -140,7 +145,7 @@ internal sealed class CheckpointStore
         return checkpoint?.Options is { } sentWith && sentWith != options
             ? throw new UsageException(
                 $"The import options differ from those of the interrupted run of this file, which sent {checkpoint.RowsAcknowledged:N0} rows with its own " +
-                "(--type, --format, --mapping, --source-ref-column, or the marking: --classification, --releasable-to, --all-partners, --caveat, --case, --handling...). " +
+                "(--type, --format, --encoding, --mapping, --source-ref-column, or the marking: --classification, --releasable-to, --all-partners, --caveat, --case, --handling...). " +
                 "Re-run with the same options to resume it, or with --restart to import the whole file with these.")
             : checkpoint;
     }

@@ -46,7 +46,7 @@ internal sealed class ImportRunner(CliRun run)
         var preparer = new RowPreparer(mapping, request.Marking);
         return request.DryRun
             ? DryRun(request, reader, preparer)
-            : await SendAsync(request, reader, preparer, CheckpointStore.Fingerprint(request.Format, mapping, request.Marking), serverOption, ct);
+            : await SendAsync(request, reader, preparer, CheckpointStore.Fingerprint(request.Format, request.Encoding, mapping, request.Marking), serverOption, ct);
     }
 
     private int DryRun(ImportRequest request, IRowReader reader, RowPreparer preparer)
