@@ -254,7 +254,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
         var byPhone = await Projected.Eventually(
             () => border.MatchAsync(new MatchRequest { Person = new Person { Name = new PersonName { GivenName = "Mirela", FamilyName = "Cojocaru" }, Phones = { "+373 69 555 010" } }, Justification = TestRecords.Because() }).ResponseAsync,
-            m => m.Candidates.Any(c => c.Decision.Rule == "withheld"));
+            m => m.Candidates.Any(c => c.Records.Any(r => r.Decision.Rule == "withheld")));
         // The plain record may reach Resolution after the victim's: until then Explain does not know it (NOT_FOUND).
         var explained = await Projected.Eventually(
             () => border.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() }).ResponseAsync,
@@ -262,13 +262,13 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var analyst = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
         var entitled = await analyst.ExplainAsync(new ExplainRequest { LeftRecordId = plainId, RightRecordId = victimId, Justification = TestRecords.Because() });
 
-        // Offered through the victim's record, matched on her name and phone: only who holds it, to ask about.
-        var throughVictim = byPhone.Candidates.Single(c => c.Decision.Rule == "withheld");
-        Assert.Equal(Effect.ExistenceOnly, throughVictim.Decision.Effect);
-        Assert.Equal([""], throughVictim.Records.Select(r => r.RecordId));
+        // Matched on her name and phone, her record is listed by who holds it alone, to ask about: on its own, or beside
+        // the plain record where Resolution put the two together (the entity is then offered through the plain one).
+        var withHer = byPhone.Candidates.Single(c => c.Records.Any(r => r.Decision.Rule == "withheld"));
+        var her = Assert.Single(withHer.Records, r => r.Decision.Rule == "withheld");
+        Assert.Equal((Effect.ExistenceOnly, "", "POL-ATU"), (her.Decision.Effect, her.RecordId, her.HolderAgency));
+        Assert.Null(her.Record);
         Assert.DoesNotContain(victimId, byPhone.ToString());
-        Assert.All(throughVictim.Records, r => Assert.Null(r.Record));
-        Assert.Null(throughVictim.Explanation);
         Assert.DoesNotContain(byPhone.Candidates, c => c.Explanation is { } e && (e.Summary.Contains("555") || e.Fields.Any(f => f.Field == "phone" && f.Level != "missing")));
 
         // The pair is explained without the comparisons of what is withheld of her, nor her name beside her id.
@@ -332,6 +332,22 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
             queue.Items.Where(i => i.Pair.LeftRecordId == victimId || i.Pair.RightRecordId == victimId),
             i => Assert.Equal(i.Pair.Fields.Sum(f => f.Weight), i.Pair.TotalWeight, 6));
         Assert.DoesNotContain(queue.Items, i => new[] { i.Pair.LeftRecordId, i.Pair.RightRecordId }.Order().SequenceEqual(new[] { victimId, rightId }.Order()));
+
+        // Resolved with the border guard's record of the right guess, her record is listed beside it by its holder alone,
+        // wherever that entity is shown to them: a match, the entity, a hit.
+        var joined = await Projected.Eventually(
+            () => analyst.GetEntityAsync(new GetEntityRequest { EntityId = victimEntity, Justification = TestRecords.Because() }).ResponseAsync,
+            e => e.Records.Any(r => r.RecordId == rightId));
+        var again = await MatchEventually(borderAnalyst, "Maria", family, "2001-02-03", "is she known", m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == rightId)));
+        var ownEntity = again.Candidates.First(c => c.Records.Any(r => r.RecordId == rightId)).EntityId;
+        var shown = await borderAnalyst.GetEntityAsync(new GetEntityRequest { EntityId = ownEntity, Justification = TestRecords.Because() });
+        var hits = await ReadHits(new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst")));
+        Assert.Equal(joined.EntityId, ownEntity);
+        Assert.DoesNotContain(victimId, again.ToString());
+        Assert.DoesNotContain(victimId, shown.ToString());
+        Assert.DoesNotContain(victimId, hits.Select(h => h.ToString()));
+        Assert.Contains(shown.Records, r => r is { RecordId: "", HolderAgency: "POL-ATU", Record: null } && r.Decision.Rule == "withheld");
+        Assert.All(shown.Records, r => Assert.DoesNotContain("VICTIM", r.Decision.ToString(), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -164,7 +164,11 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         }
     }
 
-    public IReadOnlyList<EntityMatch> Match(ResolutionRecord query, int top)
+    /// <summary>
+    /// The best-matching entities, each through its best-scoring record among those <paramref name="preferred"/> accepts
+    /// (a record the caller may be shown), or among all of its records when it accepts none of them.
+    /// </summary>
+    public IReadOnlyList<EntityMatch> Match(ResolutionRecord query, int top, Func<string, bool>? preferred = null)
     {
         lock (_state)
         {
@@ -177,11 +181,14 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
             foreach (var candidate in _engine.Match(query, top * 4))
             {
                 if (_entityOf.TryGetValue(candidate.Record.RecordId, out var entity) && _records.ContainsKey(candidate.Record.RecordId)
-                    && (!best.TryGetValue(entity, out var known) || known.Weight < candidate.Weight))
+                    && (!best.TryGetValue(entity, out var known) || Better(candidate.Record.RecordId, candidate.Weight, known)))
                 {
                     best[entity] = new EntityMatch(entity, candidate.Record.RecordId, candidate.Weight, candidate.Posterior, candidate.Explanation);
                 }
             }
+
+            bool Better(string recordId, double weight, EntityMatch known) =>
+                preferred is null || preferred(recordId) == preferred(known.RecordId) ? weight > known.Weight : preferred(recordId);
 
             return [.. best.Values.OrderByDescending(m => m.Weight).Take(top)];
         }

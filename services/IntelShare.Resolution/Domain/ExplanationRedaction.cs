@@ -42,6 +42,13 @@ public static class ExplanationRedaction
         withheld.Count > 0 && (!(kind == RecordKind.Person ? PersonFields : OrganisationFields).TryGetValue(comparison, out var fields)
             || fields.Any(field => withheld.Any(path => RedactionPaths.Overlap(path, field))));
 
+    /// <summary>
+    /// Whether resolution compares any field of a record of <paramref name="kind"/> among <paramref name="withheld"/>:
+    /// then, for all the reader can tell, the record is among theirs because of details withheld from them.
+    /// </summary>
+    public static bool ComparesWithheld(RecordKind kind, IReadOnlyCollection<string> withheld) =>
+        withheld.Count > 0 && (kind == RecordKind.Person ? PersonFields : OrganisationFields).Keys.Any(comparison => Reads(comparison, kind, withheld));
+
     /// <summary>The pair as the reader may see it, given what is withheld of each side: scored on the other comparisons alone.</summary>
     public static PairExplanation Visible(PairExplanation explanation, IReadOnlyCollection<string> withheldLeft, IReadOnlyCollection<string> withheldRight) =>
         explanation.Keeping([.. explanation.Fields.Where(f => !Reads(f.Field, explanation.A.Kind, withheldLeft) && !Reads(f.Field, explanation.B.Kind, withheldRight))]);

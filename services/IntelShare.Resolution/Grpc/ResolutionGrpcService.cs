@@ -78,7 +78,11 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var response = new MatchResponse();
         var released = new List<(ResourceMarking, AccessDecision)>();
         var withheld = 0;
-        foreach (var match in resolver.Match(query, request.MaxCandidates == 0 ? 10 : request.MaxCandidates))
+        // An entity is offered through a record the caller may be shown where it has one: through a victim's record
+        // listed unnamed, it would be offered only by its holder, though the caller's own record of her is in it.
+        bool Named(string recordId) => resolver.FindRecord(recordId) is { } record && record.ToResourceMarking() is var marking
+            && session.Decide(marking) is { Effect: not AccessEffect.Deny } decision && Listed(record, marking, decision).RecordId.Length > 0;
+        foreach (var match in resolver.Match(query, request.MaxCandidates == 0 ? 10 : request.MaxCandidates, Named))
         {
             if (resolver.GetEntity(match.EntityId) is not { } entity)
             {
@@ -95,8 +99,8 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 continue;
             }
 
-            var withheldOfMatched = (IReadOnlyCollection<string>)matched.Decision.RedactedFields;
-            if (matched.Effect >= AccessEffect.PermitRedacted && ExplanationRedaction.AgreesOnWithheld(match.Explanation, [], withheldOfMatched))
+            var withheldOfMatched = matched.Withheld;
+            if (matched.Unnamed)
             {
                 // Found through details withheld from the caller, as Search answers it: the record's id or its entity's
                 // would tie the name they guessed to the rest of the record, so only who holds it is said, and the
@@ -123,7 +127,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 continue;
             }
 
-            var best = records.Max(r => r.Effect);
+            var best = records.Max(r => r.ListedEffect);
             // Scored as the explanation is: a withheld field the query disagrees with would tell the guess wrong.
             var scored = ExplanationRedaction.Visible(match.Explanation, [], withheldOfMatched);
             var candidate = new MatchCandidate
@@ -131,7 +135,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 EntityId = entity.EntityId,
                 Score = scored.Weight,
                 Probability = scored.Posterior,
-                Decision = records.First(r => r.Effect == best).Decision,
+                Decision = records.First(r => r.ListedEffect == best).Decision,
             };
             candidate.HolderAgencies.AddRange(records.Select(r => r.HolderAgency).Distinct().Order(StringComparer.Ordinal));
             if (best >= AccessEffect.PermitRedacted)
@@ -445,13 +449,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                         NotifiedAgency = hit.NotifiedAgency,
                         Probability = hit.Probability,
                         At = Timestamp.FromDateTimeOffset(hit.At),
-                        Counterpart = new EntityRecord
-                        {
-                            RecordId = counterpart.RecordId,
-                            HolderAgency = marking.OriginatorAgency,
-                            Decision = decision.ToMessage(),
-                            Record = Redactor.Release(counterpart, decision.Effect, decision.RedactedFields),
-                        },
+                        Counterpart = Listed(counterpart, marking, decision),
                     });
                 }
 
@@ -502,33 +500,50 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             }
 
             released.Add((marking, decision));
-            records.Add(new ReleasedRecord(
-                new EntityRecord
-                {
-                    RecordId = record.RecordId,
-                    HolderAgency = marking.OriginatorAgency,
-                    Decision = decision.ToMessage(),
-                    Record = Redactor.Release(record, decision.Effect, decision.RedactedFields),
-                },
-                decision.Effect));
+            var listed = Listed(record, marking, decision);
+            records.Add(new ReleasedRecord(listed, decision.Effect, record.RecordId, decision.RedactedFields, Unnamed: listed.RecordId.Length == 0));
         }
 
         return records;
     }
 
-    /// <summary>A record of an entity as released to the caller, with the policy's effect for ranking and gating.</summary>
-    private sealed record ReleasedRecord(EntityRecord Message, AccessEffect Effect)
-    {
-        public string RecordId => Message.RecordId;
+    /// <summary>
+    /// A record as it is listed beside those it was resolved with. One whose details resolution compares are withheld
+    /// from the caller (a victim's name, date of birth, phones) is listed by its holder alone, as Search lists a record
+    /// found through such details: for all the caller can tell it is there because of them, so its reference would tie
+    /// their own records' names to the rest of it (a guessed name, written into a record, would be confirmed).
+    /// </summary>
+    private static EntityRecord Listed(Record record, ResourceMarking marking, AccessDecision decision) =>
+        decision.Effect == AccessEffect.PermitRedacted && ExplanationRedaction.ComparesWithheld(KindOf(record), decision.RedactedFields)
+            ? new EntityRecord { HolderAgency = marking.OriginatorAgency, Decision = ContractMapping.ToFoundThroughWithheldMessage(marking.OriginatorAgency) }
+            : new EntityRecord
+            {
+                RecordId = record.RecordId,
+                HolderAgency = marking.OriginatorAgency,
+                Decision = decision.ToMessage(),
+                Record = Redactor.Release(record, decision.Effect, decision.RedactedFields),
+            };
 
+    private static Engine.Model.RecordKind KindOf(Record record) =>
+        record.Content?.BodyCase == RecordContent.BodyOneofCase.Organisation ? Engine.Model.RecordKind.Organisation : Engine.Model.RecordKind.Person;
+
+    /// <summary>
+    /// A record of an entity as released to the caller, with the policy's effect and withheld fields for ranking and
+    /// gating. <see cref="Message"/> is how it is listed: without its id or content when <paramref name="Unnamed"/>.
+    /// </summary>
+    private sealed record ReleasedRecord(EntityRecord Message, AccessEffect Effect, string RecordId, IReadOnlyCollection<string> Withheld, bool Unnamed)
+    {
         public string HolderAgency => Message.HolderAgency;
 
         public Decision Decision => Message.Decision;
 
         public Record? Record => Message.Record;
 
+        /// <summary>The effect the listing carries: an unnamed record says no more than one known only to exist.</summary>
+        public AccessEffect ListedEffect => Unnamed ? AccessEffect.ExistenceOnly : Effect;
+
         /// <summary>What an existence-only answer may say: holder, reference and the decision, no content.</summary>
-        public EntityRecord Reference => new() { RecordId = RecordId, HolderAgency = HolderAgency, Decision = Decision };
+        public EntityRecord Reference => Unnamed ? Message : new() { RecordId = RecordId, HolderAgency = HolderAgency, Decision = Decision };
     }
 
     private static void RequireAnalyst(Subject subject)
