@@ -341,6 +341,45 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_dry_run_has_the_platform_check_every_row_and_rejects_exactly_what_the_import_would()
+    {
+        var prefix = TestRecords.UniqueRef("dry-platform");
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var withdrawn = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person($"{prefix}-withdrawn") });
+        await records.WithdrawAsync(new WithdrawRequest { RecordId = withdrawn.RecordId, Reason = "entered in error" });
+        var file = Path.Combine(_work.Path, "dry-platform.csv");
+        await File.WriteAllLinesAsync(file, [
+            "ref,given_name,surname,date_of_birth,sex",
+            $"{prefix}-1,Ana,Rusu,19800101,f",
+            $"{prefix}-2,Ion,Rusu,19800101,male",
+            $"{prefix}-3,,,19800101,m",
+            $"{prefix}-withdrawn,Eva,Rusu,19800101,f",
+            $"{prefix}-5,Dan,Rusu,19901345,f",
+        ]);
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "2"];
+        var cli = await SignedInCli("dry-platform-home");
+
+        Assert.Equal(0, await cli.Run([.. import, "--dry-run"]));
+        var dryRejects = File.ReadAllLines(file + ".dry-run.rejects.csv");
+        Assert.Equal([$"{prefix}-2", $"{prefix}-3", $"{prefix}-withdrawn", $"{prefix}-5"], RejectedRefs(file + ".dry-run.rejects.csv"));
+        Assert.Contains("person.sex:", dryRejects[1]);
+        Assert.Contains("person.name: is required", dryRejects[2]);
+        Assert.Contains("withdrawn", dryRejects[3]);
+        Assert.DoesNotContain("not checked", cli.Output);
+        Assert.DoesNotContain((await CreatedSourceRefs()), r => r.StartsWith($"{prefix}-1", StringComparison.Ordinal));
+
+        Assert.Equal(0, await cli.Run(import));
+        Assert.Equal(dryRejects, File.ReadAllLines(file + ".rejects.csv"));
+
+        // Not signed in, the client's own checks are all there are, and the run says so and what to do.
+        var anonymous = NewCli("dry-platform-anonymous");
+        Assert.Equal(0, await anonymous.Run([.. import, "--dry-run"]));
+        Assert.Equal([$"{prefix}-5"], RejectedRefs(file + ".dry-run.rejects.csv"));
+        Assert.Contains("The platform's rules were not checked", anonymous.Output);
+        Assert.Contains("intelshare login", anonymous.Output);
+    }
+
+    [Fact]
     public async Task An_interrupted_import_run_again_with_other_options_is_refused_and_resumes_with_the_same_ones()
     {
         const int rows = 2_000;

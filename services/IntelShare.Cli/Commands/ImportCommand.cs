@@ -75,7 +75,12 @@ internal static class ImportCommand
             HelpName = "file",
         };
         var restart = new Option<bool>("--restart") { Description = "Start from the first row even if an earlier run of this import was interrupted." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Read and map the file and report the rows that would be rejected; send nothing (no sign-in needed)." };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Read and map the file and report the rows the import would reject, the platform's rules included: every row is checked by the platform " +
+                "in batches as the import sends them (RecordsService.CheckContributions, which stores nothing); no record is sent. " +
+                "Not signed in, or with no platform answering, only the client's own checks are made, and the run says so.",
+        };
 
         var command = new Command(
             "import",

@@ -45,38 +45,129 @@ internal sealed class ImportRunner(CliRun run)
         ImportReport.Mapping(run.Console, mapping, reader.Columns, detailed: request.DryRun);
         var preparer = new RowPreparer(mapping, request.Marking);
         return request.DryRun
-            ? DryRun(request, reader, preparer)
+            ? await DryRunAsync(request, reader, preparer, serverOption, ct)
             : await SendAsync(request, reader, preparer, CheckpointStore.Fingerprint(request.Format, request.Encoding, mapping, request.Marking), serverOption, ct);
     }
 
-    private int DryRun(ImportRequest request, IRowReader reader, RowPreparer preparer)
+    /// <summary>
+    /// Checks every row as the import would, batch by batch, but asks the platform with CheckContributions, which writes
+    /// nothing, where the import would send: the dry run rejects exactly what the import would, the platform's rules
+    /// (vocabularies, required fields, withdrawn source references) included. Without a session or a platform that
+    /// answers it checks on the client alone, and says so.
+    /// </summary>
+    private async Task<int> DryRunAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
     {
         var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true);
         RequireNoInterruptedImportWriting(rejectsPath, "the dry run");
+        var (connection, notChecked) = await ConnectForDryRunAsync(request, serverOption, ct);
+        using var _ = connection;
         var stopwatch = Stopwatch.StartNew();
         var totals = new ImportTotals();
         var rejected = new List<RejectedRow>();
+        long rowsChecked = 0;
         RecordContent? sample = null;
-        foreach (var row in reader.ReadRows().Select(preparer.Prepare))
+        var total = reader.CountRows();
+        await ImportProgress.RunAsync(run.Console, run.Context.ProgressInterval, $"{Path.GetFileName(request.File)} (dry run)", total, async progress =>
         {
-            totals.RowsRead++;
-            if (row.Content is null)
+            var sender = connection is null ? null : new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
+            var rejectedRowCheck = sender is null ? null : new RejectedRowCheck(sender);
+            foreach (var batch in reader.ReadRows().Chunk(request.BatchSize))
             {
-                totals.RejectedByClient++;
-                rejected.Add(new RejectedRow(row.Number, row.SourceRef, row.Problems));
+                var prepared = batch.Select(preparer.Prepare).ToList();
+                IReadOnlyList<PreparedRow> checkedBatch = prepared;
+                IReadOnlyList<RejectedRecord> platformRejections = [];
+                if (sender is not null && rejectedRowCheck is not null && notChecked is null)
+                {
+                    try
+                    {
+                        // As the import: the client's rejects completed with the platform's problems, then the rest.
+                        checkedBatch = await rejectedRowCheck.CompleteAsync(prepared, ct);
+                        var toCheck = Sendable(checkedBatch);
+                        platformRejections = toCheck.Count > 0 ? (await sender.CheckAsync([.. toCheck.Select(p => p.Content!)], ct)).Rejections : [];
+                        notChecked = rejectedRowCheck.Unavailable ? NoCheckContributions(connection!.Server) : null;
+                    }
+                    catch (RpcException e) when (!ct.IsCancellationRequested)
+                    {
+                        notChecked = NotCheckedReason(e, connection!.Server);
+                    }
+
+                    if (notChecked is null)
+                    {
+                        rowsChecked += prepared.Count;
+                    }
+                    else
+                    {
+                        progress.Note(NotCheckedWarning(notChecked, rowsChecked));
+                        (checkedBatch, platformRejections) = (prepared, []);
+                    }
+                }
+
+                var sendable = Sendable(checkedBatch);
+                totals.RowsRead += prepared.Count;
+                totals.RejectedByClient += prepared.Count - sendable.Count;
+                totals.RejectedByServer += platformRejections.Count;
+                rejected.AddRange(Rejections(checkedBatch, sendable, platformRejections));
+                var refused = platformRejections.Select(r => r.Position).ToHashSet();
+                sample ??= sendable.Where((_, i) => !refused.Contains(i)).Select(p => p.Content).FirstOrDefault();
+                progress.Advance(prepared.Count);
             }
-            else
-            {
-                sample ??= row.Content;
-            }
-        }
+
+            return true;
+        });
 
         using var rejects = new RejectsFile(rejectsPath, append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
-        ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects);
+        ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects, notChecked is null ? null : NotCheckedWarning(notChecked, rowsChecked));
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// The connection a dry run asks the platform on, after the checks the import makes before it sends anything; or,
+    /// when there is no session or no platform answering, why the platform's rules cannot be checked.
+    /// </summary>
+    private async Task<(PlatformConnection? Connection, string? NotChecked)> ConnectForDryRunAsync(ImportRequest request, string? serverOption, CancellationToken ct)
+    {
+        PlatformConnection? connection = null;
+        try
+        {
+            connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
+            await RequireKnownAgenciesAsync(connection, request.Marking, ct);
+            await RequireOpenCasesAsync(connection, request.Marking, ct);
+            return (connection, null);
+        }
+        catch (Exception e) when ((e is CliException or ServerUnreachableException or TokenRefusedException or RpcException) && !ct.IsCancellationRequested)
+        {
+            connection?.Dispose();
+            return (null, e switch
+            {
+                RpcException rpc => NotCheckedReason(rpc, connection?.Server ?? run.Server ?? "the server"),
+                TokenRefusedException => $"sign-in refused ({e.Message}); sign in again",
+                _ => e.Message,
+            });
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
+    private static string NotCheckedReason(RpcException e, string server) => e.StatusCode switch
+    {
+        StatusCode.Unimplemented => NoCheckContributions(server),
+        StatusCode.Unavailable => ServerUnreachableException.Describe(server, e.Status.DebugException?.Message ?? e.Status.Detail),
+        _ => $"{server} answered {e.StatusCode}: {e.Status.Detail}",
+    };
+
+    private static string NoCheckContributions(string server) => $"{server} does not offer RecordsService.CheckContributions (an older platform)";
+
+    private static string NotCheckedWarning(string reason, long rowsChecked) =>
+        (rowsChecked > 0 ? $"The platform's rules were checked for the first {rowsChecked:N0} rows only, the client's for every row: " : "The platform's rules were not checked, only the client's: ") +
+        $"{reason.TrimEnd('.')}.{Environment.NewLine}Rows counted as would be sent may still be rejected by the import. " +
+        "Sign in (`intelshare login --user <name>`, or --server for the platform you import to) and run the dry run again to check them.";
+
+    private static List<PreparedRow> Sendable(IEnumerable<PreparedRow> prepared) => prepared.Where(p => p.Content is not null).ToList();
 
     /// <summary>The rejects file of an interrupted import holds rows the server took, which resuming it will not send again.</summary>
     private void RequireNoInterruptedImportWriting(string rejectsPath, string what)
@@ -181,11 +272,11 @@ internal sealed class ImportRunner(CliRun run)
                 foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
                 {
                     var prepared = await rejectedRowCheck.CompleteAsync(batch.Select(preparer.Prepare).ToList(), ct);
-                    var sent = prepared.Where(p => p.Content is not null).ToList();
+                    var sent = Sendable(prepared);
                     var response = sent.Count > 0
                         ? await sender.SendAsync(sent.Select(p => p.Content!).ToList(), ct)
                         : new ContributeStreamResponse();
-                    rejects.Write(Rejections(prepared, sent, response));
+                    rejects.Write(Rejections(prepared, sent, response.Rejections));
                     state.Acknowledge(prepared.Count, prepared.Count - sent.Count, response);
                     checkpoints.Save(state.ToCheckpoint());
                     progress.Advance(prepared.Count);
@@ -219,14 +310,15 @@ internal sealed class ImportRunner(CliRun run)
         return ExitCodes.Ok;
     }
 
-    private static IEnumerable<RejectedRow> Rejections(IReadOnlyList<PreparedRow> prepared, IReadOnlyList<PreparedRow> sent, ContributeStreamResponse response)
+    /// <param name="sent">The rows sent (or checked) in one call, of which the platform refused <paramref name="refused"/>.</param>
+    private static IEnumerable<RejectedRow> Rejections(IReadOnlyList<PreparedRow> prepared, IReadOnlyList<PreparedRow> sent, IEnumerable<RejectedRecord> refused)
     {
         foreach (var row in prepared.Where(p => p.Content is null))
         {
             yield return new RejectedRow(row.Number, row.SourceRef, row.Problems);
         }
 
-        foreach (var rejection in response.Rejections)
+        foreach (var rejection in refused)
         {
             // Positions count from 0 within this call, which carried only the rows that were sent.
             var row = rejection.Position >= 0 && rejection.Position < sent.Count ? sent[(int)rejection.Position] : null;

@@ -12,6 +12,9 @@ internal sealed class RejectedRowCheck(BatchSender sender)
 {
     private bool _unavailable;
 
+    /// <summary>Whether the platform turned out to have no CheckContributions, so that a dry run can say it was not asked.</summary>
+    public bool Unavailable => _unavailable;
+
     public async Task<IReadOnlyList<PreparedRow>> CompleteAsync(IReadOnlyList<PreparedRow> rows, CancellationToken ct)
     {
         var asked = Enumerable.Range(0, rows.Count).Where(i => rows[i].Remainder is not null).ToList();

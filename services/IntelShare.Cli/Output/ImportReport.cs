@@ -51,7 +51,9 @@ internal static class ImportReport
         console.WriteTable(table);
     }
 
-    public static void DryRun(IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, RecordContent? sample, IReadOnlyList<RejectedRow> rejected, RejectsFile rejects)
+    /// <param name="notChecked">Why the platform's rules were not checked (no session, no platform answering), or null when they were.</param>
+    public static void DryRun(
+        IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, RecordContent? sample, IReadOnlyList<RejectedRow> rejected, RejectsFile rejects, string? notChecked)
     {
         const int shownRejects = 10;
         if (sample is not null)
@@ -62,7 +64,7 @@ internal static class ImportReport
 
         if (rejected.Count > 0)
         {
-            var table = new Table().Title(Markup.Escape($"Rows rejected on the client (first {Math.Min(shownRejects, rejected.Count)})")).AddColumns("Row", "Source ref", "Problems");
+            var table = new Table().Title(Markup.Escape($"Rows the import would reject (first {Math.Min(shownRejects, rejected.Count)})")).AddColumns("Row", "Source ref", "Problems");
             foreach (var row in rejected.Take(shownRejects))
             {
                 table.AddRow(
@@ -76,11 +78,16 @@ internal static class ImportReport
 
         var summary = SummaryTable("Dry run: nothing was sent");
         AddCount(summary, "Rows read", totals.RowsRead);
-        AddCount(summary, "Would be sent", totals.RowsRead - totals.RejectedByClient);
+        AddCount(summary, notChecked is null ? "Would be taken" : "Would be sent", totals.RowsRead - totals.Rejected);
+        AddCount(summary, "Rejected (platform)", totals.RejectedByServer);
         AddCount(summary, "Rejected (client)", totals.RejectedByClient);
         AddTiming(summary, elapsed, totals.RowsRead);
         console.Write(summary);
         RejectsWritten(console, rejects.Written, rejects.FilePath);
+        if (notChecked is not null)
+        {
+            console.Warning(notChecked);
+        }
     }
 
     public static void RejectsWritten(IAnsiConsole console, long count, string path)
