@@ -463,6 +463,31 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_mappings_columns_are_tried_in_each_row_and_a_list_field_takes_all_of_them()
+    {
+        var prefix = TestRecords.UniqueRef("fallback");
+        var file = Path.Combine(_work.Path, "fallback.csv");
+        await File.WriteAllLinesAsync(file, [
+            "Ref,Surname,Last Name,Mobile,Alt Phone",
+            $"{prefix}-1,Rusu,,+40700000001,",
+            $"{prefix}-2,,Popa,,+40700000002",
+            $"{prefix}-3,Ionescu,Other,+40700000003,+40700000004",
+        ]);
+        var mapping = Path.Combine(_work.Path, "fallback.mapping.json");
+        await File.WriteAllTextAsync(mapping, """
+            {"source_ref": "Ref", "person.name.family_name": {"columns": ["Surname", "Last Name"]}, "person.phones": {"columns": ["Mobile", "Alt Phone"]}}
+            """);
+        var cli = await SignedInCli("fallback-home");
+
+        Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--mapping", mapping));
+
+        Assert.DoesNotContain("Columns not imported", cli.Output);
+        var people = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(c => c.SourceRef, StringComparer.Ordinal).Select(c => c.Person).ToList();
+        Assert.Equal(["Rusu", "Popa", "Ionescu"], people.Select(p => p.Name.FamilyName));
+        Assert.Equal([["+40700000001"], ["+40700000002"], ["+40700000003", "+40700000004"]], people.Select(p => p.Phones.ToArray()));
+    }
+
+    [Fact]
     public async Task A_flat_json_lines_row_with_a_list_or_object_under_a_record_field_name_is_read_as_a_flat_row()
     {
         var prefix = TestRecords.UniqueRef("flat-json");

@@ -32,7 +32,9 @@ internal static class ImportCommand
         var mapping = new Option<string>("--mapping")
         {
             Description = "A JSON file mapping record fields to columns, e.g. {\"person.name.family_name\": \"surname\", " +
-                "\"person.date_of_birth\": {\"column\": \"dob\", \"format\": \"dd/MM/yyyy\"}}. Without it, common column names are recognised.",
+                "\"person.date_of_birth\": {\"column\": \"dob\", \"format\": \"dd/MM/yyyy\"}, \"person.phones\": {\"columns\": [\"mobile\", \"alt_phone\"]}}. " +
+                "\"columns\" are tried in order in each row, the first with a value giving the field's; a list field (phones, aliases) takes the values of all of them. " +
+                "Without it, common column names are recognised.",
             HelpName = "mapping.json",
         };
         var sourceRefColumn = new Option<string>("--source-ref-column")

@@ -40,6 +40,9 @@ internal sealed class FieldPath
     /// <summary>The record body the path enters (person, vehicle...), or null for source_ref, marking, links...</summary>
     public FieldDescriptor? Body { get; }
 
+    /// <summary>The path ends at a repeated value (phones, aliases), which takes a ';'-separated list.</summary>
+    public bool IsList => _leaf.IsRepeated;
+
     public bool IsMarking => _steps.Length > 0 && _steps[0].Field.FieldNumber == RecordContent.MarkingFieldNumber;
 
     /// <summary>The path ends at the value field of a kind-selected element (person.documents.passport).</summary>

@@ -7,8 +7,8 @@ using IntelShare.Contracts.V1;
 namespace IntelShare.Cli.Import;
 
 /// <summary>
-/// Where one field's value comes from: the first of <see cref="Columns"/> the row has (normalised
-/// names), or a constant. <see cref="Required"/> columns must exist in a CSV header.
+/// Where one field's value comes from: the first of <see cref="Columns"/> the row has a value in (normalised names), or
+/// a constant. <see cref="Required"/> columns must exist in a CSV header.
 /// </summary>
 internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Columns)
 {
@@ -19,8 +19,19 @@ internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Column
 
     public bool Required { get; init; }
 
-    public string Source => Constant is not null ? $"\"{Constant}\" (constant)" : string.Join(" | ", Columns);
+    /// <summary>
+    /// The columns were listed by the user (--mapping, --source-ref-column) to be tried in each row, where a row without
+    /// a value in the first has one in the next; a list field takes the values of all of them. The built-in mapping's
+    /// are other names for one column, of which a file's header keeps the first it has.
+    /// </summary>
+    public bool PerRow { get; init; }
 
+    /// <summary>Every listed column's values go into a list field, as a user listing a mobile and an alternative phone expects.</summary>
+    private bool Combines => PerRow && Path.IsList;
+
+    public string Source => Constant is not null ? $"\"{Constant}\" (constant)" : string.Join(Combines ? " + " : " | ", Columns);
+
+    /// <summary>The value for the field (a list field's values joined by ';'), and the columns it came from.</summary>
     public (string? Value, string? Column) Read(SourceRow row)
     {
         if (Constant is not null)
@@ -28,15 +39,14 @@ internal sealed record MappingEntry(FieldPath Path, IReadOnlyList<string> Column
             return (Constant, null);
         }
 
-        foreach (var column in Columns)
+        var found = Columns.Where(row.Values.ContainsKey);
+        if (!Combines)
         {
-            if (row.Values.TryGetValue(column, out var value))
-            {
-                return (value, column);
-            }
+            return found.FirstOrDefault() is { } column ? (row.Values[column], column) : (null, null);
         }
 
-        return (null, null);
+        var used = found.ToList();
+        return used.Count == 0 ? (null, null) : (string.Join(";", used.Select(c => row.Values[c])), string.Join(", ", used));
     }
 }
 
@@ -78,7 +88,7 @@ internal sealed class RecordMapping
 
     /// <summary>
     /// A mapping file: a JSON object from field path to a column name, or to an object with
-    /// "column" (or "columns", tried in order), "value" (a constant) and "format" (for dates).
+    /// "column" (or "columns", tried in order in each row; a list field takes them all), "value" (a constant) and "format" (for dates).
     /// </summary>
     public static RecordMapping Load(string file, FieldDescriptor body)
     {
@@ -105,7 +115,7 @@ internal sealed class RecordMapping
     public RecordMapping WithSourceRefColumn(string column)
     {
         var normalised = ColumnNames.Normalise(column);
-        var sourceRef = new MappingEntry(FieldPath.Parse(SourceRefPath), [normalised]) { Required = true };
+        var sourceRef = new MappingEntry(FieldPath.Parse(SourceRefPath), [normalised]) { Required = true, PerRow = true };
         var others = Entries
             .Where(e => e.Path.Text != SourceRefPath)
             .Select(e => e with { Columns = e.Columns.Where(c => c != normalised).ToList() })
@@ -129,10 +139,10 @@ internal sealed class RecordMapping
                 continue;
             }
 
-            var column = entry.Columns.FirstOrDefault(present.Contains);
-            if (column is not null)
+            var listed = entry.Columns.Where(present.Contains).ToList();
+            if (listed.Count > 0)
             {
-                entries.Add(entry with { Columns = [column] });
+                entries.Add(entry with { Columns = entry.PerRow ? listed : [listed[0]] });
             }
             else if (entry.Required)
             {
@@ -237,7 +247,7 @@ internal sealed class RecordMapping
         var value = property.Value;
         return value.ValueKind switch
         {
-            JsonValueKind.String => new MappingEntry(path, [ColumnNames.Normalise(value.GetString()!)]) { Required = true },
+            JsonValueKind.String => new MappingEntry(path, [ColumnNames.Normalise(value.GetString()!)]) { Required = true, PerRow = true },
             JsonValueKind.Object => ParseEntryObject(file, path, value),
             _ => throw new UsageException($"Mapping {file}: {path} must map to a column name or to an object with \"column\", \"value\" or \"format\"."),
         };
@@ -280,6 +290,6 @@ internal sealed class RecordMapping
             throw new UsageException($"Mapping {file}: {path} needs either a \"column\" or a \"value\".");
         }
 
-        return new MappingEntry(path, columns) { Constant = constant, Format = format, Required = columns.Count == 1 };
+        return new MappingEntry(path, columns) { Constant = constant, Format = format, Required = columns.Count == 1, PerRow = true };
     }
 }
