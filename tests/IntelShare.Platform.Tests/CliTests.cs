@@ -488,6 +488,32 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_json_lines_import_names_the_keys_it_left_behind_and_the_mapping_entries_no_row_had()
+    {
+        var prefix = TestRecords.UniqueRef("jsonl-keys");
+        var file = Path.Combine(_work.Path, "jsonl-keys.jsonl");
+        await File.WriteAllLinesAsync(file, [
+            $$"""{"id": "{{prefix}}-1", "surname": "Rusu", "dob": "1980-01-01", "nickname": "Nelu"}""",
+            $$"""{"id": "{{prefix}}-2", "surname": "Popa", "dob": "1981-02-02", "origin": {"town": "Iasi"}, "remarks": null}""",
+        ]);
+        var mapping = Path.Combine(_work.Path, "jsonl-keys.mapping.json");
+        await File.WriteAllTextAsync(mapping, """{"source_ref": "id", "person.name.family_name": "surname", "person.date_of_birth": "brith"}""");
+        var cli = await SignedInCli("jsonl-keys-home");
+        string[] import = ["import", file, "--type", "person", "--mapping", mapping];
+
+        foreach (var args in new[] { [.. import, "--dry-run"], import })
+        {
+            var before = cli.Output.Length;
+            Assert.Equal(0, await cli.Run(args));
+            var output = cli.Output[before..];
+            Assert.Contains("Keys not imported (no field reads them; see --mapping): dob, nickname, origin_town, remarks", output);
+            Assert.Contains("Mapping entries whose keys appear in no row, so that they set nothing (misspelt?): person.date_of_birth from brith", output);
+        }
+
+        Assert.Equal(2, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_flat_json_lines_row_with_a_list_or_object_under_a_record_field_name_is_read_as_a_flat_row()
     {
         var prefix = TestRecords.UniqueRef("flat-json");

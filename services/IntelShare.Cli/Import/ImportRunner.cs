@@ -44,9 +44,10 @@ internal sealed class ImportRunner(CliRun run)
         var mapping = reader.Columns is { } columns ? request.Mapping.ForColumns(columns) : request.Mapping;
         ImportReport.Mapping(run.Console, mapping, reader.Columns, detailed: request.DryRun);
         var preparer = new RowPreparer(mapping, request.Marking);
+        var keys = new KeyUsage(mapping);
         return request.DryRun
-            ? await DryRunAsync(request, reader, preparer, serverOption, ct)
-            : await SendAsync(request, reader, preparer, CheckpointStore.Fingerprint(request.Format, request.Encoding, mapping, request.Marking), serverOption, ct);
+            ? await DryRunAsync(request, reader, preparer, keys, serverOption, ct)
+            : await SendAsync(request, reader, preparer, keys, CheckpointStore.Fingerprint(request.Format, request.Encoding, mapping, request.Marking), serverOption, ct);
     }
 
     /// <summary>
@@ -55,7 +56,7 @@ internal sealed class ImportRunner(CliRun run)
     /// (vocabularies, required fields, withdrawn source references) included. Without a session or a platform that
     /// answers it checks on the client alone, and says so.
     /// </summary>
-    private async Task<int> DryRunAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string? serverOption, CancellationToken ct)
+    private async Task<int> DryRunAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, KeyUsage keys, string? serverOption, CancellationToken ct)
     {
         var rejectsPath = RejectsLocation.Choose(request.File, request.RequestedRejectsPath, run.Context.WorkingDirectory, dryRun: true);
         RequireNoInterruptedImportWriting(rejectsPath, "the dry run");
@@ -71,7 +72,7 @@ internal sealed class ImportRunner(CliRun run)
         {
             var sender = connection is null ? null : new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
             var rejectedRowCheck = sender is null ? null : new RejectedRowCheck(sender);
-            foreach (var batch in reader.ReadRows().Chunk(request.BatchSize))
+            foreach (var batch in reader.ReadRows().Select(keys.Observe).Chunk(request.BatchSize))
             {
                 var prepared = batch.Select(preparer.Prepare).ToList();
                 IReadOnlyList<PreparedRow> checkedBatch = prepared;
@@ -118,6 +119,7 @@ internal sealed class ImportRunner(CliRun run)
         using var rejects = new RejectsFile(rejectsPath, append: false);
         rejects.DiscardPrevious();
         rejects.Write(rejected);
+        ImportReport.Keys(run.Console, keys);
         ImportReport.DryRun(run.Console, totals, stopwatch.Elapsed, sample, rejected, rejects, notChecked is null ? null : NotCheckedWarning(notChecked, rowsChecked));
         return ExitCodes.Ok;
     }
@@ -225,7 +227,7 @@ internal sealed class ImportRunner(CliRun run)
     }
 
     /// <param name="options">The fingerprint of the options that decide what is sent, kept in the checkpoint.</param>
-    private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, string options, string? serverOption, CancellationToken ct)
+    private async Task<int> SendAsync(ImportRequest request, IRowReader reader, RowPreparer preparer, KeyUsage keys, string options, string? serverOption, CancellationToken ct)
     {
         var checkpoints = new CheckpointStore(run.Context.HomeDirectory, request.File, request.Mapping.Body.Name);
         using var connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
@@ -269,7 +271,8 @@ internal sealed class ImportRunner(CliRun run)
             {
                 var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
                 var rejectedRowCheck = new RejectedRowCheck(sender);
-                foreach (var batch in reader.ReadRows().Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
+                // Rows skipped on resuming are read all the same: their keys count for what the mapping leaves behind.
+                foreach (var batch in reader.ReadRows().Select(keys.Observe).Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
                 {
                     var prepared = await rejectedRowCheck.CompleteAsync(batch.Select(preparer.Prepare).ToList(), ct);
                     var sent = Sendable(prepared);
@@ -297,6 +300,7 @@ internal sealed class ImportRunner(CliRun run)
         }
 
         checkpoints.Delete();
+        ImportReport.Keys(run.Console, keys);
         ImportReport.Summary(run.Console, state.Totals, stopwatch.Elapsed, state.RowsAcknowledged - resumedAt, resumedAt);
         ImportReport.RejectsWritten(run.Console, state.Totals.Rejected, rejects.FilePath);
         var totals = state.Totals;

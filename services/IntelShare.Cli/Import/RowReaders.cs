@@ -203,9 +203,10 @@ internal abstract class JsonRowReader : IRowReader
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        return AddFlatValues(values, "", json) is { } problem
+        var keys = new List<string>();
+        return AddFlatValues(values, keys, "", json) is { } problem
             ? Failed(number, problem)
-            : new SourceRow(number, values);
+            : new SourceRow(number, values) { Keys = keys };
     }
 
     protected static SourceRow Failed(long number, string description) =>
@@ -222,16 +223,17 @@ internal abstract class JsonRowReader : IRowReader
 
     /// <summary>
     /// A flat object's values by column: a nested object's under its key and theirs joined ("evaluation": {"source": ...}
-    /// is the column evaluation_source). Returns why the row cannot be read flat, if it cannot.
+    /// is the column evaluation_source), and every column in <paramref name="keys"/>, with a value or not. Returns why the
+    /// row cannot be read flat, if it cannot.
     /// </summary>
-    private static string? AddFlatValues(Dictionary<string, string> values, string prefix, JsonElement json)
+    private static string? AddFlatValues(Dictionary<string, string> values, List<string> keys, string prefix, JsonElement json)
     {
         foreach (var property in json.EnumerateObject())
         {
             var column = ColumnNames.Normalise(prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}");
             if (property.Value.ValueKind == JsonValueKind.Object)
             {
-                if (AddFlatValues(values, column, property.Value) is { } problem)
+                if (AddFlatValues(values, keys, column, property.Value) is { } problem)
                 {
                     return problem;
                 }
@@ -241,9 +243,13 @@ internal abstract class JsonRowReader : IRowReader
                 return $"\"{property.Name}\" holds a list of objects or lists, which a flat row cannot: give plain values (a list of them is the ';'-separated list repeated fields take), " +
                     "or write the row in the record's own shape (source_ref, person, links... and nothing else)";
             }
-            else if (FlatValue(property.Value) is { Length: > 0 } value)
+            else
             {
-                values.TryAdd(column, value);
+                keys.Add(column);
+                if (FlatValue(property.Value) is { Length: > 0 } value)
+                {
+                    values.TryAdd(column, value);
+                }
             }
         }
 

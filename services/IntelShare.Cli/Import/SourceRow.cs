@@ -10,6 +10,12 @@ internal sealed record SourceRow(long Number, IReadOnlyDictionary<string, string
 {
     public RecordContent? Content { get; init; }
 
+    /// <summary>
+    /// A flat JSON row's keys (normalised, nested ones joined), with a value or empty: a JSON file has no header, so the
+    /// mapping is checked against the keys its rows had. Null for a CSV row, whose header gives its columns.
+    /// </summary>
+    public IReadOnlyList<string>? Keys { get; init; }
+
     /// <summary>Why the row could not even be read (malformed JSON, broken quoting).</summary>
     public FieldProblem? Problem { get; init; }
 }

@@ -33,6 +33,21 @@ internal static class ImportReport
         }
     }
 
+    /// <summary>What a JSON file's rows had that the mapping left behind, and the mapping's entries that found nothing, said as for a CSV's header.</summary>
+    public static void Keys(IAnsiConsole console, KeyUsage keys)
+    {
+        if (keys.NotImported is { Count: > 0 } notImported)
+        {
+            console.Warning($"Keys not imported (no field reads them; see --mapping): {string.Join(", ", notImported)}");
+        }
+
+        if (keys.Unread is { Count: > 0 } unread)
+        {
+            console.Warning(
+                $"Mapping entries whose keys appear in no row, so that they set nothing (misspelt?): {string.Join(", ", unread.Select(e => $"{e.Path} from {e.Source}"))}");
+        }
+    }
+
     public static void Summary(IAnsiConsole console, ImportTotals totals, TimeSpan elapsed, long rowsThisRun, long resumedAt)
     {
         var table = SummaryTable("Import summary");
