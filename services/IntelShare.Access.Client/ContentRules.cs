@@ -21,6 +21,7 @@ public static partial class ContentRules
         ValidateName(person.Name, violations, $"{path}.name");
         for (var i = 0; i < person.Aliases.Count; i++)
         {
+            violations.Require(IsGiven(person.Aliases[i]), $"{path}.aliases[{i}]", "is empty: an alias is a given name, family name or original script");
             ValidateName(person.Aliases[i], violations, $"{path}.aliases[{i}]");
         }
 
@@ -54,6 +55,11 @@ public static partial class ContentRules
         }
     }
 
+    /// <summary>A name with something in it: a given name, a family name or the name in its original script.</summary>
+    public static bool IsGiven(PersonName? name) =>
+        name is not null &&
+        (!string.IsNullOrWhiteSpace(name.GivenName) || !string.IsNullOrWhiteSpace(name.FamilyName) || !string.IsNullOrWhiteSpace(name.OriginalScript));
+
     private static void ValidateName(PersonName? name, Violations violations, string path)
     {
         if (name is not null)
@@ -82,6 +88,7 @@ public static partial class ContentRules
         ValidateNameText(organisation.Name, violations, $"{path}.name");
         for (var i = 0; i < organisation.Aliases.Count; i++)
         {
+            violations.Require(!string.IsNullOrWhiteSpace(organisation.Aliases[i]), $"{path}.aliases[{i}]", "is empty");
             ValidateNameText(organisation.Aliases[i], violations, $"{path}.aliases[{i}]");
         }
 

@@ -15,6 +15,21 @@ public static class JustificationRules
         }
 
         violations.Require(!string.IsNullOrWhiteSpace(justification.Reason), $"{field}.reason", "is required: say why you read this");
-        violations.Require(Enum.IsDefined(justification.Purpose), $"{field}.purpose", "is not a known purpose");
+        // A purpose out of range is named by MessageShape, which every request passes (RequestShapeInterceptor, or the
+        // service itself for an IShapeCheckedByService request): named here too, it was reported twice.
+    }
+
+    /// <summary>
+    /// As <see cref="Validate"/>, and the case named must be one the caller knows of, as Access will require: checked
+    /// here, it is named with the request's other problems rather than only once they are put right.
+    /// </summary>
+    public static async Task ValidateAsync(
+        Justification? justification, Violations violations, ICaseDirectory cases, Subject subject, CancellationToken cancellationToken, string field = "justification")
+    {
+        Validate(justification, violations, field);
+        if (justification is { CaseRef.Length: > 0 } && await cases.FindKnownAsync(subject, justification.CaseRef, cancellationToken) is null)
+        {
+            violations.Add($"{field}.case_ref", UnknownCase.Message(justification.CaseRef));
+        }
     }
 }

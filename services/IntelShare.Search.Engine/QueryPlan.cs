@@ -236,7 +236,8 @@ public sealed record QueryPlan(
             }
         }
 
-        if (text is null && query.Name is null && query.Identifier is null && query.DateOfBirth is null && query.Filters.Count == 0 && query.DateRanges.Count == 0 && query.RecordIds.Count == 0)
+        // Text too long to run is named as such above, not also called empty.
+        if (string.IsNullOrWhiteSpace(query.Text) && query.Name is null && query.Identifier is null && query.DateOfBirth is null && query.Filters.Count == 0 && query.DateRanges.Count == 0 && query.RecordIds.Count == 0)
         {
             problems.Add("query: empty (give text, a name, an identifier, a date of birth or a filter)");
         }

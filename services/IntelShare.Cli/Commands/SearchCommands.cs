@@ -21,7 +21,7 @@ internal static class SearchCommands
         var nationalities = CommonOptions.List("--nationality", "Only people of these nationalities (ISO codes).", "code,...");
         var forms = CommonOptions.List("--form", "Only reports on these forms of exploitation (sexual, labour, ...).", "form,...");
         var cases = CommonOptions.List("--in-case", "Only records under these cases.", "ref,...");
-        var facets = CommonOptions.List("--facet", "Count results by these fields: type, agency, nationality, exploitation, classification.", "field,...");
+        var facets = CommonOptions.List("--facet", "Count results by these fields: type, agency, nationality, exploitation_form, classification.", "field,...");
         var size = new Option<int>("--page-size") { Description = "Hits per page (default 20, at most 100).", HelpName = "n" };
         var page = new Option<string>("--page") { Description = "The page token printed under the previous page.", HelpName = "token" };
         var group = new Option<bool>("--by-entity") { Description = "Group hits by resolved entity." };

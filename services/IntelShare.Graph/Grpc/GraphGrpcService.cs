@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntelShare.Access.Client;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Graph.Domain;
@@ -22,7 +23,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
     private const int MaxNodesReturned = 10_000;
 
     public override Task<Wire.Subgraph> Neighbourhood(NeighbourhoodRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.neighbourhood", request.Justification, $"neighbourhood {string.Join(",", request.EntityIds)} depth {request.Depth}",
+        RunAsync(context, request, "graph.neighbourhood", request.Justification, $"neighbourhood {string.Join(",", request.EntityIds)} depth {request.Depth}",
             violations => ValidateNeighbourhood(request, violations, "")!,
             async (query, visibility, ct) =>
             {
@@ -36,7 +37,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
     public override Task<PathResponse> AllShortestPaths(PathRequest request, ServerCallContext context) => Path(request, context, all: true);
 
     public override Task<Wire.Subgraph> ConnectTheDots(ConnectTheDotsRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.connect", request.Justification, $"connect {string.Join(",", request.EntityIds)}",
+        RunAsync(context, request, "graph.connect", request.Justification, $"connect {string.Join(",", request.EntityIds)}",
             violations =>
             {
                 violations.Require(request.EntityIds.Count >= 2, "entity_ids", "needs at least two entities to connect");
@@ -53,11 +54,12 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             });
 
     public override Task<Wire.Subgraph> CommonAssociates(CommonAssociatesRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.common_associates", request.Justification, $"common associates {request.FirstId} {request.SecondId}",
+        RunAsync(context, request, "graph.common_associates", request.Justification, $"common associates {request.FirstId} {request.SecondId}",
             violations =>
             {
-                violations.Require(request.FirstId.Length > 0, "first_id", "is required");
-                violations.Require(request.SecondId.Length > 0, "second_id", "is required");
+                RequireId(request.FirstId, "first_id", violations);
+                RequireId(request.SecondId, "second_id", violations);
+                violations.Require(request.FirstId != request.SecondId || string.IsNullOrWhiteSpace(request.FirstId), "second_id", "must differ from first_id");
                 return (request.FirstId, request.SecondId);
             },
             async (pair, visibility, ct) =>
@@ -86,7 +88,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             });
 
     public override Task<CentralityResponse> Centrality(CentralityRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.centrality", request.Justification, $"centrality {request.Measure} around {string.Join(",", request.EntityIds)}",
+        RunAsync(context, request, "graph.centrality", request.Justification, $"centrality {request.Measure} around {string.Join(",", request.EntityIds)}",
             violations =>
             {
                 violations.Require(request.Measure != Wire.CentralityMeasure.Unspecified, "measure", "is required: degree, betweenness or pagerank");
@@ -121,7 +123,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             });
 
     public override Task<CommunitiesResponse> Communities(CommunitiesRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.communities", request.Justification, $"communities around {string.Join(",", request.EntityIds)}",
+        RunAsync(context, request, "graph.communities", request.Justification, $"communities around {string.Join(",", request.EntityIds)}",
             violations => (MinSize: Bounded(request.MinSize, 3, 1_000, "min_size", violations), Scope: Scope(request.EntityIds, request.Depth, request.Filter, violations)),
             async (query, visibility, ct) =>
             {
@@ -163,7 +165,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             known[i] = await cases.FindKnownAsync(context.GetSubject(), request.CaseRefs[i], context.CancellationToken);
         }
 
-        return await RunAsync(context, "graph.linked_cases", request.Justification, $"linked cases {string.Join(",", request.CaseRefs)}",
+        return await RunAsync(context, request, "graph.linked_cases", request.Justification, $"linked cases {string.Join(",", request.CaseRefs)}",
             violations =>
             {
                 for (var i = 0; i < known.Length; i++)
@@ -199,10 +201,10 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
     }
 
     public override Task<TimelineResponse> Timeline(TimelineRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.timeline", request.Justification, $"timeline {request.EntityId}",
+        RunAsync(context, request, "graph.timeline", request.Justification, $"timeline {request.EntityId}",
             violations =>
             {
-                violations.Require(request.EntityId.Length > 0, "entity_id", "is required");
+                RequireId(request.EntityId, "entity_id", violations);
                 return new TimelineQuery(request.EntityId, Window(request.From, request.To, "from", violations));
             },
             async (query, visibility, ct) =>
@@ -226,7 +228,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             });
 
     public override Task<ExportResponse> Export(ExportRequest request, ServerCallContext context) =>
-        RunAsync(context, "graph.export", request.Neighbourhood?.Justification, $"export {string.Join(",", request.Neighbourhood?.EntityIds ?? [])}",
+        RunAsync(context, request, "graph.export", request.Neighbourhood?.Justification, $"export {string.Join(",", request.Neighbourhood?.EntityIds ?? [])}",
             violations =>
             {
                 violations.Require(request.Format != ExportFormat.Unspecified, "format", "is required: graphml or json");
@@ -251,11 +253,11 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
     private QueryBudget Budget => new(options.MaxNodesVisited, options.QueryTimeout);
 
     private Task<PathResponse> Path(PathRequest request, ServerCallContext context, bool all) =>
-        RunAsync(context, all ? "graph.all_paths" : "graph.path", request.Justification, $"path {request.FromId} {request.ToId}",
+        RunAsync(context, request, all ? "graph.all_paths" : "graph.path", request.Justification, $"path {request.FromId} {request.ToId}",
             violations =>
             {
-                violations.Require(request.FromId.Length > 0, "from_id", "is required");
-                violations.Require(request.ToId.Length > 0, "to_id", "is required");
+                RequireId(request.FromId, "from_id", violations);
+                RequireId(request.ToId, "to_id", violations);
                 var maxLength = Bounded(request.MaxLength, 8, 12, "max_length", violations);
                 var limit = Bounded(request.Limit, all ? 10 : 1, 100, "limit", violations);
                 var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations);
@@ -281,14 +283,19 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
 
     private async Task<TResponse> RunAsync<TQuery, TResponse>(
         ServerCallContext context,
+        Google.Protobuf.IMessage request,
         string action,
         Justification? justification,
         string queryText,
         Func<Violations, TQuery> validate,
         Func<TQuery, PolicyGraphVisibility, CancellationToken, Task<(IEnumerable<Engine.GraphNode> Shown, TResponse Response)>> run)
     {
+        // The request's form (an enum out of range, a bad timestamp) with what it means, so that every problem is named at once.
         var violations = new Violations();
-        JustificationRules.Validate(justification, violations);
+        MessageShape.Check(request, "", violations.Add);
+        // An export's justification is its neighbourhood's.
+        await JustificationRules.ValidateAsync(
+            justification, violations, cases, context.GetSubject(), context.CancellationToken, request is ExportRequest ? "neighbourhood.justification" : "justification");
         TQuery query;
         try
         {
@@ -386,6 +393,10 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         }
     }
 
+    /// <summary>An entity the query is about, named by the request's own field: a blank id is not one that does not exist.</summary>
+    private static void RequireId(string id, string field, Violations violations) =>
+        violations.Require(!string.IsNullOrWhiteSpace(id), field, "is required");
+
     /// <summary>The node ids a subgraph-scoped analysis runs over: the visible neighbourhood of the named entities.</summary>
     private async Task<(IReadOnlyCollection<string>? Ids, Engine.Subgraph? Graph)> ResolveScopeAsync((NeighbourhoodQuery Query, int Depth)? scope, IGraphVisibility visibility, CancellationToken ct)
     {
@@ -438,8 +449,9 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             return null;
         }
 
-        var start = from?.ToDateTimeOffset();
-        var end = to?.ToDateTimeOffset();
+        // A timestamp no calendar holds is named by MessageShape; the window is left open there.
+        var start = from is not null && MessageShape.IsValid(from) ? from.ToDateTimeOffset() : (DateTimeOffset?)null;
+        var end = to is not null && MessageShape.IsValid(to) ? to.ToDateTimeOffset() : (DateTimeOffset?)null;
         violations.Require(start is null || end is null || end >= start, field, "the time window ends before it starts");
         return new TimeWindow(start, end);
     }

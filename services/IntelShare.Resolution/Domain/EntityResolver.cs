@@ -282,6 +282,9 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         {
             var now = _clock.GetUtcNow();
             var raised = false;
+            var invalid = new Violations();
+            Validate(decision, invalid);
+            invalid.ThrowIfAny();
             var decided = _store.Write(writer =>
             {
                 lock (_state)
@@ -621,11 +624,6 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private DecisionOutcome DecidePair(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
     {
-        var violations = new Violations();
-        violations.Require(decision.RecordA.Length > 0, "left_record_id", "is required");
-        violations.Require(decision.RecordB.Length > 0, "right_record_id", "is required");
-        violations.Require(decision.RecordA != decision.RecordB, "right_record_id", "must differ from left_record_id");
-        violations.ThrowIfAny();
         foreach (var recordId in new[] { decision.RecordA, decision.RecordB })
         {
             if (!_records.ContainsKey(recordId))
@@ -663,9 +661,6 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private DecisionOutcome Merge(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
     {
-        var violations = new Violations();
-        violations.Require(decision.Entities.Count >= 2, "entities", "a merge needs at least two entities, each with the version you saw");
-        violations.ThrowIfAny();
         RequireVersions(decision.Entities);
         var ids = decision.Entities.Select(e => e.EntityId).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToList();
         var keep = ids[0];
@@ -687,16 +682,16 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
 
     private DecisionOutcome Split(StoreWriter writer, AnalystDecision decision, Subject by, DateTimeOffset now)
     {
-        var violations = new Violations();
-        violations.Require(decision.Entities.Count == 1, "entities", "a split names exactly one entity, with the version you saw");
-        violations.Require(decision.RecordIds.Count > 0, "record_ids", "name the records that leave the entity");
-        violations.ThrowIfAny();
         RequireVersions(decision.Entities);
         var entityId = decision.Entities[0].EntityId;
         var members = MembersOf(entityId);
         var leaving = decision.RecordIds.Distinct(StringComparer.Ordinal).ToList();
-        var strangers = leaving.Where(id => !members.Contains(id)).ToList();
-        violations.Require(strangers.Count == 0, "record_ids", $"{string.Join(", ", strangers)} not in entity {entityId}");
+        var violations = new Violations();
+        for (var i = 0; i < decision.RecordIds.Count; i++)
+        {
+            violations.Require(members.Contains(decision.RecordIds[i]), $"record_ids[{i}]", $"'{decision.RecordIds[i]}' is not in entity {entityId}");
+        }
+
         violations.Require(leaving.Count < members.Count, "record_ids", "a split must leave at least one record in the entity");
         violations.ThrowIfAny();
 
@@ -724,6 +719,59 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         var changes = new List<EntityIdChange> { new("split", [entityId], [entityId, split]) };
         Log(writer, changes, now);
         return new DecisionOutcome(decisionId, changes);
+    }
+
+    /// <summary>
+    /// What a decision must name, whatever the entities are now, with the request's field names: checked before any
+    /// record or entity is looked up, so that a blank id is refused as such rather than as one that is not there. A
+    /// kind out of range is left to MessageShape, which names it.
+    /// </summary>
+    public static void Validate(AnalystDecision decision, Violations violations)
+    {
+        violations.Require(!string.IsNullOrWhiteSpace(decision.Reason), "reason", "is required: say why, for the next analyst and for oversight");
+        switch (decision.Kind)
+        {
+            case DecisionKind.Unspecified:
+                violations.Add("kind", "is required: confirm, reject, merge or split");
+                break;
+            case DecisionKind.Confirm or DecisionKind.Reject:
+                violations.Require(!string.IsNullOrWhiteSpace(decision.RecordA), "left_record_id", "is required");
+                violations.Require(!string.IsNullOrWhiteSpace(decision.RecordB), "right_record_id", "is required");
+                violations.Require(
+                    decision.RecordA != decision.RecordB || string.IsNullOrWhiteSpace(decision.RecordA), "right_record_id", "must differ from left_record_id");
+                break;
+            case DecisionKind.Merge:
+                violations.Require(decision.Entities.Count >= 2, "entities", "a merge needs at least two entities, each with the version you saw");
+                ValidateEntities(decision.Entities, violations);
+                break;
+            case DecisionKind.Split:
+                violations.Require(decision.Entities.Count == 1, "entities", "a split names exactly one entity, with the version you saw");
+                ValidateEntities(decision.Entities, violations);
+                violations.Require(decision.RecordIds.Count > 0, "record_ids", "name the records that leave the entity");
+                for (var i = 0; i < decision.RecordIds.Count; i++)
+                {
+                    violations.Require(!string.IsNullOrWhiteSpace(decision.RecordIds[i]), $"record_ids[{i}]", "is empty");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Each entity named, and once: merged with itself, an entity would be answered "merged" with nothing changed.</summary>
+    private static void ValidateEntities(IReadOnlyList<(string EntityId, long Version)> entities, Violations violations)
+    {
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var id = entities[i].EntityId;
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                violations.Add($"entities[{i}].entity_id", "is required");
+                continue;
+            }
+
+            var first = Enumerable.Range(0, i).FirstOrDefault(j => entities[j].EntityId == id, -1);
+            violations.Require(first < 0, $"entities[{i}].entity_id", $"names the same entity as entities[{first}]");
+        }
     }
 
     /// <summary>The answer to a decision on an entity that is not (or no longer) there.</summary>

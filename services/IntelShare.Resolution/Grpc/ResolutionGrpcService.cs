@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntelShare.Access.Client;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
@@ -17,7 +18,7 @@ namespace IntelShare.Resolution.Grpc;
 /// the rest are withheld and only counted. An explanation is shown only where the caller may read both sides,
 /// since it quotes their values.
 /// </summary>
-public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessionFactory access, IAuditTrail audit, TimeProvider clock) : ResolutionService.ResolutionServiceBase
+public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessionFactory access, ICaseDirectory cases, IAuditTrail audit, TimeProvider clock) : ResolutionService.ResolutionServiceBase
 {
     private const int MaxCandidates = 50;
     private const int MaxMembershipChanges = 10_000;
@@ -50,15 +51,14 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
 
     public override async Task<MatchResponse> Match(MatchRequest request, ServerCallContext context)
     {
-        var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
+        var violations = await ViolationsOfAsync(request, request.Justification, context);
         violations.Require(request.QueryCase != MatchRequest.QueryOneofCase.None, "query", "is required: a person or an organisation to look for");
         violations.Require(request.MaxCandidates is >= 0 and <= MaxCandidates, "max_candidates", $"must be between 0 and {MaxCandidates}");
         if (request.QueryCase == MatchRequest.QueryOneofCase.Person)
         {
             var person = request.Person;
             violations.Require(
-                person.Name is { } name && (name.GivenName.Length > 0 || name.FamilyName.Length > 0 || name.OriginalScript.Length > 0)
+                ContentRules.IsGiven(person.Name)
                 || person.Documents.Count > 0 || person.Phones.Count > 0,
                 "person", "needs a name, a document or a phone to match on");
             // A malformed date or phone would silently match on nothing; the caller is told, as a contributor is.
@@ -158,9 +158,8 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
 
     public override async Task<Entity> GetEntity(GetEntityRequest request, ServerCallContext context)
     {
-        var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
-        violations.Require(request.EntityId.Length > 0, "entity_id", "is required");
+        var violations = await ViolationsOfAsync(request, request.Justification, context);
+        violations.Require(!string.IsNullOrWhiteSpace(request.EntityId), "entity_id", "is required");
         violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "resolution.get_entity");
         var snapshot = resolver.GetEntity(request.EntityId) ?? throw new NotFoundException("Entity", request.EntityId);
@@ -205,8 +204,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
 
     public override async Task<ReviewQueueResponse> ReviewQueue(ReviewQueueRequest request, ServerCallContext context)
     {
-        var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
+        var violations = await ViolationsOfAsync(request, request.Justification, context);
         violations.Require(request.PageSize is >= 0 and <= 100, "page_size", "must be between 0 and 100");
         var offset = 0;
         violations.Require(request.PageToken.Length == 0 || (int.TryParse(request.PageToken, out offset) && offset >= 0), "page_token", "is not a token this service gave");
@@ -265,10 +263,9 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
     public override async Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
     {
         var subject = context.GetSubject();
-        var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
-        violations.Require(request.Kind != DecisionKind.Unspecified, "kind", "is required: confirm, reject, merge or split");
-        violations.Require(request.Reason.Length > 0, "reason", "is required: say why, for the next analyst and for oversight");
+        var violations = await ViolationsOfAsync(request, request.Justification, context);
+        // What the decision names, checked before any record or entity is looked up: a blank id is not one that is not there.
+        EntityResolver.Validate(ToDecision(request), violations);
         violations.ThrowIfAny();
         RequireAnalyst(subject);
 
@@ -305,16 +302,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             }
         }
 
-        var outcome = await resolver.DecideAsync(
-            new AnalystDecision(
-                request.Kind,
-                request.LeftRecordId,
-                request.RightRecordId,
-                [.. request.Entities.Select(e => (e.EntityId, e.Version))],
-                [.. request.RecordIds],
-                request.Reason),
-            subject,
-            context.CancellationToken);
+        var outcome = await resolver.DecideAsync(ToDecision(request), subject, context.CancellationToken);
         var response = new DecideResponse { DecisionId = outcome.DecisionId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         response.Changes.AddRange(outcome.Changes.Select(ToMessage));
         await session.AuditAsync(
@@ -323,6 +311,26 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             0,
             context.CancellationToken);
         return response;
+    }
+
+    private static AnalystDecision ToDecision(DecideRequest request) => new(
+        request.Kind,
+        request.LeftRecordId,
+        request.RightRecordId,
+        [.. request.Entities.Select(e => (e.EntityId, e.Version))],
+        [.. request.RecordIds],
+        request.Reason);
+
+    /// <summary>
+    /// A request's problems of form (MessageShape: an enum out of range, a control character) with those of its
+    /// justification, the case it names included: the start of every check, so that the caller hears of them all at once.
+    /// </summary>
+    private async Task<Violations> ViolationsOfAsync(Google.Protobuf.IMessage request, Justification? justification, ServerCallContext context)
+    {
+        var violations = new Violations();
+        MessageShape.Check(request, "", violations.Add);
+        await JustificationRules.ValidateAsync(justification, violations, cases, context.GetSubject(), context.CancellationToken);
+        return violations;
     }
 
     /// <summary>
@@ -349,10 +357,9 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
 
     public override async Task<WireExplanation> Explain(ExplainRequest request, ServerCallContext context)
     {
-        var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
-        violations.Require(request.LeftRecordId.Length > 0, "left_record_id", "is required");
-        violations.Require(request.RightRecordId.Length > 0, "right_record_id", "is required");
+        var violations = await ViolationsOfAsync(request, request.Justification, context);
+        violations.Require(!string.IsNullOrWhiteSpace(request.LeftRecordId), "left_record_id", "is required");
+        violations.Require(!string.IsNullOrWhiteSpace(request.RightRecordId), "right_record_id", "is required");
         violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "resolution.explain");
         var released = new List<(ResourceMarking, AccessDecision)>();

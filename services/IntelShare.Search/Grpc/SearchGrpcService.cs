@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntelShare.Access.Client;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
@@ -70,7 +71,8 @@ public sealed class SearchGrpcService(
     public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
         var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
+        MessageShape.Check(request, "", violations.Add);
+        await JustificationRules.ValidateAsync(request.Justification, violations, cases, context.GetSubject(), context.CancellationToken);
         violations.Require(request.PageSize is >= 0 and <= SearchQuery.MaxPageSize, "page_size", $"must be between 0 and {SearchQuery.MaxPageSize}");
         for (var i = 0; i < (request.Filters?.Nationalities.Count ?? 0); i++)
         {
@@ -80,6 +82,7 @@ public sealed class SearchGrpcService(
 
         await RequireKnownAgenciesAsync(request.Filters, context, violations);
         await SpellCasesAsOpenedAsync(request.Filters, context, violations);
+        SearchRequestMapper.ValidateFacets(request, violations);
         var query = SearchRequestMapper.ToQuery(request);
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
         violations.ThrowIfAny();
@@ -115,7 +118,7 @@ public sealed class SearchGrpcService(
 
         foreach (var (field, values) in result.Facets)
         {
-            var facet = new Facet { Field = field };
+            var facet = new Facet { Field = SearchRequestMapper.FacetName(request, field) };
             facet.Values.AddRange(values.Select(v => new Contracts.V1.FacetValue { Value = v.Value, Count = v.Count }));
             response.Facets.Add(facet);
         }
@@ -137,7 +140,8 @@ public sealed class SearchGrpcService(
     {
         var clock = Stopwatch.StartNew();
         var violations = new Violations();
-        JustificationRules.Validate(request.Justification, violations);
+        MessageShape.Check(request, "", violations.Add);
+        await JustificationRules.ValidateAsync(request.Justification, violations, cases, context.GetSubject(), context.CancellationToken);
         var query = SearchRequestMapper.ToCheck(request, violations);
         AddEngineProblems(violations, QueryRules.Problems(query), engineField => CheckField(request, engineField));
         violations.ThrowIfAny();
@@ -244,11 +248,15 @@ public sealed class SearchGrpcService(
     private static ValidationFailedException Invalid(SearchQueryException invalid, Func<string, string> wireField) =>
         new([.. invalid.Problems.Select(problem => ToViolation(problem, wireField))]);
 
-    /// <summary>The engine's problems, in the request's field names, except on a field this service has already named.</summary>
+    /// <summary>
+    /// The engine's problems, in the request's field names, except on a field this service has already named, itself
+    /// or an item of it (a type out of range is named as filters.types[0], not again as filters.types).
+    /// </summary>
     private static void AddEngineProblems(Violations violations, IReadOnlyList<string> problems, Func<string, string> wireField)
     {
-        var named = violations.Items.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
-        foreach (var violation in problems.Select(problem => ToViolation(problem, wireField)).Where(v => !named.Contains(v.Field)))
+        var named = violations.Items.Select(v => v.Field).ToList();
+        bool Named(string field) => named.Exists(n => n == field || (n.StartsWith(field, StringComparison.Ordinal) && n.Length > field.Length && n[field.Length] == '['));
+        foreach (var violation in problems.Select(problem => ToViolation(problem, wireField)).Where(v => !Named(v.Field)))
         {
             violations.Add(violation.Field, violation.Description);
         }

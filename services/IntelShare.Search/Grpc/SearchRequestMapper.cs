@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using IntelShare.Access.Client;
+using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Search.Engine;
@@ -12,7 +13,9 @@ internal static partial class SearchRequestMapper
     public static SearchQuery ToQuery(SearchRequest request)
     {
         var text = request.Query.Trim();
-        var mode = request.Mode == SearchMode.Unspecified || request.Mode == SearchMode.SearchAuto ? Guess(text) : request.Mode;
+        // A mode out of range is named by MessageShape; the query is read as if none were given, so that it is not
+        // also called empty.
+        var mode = request.Mode is SearchMode.Unspecified or SearchMode.SearchAuto || !Enum.IsDefined(request.Mode) ? Guess(text) : request.Mode;
         var filters = new List<SearchFilter>();
         var ranges = new List<DateRangeFilter>();
         if (request.Filters is { } f)
@@ -23,12 +26,12 @@ internal static partial class SearchRequestMapper
             Add(filters, SearchFilterFields.CaseRef, f.CaseRefs);
             Add(filters, SearchFilterFields.Nationality, f.Nationalities);
             Add(filters, SearchFilterFields.ExploitationForm, f.ExploitationForms);
-            if (f.Recorded is { } recorded)
+            if (f.Recorded is { } recorded && Valid(recorded))
             {
                 ranges.Add(new DateRangeFilter(SearchFilterFields.Recorded, recorded.From?.ToDateTimeOffset(), recorded.To?.ToDateTimeOffset()));
             }
 
-            if (f.Occurred is { } occurred)
+            if (f.Occurred is { } occurred && Valid(occurred))
             {
                 ranges.Add(new DateRangeFilter(SearchFilterFields.Event, occurred.From?.ToDateTimeOffset(), occurred.To?.ToDateTimeOffset()));
             }
@@ -42,12 +45,39 @@ internal static partial class SearchRequestMapper
             DateOfBirth = request.DateOfBirth.Length > 0 ? request.DateOfBirth : null,
             Filters = filters,
             DateRanges = ranges,
-            Facets = [.. request.Facets],
+            Facets = [.. request.Facets.Select(name => FacetNames.GetValueOrDefault(name, name))],
             Highlight = true,
             PageSize = request.PageSize == 0 ? SearchQuery.DefaultPageSize : request.PageSize,
             Cursor = request.PageToken.Length > 0 ? request.PageToken : null,
         };
     }
+
+    /// <summary>
+    /// Facets by their names in the contract (search.proto), each to the index's; "exploitation", the index's own name
+    /// for exploitation_form, is still taken, as the CLI once wrote it.
+    /// </summary>
+    private static readonly Dictionary<string, string> FacetNames = new(StringComparer.Ordinal)
+    {
+        ["type"] = SearchFilterFields.Type,
+        ["agency"] = SearchFilterFields.Agency,
+        ["nationality"] = SearchFilterFields.Nationality,
+        ["exploitation_form"] = SearchFilterFields.ExploitationForm,
+        ["classification"] = SearchFilterFields.Classification,
+        ["exploitation"] = SearchFilterFields.ExploitationForm,
+    };
+
+    /// <summary>Each facet asked for must be one the contract lists, named in its terms rather than the index's.</summary>
+    public static void ValidateFacets(SearchRequest request, Violations violations)
+    {
+        for (var i = 0; i < request.Facets.Count; i++)
+        {
+            violations.Require(FacetNames.ContainsKey(request.Facets[i]), $"facets[{i}]", $"'{request.Facets[i]}' is not a facet (type, agency, nationality, exploitation_form, classification)");
+        }
+    }
+
+    /// <summary>The name a facet of the index is given in the response: the one the request used for it.</summary>
+    public static string FacetName(SearchRequest request, string indexField) =>
+        request.Facets.LastOrDefault(name => FacetNames.GetValueOrDefault(name) == indexField) ?? indexField;
 
     public static CheckQuery ToCheck(FrontlineCheckRequest request, Violations violations)
     {
@@ -104,6 +134,10 @@ internal static partial class SearchRequestMapper
         violations.Require(value.Trim().Length > 0, field, "is empty");
         return new CheckQuery { Identifier = new IdentifierQuery(kind, value, region) };
     }
+
+    /// <summary>A range whose ends a calendar holds: any other is named by MessageShape, and left out of the query.</summary>
+    private static bool Valid(TimeRange range) =>
+        (range.From is null || MessageShape.IsValid(range.From)) && (range.To is null || MessageShape.IsValid(range.To));
 
     private static void Add(List<SearchFilter> filters, string field, IEnumerable<string> values)
     {
