@@ -115,4 +115,54 @@ public sealed class BadInputTogetherTests(PlatformFixture platform) : IClassFixt
         Assert.Equal(["entity_id"], entity);
         Assert.Equal(["entities[0].entity_id"], merge);
     }
+
+    [Fact]
+    public async Task Input_that_says_nothing_is_refused_or_kept_as_nothing()
+    {
+        var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+
+        var self = await InvalidFieldsAsync(resolution.DecideAsync(new DecideRequest
+        {
+            Kind = DecisionKind.Merge, Entities = { new EntityVersion { EntityId = "ent-x", Version = 1 }, new EntityVersion { EntityId = "ent-x", Version = 1 } }, Reason = "one", Justification = TestRecords.Because(),
+        }));
+        var blankReason = await InvalidFieldsAsync(resolution.DecideAsync(new DecideRequest { Kind = DecisionKind.Confirm, LeftRecordId = "a", RightRecordId = "b", Reason = "   ", Justification = TestRecords.Because() }));
+        var page = await InvalidFieldsAsync(oversight.AnomaliesAsync(new PeriodRequest { Page = new PageRequest { PageSize = -5, PageToken = "junk" } }));
+        var empty = TestRecords.Person(TestRecords.UniqueRef());
+        empty.Person.Aliases.Add(new PersonName());
+        empty.LocalTerms.Add(new LocalTerm());
+        var contribute = await InvalidFieldsAsync(records.ContributeAsync(new ContributeRequest { Content = empty }));
+
+        var created = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef()) });
+        var amended = TestRecords.Person("", given: "Ivana");
+        await records.AmendAsync(new AmendRequest { RecordId = created.RecordId, Content = amended, Reason = "   " });
+        var stored = await records.GetAsync(new GetRecordRequest { RecordId = created.RecordId, Justification = TestRecords.Because() });
+
+        Assert.Equal(["entities[1].entity_id"], self);
+        Assert.Equal(["reason"], blankReason);
+        Assert.Equal(2, page.Count);
+        Assert.Equal(["content.local_terms[0].field", "content.local_terms[0].term", "content.person.aliases[0]"], contribute.Order());
+        Assert.Equal(2, stored.Record.Version);
+        Assert.Equal("", stored.Record.AmendmentReason);
+    }
+
+    [Fact]
+    public async Task A_problem_is_reported_once()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var report = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef(),
+            Marking = TestRecords.Marking(),
+            Report = new Report { Title = "long", Text = new string('a', 100_001) },
+            Evaluation = new Evaluation { Source = SourceEvaluation.SourceReliable },
+        };
+
+        var purpose = await InvalidFieldsAsync(records.GetAsync(new GetRecordRequest { RecordId = "r", Justification = new Justification { Reason = "probe", Purpose = (Purpose)99 } }));
+        var text = await InvalidFieldsAsync(records.ContributeAsync(new ContributeRequest { Content = report }));
+
+        Assert.Equal(["justification.purpose"], purpose);
+        Assert.Single(text, field => field == "content.report.text");
+    }
 }

@@ -97,9 +97,9 @@ public sealed class OversightQueries(
     public async Task<AnomalyScan> AnomaliesAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
     {
         RequireOversight(caller, "see anomaly reports");
-        var violations = new Violations();
-        AuditPeriod.Create(query.From, query.To, violations);
-        violations.ThrowIfAny();
+        // The report is not paged, but a page asked for is checked as the other queries check it: a page size of -5 or
+        // a token no query gave is a mistake to be told of, not to be ignored.
+        Validate(query, new Violations(), "");
 
         var to = query.To ?? _clock.GetUtcNow();
         var from = query.From ?? to - detector.Options.DefaultPeriod;

@@ -20,7 +20,6 @@ public sealed record Contributor(string Agency, IReadOnlySet<string> KnownAgenci
 public static partial class RecordValidator
 {
     public const int MaxSourceRefLength = 200;
-    public const int MaxTextLength = 100_000;
 
     public static void Validate(RecordContent? content, Contributor contributor, Violations violations, string prefix = "content")
     {
@@ -52,6 +51,14 @@ public static partial class RecordValidator
                 $"{path}.target_record_id", "or target_source_ref is required");
             ValidateWindow(link.ValidFrom, link.ValidTo, violations, $"{path}.valid_to");
         }
+
+        // A contributor's own term for a field of the record (common.proto): without the field or the term it says nothing.
+        for (var i = 0; i < content.LocalTerms.Count; i++)
+        {
+            var term = content.LocalTerms[i];
+            violations.Require(!string.IsNullOrWhiteSpace(term.Field), $"{prefix}.local_terms[{i}].field", "is required: the field the term is for");
+            violations.Require(!string.IsNullOrWhiteSpace(term.Term), $"{prefix}.local_terms[{i}].term", "is required: the contributor's own term");
+        }
     }
 
     private static void ValidateMarking(Marking? marking, Contributor contributor, Violations violations, string path)
@@ -64,7 +71,6 @@ public static partial class RecordValidator
 
         violations.Require(marking.Classification != Classification.Unspecified, $"{path}.classification",
             "is required (OFFICIAL, OFFICIAL_SENSITIVE, SECRET or TOP_SECRET)");
-        violations.Require(Enum.IsDefined(marking.Classification), $"{path}.classification", "is not a known classification");
 
         if (!string.IsNullOrEmpty(marking.OriginatorAgency) && marking.OriginatorAgency != contributor.Agency)
         {
@@ -196,7 +202,7 @@ public static partial class RecordValidator
             case RecordContent.BodyOneofCase.Report:
                 violations.Require(!string.IsNullOrWhiteSpace(content.Report.Text) || !string.IsNullOrWhiteSpace(content.Report.Title),
                     $"{prefix}.report.text", "or title is required");
-                violations.Require(content.Report.Text.Length <= MaxTextLength, $"{prefix}.report.text", $"is longer than {MaxTextLength} characters");
+                // Its length is bounded by MessageShape (MaxStringLength), which names it once.
                 // An intelligence report without its 3x5x2 grading cannot be weighed by the reader.
                 violations.Require(content.Evaluation is { Source: not SourceEvaluation.Unspecified }, $"{prefix}.evaluation.source",
                     "is required for an intelligence report (SOURCE_RELIABLE, SOURCE_UNTESTED or SOURCE_NOT_RELIABLE)");
@@ -208,10 +214,7 @@ public static partial class RecordValidator
 
     private static void ValidatePerson(Person person, Violations violations, string path)
     {
-        var hasName = person.Name is not null &&
-            (!string.IsNullOrWhiteSpace(person.Name.GivenName) || !string.IsNullOrWhiteSpace(person.Name.FamilyName) ||
-             !string.IsNullOrWhiteSpace(person.Name.OriginalScript));
-        violations.Require(hasName || person.Aliases.Count > 0, $"{path}.name", "is required: a given name, family name or alias");
+        violations.Require(ContentRules.IsGiven(person.Name) || person.Aliases.Count > 0, $"{path}.name", "is required: a given name, family name or alias");
         ContentRules.ValidatePersonFields(person, violations, path);
     }
 

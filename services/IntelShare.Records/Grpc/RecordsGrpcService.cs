@@ -456,7 +456,8 @@ public sealed class RecordsGrpcService(
         }
 
         violations.ThrowIfAny();
-        var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, request.Reason, context.CancellationToken);
+        // The reason is optional: one of spaces alone is none, not a reason of spaces.
+        var result = await store.AmendAsync(request.RecordId, request.Content, request.ExpectedVersion, subject, request.Reason.Trim(), context.CancellationToken);
         return new AmendResponse { RecordId = result.RecordId, Version = result.Version, Changed = result.Outcome != ContributeOutcome.Duplicate };
     }
 
