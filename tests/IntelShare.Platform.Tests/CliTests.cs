@@ -653,9 +653,9 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         var prefix = TestRecords.UniqueRef("sub-entries");
         var file = Path.Combine(_work.Path, "sub-entries.csv");
         await File.WriteAllLinesAsync(file, [
-            "ref,given,surname,passport,passport_country,linked",
-            $"{prefix}-1,Ana,Rusu,,RO,",
-            $"{prefix}-2,Ion,Rusu,RX123456,MD,{prefix}-1",
+            "ref,given,surname,passport,passport_country,linked,alias",
+            $"{prefix}-1,Ana,Rusu,,RO,,",
+            $"{prefix}-2,Ion,Rusu,RX123456,MD,{prefix}-1,Ionel",
         ]);
         var mapping = Path.Combine(_work.Path, "sub-entries.json");
         await File.WriteAllTextAsync(mapping, """
@@ -666,7 +666,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
               "person.documents.passport": "passport",
               "person.documents.passport.issuing_country": "passport_country",
               "links.relationship": { "value": "associate_of" },
-              "links.target_source_ref": "linked"
+              "links.target_source_ref": "linked",
+              "person.aliases.given_name": "alias"
             }
             """);
         var cli = await SignedInCli("sub-entries-home");
@@ -677,6 +678,8 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
         Assert.Empty(created[$"{prefix}-1"].Person.Documents);
         Assert.Empty(created[$"{prefix}-1"].Links);
+        Assert.Empty(created[$"{prefix}-1"].Person.Aliases);
+        Assert.Equal("Ionel", created[$"{prefix}-2"].Person.Aliases.Single().GivenName);
         Assert.Equal(("RX123456", "MD"), (created[$"{prefix}-2"].Person.Documents.Single().Number, created[$"{prefix}-2"].Person.Documents.Single().IssuingCountry));
         Assert.Equal($"{prefix}-1", created[$"{prefix}-2"].Links.Single().TargetSourceRef);
     }
