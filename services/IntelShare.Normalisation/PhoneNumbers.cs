@@ -11,6 +11,13 @@ public static class PhoneNumberText
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
+    /// <summary>
+    /// Whether <paramref name="number"/> is written nationally (no + or 00 country code) with no
+    /// <paramref name="region"/> to read it in: its digits alone would match no number stored in E.164.
+    /// </summary>
+    public static bool NeedsRegion(string? number, string? region) =>
+        string.IsNullOrWhiteSpace(region) && Normalise(number) is { Length: > 0 } digits && digits[0] != '+';
+
     /// <summary>The E.164 form, or the digits with any leading + when the number cannot be parsed.</summary>
     public static string Normalise(string? number, string? region = null)
     {

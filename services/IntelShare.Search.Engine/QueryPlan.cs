@@ -146,6 +146,11 @@ public sealed record QueryPlan(
                         ? "identifier.value: has no digits, so it is not a phone number"
                         : "identifier.value: has no letters or digits");
                 }
+                else if (id.Kind == IdentifierKind.Phone && PhoneNumberText.NeedsRegion(id.Value, id.Region))
+                {
+                    // Phones are stored in E.164: the national digits alone would answer "no hit" for a number on file.
+                    problems.Add($"identifier.region: is required to read the national number '{id.Value}': give the country it is dialled in, or write the number with its country code (+...)");
+                }
             }
         }
 

@@ -226,9 +226,10 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         var phone = UniquePhone();
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         var people = new List<string>();
-        foreach (var given in new[] { "Victor", "Andrei", "Ion" })
+        // Three people Resolution keeps apart (names and births differ), so the phone is the one node they share.
+        foreach (var (given, family, born) in new[] { ("Victor", "Rusu", "1970-01-02"), ("Andrei", "Moraru", "1985-06-07"), ("Ion", "Ceban", "1993-11-12") })
         {
-            var content = TestRecords.Person(TestRecords.UniqueRef("central"), given: given, family: "Rusu");
+            var content = TestRecords.Person(TestRecords.UniqueRef("central"), given, family, born);
             content.Person.Phones.Add(phone);
             people.Add((await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId);
         }

@@ -236,6 +236,17 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         {
             Phone = "abc", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
         }).ResponseAsync);
+        var nationalWithoutCountry = await Assert.ThrowsAsync<RpcException>(() => police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Phone = "07700 900123", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        }).ResponseAsync);
+        var international = await police.FrontlineCheckAsync(new FrontlineCheckRequest
+        {
+            Phone = "0044 7700 900123", Justification = new Justification { Reason = "roadside stop", Purpose = Purpose.FrontlineCheck },
+        });
+        Assert.Equal(["country"], nationalWithoutCountry.ViolatedFields());
+        Assert.Contains("national number '07700 900123'", nationalWithoutCountry.Status.Detail);
+        Assert.NotNull(international);
         Assert.Equal(["country"], checkCountry.ViolatedFields());
         Assert.Equal(["phone"], lettersForPhone.ViolatedFields());
         Assert.Contains("not a phone number", lettersForPhone.Status.Detail);

@@ -291,6 +291,7 @@ public sealed class SearchGrpcService(
     {
         "name" => "person",
         "date_of_birth" => "person.date_of_birth",
+        "identifier.region" => "country",
         "identifier" or "identifier.value" or "identifier.kind" => request.SubjectCase switch
         {
             FrontlineCheckRequest.SubjectOneofCase.DocumentNumber => "document_number",
