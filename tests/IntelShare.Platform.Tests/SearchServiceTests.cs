@@ -140,6 +140,12 @@ public sealed class SearchServiceTests(PlatformFixture platform) : IClassFixture
         Assert.DoesNotContain(rest, g => g.RecordIds.Contains(policeId) || g.RecordIds.Contains(borderId));
         Assert.Contains(rest, g => g.RecordIds.Contains(otherId));
 
+        // A page token pages only the query it was given for: with another, it would skip that query's best hits.
+        var otherQuery = await Assert.ThrowsAsync<RpcException>(() => analyst.SearchAsync(new SearchRequest(request) { Query = "Olena", PageToken = first.NextPageToken }).ResponseAsync);
+        Assert.Equal(["page_token"], otherQuery.ViolatedFields());
+        var withFacets = await analyst.SearchAsync(new SearchRequest(request) { PageToken = first.NextPageToken, Facets = { "agency" }, Justification = TestRecords.Because("next page") });
+        Assert.Equal(rest[0].RecordIds, withFacets.Groups[0].RecordIds);
+
         // The labour inspectorate may only know the records exist: no entity ties them together.
         var labour = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("labour.inspector"));
         var unjoined = await labour.SearchAsync(new SearchRequest(request) { PageSize = 10 });

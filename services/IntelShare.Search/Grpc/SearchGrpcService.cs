@@ -83,7 +83,7 @@ public sealed class SearchGrpcService(
         await RequireKnownAgenciesAsync(request.Filters, context, violations);
         await SpellCasesAsOpenedAsync(request.Filters, context, violations);
         SearchRequestMapper.ValidateFacets(request, violations);
-        var query = SearchRequestMapper.ToQuery(request);
+        var query = SearchRequestMapper.ToQuery(request) with { Cursor = SearchPageToken.CursorOf(request, violations) };
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
         violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "search");
@@ -101,7 +101,7 @@ public sealed class SearchGrpcService(
             throw Invalid(invalid, SearchField);
         }
 
-        var response = new SearchResponse { Total = result.TotalHits, NextPageToken = result.NextCursor ?? "" };
+        var response = new SearchResponse { Total = result.TotalHits, NextPageToken = SearchPageToken.For(request, result.NextCursor) };
         var released = new List<(ResourceMarking, AccessDecision)>();
         // Grouped hits carry their group's entity, read once, so that a merge meanwhile cannot set a hit apart from its group.
         var groupEntity = result.Groups?.SelectMany(g => g.Hits.Select(h => (h.RecordId, g.EntityId))).ToDictionary(p => p.RecordId, p => p.EntityId);

@@ -48,7 +48,6 @@ internal static partial class SearchRequestMapper
             Facets = [.. request.Facets.Select(name => FacetNames.GetValueOrDefault(name, name))],
             Highlight = true,
             PageSize = request.PageSize == 0 ? SearchQuery.DefaultPageSize : request.PageSize,
-            Cursor = request.PageToken.Length > 0 ? request.PageToken : null,
         };
     }
 
