@@ -394,6 +394,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
             import[..^2],
             [.. import, "--classification", "SECRET"],
             [.. import, "--caveat", "VICTIM_IDENTITY"],
+            [.. import, "--encoding", "windows-1252"],
             ["import", file, "--type", "person", "--source-ref-column", "given_name", "--batch-size", "100", "--releasable-to", "BORDER"],
             ["import", file, "--type", "vehicle", "--source-ref-column", "ref", "--batch-size", "100", "--releasable-to", "BORDER"],
         ];
