@@ -170,6 +170,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     /// </summary>
     public IReadOnlyList<EntityMatch> Match(ResolutionRecord query, int top, Func<string, bool>? preferred = null)
     {
+        var candidates = new List<EntityMatch>();
         lock (_state)
         {
             if (_engine is null || _engine.ModelFor(query.Kind) is null)
@@ -177,21 +178,25 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
                 return [];
             }
 
-            var best = new Dictionary<string, EntityMatch>(StringComparer.Ordinal);
             foreach (var candidate in _engine.Match(query, top * 4))
             {
-                if (_entityOf.TryGetValue(candidate.Record.RecordId, out var entity) && _records.ContainsKey(candidate.Record.RecordId)
-                    && (!best.TryGetValue(entity, out var known) || Better(candidate.Record.RecordId, candidate.Weight, known)))
+                if (_entityOf.TryGetValue(candidate.Record.RecordId, out var entity) && _records.ContainsKey(candidate.Record.RecordId))
                 {
-                    best[entity] = new EntityMatch(entity, candidate.Record.RecordId, candidate.Weight, candidate.Posterior, candidate.Explanation);
+                    candidates.Add(new EntityMatch(entity, candidate.Record.RecordId, candidate.Weight, candidate.Posterior, candidate.Explanation));
                 }
             }
-
-            bool Better(string recordId, double weight, EntityMatch known) =>
-                preferred is null || preferred(recordId) == preferred(known.RecordId) ? weight > known.Weight : preferred(recordId);
-
-            return [.. best.Values.OrderByDescending(m => m.Weight).Take(top)];
         }
+
+        // Asked once per record, and after the lock: the caller may read and decide on each record, which intake
+        // and re-clustering should not wait for.
+        return [.. candidates
+            .GroupBy(match => match.EntityId, StringComparer.Ordinal)
+            .Select(entity => entity
+                .OrderByDescending(match => preferred is null || preferred(match.RecordId))
+                .ThenByDescending(match => match.Weight)
+                .First())
+            .OrderByDescending(match => match.Weight)
+            .Take(top)];
     }
 
     public EntitySnapshot? GetEntity(string entityId)
