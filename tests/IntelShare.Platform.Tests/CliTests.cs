@@ -218,7 +218,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
             File.ReadLines(file + ".rejects.csv").Skip(1),
             line => Assert.Contains("has 5 fields, the header has 4: a value with a comma must be quoted", line),
             line => Assert.Contains("has 3 fields, the header has 4", line));
-        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        var created = await CreatedBySourceRef(prefix);
         Assert.Equal([$"{prefix}-1", $"{prefix}-3", $"{prefix}-5"], created.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(("Smith, Jr", "Sean", "Leeds"), (created[$"{prefix}-3"].Person.Name.FamilyName, created[$"{prefix}-3"].Person.Name.GivenName, created[$"{prefix}-3"].Person.Addresses[0].City));
     }
@@ -529,7 +529,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await cli.Run("import", file, "--type", "person"));
 
         Assert.False(File.Exists(file + ".rejects.csv") && File.ReadLines(file + ".rejects.csv").Skip(1).Any(), File.Exists(file + ".rejects.csv") ? File.ReadAllText(file + ".rejects.csv") : "");
-        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        var created = await CreatedBySourceRef(prefix);
         Assert.Equal(["+40 721 000 001", "+40 721 000 002"], created[$"{prefix}-1"].Person.Phones);
         Assert.Equal(SourceEvaluation.SourceReliable, created[$"{prefix}-2"].Evaluation.Source);
         // A row in the platform's own shape is still read as one.
@@ -552,7 +552,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
         Assert.Equal(0, await cli.Run("import", file, "--type", "place", "--source-ref-column", "ref"));
 
-        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        var created = await CreatedBySourceRef(prefix);
         Assert.Equal([$"{prefix}-1", $"{prefix}-2"], created.Keys.Order(StringComparer.Ordinal));
         Assert.Equal((5.3, -0.12), (created[$"{prefix}-1"].Place.Latitude, created[$"{prefix}-1"].Place.Longitude));
         Assert.Equal(51.5, created[$"{prefix}-2"].Place.Latitude);
@@ -643,7 +643,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
 
         Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
 
-        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        var created = await CreatedBySourceRef(prefix);
         Assert.Equal(("f", "RO"), (created[$"{prefix}-1"].Person.Sex, created[$"{prefix}-1"].Person.Nationalities.Single()));
         Assert.Equal(("m", "MD"), (created[$"{prefix}-2"].Person.Sex, created[$"{prefix}-2"].Person.Nationalities.Single()));
     }
@@ -676,7 +676,7 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal(0, await cli.Run("import", file, "--type", "person", "--mapping", mapping));
 
         Assert.False(File.Exists(file + ".rejects.csv") && File.ReadLines(file + ".rejects.csv").Skip(1).Any(), File.Exists(file + ".rejects.csv") ? File.ReadAllText(file + ".rejects.csv") : "");
-        var created = (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+        var created = await CreatedBySourceRef(prefix);
         Assert.Empty(created[$"{prefix}-1"].Person.Documents);
         Assert.Empty(created[$"{prefix}-1"].Links);
         Assert.Empty(created[$"{prefix}-1"].Person.Aliases);
@@ -790,6 +790,10 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     private async Task<List<string>> CreatedSourceRefs() => (await CreatedContents()).Select(c => c.SourceRef).ToList();
+
+    /// <summary>The records a test created, by source reference (each test's references share its prefix).</summary>
+    private async Task<Dictionary<string, RecordContent>> CreatedBySourceRef(string prefix) =>
+        (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
 
     private async Task<List<RecordContent>> CreatedContents()
     {
