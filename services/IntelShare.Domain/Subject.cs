@@ -10,6 +10,18 @@ public sealed record Subject(
     IReadOnlySet<string> CaveatEntitlements)
 {
     public bool HasRole(string role) => Roles.Contains(role);
+
+    /// <summary>
+    /// A person or system of its agency, as opposed to a platform service account that only projects the change log:
+    /// the account is registered under the agency that operates it, but that agency's cases and audit trail are not
+    /// its business.
+    /// </summary>
+    public bool ActsForAgency => Roles.Overlaps(IntelShare.Domain.Roles.All);
+
+    /// <summary>This subject, if it <see cref="ActsForAgency"/>; otherwise PERMISSION_DENIED naming what it may not do.</summary>
+    public Subject AsAgencyMember(string what) => ActsForAgency
+        ? this
+        : throw new PermissionDeniedException($"A platform service account may not {what}: that is for the people and systems of its agency.");
 }
 
 public static class Roles

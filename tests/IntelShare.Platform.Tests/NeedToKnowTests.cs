@@ -512,6 +512,30 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task The_platform_services_account_sees_none_of_the_agency_it_is_registered_under()
+    {
+        var recordId = await Contribute(_ => { });
+        var caseRef = await OpenCaseWithLabourAsync("OP-SERVICES", "not the services' business");
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("border.analyst"))
+            .RequestAccessAsync(new RequestAccessRequest { RecordId = recordId, Reason = "route east", CaseRef = "" });
+        await Read("border.analyst", recordId);
+        var services = await Factory.PlatformServicesChannelAsync();
+        var access = new AccessService.AccessServiceClient(services);
+
+        var refused = new[]
+        {
+            await Assert.ThrowsAsync<RpcException>(() => access.ListCasesAsync(new ListCasesRequest()).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => access.GetCaseAsync(new GetCaseRequest { CaseRef = caseRef }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => access.ListAccessRequestsAsync(new ListAccessRequestsRequest { Incoming = true }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => access.ListGrantsAsync(new ListGrantsRequest { Given = true }).ResponseAsync),
+            await Assert.ThrowsAsync<RpcException>(() => new OversightService.OversightServiceClient(services).AgencyReadersAsync(new PeriodRequest()).ResponseAsync),
+        };
+
+        Assert.All(refused, e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.All(refused, e => Assert.Contains("platform service account", e.Status.Detail));
+    }
+
+    [Fact]
     public async Task Oversight_queries_are_refused_to_analysts_but_everyone_sees_who_read_their_agencys_records()
     {
         var recordId = await Contribute(c => c.Marking.ReleasableTo.Add("BORDER"));

@@ -23,52 +23,52 @@ public sealed class AccessGrpcService(
     private static readonly HashSet<string> AuditedEffects = ["PERMIT", "PERMIT_REDACTED", "EXISTENCE_ONLY", "DENY", "results", "no-results"];
 
     public override async Task<Case> CreateCase(CreateCaseRequest request, ServerCallContext context) =>
-        MapToCase(await manager.CreateCaseAsync(context.GetSubject(), request.CaseRef, request.Title, request.Members.Select(MapToMembership).ToList()));
+        MapToCase(await manager.CreateCaseAsync(AgencyMember(context), request.CaseRef, request.Title, request.Members.Select(MapToMembership).ToList()));
 
     public override Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
-        Task.FromResult(MapToCase(manager.GetCase(context.GetSubject(), request.CaseRef)));
+        Task.FromResult(MapToCase(manager.GetCase(AgencyMember(context), request.CaseRef)));
 
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
     {
         var response = new ListCasesResponse();
-        response.Cases.AddRange(store.ListCases(context.GetSubject()).Select(MapToCase));
+        response.Cases.AddRange(store.ListCases(AgencyMember(context)).Select(MapToCase));
         return Task.FromResult(response);
     }
 
     public override async Task<Case> AddCaseMember(CaseMemberRequest request, ServerCallContext context) =>
-        MapToCase(await manager.ChangeMemberAsync(context.GetSubject(), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: true));
+        MapToCase(await manager.ChangeMemberAsync(AgencyMember(context), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: true));
 
     public override async Task<Case> RemoveCaseMember(CaseMemberRequest request, ServerCallContext context) =>
-        MapToCase(await manager.ChangeMemberAsync(context.GetSubject(), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: false));
+        MapToCase(await manager.ChangeMemberAsync(AgencyMember(context), request.CaseRef, MapToMembership(request.Member ?? new CaseMember()), add: false));
 
     public override async Task<Case> RecordCompromise(RecordCompromiseRequest request, ServerCallContext context) =>
-        MapToCase(await manager.RecordCompromiseAsync(context.GetSubject(), request.CaseRef, request.At?.ToDateTimeOffset(), request.Note));
+        MapToCase(await manager.RecordCompromiseAsync(AgencyMember(context), request.CaseRef, request.At?.ToDateTimeOffset(), request.Note));
 
     public override async Task<AccessRequest> RequestAccess(RequestAccessRequest request, ServerCallContext context) =>
-        MapToRequest(await manager.RequestAsync(context.GetSubject(), request.RecordId, request.Reason, request.CaseRef));
+        MapToRequest(await manager.RequestAsync(AgencyMember(context), request.RecordId, request.Reason, request.CaseRef));
 
     public override Task<ListAccessRequestsResponse> ListAccessRequests(ListAccessRequestsRequest request, ServerCallContext context)
     {
         var response = new ListAccessRequestsResponse();
-        response.Requests.AddRange(store.ListRequests(context.GetSubject(), request.Incoming, request.PendingOnly).Select(MapToRequest));
+        response.Requests.AddRange(store.ListRequests(AgencyMember(context), request.Incoming, request.PendingOnly).Select(MapToRequest));
         return Task.FromResult(response);
     }
 
     public override async Task<AccessRequest> ApproveAccessRequest(ApproveAccessRequestRequest request, ServerCallContext context) =>
-        MapToRequest(await manager.ApproveAsync(context.GetSubject(), request.RequestId, request.ExpiresAt?.ToDateTimeOffset(), request.Reason));
+        MapToRequest(await manager.ApproveAsync(AgencyMember(context), request.RequestId, request.ExpiresAt?.ToDateTimeOffset(), request.Reason));
 
     public override async Task<AccessRequest> RefuseAccessRequest(RefuseAccessRequestRequest request, ServerCallContext context) =>
-        MapToRequest(await manager.RefuseAsync(context.GetSubject(), request.RequestId, request.Reason));
+        MapToRequest(await manager.RefuseAsync(AgencyMember(context), request.RequestId, request.Reason));
 
     public override Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context)
     {
         var response = new ListGrantsResponse();
-        response.Grants.AddRange(store.ListGrants(context.GetSubject(), request.Given, request.IncludeExpired, clock.GetUtcNow()).Select(MapToGrant));
+        response.Grants.AddRange(store.ListGrants(AgencyMember(context), request.Given, request.IncludeExpired, clock.GetUtcNow()).Select(MapToGrant));
         return Task.FromResult(response);
     }
 
     public override async Task<Grant> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
-        MapToGrant(await manager.RevokeAsync(context.GetSubject(), request.GrantId, request.Reason));
+        MapToGrant(await manager.RevokeAsync(AgencyMember(context), request.GrantId, request.Reason));
 
     public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
@@ -178,6 +178,10 @@ public sealed class AccessGrpcService(
         await audit.AppendAsync(events, context.CancellationToken);
         return new AuditQueryResponse { Appended = events.Count };
     }
+
+    // Cases, requests and grants are agency business; the platform services account is registered under the agency
+    // that operates it, and would otherwise see that agency's cases, incoming requests and given grants.
+    private static Subject AgencyMember(ServerCallContext context) => context.GetSubject().AsAgencyMember("work with cases, access requests or grants");
 
     private static CaseMembership MapToMembership(CaseMember member) =>
         new(string.IsNullOrWhiteSpace(member.UserId) ? null : member.UserId, string.IsNullOrWhiteSpace(member.Agency) ? null : member.Agency);

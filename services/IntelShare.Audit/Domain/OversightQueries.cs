@@ -74,6 +74,7 @@ public sealed class OversightQueries(
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(cases);
+        caller.AsAgencyMember("see who read its agency's records");
         var (period, page) = Validate(query, new Violations(), "");
         var found = await FindAsync(new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }, page, cancellationToken);
         foreach (var entry in found.Entries)
