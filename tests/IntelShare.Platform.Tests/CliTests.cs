@@ -377,6 +377,14 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Equal([$"{prefix}-5"], RejectedRefs(file + ".dry-run.rejects.csv"));
         Assert.Contains("The platform's rules were not checked", anonymous.Output);
         Assert.Contains("intelshare login", anonymous.Output);
+
+        // Signed in, but the platform is not answering: the run says so at once instead of retrying as an import would.
+        var stopped = new CliRunner(Factory, Path.Combine(_work.Path, "dry-platform-home"), transport: new SocketsHttpHandler());
+        Assert.Equal(0, await stopped.Run([.. import, "--dry-run"]));
+        Assert.Equal([$"{prefix}-5"], RejectedRefs(file + ".dry-run.rejects.csv"));
+        Assert.Contains("Cannot reach the IntelShare platform", stopped.Output);
+        Assert.Contains("The platform's rules were not checked", stopped.Output);
+        Assert.DoesNotContain("sending it again", stopped.Output);
     }
 
     [Fact]

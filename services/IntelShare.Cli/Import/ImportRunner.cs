@@ -134,6 +134,9 @@ internal sealed class ImportRunner(CliRun run)
         try
         {
             connection = await PlatformConnection.OpenAsync(run, serverOption, ct);
+            // Asked once, without the retries that carry an import's batches over a restart (half a minute in all): a
+            // dry run loses nothing by checking on the client at once, and the user is not left waiting.
+            await connection.Identity.ListAgenciesAsync(new ListAgenciesRequest(), cancellationToken: ct);
             await RequireKnownAgenciesAsync(connection, request.Marking, ct);
             await RequireOpenCasesAsync(connection, request.Marking, ct);
             return (connection, null);

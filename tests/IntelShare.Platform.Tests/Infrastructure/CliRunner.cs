@@ -5,9 +5,11 @@ namespace IntelShare.Platform.Tests.Infrastructure;
 
 /// <summary>
 /// The CLI run in-process against the in-memory platform, with a recording console; <paramref name="workingDirectory"/>
-/// stands for the directory it is run from (the process's own by default), <paramref name="width"/> for the terminal's.
+/// stands for the directory it is run from (the process's own by default), <paramref name="width"/> for the terminal's;
+/// <paramref name="transport"/>, when given, replaces the in-memory connection to the platform's address (a real socket
+/// handler finds no server there: the platform as seen once it has stopped).
 /// </summary>
-public sealed class CliRunner(PlatformFactory factory, string home, string? workingDirectory = null, int width = 1_000)
+public sealed class CliRunner(PlatformFactory factory, string home, string? workingDirectory = null, int width = 1_000, HttpMessageHandler? transport = null)
 {
     private readonly StringWriter _output = new();
 
@@ -31,7 +33,7 @@ public sealed class CliRunner(PlatformFactory factory, string home, string? work
             HomeDirectory = home,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             Console = console,
-            HttpHandler = factory.Server.CreateHandler(),
+            HttpHandler = transport ?? factory.Server.CreateHandler(),
             DefaultServer = factory.Server.BaseAddress.ToString(),
             RetryDelay = TimeSpan.FromMilliseconds(10),
         };
