@@ -124,9 +124,19 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     /// <summary>Whether the caller may read the record itself (and so learn that it supports an element).</summary>
     public bool Readable(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted };
 
-    /// <summary>The records behind an element's support that the caller may read, each once.</summary>
-    public IEnumerable<string> ReadableRecords(IEnumerable<string> supportIds) =>
-        supportIds.Select(Support).Where(s => s is { Decision.Effect: >= AccessEffect.PermitRedacted }).Select(s => s!.Record.RecordId).Distinct(StringComparer.Ordinal);
+    /// <summary>
+    /// The records the caller may read that show the node, each once: not one read without the field the node was made
+    /// from, as naming it beside a victim's phone or passport would say whose it is, which Records withholds.
+    /// </summary>
+    public IEnumerable<string> RecordsShowing(GraphNode node) =>
+        ReadableSupports(node.SupportingRecordIds).Where(support => !RemovesValueOf(node, support)).Select(support => support.Record.RecordId).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The records the caller may read that show the edge, each once: not one whose own tie to a withheld identifier it is.</summary>
+    public IEnumerable<string> RecordsShowing(GraphEdge edge) =>
+        ReadableSupports(edge.SupportingRecordIds).Where(support => !LinksRemovedValue(edge, support)).Select(support => support.Record.RecordId).Distinct(StringComparer.Ordinal);
+
+    private IEnumerable<Supporting> ReadableSupports(IEnumerable<string> supportIds) =>
+        supportIds.Select(Support).OfType<Supporting>().Where(support => support.Decision.Effect >= AccessEffect.PermitRedacted);
 
     /// <summary>
     /// The marking of a record the caller may read, as it would come with the record from Records: without the cases

@@ -69,7 +69,7 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
             }
         }
 
-        message.RecordIds.AddRange(visibility.ReadableRecords(node.SupportingRecordIds));
+        message.RecordIds.AddRange(visibility.RecordsShowing(node));
         return message;
     }
 
@@ -83,7 +83,7 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
             ValidFrom = edge.ValidFrom is { } from ? Timestamp.FromDateTimeOffset(from) : null,
             ValidTo = edge.ValidTo is { } to ? Timestamp.FromDateTimeOffset(to) : null,
         };
-        var readable = visibility.ReadableRecords(edge.SupportingRecordIds).ToList();
+        var readable = visibility.RecordsShowing(edge).ToList();
         message.RecordIds.AddRange(readable);
         if (readable.Count > 0)
         {
