@@ -197,7 +197,9 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var mergeHidden = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = hiddenEntityId, Version = 1 }, version]);
         var mergeUnknown = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = "ent-99999999", Version = 1 }, version]);
 
-        Assert.Equal(1, entity.WithheldRecords);
+        // Not even counted: a count would tell BORDER that someone holds a record on her it may not learn of.
+        Assert.Equal(0, entity.WithheldRecords);
+        Assert.Equal([visibleId], entity.Records.Select(r => r.RecordId));
         Assert.Equal(StatusCode.PermissionDenied, split.StatusCode);
         Assert.Contains(entityId, split.Status.Detail);
         Assert.DoesNotContain(hiddenId, split.Status.Detail);

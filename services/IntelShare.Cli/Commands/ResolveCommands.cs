@@ -102,11 +102,6 @@ internal static class ResolveCommands
                 run.Console.MarkupLine("  " + Markup.Escape(Describe(record)));
             }
 
-            if (entity.WithheldRecords > 0)
-            {
-                run.Console.MarkupLine($"[grey]{entity.WithheldRecords} records withheld from you.[/]");
-            }
-
             foreach (var link in entity.Links)
             {
                 ShowExplanation(run.Console, link);

@@ -178,7 +178,6 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             EntityId = snapshot.EntityId,
             Version = snapshot.Version,
             Type = snapshot.Records[0].Type,
-            WithheldRecords = withheld,
         };
         entity.HolderAgencies.AddRange(records.Select(r => r.HolderAgency).Distinct().Order(StringComparer.Ordinal));
         var readable = records.Where(r => r.Record is not null).ToList();
@@ -292,7 +291,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 if (decision.Effect < AccessEffect.PermitRedacted)
                 {
                     await session.AuditAsync($"decide {kind} on {record.RecordId}", released, 1, context.CancellationToken);
-                    // A member the caller may not know of is not named: the entity already tells them it has withheld records.
+                    // A member the caller may not know of is not named, only that the entity holds one, which is why they may not decide.
                     throw entityId is not null && decision.Effect == AccessEffect.Deny
                         ? new PermissionDeniedException($"You may not decide on entity {entityId}: it holds records you may not read.")
                         : Unreadable(decision, record.RecordId, record, ", so you cannot decide on it");
