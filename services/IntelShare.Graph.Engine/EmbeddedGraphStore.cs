@@ -124,10 +124,16 @@ public sealed class EmbeddedGraphStore : IGraphStore
         return Query(visibility, budget, cancellation, c => Traversal.Connect(c, query), query.NodeKinds, query.EdgeKinds, query.Window);
     }
 
-    public Task<CommonAssociatesResult> CommonAssociatesAsync(string a, string b, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default)
+    public Task<CommonAssociatesResult> CommonAssociatesAsync(CommonAssociatesQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default)
     {
-        new QueryValidation().Id(a, "the first id").Id(b, "the second id").Require(a != b, "the two ids must differ.").Budget(budget).ThrowIfAny();
-        return Query(visibility, budget, cancellation, c => Traversal.CommonAssociates(c, a, b));
+        new QueryValidation()
+            .Id(query.First, "the first id")
+            .Id(query.Second, "the second id")
+            .Require(query.First != query.Second, "the two ids must differ.")
+            .Window(query.Window)
+            .Budget(budget)
+            .ThrowIfAny();
+        return Query(visibility, budget, cancellation, c => Traversal.CommonAssociates(c, query.First, query.Second), query.NodeKinds, query.EdgeKinds, query.Window);
     }
 
     public Task<CentralityResult> CentralityAsync(CentralityQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default)

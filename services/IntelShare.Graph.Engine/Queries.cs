@@ -25,6 +25,14 @@ public sealed record ConnectQuery(
     TimeWindow? Window = null,
     int MaxHops = 8);
 
+/// <summary>Who two entities both have links with; the kinds and window filter the associates and the links to them.</summary>
+public sealed record CommonAssociatesQuery(
+    string First,
+    string Second,
+    IReadOnlySet<NodeKind>? NodeKinds = null,
+    IReadOnlySet<EdgeKind>? EdgeKinds = null,
+    TimeWindow? Window = null);
+
 public enum CentralityMeasure
 {
     Degree,
@@ -130,7 +138,7 @@ public interface IGraphStore : IAsyncDisposable
 
     Task<ConnectResult> ConnectTheDotsAsync(ConnectQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default);
 
-    Task<CommonAssociatesResult> CommonAssociatesAsync(string a, string b, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default);
+    Task<CommonAssociatesResult> CommonAssociatesAsync(CommonAssociatesQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default);
 
     Task<CentralityResult> CentralityAsync(CentralityQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default);
 

@@ -270,7 +270,7 @@ internal static class Traversal
         var result = new Dictionary<int, List<int>>();
         foreach (ref readonly var adjacency in context.State.Adjacency[node].Span)
         {
-            if (adjacency.Neighbour == other || context.Follow(adjacency) is null)
+            if (adjacency.Neighbour == other || !context.Passes(adjacency.Neighbour) || context.Follow(adjacency) is null)
             {
                 continue;
             }

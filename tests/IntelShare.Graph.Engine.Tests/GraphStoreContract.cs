@@ -210,7 +210,7 @@ public abstract class GraphStoreContract : IAsyncLifetime
         var visibility = new TestVisibility(hidden: ["secret", "ev2"]);
 
         var central = await Store.CentralityAsync(new CentralityQuery(CentralityMeasure.Degree, Top: 1), visibility);
-        var common = await Store.CommonAssociatesAsync("s1", "s2", visibility);
+        var common = await Store.CommonAssociatesAsync(new CommonAssociatesQuery("s1", "s2"), visibility);
         var cases = await Store.LinkedCasesAsync(new LinkedCasesQuery(), visibility);
         var timeline = await Store.TimelineAsync(new TimelineQuery("hub"), visibility);
         var communities = await Store.CommunitiesAsync(new CommunityQuery(), visibility);
@@ -223,6 +223,27 @@ public abstract class GraphStoreContract : IAsyncLifetime
         Assert.Equal(1, cases.WithheldNodes);
         Assert.Equal(["ev1"], timeline.Events.Select(e => e.Event.Node.Id));
         Assert.DoesNotContain(communities.Communities.SelectMany(c => c.Members), m => m is "secret" or "ev2");
+    }
+
+    [StoreFact]
+    public async Task Common_associates_are_filtered_by_node_kind_edge_kind_and_time_window()
+    {
+        await Store.ApplyAsync(new GraphBatch([
+            .. Nodes(["a", "b", "controlled", "payee"]), Node("phone", NodeKind.Phone),
+            Edge("a", "phone", EdgeKind.Uses), Edge("b", "phone", EdgeKind.Uses),
+            new UpsertEdge("a", "controlled", EdgeKind.Controls, "OFFICIAL", "r1", Monday.AddYears(-5), Monday.AddYears(-4)),
+            new UpsertEdge("b", "controlled", EdgeKind.Controls, "OFFICIAL", "r1", Monday.AddYears(-5), Monday.AddYears(-4)),
+            new UpsertEdge("a", "payee", EdgeKind.Paid, "OFFICIAL", "r1", Monday, Monday.AddDays(1)),
+            new UpsertEdge("b", "payee", EdgeKind.Paid, "OFFICIAL", "r1", Monday, Monday.AddDays(1))]), 1);
+        async Task<string[]> Associates(CommonAssociatesQuery query) =>
+            [.. (await Store.CommonAssociatesAsync(query, EverythingVisible.Instance)).Associates.Select(c => c.Node.Node.Id)];
+
+        Assert.Equal(["controlled", "payee", "phone"], await Associates(new CommonAssociatesQuery("a", "b")));
+        Assert.Equal(["phone"], await Associates(new CommonAssociatesQuery("a", "b", NodeKinds: new HashSet<NodeKind> { NodeKind.Phone })));
+        Assert.Equal(["controlled"], await Associates(new CommonAssociatesQuery("a", "b", EdgeKinds: new HashSet<EdgeKind> { EdgeKind.Controls })));
+        Assert.Equal(["payee", "phone"], await Associates(new CommonAssociatesQuery("a", "b", Window: new TimeWindow(Monday.AddDays(-1), Monday.AddDays(2)))));
+        await Assert.ThrowsAsync<GraphQueryException>(() =>
+            Store.CommonAssociatesAsync(new CommonAssociatesQuery("a", "b", Window: new TimeWindow(Monday, Monday.AddDays(-1))), EverythingVisible.Instance));
     }
 
     [StoreFact]

@@ -121,6 +121,21 @@ public sealed class Neo4jFakeServerTests
     }
 
     [Fact]
+    public async Task Fake_server_common_associates_are_only_those_of_the_kinds_asked_for()
+    {
+        var server = new FakeNeo4jServer();
+        server.Graph.AddRange([Map("a", "Person"), Map("b", "Person"), Map("m", "Person"), Map("phone", "Phone")]);
+        server.Links.AddRange([("a", "m"), ("b", "m"), ("a", "phone"), ("phone", "b")]);
+        await using var store = await Neo4jGraphStore.OpenAsync(Options, server);
+
+        var all = await store.CommonAssociatesAsync(new CommonAssociatesQuery("a", "b"), EverythingVisible.Instance);
+        var phones = await store.CommonAssociatesAsync(new CommonAssociatesQuery("a", "b", NodeKinds: new HashSet<NodeKind> { NodeKind.Phone }), EverythingVisible.Instance);
+
+        Assert.Equal(["m", "phone"], all.Associates.Select(c => c.Node.Node.Id));
+        Assert.Equal(["phone"], phones.Associates.Select(c => c.Node.Node.Id));
+    }
+
+    [Fact]
     public async Task Fake_server_without_the_query_api_the_older_transactional_endpoint_is_used()
     {
         var server = new FakeNeo4jServer { Legacy = true };

@@ -194,9 +194,9 @@ public sealed class TraversalTests
             Edge("a", "case1", EdgeKind.AppearsInCase), Edge("a", "case2", EdgeKind.AppearsInCase), Edge("m", "case1", EdgeKind.MemberOf),
             Edge("m", "case2", EdgeKind.MemberOf), Edge("d", "case3", EdgeKind.AppearsInCase)), 2);
 
-        var common = await graph.Store.CommonAssociatesAsync("a", "b", All);
+        var common = await graph.Store.CommonAssociatesAsync(new CommonAssociatesQuery("a", "b"), All);
         Assert.Equal(["m", "n"], common.Associates.Select(c => c.Node.Node.Id));
-        Assert.Equal(["m"], (await graph.Store.CommonAssociatesAsync("a", "b", new TestVisibility(hidden: ["n"]))).Associates.Select(c => c.Node.Node.Id));
+        Assert.Equal(["m"], (await graph.Store.CommonAssociatesAsync(new CommonAssociatesQuery("a", "b"), new TestVisibility(hidden: ["n"]))).Associates.Select(c => c.Node.Node.Id));
 
         var timeline = await graph.Store.TimelineAsync(new TimelineQuery("a"), All);
         Assert.Equal(["e1", "e2", "e0"], timeline.Events.Select(e => e.Event.Node.Id));

@@ -259,6 +259,55 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Common_associates_are_only_those_of_the_filters_kinds_and_time_window()
+    {
+        var phone = UniquePhone();
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        async Task<string> Contribute(string given, string family, string born, params RecordLink[] links)
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("common"), given, family, born);
+            content.Links.Add(links);
+            if (links.Length > 0)
+            {
+                content.Person.Phones.Add(phone);
+            }
+
+            return (await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        }
+
+        static Google.Protobuf.WellKnownTypes.Timestamp On(int year, int month) => Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc));
+        RecordLink[] Links(string controlled, string paid) =>
+        [
+            new() { Relationship = "controls", TargetRecordId = controlled, ValidFrom = On(2020, 1), ValidTo = On(2020, 6) },
+            new() { Relationship = "paid", TargetRecordId = paid, ValidFrom = On(2024, 3), ValidTo = On(2024, 4) },
+        ];
+
+        // People Resolution keeps apart (names and births differ), so only the links below join them.
+        var controlled = await Contribute("Elena", "Turcan", "1999-02-03");
+        var payee = await Contribute("Sergiu", "Balan", "1962-08-09");
+        var first = await Contribute("Victor", "Rusu", "1970-01-02", Links(controlled, payee));
+        var second = await Contribute("Andrei", "Moraru", "1985-06-07", Links(controlled, payee));
+
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        CommonAssociatesRequest Request(GraphFilter? filter) => new() { FirstId = first, SecondId = second, Filter = filter, Justification = TestRecords.Because("who do they share") };
+        async Task<string[]> Associates(GraphFilter filter) =>
+            [.. (await graph.CommonAssociatesAsync(Request(filter))).Nodes.Select(n => n.Id).Except([first, second]).Order()];
+
+        var unfiltered = await Projected.Eventually(() => graph.CommonAssociatesAsync(Request(null)).ResponseAsync, s => s.Nodes.Count == 5);
+
+        Assert.Equal(new[] { controlled, payee, $"phone:{phone}" }.Order(), unfiltered.Nodes.Select(n => n.Id).Except([first, second]).Order());
+        Assert.Equal([$"phone:{phone}"], await Associates(new GraphFilter { NodeKinds = { "phone" } }));
+        Assert.Equal([controlled], await Associates(new GraphFilter { EdgeKinds = { "controls" } }));
+        // The phone's links carry no dates, so no window rules them out.
+        Assert.Equal(new[] { payee, $"phone:{phone}" }.Order(), await Associates(new GraphFilter { From = On(2024, 1), To = On(2025, 1) }));
+        Assert.All((await graph.CommonAssociatesAsync(Request(new GraphFilter { EdgeKinds = { "paid" } }))).Edges, e => Assert.Equal("paid", e.Kind));
+
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => graph.CommonAssociatesAsync(Request(new GraphFilter { NodeKinds = { "spaceship" }, EdgeKinds = { "knows" }, From = On(2025, 1), To = On(2024, 1) })).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Equal(["filter.edge_kinds", "filter.from", "filter.node_kinds"], invalid.ViolatedFields().Order());
+    }
+
+    [Fact]
     public async Task Bad_graph_queries_name_every_problem_and_unknown_entities_are_not_found()
     {
         var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));

@@ -120,10 +120,10 @@ public sealed class Neo4jGraphStore : IGraphStore
             (engine, v) => engine.ConnectTheDotsAsync(query, v, budget, cancellation),
             r => r with { Graph = r.Graph with { Truncated = true } });
 
-    public Task<CommonAssociatesResult> CommonAssociatesAsync(string a, string b, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default) =>
+    public Task<CommonAssociatesResult> CommonAssociatesAsync(CommonAssociatesQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default) =>
         QueryAsync(visibility, budget, cancellation,
-            s => s.AroundAsync([a, b]),
-            (engine, v) => engine.CommonAssociatesAsync(a, b, v, budget, cancellation),
+            s => s.AroundAsync([query.First, query.Second], query.EdgeKinds),
+            (engine, v) => engine.CommonAssociatesAsync(query, v, budget, cancellation),
             r => r with { Truncated = true });
 
     public Task<CentralityResult> CentralityAsync(CentralityQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default) =>

@@ -60,12 +60,13 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                 RequireId(request.FirstId, "first_id", violations);
                 RequireId(request.SecondId, "second_id", violations);
                 violations.Require(request.FirstId != request.SecondId || string.IsNullOrWhiteSpace(request.FirstId), "second_id", "must differ from first_id");
-                return (request.FirstId, request.SecondId);
+                var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations);
+                return new CommonAssociatesQuery(request.FirstId, request.SecondId, nodeKinds, edgeKinds, window);
             },
-            async (pair, visibility, ct) =>
+            async (query, visibility, ct) =>
             {
-                await RequireNodesAsync([pair.FirstId, pair.SecondId], visibility, ct);
-                var result = await store.CommonAssociatesAsync(pair.FirstId, pair.SecondId, visibility, Budget, ct);
+                await RequireNodesAsync([query.First, query.Second], visibility, ct);
+                var result = await store.CommonAssociatesAsync(query, visibility, Budget, ct);
                 var nodes = new List<ResultNode>();
                 var edges = new List<Engine.GraphEdge>();
                 foreach (var associate in result.Associates)
@@ -75,7 +76,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     edges.AddRange(associate.EdgesWithB);
                 }
 
-                foreach (var end in new[] { pair.FirstId, pair.SecondId })
+                foreach (var end in new[] { query.First, query.Second })
                 {
                     if (await store.GetNodeAsync(end, ct) is { } node && visibility.See(node) is var seen && seen != NodeVisibility.Hidden)
                     {
