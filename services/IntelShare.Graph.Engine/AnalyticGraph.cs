@@ -4,6 +4,7 @@ namespace IntelShare.Graph.Engine;
 /// A flat snapshot of the visible part of the graph (or of a node set's induced subgraph) for whole-graph analytics:
 /// undirected simple adjacency with edge multiplicities as weights, and the directed links for PageRank. Only nodes
 /// the caller sees in full take part: a placeholder cannot be walked through, so it cannot carry paths or rank either.
+/// The query's kind and time filters apply as in a walk: to the nodes taken and to the links between them.
 /// </summary>
 internal sealed class AnalyticGraph
 {
@@ -42,7 +43,7 @@ internal sealed class AnalyticGraph
         var global = new List<int>(ids?.Count ?? state.NodeCount);
         foreach (var node in candidates)
         {
-            if (context.See(node) == NodeVisibility.Visible)
+            if (context.Passes(node) && context.See(node) == NodeVisibility.Visible)
             {
                 local.Set(node, global.Count);
                 global.Add(node);

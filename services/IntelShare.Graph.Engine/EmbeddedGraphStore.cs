@@ -144,6 +144,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
             .Require(query.Damping is > 0 and < 1, "the damping factor must be between 0 and 1 exclusive.")
             .Require(query.Tolerance > 0, "the tolerance must be positive.")
             .Range(query.MaxIterations, 1, 1_000, "the iteration limit")
+            .Window(query.Window)
             .Budget(budget)
             .ThrowIfAny();
         return Query(visibility, budget, cancellation, c =>
@@ -162,12 +163,12 @@ public sealed class EmbeddedGraphStore : IGraphStore
                 .Take(query.Top)
                 .Select(i => new NodeScore(c.State.Nodes[graph.Global[i]]!.Id, scores[i]));
             return new CentralityResult(query.Measure, [.. ranked], graph.Count, graph.EdgeIds.Length, iterations, c.WithheldNodes, c.WithheldEdges, c.Truncated);
-        });
+        }, query.NodeKinds, query.EdgeKinds, query.Window);
     }
 
     public Task<CommunityResult> CommunitiesAsync(CommunityQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default)
     {
-        new QueryValidation().Range(query.MaxBridgeEdges, 0, GraphLimits.MaxResults, "the bridge limit").Budget(budget).ThrowIfAny();
+        new QueryValidation().Range(query.MaxBridgeEdges, 0, GraphLimits.MaxResults, "the bridge limit").Window(query.Window).Budget(budget).ThrowIfAny();
         return Query(visibility, budget, cancellation, c =>
         {
             var graph = AnalyticGraph.Build(c, query.NodeIds);
@@ -190,7 +191,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
             c.Truncated |= bridges.Length > query.MaxBridgeEdges;
             var bridgeEdges = bridges.Take(query.MaxBridgeEdges).Select(e => c.State.Edge(graph.EdgeIds[e]));
             return new CommunityResult(modularity, [.. communities], [.. bridgeNodes], [.. bridgeEdges], c.WithheldNodes, c.WithheldEdges, c.Truncated);
-        });
+        }, query.NodeKinds, query.EdgeKinds, query.Window);
     }
 
     public Task<LinkedCasesResult> LinkedCasesAsync(LinkedCasesQuery query, IGraphVisibility visibility, QueryBudget? budget = null, CancellationToken cancellation = default)

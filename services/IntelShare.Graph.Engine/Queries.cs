@@ -42,6 +42,8 @@ public enum CentralityMeasure
 
 /// <param name="NodeIds">The subgraph to score (its induced edges); null for the whole graph.</param>
 /// <param name="SampleSources">Betweenness from this many random sources, scaled up; null for exact.</param>
+/// <param name="NodeKinds">Only nodes of these kinds (and in the window) are scored; null or empty for all.</param>
+/// <param name="EdgeKinds">Only links of these kinds (and in the window) join them; null or empty for all.</param>
 public sealed record CentralityQuery(
     CentralityMeasure Measure,
     IReadOnlyCollection<string>? NodeIds = null,
@@ -50,9 +52,21 @@ public sealed record CentralityQuery(
     int Seed = 1,
     double Damping = 0.85,
     double Tolerance = 1e-6,
-    int MaxIterations = 100);
+    int MaxIterations = 100,
+    IReadOnlySet<NodeKind>? NodeKinds = null,
+    IReadOnlySet<EdgeKind>? EdgeKinds = null,
+    TimeWindow? Window = null);
 
-public sealed record CommunityQuery(IReadOnlyCollection<string>? NodeIds = null, int MaxBridgeEdges = 1_000, int Seed = 1);
+/// <param name="NodeIds">The subgraph to divide (its induced edges); null for the whole graph.</param>
+/// <param name="NodeKinds">Only nodes of these kinds (and in the window) take part; null or empty for all.</param>
+/// <param name="EdgeKinds">Only links of these kinds (and in the window) join them; null or empty for all.</param>
+public sealed record CommunityQuery(
+    IReadOnlyCollection<string>? NodeIds = null,
+    int MaxBridgeEdges = 1_000,
+    int Seed = 1,
+    IReadOnlySet<NodeKind>? NodeKinds = null,
+    IReadOnlySet<EdgeKind>? EdgeKinds = null,
+    TimeWindow? Window = null);
 
 public sealed record LinkedCasesQuery(IReadOnlyCollection<string>? CaseIds = null, int MaxPairs = 1_000);
 

@@ -247,6 +247,27 @@ public abstract class GraphStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Centrality_and_communities_take_only_the_filters_nodes_and_links()
+    {
+        await Store.ApplyAsync(new GraphBatch([
+            .. Nodes(["a", "b"]), Node("phone", NodeKind.Phone), Node("ev", NodeKind.Event),
+            Edge("a", "b", EdgeKind.Controls), Edge("a", "phone", EdgeKind.Uses), Edge("b", "phone", EdgeKind.Uses), Edge("a", "ev")]), 1);
+        var people = new HashSet<NodeKind> { NodeKind.Person, NodeKind.Phone };
+        var uses = new HashSet<EdgeKind> { EdgeKind.Uses };
+
+        var all = await Store.CentralityAsync(new CentralityQuery(CentralityMeasure.Degree), EverythingVisible.Instance);
+        var filtered = await Store.CentralityAsync(new CentralityQuery(CentralityMeasure.Degree, NodeKinds: people, EdgeKinds: uses), EverythingVisible.Instance);
+        var scoped = await Store.CentralityAsync(new CentralityQuery(CentralityMeasure.Degree, ["a", "b", "phone"], EdgeKinds: uses), EverythingVisible.Instance);
+        var phones = await Store.CommunitiesAsync(new CommunityQuery(NodeKinds: new HashSet<NodeKind> { NodeKind.Phone }), EverythingVisible.Instance);
+
+        Assert.Equal((4, 4), (all.NodesScored, all.EdgesScored));
+        Assert.Equal((3, 2), (filtered.NodesScored, filtered.EdgesScored));
+        Assert.Equal([("phone", 2.0), ("a", 1.0), ("b", 1.0)], filtered.Scores.Select(s => (s.Id, s.Score)));
+        Assert.Equal(filtered.Scores, scoped.Scores);
+        Assert.Equal(["phone"], phones.Communities.SelectMany(c => c.Members));
+    }
+
+    [StoreFact]
     public async Task Cases_holding_different_records_of_one_resolved_entity_are_linked_through_it()
     {
         await Store.ApplyAsync(new GraphBatch([

@@ -308,6 +308,37 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Centrality_and_communities_rank_only_the_filters_kinds_of_node_and_link()
+    {
+        var phone = UniquePhone();
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var controlled = TestRecords.Person(TestRecords.UniqueRef("filtered"), "Elena", "Turcan", "1999-02-03");
+        controlled.Person.Phones.Add(phone);
+        var controlledId = (await records.ContributeAsync(new ContributeRequest { Content = controlled })).RecordId;
+        // A busy person: more links than any phone, so unfiltered it is among the most central of the whole graph.
+        var controller = TestRecords.Person(TestRecords.UniqueRef("filtered"), "Victor", "Rusu", "1970-01-02");
+        controller.Person.Phones.Add(phone);
+        controller.Person.Phones.Add(Enumerable.Range(0, 12).Select(_ => UniquePhone()));
+        controller.Links.Add(new RecordLink { Relationship = "controls", TargetRecordId = controlledId });
+        var controllerId = (await records.ContributeAsync(new ContributeRequest { Content = controller })).RecordId;
+
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var why = TestRecords.Because("who is central on the phones");
+        var uses = new GraphFilter { EdgeKinds = { "uses" } };
+        var around = new CentralityRequest { Measure = CentralityMeasure.Degree, EntityIds = { controlledId }, Depth = 2, Filter = uses, Justification = why };
+
+        // Around her over "uses" only: the two people and their shared phone, and the controls link between them not counted.
+        var scoped = await Projected.Eventually(() => graph.CentralityAsync(around).ResponseAsync, r => r.Ranking.Count == 3);
+        var wholeGraph = await graph.CentralityAsync(new CentralityRequest { Measure = CentralityMeasure.Degree, Top = 1_000, Filter = new GraphFilter { NodeKinds = { "phone" } }, Justification = why });
+        var communities = await graph.CommunitiesAsync(new CommunitiesRequest { MinSize = 1, Filter = new GraphFilter { NodeKinds = { "phone" } }, Justification = why });
+
+        Assert.Equal(new[] { ($"phone:{phone}", 2.0), (controlledId, 1.0), (controllerId, 1.0) }.Order(), scoped.Ranking.Select(r => (r.Node.Id, r.Score)).Order());
+        Assert.NotEmpty(wholeGraph.Ranking);
+        Assert.All(wholeGraph.Ranking, r => Assert.Equal("phone", r.Node.Kind));
+        Assert.All(communities.Communities.SelectMany(c => c.Members), m => Assert.Equal("phone", m.Kind));
+    }
+
+    [Fact]
     public async Task Bad_graph_queries_name_every_problem_and_unknown_entities_are_not_found()
     {
         var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));

@@ -106,7 +106,8 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             {
                 var (scope, scopeGraph) = await ResolveScopeAsync(query.Scope, visibility, ct);
                 var result = await store.CentralityAsync(
-                    new CentralityQuery(query.Measure, scope, query.Top, SampleSources: scope is null && query.Measure == Engine.CentralityMeasure.Betweenness ? 256 : null),
+                    new CentralityQuery(query.Measure, scope, query.Top, SampleSources: scope is null && query.Measure == Engine.CentralityMeasure.Betweenness ? 256 : null,
+                        NodeKinds: query.Scope.NodeKinds, EdgeKinds: query.Scope.EdgeKinds, Window: query.Scope.Window),
                     visibility, Budget, ct);
                 var mapper = new ResultMapper(visibility);
                 var response = new CentralityResponse { WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0), Truncated = result.Truncated || (scopeGraph?.Truncated ?? false) };
@@ -129,7 +130,8 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             async (query, visibility, ct) =>
             {
                 var (scope, scopeGraph) = await ResolveScopeAsync(query.Scope, visibility, ct);
-                var result = await store.CommunitiesAsync(new CommunityQuery(scope), visibility, Budget, ct);
+                var result = await store.CommunitiesAsync(
+                    new CommunityQuery(scope, NodeKinds: query.Scope.NodeKinds, EdgeKinds: query.Scope.EdgeKinds, Window: query.Scope.Window), visibility, Budget, ct);
                 var mapper = new ResultMapper(visibility);
                 var bridges = result.BridgeNodes.ToHashSet(StringComparer.Ordinal);
                 var response = new CommunitiesResponse { Modularity = result.Modularity, WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0), Truncated = result.Truncated };
@@ -373,13 +375,20 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         return new NeighbourhoodQuery([.. request.EntityIds], request.Depth == 0 ? 1 : request.Depth, nodeKinds, edgeKinds, window, limit, limit * 4);
     }
 
-    private static (NeighbourhoodQuery Query, int Depth)? Scope(IReadOnlyCollection<string> ids, int depth, GraphFilter? filter, Violations violations)
+    /// <summary>
+    /// What an analysis ranks or divides: the neighbourhood of the named entities (none: the whole visible graph), and
+    /// within it only the filter's nodes and links, which the analysis applies again to the links between them.
+    /// </summary>
+    private sealed record AnalysisScope(NeighbourhoodQuery? Around, IReadOnlySet<NodeKind>? NodeKinds, IReadOnlySet<EdgeKind>? EdgeKinds, TimeWindow? Window);
+
+    private static AnalysisScope Scope(IReadOnlyCollection<string> ids, int depth, GraphFilter? filter, Violations violations)
     {
         RequireSeeds(ids, "entity_ids", violations);
         violations.Require(depth is >= 0 and <= 4, "depth", "must be between 1 and 4");
         var (nodeKinds, edgeKinds, window) = Filter(filter, violations);
         // The largest neighbourhood the engine walks for anyone: the scope is then cut to what the caller may see.
-        return ids.Count == 0 ? null : (new NeighbourhoodQuery([.. ids], depth == 0 ? 2 : depth, nodeKinds, edgeKinds, window, GraphLimits.MaxNodes, GraphLimits.MaxEdges), depth);
+        var around = ids.Count == 0 ? null : new NeighbourhoodQuery([.. ids], depth == 0 ? 2 : depth, nodeKinds, edgeKinds, window, GraphLimits.MaxNodes, GraphLimits.MaxEdges);
+        return new AnalysisScope(around, nodeKinds, edgeKinds, window);
     }
 
     /// <summary>Entities a walk starts from, named by the request's own field rather than left to the engine.</summary>
@@ -399,15 +408,15 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         violations.Require(!string.IsNullOrWhiteSpace(id), field, "is required");
 
     /// <summary>The node ids a subgraph-scoped analysis runs over: the visible neighbourhood of the named entities.</summary>
-    private async Task<(IReadOnlyCollection<string>? Ids, Engine.Subgraph? Graph)> ResolveScopeAsync((NeighbourhoodQuery Query, int Depth)? scope, IGraphVisibility visibility, CancellationToken ct)
+    private async Task<(IReadOnlyCollection<string>? Ids, Engine.Subgraph? Graph)> ResolveScopeAsync(AnalysisScope scope, IGraphVisibility visibility, CancellationToken ct)
     {
-        if (scope is not { } named)
+        if (scope.Around is not { } around)
         {
             return (null, null);
         }
 
-        await RequireNodesAsync(named.Query.Seeds, visibility, ct);
-        var graph = await store.NeighbourhoodAsync(named.Query, visibility, Budget, ct);
+        await RequireNodesAsync(around.Seeds, visibility, ct);
+        var graph = await store.NeighbourhoodAsync(around, visibility, Budget, ct);
         return (graph.Nodes.Where(n => n.Visibility == NodeVisibility.Visible).Select(n => n.Node.Id).ToArray(), graph);
     }
 
