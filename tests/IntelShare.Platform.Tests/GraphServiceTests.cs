@@ -1,6 +1,7 @@
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
+using GraphLimits = IntelShare.Graph.Engine.GraphLimits;
 
 namespace IntelShare.Platform.Tests;
 
@@ -362,6 +363,23 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
             Justification = TestRecords.Because(),
         }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_the_dots_names_too_many_or_blank_entities_before_looking_any_up()
+    {
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+
+        // More than the engine joins pairwise, and a blank one, all of them unknown: the request's form is named first.
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => graph.ConnectTheDotsAsync(new ConnectTheDotsRequest
+        {
+            EntityIds = { Enumerable.Range(0, GraphLimits.MaxConnectIds).Select(i => $"rec-no-such-{i}").Append("  ") },
+            Justification = TestRecords.Because("how are they linked"),
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Equal(["entity_ids", $"entity_ids[{GraphLimits.MaxConnectIds}]"], invalid.ViolatedFields().Order());
+        Assert.Contains($"at most {GraphLimits.MaxConnectIds}", invalid.Status.Detail, StringComparison.Ordinal);
     }
 
     private static string UniquePhone() => $"+4477009{Random.Shared.Next(10000, 99999)}";

@@ -41,7 +41,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             violations =>
             {
                 violations.Require(request.EntityIds.Count >= 2, "entity_ids", "needs at least two entities to connect");
-                violations.Require(request.EntityIds.Count <= 50, "entity_ids", "may name at most 50 entities");
+                RequireSeeds(request.EntityIds, "entity_ids", violations, GraphLimits.MaxConnectIds);
                 var maxLength = Bounded(request.MaxLength, 8, 12, "max_length", violations);
                 var (nodeKinds, edgeKinds, window) = Filter(request.Filter, violations);
                 return new ConnectQuery([.. request.EntityIds], nodeKinds, edgeKinds, window, maxLength);
@@ -392,9 +392,9 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
     }
 
     /// <summary>Entities a walk starts from, named by the request's own field rather than left to the engine.</summary>
-    private static void RequireSeeds(IReadOnlyCollection<string> ids, string field, Violations violations)
+    private static void RequireSeeds(IReadOnlyCollection<string> ids, string field, Violations violations, int max = GraphLimits.MaxSeeds)
     {
-        violations.Require(ids.Count <= GraphLimits.MaxSeeds, field, $"must name at most {GraphLimits.MaxSeeds} entities (named {ids.Count})");
+        violations.Require(ids.Count <= max, field, $"must name at most {max} entities (named {ids.Count})");
         var index = 0;
         foreach (var id in ids)
         {
