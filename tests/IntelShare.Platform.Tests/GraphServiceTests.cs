@@ -382,5 +382,25 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.Contains($"at most {GraphLimits.MaxConnectIds}", invalid.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Communities_cut_to_the_most_a_response_carries_say_they_are_truncated()
+    {
+        // Each phone alone is a community of one when only phones take part: more of them than a response carries.
+        var content = TestRecords.Person(TestRecords.UniqueRef("many-phones"), "Mihai", "Popa", "1977-07-07");
+        var first = Random.Shared.Next(10_000, 90_000);
+        content.Person.Phones.Add(Enumerable.Range(first, 250).Select(n => $"+4477008{n}"));
+        var recordId = (await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        var graph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var why = TestRecords.Because("which groups");
+        await Projected.Eventually(
+            () => graph.NeighbourhoodAsync(new NeighbourhoodRequest { EntityIds = { recordId }, Justification = why }).ResponseAsync,
+            s => s.Nodes.Count(n => n.Kind == "phone") == 250);
+
+        var phones = await graph.CommunitiesAsync(new CommunitiesRequest { MinSize = 1, Filter = new GraphFilter { NodeKinds = { "phone" } }, Justification = why });
+
+        Assert.Equal(200, phones.Communities.Count);
+        Assert.True(phones.Truncated);
+    }
+
     private static string UniquePhone() => $"+4477009{Random.Shared.Next(10000, 99999)}";
 }

@@ -22,6 +22,8 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
 {
     private const int MaxNodesReturned = 10_000;
 
+    private const int MaxCommunitiesReturned = 200;
+
     public override Task<Wire.Subgraph> Neighbourhood(NeighbourhoodRequest request, ServerCallContext context) =>
         RunAsync(context, request, "graph.neighbourhood", request.Justification, $"neighbourhood {string.Join(",", request.EntityIds)} depth {request.Depth}",
             violations => ValidateNeighbourhood(request, violations, "")!,
@@ -134,9 +136,17 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     new CommunityQuery(scope, NodeKinds: query.Scope.NodeKinds, EdgeKinds: query.Scope.EdgeKinds, Window: query.Scope.Window), visibility, Budget, ct);
                 var mapper = new ResultMapper(visibility);
                 var bridges = result.BridgeNodes.ToHashSet(StringComparer.Ordinal);
-                var response = new CommunitiesResponse { Modularity = result.Modularity, WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0), Truncated = result.Truncated };
+                var reported = result.Communities.Where(c => c.Members.Count >= query.MinSize).ToArray();
+                // Cut to what a response carries, or cut short while scoping, the answer says so as Centrality's does.
+                var response = new CommunitiesResponse
+                {
+                    Modularity = result.Modularity,
+                    WithheldNodes = result.WithheldNodes + (scopeGraph?.WithheldNodes ?? 0),
+                    Truncated = result.Truncated || (scopeGraph?.Truncated ?? false) || reported.Length > MaxCommunitiesReturned
+                        || reported.Take(MaxCommunitiesReturned).Any(c => c.Members.Count > MaxNodesReturned),
+                };
                 var shown = new List<Engine.GraphNode>();
-                foreach (var community in result.Communities.Where(c => c.Members.Count >= query.MinSize).Take(200))
+                foreach (var community in reported.Take(MaxCommunitiesReturned))
                 {
                     var message = new Wire.Community { Id = community.Id };
                     foreach (var member in community.Members.Take(MaxNodesReturned))
