@@ -1,3 +1,4 @@
+using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
 
@@ -26,6 +27,33 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
 
         var theirs = await oversight.ActivityAsync(new ActivityRequest { UserId = analyst.UserId });
         Assert.Contains(theirs.Entries, e => e.Action == "search" && e.ResourceKind == "query" && e.ResourceId.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Activity_of_an_agency_or_user_no_one_knows_is_invalid_not_an_empty_answer()
+    {
+        var channel = await Factory.ChannelForAsync("oversight");
+        var me = await new IdentityService.IdentityServiceClient(channel).WhoAmIAsync(new WhoAmIRequest());
+        var oversight = new OversightService.OversightServiceClient(channel);
+        var mistyped = "no.such.user-" + Guid.NewGuid().ToString("N")[..8];
+        var backwards = new PeriodRequest
+        {
+            From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
+        };
+
+        var agency = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(new ActivityRequest { Agency = "BORDRE" }).ResponseAsync);
+        var everything = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(new ActivityRequest { UserId = mistyped, Agency = "NOPE", Period = backwards }).ResponseAsync);
+        // Known to Identity, by user name or by agency code: answered, whatever they did.
+        var known = await oversight.ActivityAsync(new ActivityRequest { UserId = "ngo.caseworker", Agency = "NGO-SHELTER" });
+        var byId = await oversight.ActivityAsync(new ActivityRequest { UserId = me.UserId });
+
+        Assert.Equal(StatusCode.InvalidArgument, agency.StatusCode);
+        Assert.Equal(["agency"], agency.ViolatedFields());
+        Assert.Equal(["agency", "period.to", "user_id"], everything.ViolatedFields().Order());
+        Assert.All(known.Entries, e => Assert.Equal("ngo.caseworker", e.UserName));
+        Assert.NotEmpty(byId.Entries);
+        Assert.DoesNotContain(byId.Entries, e => e.ResourceId.Contains(mistyped, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -84,10 +84,15 @@ public sealed class SplitDeploymentTests : IDisposable
         // Oversight, at Access, sees the reads that Records served.
         var oversight = new OversightService.OversightServiceClient(await On(access, "oversight"));
         var accessed = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
+        // Access asks Identity, in its own process, whether the agency and user oversight names exist.
+        var nobody = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(new ActivityRequest { UserId = "no.such.user", Agency = "BORDRE" }).ResponseAsync);
+        var idle = await oversight.ActivityAsync(new ActivityRequest { UserId = "ngo.caseworker", Agency = "NGO-SHELTER" });
 
         Assert.Equal(Effect.Permit, own.Decision.Effect);
         Assert.Equal("Ivan", own.Record.Content.Person.Name.GivenName);
         Assert.Equal(Effect.ExistenceOnly, other.Decision.Effect);
+        Assert.Equal(["agency", "user_id"], nobody.ViolatedFields().Order());
+        Assert.Empty(idle.Entries);
         Assert.Null(other.Record);
         Assert.Equal("POL-ATU", other.Decision.HolderAgency);
         Assert.Equal(StatusCode.InvalidArgument, unjustified.StatusCode);

@@ -6,13 +6,17 @@ namespace IntelShare.Audit.Domain;
 /// <summary>
 /// The questions oversight asks of the audit log. The index finds the entries; their content is read back from
 /// the log itself, so what oversight sees is what was hashed and signed. Oversight role only, except
-/// <see cref="AgencyReadersAsync"/>, which shows every user who read their own agency's records.
+/// <see cref="AgencyReadersAsync"/>, which shows every user who read their own agency's records. The agencies and
+/// users Identity knows tell a mistyped name from one that did nothing; without them (a test of the log alone) any
+/// name is taken as given.
 /// </summary>
 public sealed class OversightQueries(
     AuditLog log,
     AnomalyDetector detector,
     ICompromisedOperations? compromisedOperations = null,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null,
+    IAgencyDirectory? agencies = null,
+    IUserDirectory? users = null)
 {
     private static readonly Effect[] Reads = [Effect.Permit, Effect.PermitRedacted];
 
@@ -43,8 +47,37 @@ public sealed class OversightQueries(
         RequireOversight(caller, "see a user's or an agency's activity");
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(userId) || !string.IsNullOrWhiteSpace(agency), "user_id", "a user_id or an agency is required");
+        var (user, agencyCode) = (NullIfBlank(userId), NullIfBlank(agency));
+        await RequireKnownAsync(user, agencyCode, violations, cancellationToken);
         var (period, page) = Validate(query, violations, "period.");
-        return await FindAsync(new IndexFilter { Period = period, UserId = NullIfBlank(userId), Agency = NullIfBlank(agency) }, page, cancellationToken);
+        return await FindAsync(new IndexFilter { Period = period, UserId = user, Agency = agencyCode }, page, cancellationToken);
+    }
+
+    /// <summary>
+    /// A mistyped agency or user would answer as one that did nothing, which an officer would take for the answer.
+    /// An agency must take part (Identity's list) and a user be in Identity's directory, by id or user name, unless
+    /// the log has entries of theirs: those of an agency system's client, which is no directory user, or of anyone
+    /// since removed, stay open to oversight. A known user who never appears is answered as having done nothing.
+    /// </summary>
+    private async Task RequireKnownAsync(string? userId, string? agency, Violations violations, CancellationToken cancellationToken)
+    {
+        if (agency is not null && agencies is not null && !(await agencies.KnownAsync([agency], cancellationToken)).Contains(agency)
+            && !await InLogAsync(new IndexFilter { Agency = agency }, cancellationToken))
+        {
+            violations.Add("agency", $"'{agency}' is not an agency taking part (Identity's ListAgencies), nor one the log has entries of");
+        }
+
+        if (userId is not null && users is not null && !await InLogAsync(new IndexFilter { UserId = userId }, cancellationToken)
+            && (await users.FindAsync([userId], [userId], cancellationToken)).Count == 0)
+        {
+            violations.Add("user_id", $"'{userId}' is neither the id nor the user name of a user Identity knows, nor anyone the log has entries of");
+        }
+    }
+
+    private async Task<bool> InLogAsync(IndexFilter filter, CancellationToken cancellationToken)
+    {
+        await log.WaitUntilIndexedAsync(cancellationToken);
+        return log.Index.Find(filter, new AuditPage(1, -1)).Leaves.Count > 0;
     }
 
     /// <summary>Reads that released data (in full or redacted) without naming a case.</summary>

@@ -19,6 +19,7 @@ public static class Extensions
     /// otherwise, signing-key.pem), as the platform's <see cref="IAuditTrail"/>, with oversight queries and anomaly
     /// detection. Optional: Audit:MinHeadInterval, Audit:IndexWaitTimeout, Audit:Anomalies:* (see
     /// <see cref="AnomalyOptions"/>), and an <see cref="ICompromisedOperations"/> registered by whoever owns cases.
+    /// The agency and user directories (Identity's, in process or remote) are registered by whoever hosts the log.
     /// </summary>
     public static IHostApplicationBuilder AddAuditServices(this IHostApplicationBuilder builder)
     {
@@ -40,7 +41,9 @@ public static class Extensions
             services.GetRequiredService<AuditLog>(),
             services.GetRequiredService<AnomalyDetector>(),
             services.GetService<ICompromisedOperations>(),
-            services.GetRequiredService<TimeProvider>()));
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IAgencyDirectory>(),
+            services.GetRequiredService<IUserDirectory>()));
         builder.Services.AddHostedService<AuditLogStartup>();
         return builder;
     }
