@@ -100,6 +100,24 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_first_import_with_restart_and_one_of_a_file_with_only_a_header_end_normally_in_a_home_that_never_imported()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("first-import", rows: 10);
+        var headerOnly = Path.Combine(_work.Path, "first-import", "header-only.csv");
+        await File.WriteAllLinesAsync(headerOnly, ["ref,given_name,surname,date_of_birth"]);
+
+        var restarted = await SignedInCli("first-import-restart-home");
+        Assert.Equal(0, await restarted.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--restart"));
+        Assert.DoesNotContain("Could not find a part of the path", restarted.Output);
+        Assert.Equal(10 - BadDateRefs(prefix, 10).Count, (await CreatedSourceRefs()).Count(r => r.StartsWith(prefix, StringComparison.Ordinal)));
+
+        var empty = await SignedInCli("first-import-header-only-home");
+        Assert.Equal(0, await empty.Run("import", headerOnly, "--type", "person", "--source-ref-column", "ref"));
+        Assert.DoesNotContain("Could not find a part of the path", empty.Output);
+        Assert.Contains("Rows read", empty.Output);
+    }
+
+    [Fact]
     public async Task Import_of_a_file_whose_directory_cannot_be_written_puts_the_rejects_in_the_current_directory()
     {
         var (file, prefix) = await WritePeopleWithBadDates("read-only-input", rows: 40);

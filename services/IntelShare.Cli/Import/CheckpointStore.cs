@@ -154,8 +154,12 @@ internal sealed class CheckpointStore
 
     public void Delete()
     {
-        File.Delete(FilePath);
-        File.Delete(_earlierVersionPath);
+        // File.Delete takes a missing file but throws for a missing directory, which a home that never saved a checkpoint
+        // (a first import with --restart, or of a file with no rows) has.
+        foreach (var path in new[] { FilePath, _earlierVersionPath }.Where(File.Exists))
+        {
+            File.Delete(path);
+        }
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
