@@ -242,6 +242,23 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_csv_whose_header_names_a_column_twice_is_refused_before_sending_naming_every_repeated_column()
+    {
+        var prefix = TestRecords.UniqueRef("cli-repeated-column");
+        var file = Path.Combine(_work.Path, "repeated-columns.csv");
+        // "Phone" and "phone" are one column once names are compared the way people write them.
+        await File.WriteAllLinesAsync(file, ["ref,given_name,given_name,surname,Phone,phone", $"{prefix}-1,Ana,Maria,Rusu,+40 721 000 001,+40 721 000 002"]);
+        var cli = await SignedInCli("repeated-column-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref"));
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--dry-run"));
+
+        Assert.Contains("'given_name' is columns 2 ('given_name') and 3 ('given_name')", cli.Output);
+        Assert.Contains("'phone' is columns 5 ('Phone') and 6 ('phone')", cli.Output);
+        Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_a_source_reference_a_csv_import_stops_before_sending_and_json_lines_rows_are_rejected_on_the_client()
     {
         var cli = await SignedInCli("no-ref-home");

@@ -92,6 +92,7 @@ internal sealed class CsvRowReader : IRowReader
         Columns = _csv.Headers.Count > 0
             ? _csv.Headers.Select(ColumnNames.Normalise).ToList()
             : throw new UsageException($"{file} is empty: a CSV import needs a header row.");
+        RequireDistinctColumns(file, _csv.Headers, Columns);
         _headerFields = Columns.Count;
         while (_headerFields > 1 && Columns[_headerFields - 1].Length == 0)
         {
@@ -100,6 +101,27 @@ internal sealed class CsvRowReader : IRowReader
     }
 
     public IReadOnlyList<string>? Columns { get; }
+
+    /// <summary>
+    /// A row holds one value per column name, so of two columns read as one name ("Phone" and "phone", or a column
+    /// exported twice) only the first would be imported and the other left out without a word.
+    /// </summary>
+    private static void RequireDistinctColumns(string file, IReadOnlyList<string> headers, IReadOnlyList<string> columns)
+    {
+        var repeated = columns
+            .Select((name, index) => (Name: name, Index: index))
+            .Where(column => column.Name.Length > 0)
+            .GroupBy(column => column.Name, StringComparer.Ordinal)
+            .Where(group => group.Count() > 1)
+            .Select(group => $"'{group.Key}' is columns {string.Join(" and ", group.Select(c => $"{c.Index + 1} ('{headers[c.Index].Trim()}')"))}")
+            .ToList();
+        if (repeated.Count > 0)
+        {
+            throw new UsageException(
+                $"The header of {file} names a column more than once, so only the first of each would be imported: {string.Join("; ", repeated)}. " +
+                "Rename the columns so that each has its own name (--mapping can then read either).");
+        }
+    }
 
     public long CountRows() => Math.Max(0, RowReaders.CountNonBlankLines(_file, _encoding) - 1);
 
