@@ -507,6 +507,21 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_mapping_reading_several_columns_the_file_does_not_have_names_all_of_them_before_sending()
+    {
+        var (file, prefix) = await WritePeopleWithBadDates("misspelt-columns", rows: 3);
+        var mapping = Path.Combine(_work.Path, "misspelt-columns", "mapping.json");
+        await File.WriteAllTextAsync(mapping, """{"person.name.given_name": "givn_name", "person.name.family_name": "surnam", "person.date_of_birth": "date_of_birth"}""");
+        var cli = await SignedInCli("misspelt-columns-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--mapping", mapping));
+
+        Assert.Contains("person.name.given_name is read from column 'givn_name', which the file does not have.", cli.Output);
+        Assert.Contains("person.name.family_name is read from column 'surnam', which the file does not have.", cli.Output);
+        Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mappings_columns_are_tried_in_each_row_and_a_list_field_takes_all_of_them()
     {
         var prefix = TestRecords.UniqueRef("fallback");

@@ -131,6 +131,8 @@ internal sealed class RecordMapping
     {
         var present = columns.ToHashSet(StringComparer.Ordinal);
         var entries = new List<MappingEntry>();
+        // Every missing column at once: a mapping with several misspelt ones is fixed in one go, not one per run.
+        var missing = new List<string>();
         foreach (var entry in Entries)
         {
             if (entry.Constant is not null)
@@ -146,9 +148,13 @@ internal sealed class RecordMapping
             }
             else if (entry.Required)
             {
-                throw new UsageException(
-                    $"{entry.Path} is read from column '{entry.Columns[0]}', which the file does not have. Its columns: {string.Join(", ", columns)}.");
+                missing.Add($"{entry.Path} is read from column '{entry.Columns[0]}', which the file does not have.");
             }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new UsageException($"{string.Join(" ", missing)} Its columns: {string.Join(", ", columns)}.");
         }
 
         var narrowed = new RecordMapping(Body, entries);
