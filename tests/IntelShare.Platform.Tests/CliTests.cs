@@ -507,17 +507,19 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
-    public async Task A_mapping_reading_several_columns_the_file_does_not_have_names_all_of_them_before_sending()
+    public async Task A_mapping_reading_columns_the_file_does_not_have_names_every_such_field_before_sending()
     {
         var (file, prefix) = await WritePeopleWithBadDates("misspelt-columns", rows: 3);
         var mapping = Path.Combine(_work.Path, "misspelt-columns", "mapping.json");
-        await File.WriteAllTextAsync(mapping, """{"person.name.given_name": "givn_name", "person.name.family_name": "surnam", "person.date_of_birth": "date_of_birth"}""");
+        await File.WriteAllTextAsync(mapping,
+            """{"person.name.given_name": "givn_name", "person.name.family_name": "surnam", "person.date_of_birth": "date_of_birth", "person.phones": {"columns": ["mobile", "alt_phone"]}}""");
         var cli = await SignedInCli("misspelt-columns-home");
 
         Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--source-ref-column", "ref", "--mapping", mapping));
 
         Assert.Contains("person.name.given_name is read from column 'givn_name', which the file does not have.", cli.Output);
         Assert.Contains("person.name.family_name is read from column 'surnam', which the file does not have.", cli.Output);
+        Assert.Contains("person.phones is read from columns 'mobile', 'alt_phone', none of which the file has.", cli.Output);
         Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
     }
 

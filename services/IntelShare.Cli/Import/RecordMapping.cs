@@ -148,7 +148,9 @@ internal sealed class RecordMapping
             }
             else if (entry.Required)
             {
-                missing.Add($"{entry.Path} is read from column '{entry.Columns[0]}', which the file does not have.");
+                missing.Add(entry.Columns.Count == 1
+                    ? $"{entry.Path} is read from column '{entry.Columns[0]}', which the file does not have."
+                    : $"{entry.Path} is read from columns {string.Join(", ", entry.Columns.Select(c => $"'{c}'"))}, none of which the file has.");
             }
         }
 
@@ -296,6 +298,7 @@ internal sealed class RecordMapping
             throw new UsageException($"Mapping {file}: {path} needs either a \"column\" or a \"value\".");
         }
 
-        return new MappingEntry(path, columns) { Constant = constant, Format = format, Required = columns.Count == 1, PerRow = true };
+        // Of listed columns at least one must be in a CSV header: with none, the field would be left out of every row unsaid.
+        return new MappingEntry(path, columns) { Constant = constant, Format = format, Required = columns.Count > 0, PerRow = true };
     }
 }
