@@ -100,6 +100,33 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_row_with_a_reference_an_earlier_row_has_is_rejected_on_every_run_and_re_importing_the_file_adds_no_version()
+    {
+        const int rows = 2_000;
+        var file = Path.Combine(Directory.CreateDirectory(Path.Combine(_work.Path, "same-ref")).FullName, "people.csv");
+        var prefix = TestRecords.UniqueRef("same-ref");
+        await File.WriteAllLinesAsync(file, new[] { "ref,given_name,surname,date_of_birth" }
+            .Concat(Enumerable.Range(0, rows).Select(i => $"{prefix}-{i},Given{i},Family{i % 97},1970-01-0{1 + i % 9}"))
+            .Append($"{prefix}-0,Other,Person,1980-02-02"));
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "100"];
+        var cli = await SignedInCli("same-ref-home");
+
+        Assert.Equal(0, await cli.Run([.. import, "--dry-run"]));
+        Assert.Equal([$"{prefix}-0"], RejectedRefs(file + ".dry-run.rejects.csv"));
+        // Resumed after the first rows, the import still knows they have the reference.
+        await RunUntilFirstCheckpoint(cli, "same-ref-home", import);
+        Assert.Equal(0, await cli.Run(import));
+        Assert.Contains("Resuming", cli.Output);
+        Assert.Equal([$"{prefix}-0"], RejectedRefs(file + ".rejects.csv"));
+        Assert.Contains($"'{prefix}-0' is also the reference of row", File.ReadAllText(file + ".rejects.csv"));
+        Assert.Equal(0, await cli.Run(import));
+
+        var changes = await ChangesOf($"{prefix}-0");
+        Assert.Equal([ChangeKind.RecordCreated], changes.Select(c => c.Kind));
+        Assert.Equal("Given0", changes[0].Record.Content.Person.Name.GivenName);
+    }
+
+    [Fact]
     public async Task A_first_import_with_restart_and_one_of_a_file_with_only_a_header_end_normally_in_a_home_that_never_imported()
     {
         var (file, prefix) = await WritePeopleWithBadDates("first-import", rows: 10);
@@ -854,6 +881,22 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     /// <summary>The records a test created, by source reference (each test's references share its prefix).</summary>
     private async Task<Dictionary<string, RecordContent>> CreatedBySourceRef(string prefix) =>
         (await CreatedContents()).Where(c => c.SourceRef.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.SourceRef);
+
+    private async Task<List<ChangeEvent>> ChangesOf(string sourceRef)
+    {
+        var changeLog = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        using var call = changeLog.ReadChanges(new ReadChangesRequest());
+        var changes = new List<ChangeEvent>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            if (call.ResponseStream.Current.Record?.Content?.SourceRef == sourceRef)
+            {
+                changes.Add(call.ResponseStream.Current);
+            }
+        }
+
+        return changes;
+    }
 
     private async Task<List<RecordContent>> CreatedContents()
     {

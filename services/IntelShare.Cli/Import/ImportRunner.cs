@@ -72,9 +72,10 @@ internal sealed class ImportRunner(CliRun run)
         {
             var sender = connection is null ? null : new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
             var rejectedRowCheck = sender is null ? null : new RejectedRowCheck(sender);
+            var refs = new SourceRefClaims();
             foreach (var batch in reader.ReadRows().Select(keys.Observe).Chunk(request.BatchSize))
             {
-                var prepared = batch.Select(preparer.Prepare).ToList();
+                var prepared = batch.Select(preparer.Prepare).Select(refs.Claim).ToList();
                 IReadOnlyList<PreparedRow> checkedBatch = prepared;
                 IReadOnlyList<RejectedRecord> platformRejections = [];
                 if (sender is not null && rejectedRowCheck is not null && notChecked is null)
@@ -274,10 +275,12 @@ internal sealed class ImportRunner(CliRun run)
             {
                 var sender = new BatchSender(connection.Records, run.Context.RetryDelay, progress.Note);
                 var rejectedRowCheck = new RejectedRowCheck(sender);
-                // Rows skipped on resuming are read all the same: their keys count for what the mapping leaves behind.
-                foreach (var batch in reader.ReadRows().Select(keys.Observe).Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
+                var refs = new SourceRefClaims();
+                // Rows skipped on resuming are read and prepared all the same: their keys count for what the mapping leaves
+                // behind, and their references are claimed as on the first run.
+                foreach (var batch in reader.ReadRows().Select(keys.Observe).Select(preparer.Prepare).Select(refs.Claim).Skip(checked((int)resumedAt)).Chunk(request.BatchSize))
                 {
-                    var prepared = await rejectedRowCheck.CompleteAsync(batch.Select(preparer.Prepare).ToList(), ct);
+                    var prepared = await rejectedRowCheck.CompleteAsync(batch, ct);
                     var sent = Sendable(prepared);
                     var response = sent.Count > 0
                         ? await sender.SendAsync(sent.Select(p => p.Content!).ToList(), ct)
