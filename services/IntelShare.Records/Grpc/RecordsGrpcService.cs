@@ -285,8 +285,10 @@ public sealed class RecordsGrpcService(
         var response = new GetRecordResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
+            var withheld = await WithholdHiddenLinksAsync(context, request.Justification, released);
             response.Record = released[0] ?? throw new PermissionDeniedException(
                 $"Version {request.Version} of record '{request.RecordId}' was marked more restrictively than the record is now, and is not released to you.");
+            response.Decision = LinkRelease.Reporting(decision.Message, withheld[0]);
             response.HandlingConditions = decision.HandlingConditions;
         }
 
@@ -311,6 +313,7 @@ public sealed class RecordsGrpcService(
         var existing = found.OfType<Record>().ToList();
         var decisions = existing.Count == 0 ? [] : await Check(context, request.Justification, "batch_read", existing);
         var response = new BatchGetRecordsResponse();
+        var released = new Record?[found.Count];
         var next = 0;
         for (var i = 0; i < found.Count; i++)
         {
@@ -323,12 +326,22 @@ public sealed class RecordsGrpcService(
                 {
                     item.Decision = decision.Message;
                     item.Status = decision.IsPermitted ? ItemStatus.ItemFound : ItemStatus.ItemExistenceOnly;
-                    item.Record = decision.IsPermitted ? Released(record, decision) : null;
+                    released[i] = decision.IsPermitted ? Released(record, decision) : null;
                     item.HandlingConditions = decision.HandlingConditions;
                 }
             }
 
             response.Items.Add(item);
+        }
+
+        var withheld = await WithholdHiddenLinksAsync(context, request.Justification, released);
+        for (var i = 0; i < released.Length; i++)
+        {
+            if (released[i] is { } record)
+            {
+                response.Items[i].Record = record;
+                response.Items[i].Decision = LinkRelease.Reporting(response.Items[i].Decision, withheld[i]);
+            }
         }
 
         return response;
@@ -352,8 +365,10 @@ public sealed class RecordsGrpcService(
         var response = new HistoryResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
+            var withheld = await WithholdHiddenLinksAsync(context, request.Justification, released);
             // A version marked more restrictively than the record is now stays out; the version numbers show the gap.
             response.Versions.AddRange(released.OfType<Record>());
+            response.Decision = LinkRelease.Reporting(decision.Message, withheld.SelectMany(paths => paths));
         }
 
         return response;
@@ -410,6 +425,33 @@ public sealed class RecordsGrpcService(
         }
 
         return (gate, released);
+    }
+
+    /// <summary>
+    /// Withholds, in place, the links of <paramref name="released"/> records to records the caller may not learn exist,
+    /// deciding every target in one audited check (none when no released record has a link to a stored record).
+    /// </summary>
+    /// <returns>The paths of the links withheld from each record.</returns>
+    private async Task<IReadOnlyList<string>[]> WithholdHiddenLinksAsync(ServerCallContext context, Justification justification, Record?[] released)
+    {
+        var withheld = Enumerable.Repeat<IReadOnlyList<string>>([], released.Length).ToArray();
+        var targets = LinkRelease.Targets(released).Select(id => store.GetVersion(id, 0)).OfType<Record>().ToList();
+        if (targets.Count == 0)
+        {
+            return withheld;
+        }
+
+        var decisions = await Check(context, justification, LinkRelease.Action, targets);
+        var hidden = LinkRelease.Hidden([.. targets.Select(target => target.RecordId)], [.. decisions.Select(decision => decision.Effect)]);
+        for (var i = 0; i < released.Length; i++)
+        {
+            if (released[i] is { } record)
+            {
+                (released[i], withheld[i]) = LinkRelease.Withhold(record, hidden);
+            }
+        }
+
+        return withheld;
     }
 
     /// <summary>Decides (and audits) every read.</summary>

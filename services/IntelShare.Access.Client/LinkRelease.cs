@@ -1,0 +1,102 @@
+using System.Globalization;
+using IntelShare.Contracts.V1;
+using IntelShare.Policy;
+
+namespace IntelShare.Access.Client;
+
+/// <summary>
+/// The links of released content, as the reader may see them: a link names its target's record id, so a link to a
+/// record the reader may not even learn exists (a DENY: not discoverable, refused by purpose) would give that id away
+/// while a read of it answers NOT_FOUND. Such a link is withheld like a redacted field; a link to a record the reader
+/// may learn of (existence only or better) stays, since a read of its target would say as much.
+/// </summary>
+public static class LinkRelease
+{
+    /// <summary>
+    /// The action a link target's decision is audited under: deciding it tells the reader no more than whether the link
+    /// is shown, which is not a read of the target.
+    /// </summary>
+    public const string Action = "link";
+
+    /// <summary>
+    /// The record ids the released records link to, each once; empty for records without links, which then need no
+    /// further decision (the common read stays one call).
+    /// </summary>
+    public static IReadOnlyList<string> Targets(IEnumerable<Record?> released)
+    {
+        List<string>? targets = null;
+        foreach (var record in released)
+        {
+            if (record?.Content is not { Links.Count: > 0 } content)
+            {
+                continue;
+            }
+
+            foreach (var link in content.Links)
+            {
+                if (link.TargetRecordId.Length > 0 && (targets ??= []).IndexOf(link.TargetRecordId) < 0)
+                {
+                    targets.Add(link.TargetRecordId);
+                }
+            }
+        }
+
+        return targets ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The ids among <paramref name="targets"/> whose decision says the reader may not learn they exist.</summary>
+    public static IReadOnlySet<string> Hidden(IReadOnlyList<string> targets, IReadOnlyList<AccessEffect> effects)
+    {
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (effects[i] == AccessEffect.Deny)
+            {
+                hidden.Add(targets[i]);
+            }
+        }
+
+        return hidden;
+    }
+
+    /// <summary>
+    /// The released record without its links to <paramref name="hidden"/> targets (the same instance when it has none),
+    /// and the paths of the links withheld, as a redaction names them ("links[1]").
+    /// </summary>
+    public static (Record Record, IReadOnlyList<string> Withheld) Withhold(Record released, IReadOnlySet<string> hidden)
+    {
+        if (hidden.Count == 0 || released.Content is not { Links.Count: > 0 } content)
+        {
+            return (released, []);
+        }
+
+        var withheld = new List<string>();
+        for (var i = 0; i < content.Links.Count; i++)
+        {
+            if (hidden.Contains(content.Links[i].TargetRecordId))
+            {
+                withheld.Add(string.Create(CultureInfo.InvariantCulture, $"links[{i}]"));
+            }
+        }
+
+        return withheld.Count == 0 ? (released, withheld) : (Redactor.Release(released, AccessEffect.PermitRedacted, withheld)!, withheld);
+    }
+
+    /// <summary>
+    /// The decision as sent with content from which links were withheld: redacted, naming the links among its redacted
+    /// fields, as a decision that removed fields itself does.
+    /// </summary>
+    public static Decision Reporting(Decision decision, IEnumerable<string> withheld)
+    {
+        var paths = withheld.Where(path => !decision.RedactedFields.Contains(path)).ToList();
+        if (paths.Count == 0)
+        {
+            return decision;
+        }
+
+        var reported = decision.Clone();
+        reported.Effect = Effect.PermitRedacted;
+        reported.RedactedFields.AddRange(paths);
+        return reported;
+    }
+}

@@ -1,0 +1,124 @@
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>
+/// Links in released content, end to end: a link to a record the reader may not even learn exists is withheld wherever
+/// the content leaves, so its id is never given away; a link to a record the reader may learn of stays.
+/// </summary>
+public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private PlatformFactory Factory => platform.Factory;
+
+    /// <summary>
+    /// LABOUR's hidden worker (not discoverable, not released), a worker known to exist only (discoverable, not
+    /// released), and an organisation released to all partners that employs both.
+    /// </summary>
+    private async Task<(string Organisation, string Hidden, string Known)> LabourEmployerAsync(string name)
+    {
+        var labour = (await Factory.SystemChannelAsync("LABOUR")).RecordsClient();
+        async Task<string> Worker(bool discoverable)
+        {
+            var person = TestRecords.Person(TestRecords.UniqueRef("link-worker"), "Andrei", "Rusu");
+            person.Marking.OriginatorAgency = "LABOUR";
+            person.Marking.Discoverable = discoverable;
+            return (await labour.ContributeAsync(new ContributeRequest { Content = person })).RecordId;
+        }
+
+        var hidden = await Worker(discoverable: false);
+        var known = await Worker(discoverable: true);
+        var organisation = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("link-employer"),
+            Marking = TestRecords.Marking(),
+            Organisation = new Organisation { Name = name, Country = "MD" },
+            Links =
+            {
+                new RecordLink { Relationship = "employs", TargetRecordId = hidden },
+                new RecordLink { Relationship = "employs", TargetRecordId = known },
+            },
+        };
+        organisation.Marking.OriginatorAgency = "LABOUR";
+        organisation.Marking.ReleaseToAllPartners = true;
+        var id = (await labour.ContributeAsync(new ContributeRequest { Content = organisation })).RecordId;
+        return (id, hidden, known);
+    }
+
+    private static void AssertOnlyKnownLinkShown(IntelShare.Contracts.V1.Record record, string hidden, string known)
+    {
+        Assert.DoesNotContain(hidden, record.ToString());
+        var link = Assert.Single(record.Content.Links);
+        Assert.Equal(known, link.TargetRecordId);
+    }
+
+    [Fact]
+    public async Task A_released_record_read_by_another_agency_keeps_its_links_to_records_it_may_learn_of_and_withholds_the_rest()
+    {
+        var (organisation, hidden, known) = await LabourEmployerAsync("Agro " + Guid.NewGuid().ToString("N")[..6]);
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var because = TestRecords.Because("who works there");
+
+        var denied = await Assert.ThrowsAsync<RpcException>(() => border.GetAsync(new GetRecordRequest { RecordId = hidden, Justification = because }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
+
+        var read = await border.GetAsync(new GetRecordRequest { RecordId = organisation, Justification = because });
+        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { organisation }, Justification = because });
+        var history = await border.HistoryAsync(new HistoryRequest { RecordId = organisation, Justification = because });
+
+        foreach (var response in new Google.Protobuf.IMessage[] { read, batch, history })
+        {
+            Assert.DoesNotContain(hidden, response.ToString());
+        }
+
+        AssertOnlyKnownLinkShown(read.Record, hidden, known);
+        Assert.Equal(Effect.PermitRedacted, read.Decision.Effect);
+        Assert.Contains("links[0]", read.Decision.RedactedFields);
+        var item = Assert.Single(batch.Items);
+        AssertOnlyKnownLinkShown(item.Record, hidden, known);
+        Assert.Contains("links[0]", item.Decision.RedactedFields);
+        AssertOnlyKnownLinkShown(Assert.Single(history.Versions), hidden, known);
+        Assert.Contains("links[0]", history.Decision.RedactedFields);
+
+        // The holder itself reads its record whole.
+        var own = await (await Factory.ChannelForAsync("labour.inspector")).RecordsClient()
+            .GetAsync(new GetRecordRequest { RecordId = organisation, Justification = because });
+        Assert.Equal([hidden, known], own.Record.Content.Links.Select(l => l.TargetRecordId));
+        Assert.Empty(own.Decision.RedactedFields);
+    }
+
+    [Fact]
+    public async Task A_victim_linked_from_an_event_is_withheld_from_it_under_the_immigration_enforcement_purpose()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimContent = TestRecords.Person(TestRecords.UniqueRef("link-victim"), "Elena", "Popescu");
+        victimContent.Marking.ReleasableTo.Add("BORDER");
+        victimContent.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var victim = (await police.ContributeAsync(new ContributeRequest { Content = victimContent })).RecordId;
+        var eventContent = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("link-event"),
+            Marking = TestRecords.Marking(),
+            Event = new Event { Kind = "border_crossing", Description = "crossed at Leuseni" },
+            Links = { new RecordLink { Relationship = "victim", TargetRecordId = victim } },
+        };
+        eventContent.Marking.ReleasableTo.Add("BORDER");
+        var crossing = (await police.ContributeAsync(new ContributeRequest { Content = eventContent })).RecordId;
+
+        var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var immigration = new Justification { Reason = "removal proceedings", Purpose = Purpose.ImmigrationEnforcement };
+        var read = await border.GetAsync(new GetRecordRequest { RecordId = crossing, Justification = immigration });
+        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { crossing }, Justification = immigration });
+
+        Assert.DoesNotContain(victim, read.ToString());
+        Assert.DoesNotContain(victim, batch.ToString());
+        Assert.Empty(read.Record.Content.Links);
+        Assert.Equal("crossed at Leuseni", read.Record.Content.Event.Description);
+
+        // For an investigation the victim may be known of (read redacted), so the link stays.
+        var investigation = await border.GetAsync(new GetRecordRequest { RecordId = crossing, Justification = TestRecords.Because("trafficking route") });
+        Assert.Equal(victim, Assert.Single(investigation.Record.Content.Links).TargetRecordId);
+        Assert.Equal(Effect.Permit, investigation.Decision.Effect);
+    }
+}
