@@ -54,7 +54,20 @@ public sealed class AccessSession
     /// Audits the query (<paramref name="queryText"/>, with how many items it withheld) and one entry per released
     /// resource, durably; when the log cannot be written this throws and the query must fail.
     /// </summary>
-    public Task AuditAsync(string queryText, IReadOnlyList<(ResourceMarking Resource, AccessDecision Decision)> released, int withheld, CancellationToken cancellationToken)
+    public Task AuditAsync(string queryText, IReadOnlyList<(ResourceMarking Resource, AccessDecision Decision)> released, int withheld, CancellationToken cancellationToken) =>
+        AuditAsync(queryText, released, [], withheld, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AuditAsync(string, IReadOnlyList{ValueTuple{ResourceMarking, AccessDecision}}, int, CancellationToken)"/>,
+    /// with one entry, under <see cref="LinkRelease.Action"/>, per record that released content links to and whose
+    /// decision showed or withheld the link.
+    /// </summary>
+    public Task AuditAsync(
+        string queryText,
+        IReadOnlyList<(ResourceMarking Resource, AccessDecision Decision)> released,
+        IReadOnlyList<(ResourceMarking Resource, AccessDecision Decision)> linkTargets,
+        int withheld,
+        CancellationToken cancellationToken)
     {
         var events = new List<AuditEvent>(released.Count + 1)
         {
@@ -77,6 +90,8 @@ public sealed class AccessSession
                 []),
         };
         events.AddRange(released.Select(item => AuditEvents.ForDecision(Query, item.Resource, item.Decision, Now)));
+        var linking = Query with { Action = LinkRelease.Action };
+        events.AddRange(linkTargets.Select(item => AuditEvents.ForDecision(linking, item.Resource, item.Decision, Now)));
         return _audit.AppendAsync(events, cancellationToken);
     }
 }

@@ -60,6 +60,29 @@ public static class LinkRelease
     }
 
     /// <summary>
+    /// Decides <paramref name="targets"/> in the caller's session, adding each decision to <paramref name="decided"/> for
+    /// the audit log. A target without a marking (one the deciding service does not hold, as a withdrawn record) counts
+    /// as hidden: what cannot be decided is not shown.
+    /// </summary>
+    public static IReadOnlySet<string> Hidden(
+        AccessSession session, IReadOnlyList<string> targets, IReadOnlyDictionary<string, ResourceMarking> markings, List<(ResourceMarking, AccessDecision)> decided)
+    {
+        var effects = new AccessEffect[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            effects[i] = AccessEffect.Deny;
+            if (markings.TryGetValue(targets[i], out var marking))
+            {
+                var decision = session.Decide(marking);
+                decided.Add((marking, decision));
+                effects[i] = decision.Effect;
+            }
+        }
+
+        return Hidden(targets, effects);
+    }
+
+    /// <summary>
     /// The released record without its links to <paramref name="hidden"/> targets (the same instance when it has none),
     /// and the paths of the links withheld, as a redaction names them ("links[1]").
     /// </summary>

@@ -40,6 +40,12 @@ public interface ISearchIndex : IDisposable
     /// <summary>Frontline hit/no-hit: exact identifier, or name (typo tolerant) with an optional date of birth.</summary>
     Task<CheckResult> CheckAsync(CheckQuery query, SearchPrincipal principal, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The markings of those of <paramref name="recordIds"/> the index holds (a withdrawn or unknown record is absent),
+    /// for deciding what a caller may learn of them, as a record's links name them.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, ResourceMarking>> MarkingsAsync(IReadOnlyCollection<string> recordIds, CancellationToken cancellationToken = default);
+
     Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken = default);
 }
 

@@ -16,7 +16,7 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
     /// LABOUR's hidden worker (not discoverable, not released), a worker known to exist only (discoverable, not
     /// released), and an organisation released to all partners that employs both.
     /// </summary>
-    private async Task<(string Organisation, string Hidden, string Known)> LabourEmployerAsync(string name)
+    private async Task<(string Organisation, string Hidden, string Known)> LabourEmployerAsync(string name, string phone = "+373 22 555 000")
     {
         var labour = (await Factory.SystemChannelAsync("LABOUR")).RecordsClient();
         async Task<string> Worker(bool discoverable)
@@ -33,7 +33,7 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         {
             SourceRef = TestRecords.UniqueRef("link-employer"),
             Marking = TestRecords.Marking(),
-            Organisation = new Organisation { Name = name, Country = "MD" },
+            Organisation = new Organisation { Name = name, Country = "MD", Phones = { phone } },
             Links =
             {
                 new RecordLink { Relationship = "employs", TargetRecordId = hidden },
@@ -45,6 +45,27 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         var id = (await labour.ContributeAsync(new ContributeRequest { Content = organisation })).RecordId;
         return (id, hidden, known);
     }
+
+    private async Task<(string Event, string Victim)> VictimCrossingAsync(string place)
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var victimContent = TestRecords.Person(TestRecords.UniqueRef("link-victim"), "Elena", "Popescu");
+        victimContent.Marking.ReleasableTo.Add("BORDER");
+        victimContent.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var victim = (await police.ContributeAsync(new ContributeRequest { Content = victimContent })).RecordId;
+        var eventContent = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("link-event"),
+            Marking = TestRecords.Marking(),
+            Event = new Event { Kind = "border_crossing", Description = "crossed at " + place },
+            Links = { new RecordLink { Relationship = "victim", TargetRecordId = victim } },
+        };
+        eventContent.Marking.ReleasableTo.Add("BORDER");
+        var crossing = (await police.ContributeAsync(new ContributeRequest { Content = eventContent })).RecordId;
+        return (crossing, victim);
+    }
+
+    private static readonly Justification Immigration = new() { Reason = "removal proceedings", Purpose = Purpose.ImmigrationEnforcement };
 
     private static void AssertOnlyKnownLinkShown(IntelShare.Contracts.V1.Record record, string hidden, string known)
     {
@@ -81,6 +102,13 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         AssertOnlyKnownLinkShown(Assert.Single(history.Versions), hidden, known);
         Assert.Contains("links[0]", history.Decision.RedactedFields);
 
+        // Each read decided the hidden target once, as a link (not a read of it), and the log holds every decision.
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var decisions = (await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = hidden })).Entries
+            .Where(e => e.Agency == "BORDER" && e.Action != "read").ToList();
+        Assert.Equal(3, decisions.Count);
+        Assert.All(decisions, e => Assert.Equal(("link", Effect.Deny), (e.Action, e.Effect)));
+
         // The holder itself reads its record whole.
         var own = await (await Factory.ChannelForAsync("labour.inspector")).RecordsClient()
             .GetAsync(new GetRecordRequest { RecordId = organisation, Justification = because });
@@ -91,25 +119,10 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
     [Fact]
     public async Task A_victim_linked_from_an_event_is_withheld_from_it_under_the_immigration_enforcement_purpose()
     {
-        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
-        var victimContent = TestRecords.Person(TestRecords.UniqueRef("link-victim"), "Elena", "Popescu");
-        victimContent.Marking.ReleasableTo.Add("BORDER");
-        victimContent.Marking.Caveats.Add("VICTIM_IDENTITY");
-        var victim = (await police.ContributeAsync(new ContributeRequest { Content = victimContent })).RecordId;
-        var eventContent = new RecordContent
-        {
-            SourceRef = TestRecords.UniqueRef("link-event"),
-            Marking = TestRecords.Marking(),
-            Event = new Event { Kind = "border_crossing", Description = "crossed at Leuseni" },
-            Links = { new RecordLink { Relationship = "victim", TargetRecordId = victim } },
-        };
-        eventContent.Marking.ReleasableTo.Add("BORDER");
-        var crossing = (await police.ContributeAsync(new ContributeRequest { Content = eventContent })).RecordId;
-
+        var (crossing, victim) = await VictimCrossingAsync("Leuseni");
         var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
-        var immigration = new Justification { Reason = "removal proceedings", Purpose = Purpose.ImmigrationEnforcement };
-        var read = await border.GetAsync(new GetRecordRequest { RecordId = crossing, Justification = immigration });
-        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { crossing }, Justification = immigration });
+        var read = await border.GetAsync(new GetRecordRequest { RecordId = crossing, Justification = Immigration });
+        var batch = await border.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { crossing }, Justification = Immigration });
 
         Assert.DoesNotContain(victim, read.ToString());
         Assert.DoesNotContain(victim, batch.ToString());
@@ -120,5 +133,34 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         var investigation = await border.GetAsync(new GetRecordRequest { RecordId = crossing, Justification = TestRecords.Because("trafficking route") });
         Assert.Equal(victim, Assert.Single(investigation.Record.Content.Links).TargetRecordId);
         Assert.Equal(Effect.Permit, investigation.Decision.Effect);
+    }
+
+    [Fact]
+    public async Task Search_hits_and_frontline_checks_withhold_links_to_records_the_reader_may_not_learn_of()
+    {
+        var name = "Agro" + Guid.NewGuid().ToString("N")[..8];
+        var phone = "+373 22 " + Random.Shared.Next(100_000, 999_999);
+        var (organisation, hidden, known) = await LabourEmployerAsync(name, phone);
+        var place = "Ungheni" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + (c % 26))));
+        var (crossing, victim) = await VictimCrossingAsync(place);
+        var search = new SearchService.SearchServiceClient(await Factory.ChannelForAsync("border.analyst"));
+
+        var byName = await Projected.Eventually(
+            () => search.SearchAsync(new SearchRequest { Query = name, Mode = SearchMode.SearchName, Justification = TestRecords.Because("who works there") }).ResponseAsync,
+            r => r.Hits.Any(h => h.RecordId == organisation));
+        Assert.DoesNotContain(hidden, byName.ToString());
+        var hit = Assert.Single(byName.Hits, h => h.RecordId == organisation);
+        AssertOnlyKnownLinkShown(hit.Record, hidden, known);
+        Assert.Contains("links[0]", hit.Decision.RedactedFields);
+
+        var check = await search.FrontlineCheckAsync(new FrontlineCheckRequest { Phone = phone, Justification = TestRecords.Because("roadside check") });
+        Assert.DoesNotContain(hidden, check.ToString());
+        AssertOnlyKnownLinkShown(Assert.Single(check.Hits, h => h.RecordId == organisation).Record, hidden, known);
+
+        var byText = await Projected.Eventually(
+            () => search.SearchAsync(new SearchRequest { Query = place, Mode = SearchMode.SearchText, Justification = Immigration }).ResponseAsync,
+            r => r.Hits.Any(h => h.RecordId == crossing));
+        Assert.DoesNotContain(victim, byText.ToString());
+        Assert.Empty(Assert.Single(byText.Hits, h => h.RecordId == crossing).Record.Content.Links);
     }
 }

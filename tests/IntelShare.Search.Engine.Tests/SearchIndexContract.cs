@@ -489,6 +489,21 @@ public abstract class SearchIndexContract : IDisposable
     }
 
     [ContractFact]
+    public async Task Markings_are_found_for_held_records_only()
+    {
+        var hidden = Marking("p1", RecordType.Person, originator: "GARDA", allPartners: false, caveats: Caveat.VictimIdentity, discoverable: false);
+        await Load(Person("p1", "Olena", "Kovalenko", hidden), Person("p2", "Ivan", "Petrenko"), Person("p3", "Ivan", "Petrenko"));
+        await Index.DeleteAsync("p3", 2);
+        await Index.RefreshAsync();
+
+        var markings = await Index.MarkingsAsync(["p1", "p2", "p3", "missing"]);
+
+        Assert.Equal(["p1", "p2"], markings.Keys.Order());
+        Assert.Equal(("GARDA", false, Caveat.VictimIdentity, false), (markings["p1"].OriginatorAgency, markings["p1"].Discoverable, markings["p1"].Caveats, markings["p1"].ReleaseToAllPartners));
+        Assert.Equal("NCA", markings["p2"].OriginatorAgency);
+    }
+
+    [ContractFact]
     public async Task A_write_is_searchable_within_a_second()
     {
         await Index.UpsertAsync([Person("p1", "Olena", "Kovalenko")], null);

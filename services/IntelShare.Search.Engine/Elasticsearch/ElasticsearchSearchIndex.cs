@@ -178,6 +178,26 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex
         return new CheckResult((await RunAsync(plan, problems, principal, cancellationToken)).Hits);
     }
 
+    public async Task<IReadOnlyDictionary<string, ResourceMarking>> MarkingsAsync(IReadOnlyCollection<string> recordIds, CancellationToken cancellationToken = default)
+    {
+        var markings = new Dictionary<string, ResourceMarking>(StringComparer.Ordinal);
+        if (recordIds.Count == 0)
+        {
+            return markings;
+        }
+
+        var body = await SendAsync(HttpMethod.POST, $"{_index}/_mget?_source_includes={IndexFields.Kind},{StoredMarking}", new JsonObject { ["ids"] = Array(recordIds) }, cancellationToken);
+        foreach (var doc in body["docs"]?.AsArray() ?? [])
+        {
+            if (doc?["_source"] is JsonObject source && source[IndexFields.Kind]?.GetValue<string>() == IndexFields.RecordKind)
+            {
+                markings[doc["_id"]!.GetValue<string>()] = MarkingCodec.Decode(Convert.FromBase64String(source[StoredMarking]!.GetValue<string>()));
+            }
+        }
+
+        return markings;
+    }
+
     public async Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         var count = await SendAsync(HttpMethod.POST, _index + "/_count", new JsonObject { ["query"] = Clause(Cond.Term(IndexFields.Kind, IndexFields.RecordKind)) }, cancellationToken);

@@ -343,6 +343,33 @@ public sealed class LuceneSearchIndex : ISearchIndex
         return Task.FromResult(new CheckResult(Run(plan, problems, principal).Hits));
     }
 
+    public Task<IReadOnlyDictionary<string, ResourceMarking>> MarkingsAsync(IReadOnlyCollection<string> recordIds, CancellationToken cancellationToken = default)
+    {
+        var markings = new Dictionary<string, ResourceMarking>(StringComparer.Ordinal);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            foreach (var recordId in recordIds)
+            {
+                var query = new BooleanQuery
+                {
+                    { new TermQuery(LuceneDocuments.IdTerm(recordId)), Occur.MUST },
+                    { new TermQuery(new Term(IndexFields.Kind, IndexFields.RecordKind)), Occur.MUST },
+                };
+                if (searcher.Search(query, 1).ScoreDocs is [var found, ..])
+                {
+                    markings[recordId] = MarkingCodec.Decode(searcher.Doc(found.Doc).GetBinaryValue(LuceneDocuments.StoredMarking).Bytes);
+                }
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, ResourceMarking>>(markings);
+    }
+
     public Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         var searcher = _searchers.Acquire();

@@ -103,11 +103,13 @@ public sealed class SearchGrpcService(
 
         var response = new SearchResponse { Total = result.TotalHits, NextPageToken = SearchPageToken.For(request, result.NextCursor) };
         var released = new List<(ResourceMarking, AccessDecision)>();
+        var contents = await ReleaseContentsAsync(session, result.Hits, context.CancellationToken);
         // Grouped hits carry their group's entity, read once, so that a merge meanwhile cannot set a hit apart from its group.
         var groupEntity = result.Groups?.SelectMany(g => g.Hits.Select(h => (h.RecordId, g.EntityId))).ToDictionary(p => p.RecordId, p => p.EntityId);
-        foreach (var hit in result.Hits)
+        for (var i = 0; i < result.Hits.Count; i++)
         {
-            var wire = Release(hit, released);
+            var hit = result.Hits[i];
+            var wire = Release(hit, contents.Records[i], contents.Withheld[i], released);
             if (hit.Readable && (groupEntity is null ? entities?.EntityOf(hit.RecordId) : groupEntity[hit.RecordId]) is { } entityId)
             {
                 wire.EntityId = entityId;
@@ -132,7 +134,7 @@ public sealed class SearchGrpcService(
             }
         }
 
-        await session.AuditAsync($"search {Describe(request)}", released, 0, context.CancellationToken);
+        await session.AuditAsync($"search {Describe(request)}", released, contents.LinkTargets, 0, context.CancellationToken);
         return response;
     }
 
@@ -158,9 +160,11 @@ public sealed class SearchGrpcService(
 
         var response = new FrontlineCheckResponse { Hit = result.Hit };
         var released = new List<(ResourceMarking, AccessDecision)>();
-        foreach (var hit in result.Hits)
+        var contents = await ReleaseContentsAsync(session, result.Hits, context.CancellationToken);
+        for (var i = 0; i < result.Hits.Count; i++)
         {
-            var wire = Release(hit, released);
+            var hit = result.Hits[i];
+            var wire = Release(hit, contents.Records[i], contents.Withheld[i], released);
             var marking = wire.Record?.Content?.Marking;
             response.Hits.Add(new FrontlineHit
             {
@@ -174,7 +178,7 @@ public sealed class SearchGrpcService(
             });
         }
 
-        await session.AuditAsync($"check {SearchRequestMapper.DescribeCheck(request)}", released, 0, context.CancellationToken);
+        await session.AuditAsync($"check {SearchRequestMapper.DescribeCheck(request)}", released, contents.LinkTargets, 0, context.CancellationToken);
         response.TookMs = clock.Elapsed.TotalMilliseconds;
         return response;
     }
@@ -184,8 +188,37 @@ public sealed class SearchGrpcService(
 
     private static SearchPrincipal Principal(AccessSession session) => new(session.Query.Subject, session.Context, session.Query.Justification);
 
+    /// <summary>
+    /// The content of each readable hit as its decision lets it leave, without links to records the caller may not
+    /// learn exist (their targets decided together, and only when a hit has links), with the decisions on those targets.
+    /// </summary>
+    private async Task<ReleasedContents> ReleaseContentsAsync(AccessSession session, IReadOnlyList<EngineHit> hits, CancellationToken cancellationToken)
+    {
+        var records = hits
+            .Select(hit => hit.Readable ? Redactor.Release(Record.Parser.ParseFrom(hit.DisplayPayload!.Value.Span), hit.Decision.Effect, hit.Decision.RedactedFields) : null)
+            .ToArray();
+        var withheld = Enumerable.Repeat<IReadOnlyList<string>>([], records.Length).ToArray();
+        var targets = LinkRelease.Targets(records);
+        var decided = new List<(ResourceMarking, AccessDecision)>();
+        if (targets.Count > 0)
+        {
+            var hidden = LinkRelease.Hidden(session, targets, await index.MarkingsAsync([.. targets], cancellationToken), decided);
+            for (var i = 0; i < records.Length; i++)
+            {
+                if (records[i] is { } record)
+                {
+                    (records[i], withheld[i]) = LinkRelease.Withhold(record, hidden);
+                }
+            }
+        }
+
+        return new ReleasedContents(records, withheld, decided);
+    }
+
+    private sealed record ReleasedContents(Record?[] Records, IReadOnlyList<string>[] Withheld, List<(ResourceMarking, AccessDecision)> LinkTargets);
+
     /// <summary>A hit as it may leave the service; existence-only hits carry the holder and reference only.</summary>
-    private static WireHit Release(EngineHit hit, List<(ResourceMarking, AccessDecision)> released)
+    private static WireHit Release(EngineHit hit, Record? content, IReadOnlyList<string> withheldLinks, List<(ResourceMarking, AccessDecision)> released)
     {
         var wire = new WireHit
         {
@@ -208,7 +241,8 @@ public sealed class SearchGrpcService(
             return wire;
         }
 
-        var record = Redactor.Release(Record.Parser.ParseFrom(hit.DisplayPayload!.Value.Span), hit.Decision.Effect, hit.Decision.RedactedFields)!;
+        var record = content!;
+        wire.Decision = LinkRelease.Reporting(wire.Decision, withheldLinks);
         wire.Version = hit.Version ?? record.Version;
         wire.Record = record;
         wire.Title = SearchDocumentMapper.Title(record);
