@@ -163,4 +163,27 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         Assert.DoesNotContain(victim, byText.ToString());
         Assert.Empty(Assert.Single(byText.Hits, h => h.RecordId == crossing).Record.Content.Links);
     }
+
+    [Fact]
+    public async Task Resolution_matches_and_entities_withhold_links_to_records_the_reader_may_not_learn_of()
+    {
+        var name = "Vinaria" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + (c % 26))));
+        var (organisation, hidden, _) = await LabourEmployerAsync(name);
+        var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var because = TestRecords.Because("who works there");
+
+        var match = await Projected.Eventually(
+            () => resolution.MatchAsync(new MatchRequest { Organisation = new Organisation { Name = name, Country = "MD" }, Justification = because }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == organisation)),
+            // Resolution trains on the population first, which on two busy cores can take longer than the default.
+            seconds: 60);
+        var candidate = match.Candidates.First(c => c.Records.Any(r => r.RecordId == organisation));
+        var entity = await resolution.GetEntityAsync(new GetEntityRequest { EntityId = candidate.EntityId, Justification = because });
+
+        Assert.DoesNotContain(hidden, match.ToString());
+        Assert.DoesNotContain(hidden, entity.ToString());
+        var listed = Assert.Single(entity.Records, r => r.RecordId == organisation);
+        Assert.DoesNotContain(listed.Record.Content.Links, l => l.TargetRecordId == hidden);
+        Assert.Contains("links[0]", listed.Decision.RedactedFields);
+    }
 }

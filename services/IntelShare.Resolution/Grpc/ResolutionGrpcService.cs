@@ -77,6 +77,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var session = await BeginAsync(context, request.Justification, "resolution.match");
         var response = new MatchResponse();
         var released = new List<(ResourceMarking, AccessDecision)>();
+        var linkTargets = new List<(ResourceMarking, AccessDecision)>();
         var withheld = 0;
         // An entity is offered through a record the caller may be shown where it has one: through a victim's record
         // listed unnamed, it would be offered only by its holder, though the caller's own record of her is in it.
@@ -89,7 +90,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 continue;
             }
 
-            var records = Release(entity, session, released, ref withheld);
+            var records = Release(entity, session, released, linkTargets, ref withheld);
 
             // The record that matched ties the query to its entity: one the caller may not know of offers nothing, and
             // one they may not read, or matched on fields withheld from them, offers only itself to ask about, not the
@@ -152,7 +153,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             response.Candidates.Add(candidate);
         }
 
-        await session.AuditAsync($"match {Describe(request)}", released, withheld, context.CancellationToken);
+        await session.AuditAsync($"match {Describe(request)}", released, linkTargets, withheld, context.CancellationToken);
         return response;
     }
 
@@ -164,12 +165,13 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var session = await BeginAsync(context, request.Justification, "resolution.get_entity");
         var snapshot = resolver.GetEntity(request.EntityId) ?? throw new NotFoundException("Entity", request.EntityId);
         var released = new List<(ResourceMarking, AccessDecision)>();
+        var linkTargets = new List<(ResourceMarking, AccessDecision)>();
         var withheld = 0;
-        var records = Release(snapshot, session, released, ref withheld);
+        var records = Release(snapshot, session, released, linkTargets, ref withheld);
         if (records.Count == 0)
         {
             // Nothing the caller may even learn of: indistinguishable from an entity that does not exist.
-            await session.AuditAsync($"entity {request.EntityId}", released, withheld, context.CancellationToken);
+            await session.AuditAsync($"entity {request.EntityId}", released, linkTargets, withheld, context.CancellationToken);
             throw new NotFoundException("Entity", request.EntityId);
         }
 
@@ -197,7 +199,7 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             entity.Records.AddRange(records.Select(r => r.Reference));
         }
 
-        await session.AuditAsync($"entity {request.EntityId}", released, withheld, context.CancellationToken);
+        await session.AuditAsync($"entity {request.EntityId}", released, linkTargets, withheld, context.CancellationToken);
         return entity;
     }
 
@@ -491,7 +493,44 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
     private Task<AccessSession> BeginAsync(ServerCallContext context, Justification justification, string action) =>
         access.BeginAsync(new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "resolution"), context.CancellationToken);
 
-    /// <summary>Each record of the entity as the caller may see it; withheld ones are only counted.</summary>
+    /// <summary>
+    /// Each record of the entity as the caller may see it; withheld ones are only counted. Their links to records the
+    /// caller may not learn exist are withheld, the targets' decisions added to <paramref name="linkTargets"/>: a target
+    /// Resolution does not hold (not a person or organisation) cannot be decided here, so its link is withheld too.
+    /// </summary>
+    private List<ReleasedRecord> Release(
+        EntitySnapshot entity, AccessSession session, List<(ResourceMarking, AccessDecision)> released, List<(ResourceMarking, AccessDecision)> linkTargets, ref int withheld)
+    {
+        var records = Release(entity, session, released, ref withheld);
+        var targets = LinkRelease.Targets(records.Select(r => r.Record));
+        if (targets.Count == 0)
+        {
+            return records;
+        }
+
+        var markings = new Dictionary<string, ResourceMarking>(StringComparer.Ordinal);
+        foreach (var target in targets)
+        {
+            if (resolver.FindRecord(target) is { } held)
+            {
+                markings[target] = held.ToResourceMarking();
+            }
+        }
+
+        var hidden = LinkRelease.Hidden(session, targets, markings, linkTargets);
+        foreach (var record in records)
+        {
+            if (record.Record is { } content)
+            {
+                var (shown, paths) = LinkRelease.Withhold(content, hidden);
+                record.Message.Record = shown;
+                record.Message.Decision = LinkRelease.Reporting(record.Message.Decision, paths);
+            }
+        }
+
+        return records;
+    }
+
     private static List<ReleasedRecord> Release(EntitySnapshot entity, AccessSession session, List<(ResourceMarking, AccessDecision)> released, ref int withheld)
     {
         var records = new List<ReleasedRecord>();
