@@ -106,8 +106,8 @@ public static class LinkRelease
     }
 
     /// <summary>
-    /// The decision as sent with content from which links were withheld: redacted, naming the links among its redacted
-    /// fields, as a decision that removed fields itself does.
+    /// The decision as sent with content from which more was withheld than it names (links; an earlier version's own
+    /// fields): redacted, naming those paths among its redacted fields, as a decision that removed fields itself does.
     /// </summary>
     public static Decision Reporting(Decision decision, IEnumerable<string> withheld)
     {

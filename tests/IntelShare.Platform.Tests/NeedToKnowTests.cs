@@ -118,7 +118,18 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         released.Marking.Discoverable = true;
         await records.AmendAsync(new AmendRequest { RecordId = tightenedId, Content = released });
 
+        // v1 named a victim, v2 lifts the caveat and is released whole.
+        var named = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: "Maria", family: "Lungu");
+        named.Marking.ReleasableTo.Add("BORDER");
+        named.Marking.Caveats.Add("VICTIM_IDENTITY");
+        var namedId = (await records.ContributeAsync(new ContributeRequest { Content = named })).RecordId;
+        var unnamed = named.Clone();
+        unnamed.Marking.Caveats.Clear();
+        await records.AmendAsync(new AmendRequest { RecordId = namedId, Content = unnamed });
+
         var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
+        var namedNow = await border.GetAsync(new GetRecordRequest { RecordId = namedId, Justification = TestRecords.Because() });
+        var namedFirst = await border.GetAsync(new GetRecordRequest { RecordId = namedId, Version = 1, Justification = TestRecords.Because() });
         var history = await border.HistoryAsync(new HistoryRequest { RecordId = id, Justification = TestRecords.Because() });
         var first = await border.GetAsync(new GetRecordRequest { RecordId = id, Version = 1, Justification = TestRecords.Because() });
         var tightenedHistory = await border.HistoryAsync(new HistoryRequest { RecordId = tightenedId, Justification = TestRecords.Because() });
@@ -136,6 +147,11 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal([2L], tightenedHistory.Versions.Select(v => v.Version));
         Assert.Equal(StatusCode.PermissionDenied, policeOnly.StatusCode);
         Assert.Equal([1L, 2L], owner.Versions.Select(v => v.Version));
+        // The first version leaves without her name, and its decision says so, though the current one is read whole.
+        Assert.Equal((Effect.Permit, "Lungu"), (namedNow.Decision.Effect, namedNow.Record.Content.Person.Name.FamilyName));
+        Assert.Null(namedFirst.Record.Content.Person.Name);
+        Assert.Equal(Effect.PermitRedacted, namedFirst.Decision.Effect);
+        Assert.Contains("person.name", namedFirst.Decision.RedactedFields);
     }
 
     [Fact]

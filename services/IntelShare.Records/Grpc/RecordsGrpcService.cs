@@ -281,14 +281,15 @@ public sealed class RecordsGrpcService(
         var earlier = request.Version == 0 || request.Version == current.Version
             ? null
             : store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound($"{request.RecordId}@{request.Version}");
-        var (decision, released) = await ReleaseVersionsAsync(context, request.Justification, "read", current, earlier is null ? [current] : [earlier]);
+        var (decision, released, withheldFromVersion) = await ReleaseVersionsAsync(context, request.Justification, "read", current, earlier is null ? [current] : [earlier]);
         var response = new GetRecordResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
             var withheld = await WithholdHiddenLinksAsync(context, request.Justification, released);
             response.Record = released[0] ?? throw new PermissionDeniedException(
                 $"Version {request.Version} of record '{request.RecordId}' was marked more restrictively than the record is now, and is not released to you.");
-            response.Decision = LinkRelease.Reporting(decision.Message, withheld[0]);
+            // An earlier version may leave with less than the current one would (a caveat it carried): its decision says so.
+            response.Decision = LinkRelease.Reporting(decision.Message, withheldFromVersion[0].Concat(withheld[0]));
             response.HandlingConditions = decision.HandlingConditions;
         }
 
@@ -361,7 +362,7 @@ public sealed class RecordsGrpcService(
             ThrowNotFound(request.RecordId);
         }
 
-        var (decision, released) = await ReleaseVersionsAsync(context, request.Justification, "history", versions[^1], versions);
+        var (decision, released, _) = await ReleaseVersionsAsync(context, request.Justification, "history", versions[^1], versions);
         var response = new HistoryResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
@@ -381,8 +382,8 @@ public sealed class RecordsGrpcService(
     /// does not leave under a later, looser one. A version gets the fields withheld by both decisions, but the case
     /// references by its own, since those name positions in its own list. Versions sharing a marking share a decision.
     /// </summary>
-    /// <returns>The current version's decision, and each version as released, or null where it is withheld.</returns>
-    private async Task<(ReleaseDecision Current, Record?[] Released)> ReleaseVersionsAsync(
+    /// <returns>The current version's decision, each version as released (null where it is withheld), and the paths withheld from each.</returns>
+    private async Task<(ReleaseDecision Current, Record?[] Released, IReadOnlyList<string>[] Withheld)> ReleaseVersionsAsync(
         ServerCallContext context, Justification justification, string action, Record current, IReadOnlyList<Record> versions)
     {
         var markings = new List<Record> { current };
@@ -403,9 +404,11 @@ public sealed class RecordsGrpcService(
         var decisions = await Check(context, justification, action, markings);
         var gate = ReadableOrNotFound(decisions[0], current.RecordId);
         var released = new Record?[versions.Count];
+        var withheldFrom = new IReadOnlyList<string>[versions.Count];
+        Array.Fill(withheldFrom, gate.RedactedFields);
         if (!gate.IsPermitted)
         {
-            return (gate, released);
+            return (gate, released, withheldFrom);
         }
 
         for (var i = 0; i < versions.Count; i++)
@@ -421,10 +424,11 @@ public sealed class RecordsGrpcService(
                     .Union(gate.RedactedFields.Where(path => !path.StartsWith(RedactionPaths.CaseRefs, StringComparison.Ordinal)), StringComparer.Ordinal)
                     .ToList();
                 released[i] = Redactor.Release(versions[i], withheld.Count == 0 ? AccessEffect.Permit : AccessEffect.PermitRedacted, withheld);
+                withheldFrom[i] = withheld;
             }
         }
 
-        return (gate, released);
+        return (gate, released, withheldFrom);
     }
 
     /// <summary>
