@@ -127,6 +127,18 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_graph_depth_outside_1_to_4_is_a_usage_error_not_the_default_depth()
+    {
+        var cli = NewCli("graph-depth-home");
+        foreach (var depth in new[] { "0", "5", "-1" })
+        {
+            var before = cli.Output.Length;
+            Assert.Equal(2, await cli.Run("graph", "neighbours", "ent-anyone", "--depth", depth, "--reason", "checking"));
+            Assert.Contains("--depth must be between 1 and 4", cli.Output[before..]);
+        }
+    }
+
+    [Fact]
     public async Task A_first_import_with_restart_and_one_of_a_file_with_only_a_header_end_normally_in_a_home_that_never_imported()
     {
         var (file, prefix) = await WritePeopleWithBadDates("first-import", rows: 10);

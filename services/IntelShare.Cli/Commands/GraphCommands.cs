@@ -16,7 +16,19 @@ internal static class GraphCommands
 
     private static Argument<string[]> Entities() => new("entity") { Description = "Entity, record or identifier node ids (e.g. a record id, phone:+447700900123).", Arity = ArgumentArity.OneOrMore };
 
-    private static Option<int> Depth(int fallback) => new("--depth") { Description = $"Hops from the starting entities, 1 to 4 (default {fallback}).", DefaultValueFactory = _ => fallback, HelpName = "hops" };
+    private static Option<int> Depth(int fallback)
+    {
+        var depth = new Option<int>("--depth") { Description = $"Hops from the starting entities, 1 to 4 (default {fallback}).", DefaultValueFactory = _ => fallback, HelpName = "hops" };
+        // 0 would reach the platform as "not given" and be answered at the default depth, not refused.
+        depth.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 4)
+            {
+                result.AddError("--depth must be between 1 and 4.");
+            }
+        });
+        return depth;
+    }
 
     private static Command Neighbours(CliRun run, Option<string> server)
     {
