@@ -106,6 +106,21 @@ public static class LinkRelease
     }
 
     /// <summary>
+    /// Withholds, in place, the links of every released record (null where none is released) to <paramref name="hidden"/>
+    /// targets, and gives the paths withheld from each.
+    /// </summary>
+    public static IReadOnlyList<string>[] WithholdAll(Record?[] released, IReadOnlySet<string> hidden)
+    {
+        var withheld = new IReadOnlyList<string>[released.Length];
+        for (var i = 0; i < released.Length; i++)
+        {
+            (released[i], withheld[i]) = released[i] is { } record ? Withhold(record, hidden) : (null, []);
+        }
+
+        return withheld;
+    }
+
+    /// <summary>
     /// The decision as sent with content from which more was withheld than it names (links; an earlier version's own
     /// fields): redacted, naming those paths among its redacted fields, as a decision that removed fields itself does.
     /// </summary>

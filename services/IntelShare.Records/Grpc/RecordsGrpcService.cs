@@ -438,24 +438,14 @@ public sealed class RecordsGrpcService(
     /// <returns>The paths of the links withheld from each record.</returns>
     private async Task<IReadOnlyList<string>[]> WithholdHiddenLinksAsync(ServerCallContext context, Justification justification, Record?[] released)
     {
-        var withheld = Enumerable.Repeat<IReadOnlyList<string>>([], released.Length).ToArray();
         var targets = LinkRelease.Targets(released).Select(id => store.GetVersion(id, 0)).OfType<Record>().ToList();
         if (targets.Count == 0)
         {
-            return withheld;
+            return LinkRelease.WithholdAll(released, FrozenSet<string>.Empty);
         }
 
         var decisions = await Check(context, justification, LinkRelease.Action, targets);
-        var hidden = LinkRelease.Hidden([.. targets.Select(target => target.RecordId)], [.. decisions.Select(decision => decision.Effect)]);
-        for (var i = 0; i < released.Length; i++)
-        {
-            if (released[i] is { } record)
-            {
-                (released[i], withheld[i]) = LinkRelease.Withhold(record, hidden);
-            }
-        }
-
-        return withheld;
+        return LinkRelease.WithholdAll(released, LinkRelease.Hidden([.. targets.Select(target => target.RecordId)], [.. decisions.Select(decision => decision.Effect)]));
     }
 
     /// <summary>Decides (and audits) every read.</summary>

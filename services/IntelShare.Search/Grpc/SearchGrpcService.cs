@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -197,22 +198,12 @@ public sealed class SearchGrpcService(
         var records = hits
             .Select(hit => hit.Readable ? Redactor.Release(Record.Parser.ParseFrom(hit.DisplayPayload!.Value.Span), hit.Decision.Effect, hit.Decision.RedactedFields) : null)
             .ToArray();
-        var withheld = Enumerable.Repeat<IReadOnlyList<string>>([], records.Length).ToArray();
         var targets = LinkRelease.Targets(records);
         var decided = new List<(ResourceMarking, AccessDecision)>();
-        if (targets.Count > 0)
-        {
-            var hidden = LinkRelease.Hidden(session, targets, await index.MarkingsAsync([.. targets], cancellationToken), decided);
-            for (var i = 0; i < records.Length; i++)
-            {
-                if (records[i] is { } record)
-                {
-                    (records[i], withheld[i]) = LinkRelease.Withhold(record, hidden);
-                }
-            }
-        }
-
-        return new ReleasedContents(records, withheld, decided);
+        var hidden = targets.Count == 0
+            ? FrozenSet<string>.Empty
+            : LinkRelease.Hidden(session, targets, await index.MarkingsAsync([.. targets], cancellationToken), decided);
+        return new ReleasedContents(records, LinkRelease.WithholdAll(records, hidden), decided);
     }
 
     private sealed record ReleasedContents(Record?[] Records, IReadOnlyList<string>[] Withheld, List<(ResourceMarking, AccessDecision)> LinkTargets);
