@@ -96,15 +96,22 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var caseRef = await OpenCaseWithLabourAsync("OP-VERSIONS", "A case the border guard is not on");
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
 
-        // v1 names a victim (caveat), v2 lifts the caveat, v3 files the record under a case the border guard is not on.
-        var v1 = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: "Elena", family: "Popescu");
-        v1.Marking.ReleasableTo.Add("BORDER");
-        v1.Marking.Caveats.Add("VICTIM_IDENTITY");
-        var id = (await records.ContributeAsync(new ContributeRequest { Content = v1 })).RecordId;
-        var v2 = v1.Clone();
-        v2.Marking.Caveats.Clear();
-        v2.Person.Name.FamilyName = "Popescu-Ionescu";
-        await records.AmendAsync(new AmendRequest { RecordId = id, Content = v2 });
+        // v1 names a victim for the border guard (caveat), v2 lifts the caveat, and changes what else is asked.
+        async Task<(string Id, RecordContent Lifted)> NamedThenLiftedAsync(string given, string family, Action<RecordContent> alsoChange)
+        {
+            var named = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: given, family: family);
+            named.Marking.ReleasableTo.Add("BORDER");
+            named.Marking.Caveats.Add("VICTIM_IDENTITY");
+            var recordId = (await records.ContributeAsync(new ContributeRequest { Content = named })).RecordId;
+            var lifted = named.Clone();
+            lifted.Marking.Caveats.Clear();
+            alsoChange(lifted);
+            await records.AmendAsync(new AmendRequest { RecordId = recordId, Content = lifted });
+            return (recordId, lifted);
+        }
+
+        // v3 files the record under a case the border guard is not on.
+        var (id, v2) = await NamedThenLiftedAsync("Elena", "Popescu", c => c.Person.Name.FamilyName = "Popescu-Ionescu");
         var v3 = v2.Clone();
         v3.Marking.CaseRefs.Add(caseRef);
         await records.AmendAsync(new AmendRequest { RecordId = id, Content = v3 });
@@ -118,14 +125,8 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         released.Marking.Discoverable = true;
         await records.AmendAsync(new AmendRequest { RecordId = tightenedId, Content = released });
 
-        // v1 named a victim, v2 lifts the caveat and is released whole.
-        var named = TestRecords.Person(TestRecords.UniqueRef("ntk-versions"), given: "Maria", family: "Lungu");
-        named.Marking.ReleasableTo.Add("BORDER");
-        named.Marking.Caveats.Add("VICTIM_IDENTITY");
-        var namedId = (await records.ContributeAsync(new ContributeRequest { Content = named })).RecordId;
-        var unnamed = named.Clone();
-        unnamed.Marking.Caveats.Clear();
-        await records.AmendAsync(new AmendRequest { RecordId = namedId, Content = unnamed });
+        // Lifted and changed in nothing else, the record is released whole.
+        var (namedId, _) = await NamedThenLiftedAsync("Maria", "Lungu", _ => { });
 
         var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
         var namedNow = await border.GetAsync(new GetRecordRequest { RecordId = namedId, Justification = TestRecords.Because() });
