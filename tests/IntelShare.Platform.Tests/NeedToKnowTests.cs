@@ -131,6 +131,7 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         var border = (await Factory.ChannelForAsync("border.analyst")).RecordsClient();
         var namedNow = await border.GetAsync(new GetRecordRequest { RecordId = namedId, Justification = TestRecords.Because() });
         var namedFirst = await border.GetAsync(new GetRecordRequest { RecordId = namedId, Version = 1, Justification = TestRecords.Because() });
+        var namedHistory = await border.HistoryAsync(new HistoryRequest { RecordId = namedId, Justification = TestRecords.Because() });
         var history = await border.HistoryAsync(new HistoryRequest { RecordId = id, Justification = TestRecords.Because() });
         var first = await border.GetAsync(new GetRecordRequest { RecordId = id, Version = 1, Justification = TestRecords.Because() });
         var tightenedHistory = await border.HistoryAsync(new HistoryRequest { RecordId = tightenedId, Justification = TestRecords.Because() });
@@ -153,6 +154,17 @@ public sealed class NeedToKnowTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Null(namedFirst.Record.Content.Person.Name);
         Assert.Equal(Effect.PermitRedacted, namedFirst.Decision.Effect);
         Assert.Contains("person.name", namedFirst.Decision.RedactedFields);
+        // History gives each version the decision it left under: the record as it is now is read whole.
+        Assert.Equal(Effect.Permit, namedHistory.Decision.Effect);
+        Assert.Equal([Effect.PermitRedacted, Effect.Permit], namedHistory.VersionDecisions.Select(d => d.Effect));
+        Assert.Contains("person.name", namedHistory.VersionDecisions[0].RedactedFields);
+        // v3's case reference is withheld from v3 only; v1 lacks the name, v2 lacks nothing.
+        Assert.Equal(history.Versions.Count, history.VersionDecisions.Count);
+        Assert.Contains("person.name", history.VersionDecisions[0].RedactedFields);
+        Assert.Equal(Effect.Permit, history.VersionDecisions[1].Effect);
+        Assert.Equal(Effect.PermitRedacted, history.VersionDecisions[2].Effect);
+        Assert.DoesNotContain("person.name", history.VersionDecisions[2].RedactedFields);
+        Assert.Equal(history.Decision.RedactedFields, history.VersionDecisions[2].RedactedFields);
     }
 
     [Fact]

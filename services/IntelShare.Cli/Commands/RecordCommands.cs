@@ -67,7 +67,9 @@ internal static class RecordCommands
                 cancellationToken: ct);
             if (response.Versions.Count > 0)
             {
-                RecordRenderer.ShowHistory(run.Console, id, response.Versions, response.Decision.Effect == Effect.PermitRedacted,
+                // An earlier version can have left with less than the current one (a caveat it carried).
+                var redacted = response.Decision.Effect == Effect.PermitRedacted || response.VersionDecisions.Any(d => d.Effect == Effect.PermitRedacted);
+                RecordRenderer.ShowHistory(run.Console, id, response.Versions, redacted,
                     await UserNames.OfAsync(connection, response.Versions.Select(v => v.RecordedBy), ct));
             }
 

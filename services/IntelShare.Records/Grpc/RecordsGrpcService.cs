@@ -281,7 +281,7 @@ public sealed class RecordsGrpcService(
         var earlier = request.Version == 0 || request.Version == current.Version
             ? null
             : store.GetVersion(request.RecordId, request.Version) ?? ThrowNotFound($"{request.RecordId}@{request.Version}");
-        var (decision, released, withheldFromVersion) = await ReleaseVersionsAsync(context, request.Justification, "read", current, earlier is null ? [current] : [earlier]);
+        var (decision, released, versionDecisions) = await ReleaseVersionsAsync(context, request.Justification, "read", current, earlier is null ? [current] : [earlier]);
         var response = new GetRecordResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
@@ -289,7 +289,7 @@ public sealed class RecordsGrpcService(
             response.Record = released[0] ?? throw new PermissionDeniedException(
                 $"Version {request.Version} of record '{request.RecordId}' was marked more restrictively than the record is now, and is not released to you.");
             // An earlier version may leave with less than the current one would (a caveat it carried): its decision says so.
-            response.Decision = LinkRelease.Reporting(decision.Message, withheldFromVersion[0].Concat(withheld[0]));
+            response.Decision = LinkRelease.Reporting(versionDecisions[0], withheld[0]);
             response.HandlingConditions = decision.HandlingConditions;
         }
 
@@ -362,14 +362,22 @@ public sealed class RecordsGrpcService(
             ThrowNotFound(request.RecordId);
         }
 
-        var (decision, released, _) = await ReleaseVersionsAsync(context, request.Justification, "history", versions[^1], versions);
+        var (decision, released, versionDecisions) = await ReleaseVersionsAsync(context, request.Justification, "history", versions[^1], versions);
         var response = new HistoryResponse { Decision = decision.Message };
         if (decision.IsPermitted)
         {
             var withheld = await WithholdHiddenLinksAsync(context, request.Justification, released);
-            // A version marked more restrictively than the record is now stays out; the version numbers show the gap.
-            response.Versions.AddRange(released.OfType<Record>());
-            response.Decision = LinkRelease.Reporting(decision.Message, withheld.SelectMany(paths => paths));
+            for (var i = 0; i < released.Length; i++)
+            {
+                // A version marked more restrictively than the record is now stays out; the version numbers show the gap.
+                if (released[i] is { } version)
+                {
+                    response.Versions.Add(version);
+                    response.VersionDecisions.Add(LinkRelease.Reporting(versionDecisions[i], withheld[i]));
+                }
+            }
+
+            response.Decision = LinkRelease.Reporting(decision.Message, withheld[^1]);
         }
 
         return response;
@@ -382,8 +390,8 @@ public sealed class RecordsGrpcService(
     /// does not leave under a later, looser one. A version gets the fields withheld by both decisions, but the case
     /// references by its own, since those name positions in its own list. Versions sharing a marking share a decision.
     /// </summary>
-    /// <returns>The current version's decision, each version as released (null where it is withheld), and the paths withheld from each.</returns>
-    private async Task<(ReleaseDecision Current, Record?[] Released, IReadOnlyList<string>[] Withheld)> ReleaseVersionsAsync(
+    /// <returns>The current version's decision, each version as released (null where it is withheld), and the decision each was released under.</returns>
+    private async Task<(ReleaseDecision Current, Record?[] Released, Decision[] VersionDecisions)> ReleaseVersionsAsync(
         ServerCallContext context, Justification justification, string action, Record current, IReadOnlyList<Record> versions)
     {
         var markings = new List<Record> { current };
@@ -404,11 +412,11 @@ public sealed class RecordsGrpcService(
         var decisions = await Check(context, justification, action, markings);
         var gate = ReadableOrNotFound(decisions[0], current.RecordId);
         var released = new Record?[versions.Count];
-        var withheldFrom = new IReadOnlyList<string>[versions.Count];
-        Array.Fill(withheldFrom, gate.RedactedFields);
+        var releasedUnder = new Decision[versions.Count];
+        Array.Fill(releasedUnder, gate.Message);
         if (!gate.IsPermitted)
         {
-            return (gate, released, withheldFrom);
+            return (gate, released, releasedUnder);
         }
 
         for (var i = 0; i < versions.Count; i++)
@@ -424,11 +432,11 @@ public sealed class RecordsGrpcService(
                     .Union(gate.RedactedFields.Where(path => !path.StartsWith(RedactionPaths.CaseRefs, StringComparison.Ordinal)), StringComparer.Ordinal)
                     .ToList();
                 released[i] = Redactor.Release(versions[i], withheld.Count == 0 ? AccessEffect.Permit : AccessEffect.PermitRedacted, withheld);
-                withheldFrom[i] = withheld;
+                releasedUnder[i] = LinkRelease.Reporting(own.Message, withheld);
             }
         }
 
-        return (gate, released, withheldFrom);
+        return (gate, released, releasedUnder);
     }
 
     /// <summary>
