@@ -944,6 +944,26 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         throw new InvalidOperationException($"No record with source reference {sourceRef}.");
     }
 
+    [Fact]
+    public async Task An_empty_password_or_client_secret_is_refused_before_signing_in_saying_what_to_do()
+    {
+        var given = NewCli("empty-password-given");
+        var typed = new CliRunner(Factory, Path.Combine(_work.Path, "empty-password-typed"), input: "\n");
+        var system = NewCli("empty-client-secret");
+
+        Assert.Equal(2, await given.Run("login", "--user", "contributor", "--password", ""));
+        Assert.Equal(2, await typed.Run("login", "--user", "contributor"));
+        Assert.Equal(2, await system.Run("login", "--client-id", "pol-atu-system", "--client-secret", ""));
+
+        Assert.Contains("The password is empty: type it at the prompt, or pass it with --password.", given.Output);
+        Assert.Contains("The password is empty", typed.Output);
+        Assert.Contains("The client secret is empty", system.Output);
+        Assert.DoesNotContain("mandatory", given.Output + typed.Output + system.Output);
+        // Nothing was saved: the next command asks the user to sign in.
+        Assert.NotEqual(0, await typed.Run("whoami"));
+        Assert.Contains("intelshare login", typed.Output);
+    }
+
     private CliRunner NewCli(string home) => new(Factory, Path.Combine(_work.Path, home));
 
     private async Task<CliRunner> SignedInCli(string home)

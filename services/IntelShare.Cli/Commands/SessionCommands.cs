@@ -52,13 +52,13 @@ internal static class SessionCommands
             if (userName is not null)
             {
                 principal = userName;
-                var secret = parseResult.GetValue(password) ?? await SecretPrompt.ReadAsync(run, "Password", "--password", ct);
+                var secret = await SecretPrompt.ReadAsync(run, "Password", "--password", parseResult.GetValue(password), ct);
                 response = await tokens.PasswordAsync(userName, secret, ct);
             }
             else
             {
                 principal = parseResult.GetValue(clientId)!;
-                var secret = parseResult.GetValue(clientSecret) ?? await SecretPrompt.ReadAsync(run, "Client secret", "--client-secret", ct);
+                var secret = await SecretPrompt.ReadAsync(run, "Client secret", "--client-secret", parseResult.GetValue(clientSecret), ct);
                 response = await tokens.ClientCredentialsAsync(principal, secret, ct);
             }
 
