@@ -162,7 +162,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
                 .ThenBy(i => c.State.Nodes[graph.Global[i]]!.Id, StringComparer.Ordinal)
                 .Take(query.Top)
                 .Select(i => new NodeScore(c.State.Nodes[graph.Global[i]]!.Id, scores[i]));
-            return new CentralityResult(query.Measure, [.. ranked], graph.Count, graph.EdgeIds.Length, iterations, c.WithheldNodes, c.WithheldEdges, c.Truncated);
+            return new CentralityResult(query.Measure, [.. ranked], graph.Count, graph.EdgeIds.Length, iterations, c.WithheldNodes, c.WithheldEdges, c.UndisclosedNodes, c.UndisclosedEdges, c.Truncated);
         }, query.NodeKinds, query.EdgeKinds, query.Window);
     }
 
@@ -190,7 +190,7 @@ public sealed class EmbeddedGraphStore : IGraphStore
                 .Select(p => ids[p.Key]);
             c.Truncated |= bridges.Length > query.MaxBridgeEdges;
             var bridgeEdges = bridges.Take(query.MaxBridgeEdges).Select(e => c.State.Edge(graph.EdgeIds[e]));
-            return new CommunityResult(modularity, [.. communities], [.. bridgeNodes], [.. bridgeEdges], c.WithheldNodes, c.WithheldEdges, c.Truncated);
+            return new CommunityResult(modularity, [.. communities], [.. bridgeNodes], [.. bridgeEdges], c.WithheldNodes, c.WithheldEdges, c.UndisclosedNodes, c.UndisclosedEdges, c.Truncated);
         }, query.NodeKinds, query.EdgeKinds, query.Window);
     }
 

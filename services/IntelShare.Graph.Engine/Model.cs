@@ -131,6 +131,19 @@ public interface IGraphVisibility
     NodeVisibility See(GraphNode node);
 
     bool SeeEdge(GraphEdge edge);
+
+    /// <summary>
+    /// For a node <see cref="See"/> hides: whether the caller may learn that it exists, and so be told it was withheld.
+    /// One they may not learn of is not even counted: a count beside a node tells them that something hidden is linked
+    /// to it. Such nodes are tallied apart, for the audit log only.
+    /// </summary>
+    bool Discloses(GraphNode node);
+
+    /// <summary>
+    /// As <see cref="Discloses(GraphNode)"/>, for an edge withheld from the caller. An edge to a node not disclosed is
+    /// not disclosed whatever this answers: counting it would tell of the node.
+    /// </summary>
+    bool DisclosesEdge(GraphEdge edge);
 }
 
 /// <summary>
@@ -144,6 +157,9 @@ public interface IMarkingVisibility : IGraphVisibility
     NodeVisibility SeeMarking(string marking);
 
     bool SeeEdgeMarking(string marking);
+
+    /// <summary>As <see cref="IGraphVisibility.Discloses"/> and <see cref="IGraphVisibility.DisclosesEdge"/> for a withheld node or edge with this marking.</summary>
+    bool DisclosesMarking(string marking);
 }
 
 public sealed class EverythingVisible : IGraphVisibility
@@ -157,6 +173,10 @@ public sealed class EverythingVisible : IGraphVisibility
     public NodeVisibility See(GraphNode node) => NodeVisibility.Visible;
 
     public bool SeeEdge(GraphEdge edge) => true;
+
+    public bool Discloses(GraphNode node) => true;
+
+    public bool DisclosesEdge(GraphEdge edge) => true;
 }
 
 /// <summary>

@@ -77,9 +77,11 @@ public sealed record ResultNode(GraphNode Node, NodeVisibility Visibility);
 
 /// <summary>
 /// What a query found. <see cref="WithheldNodes"/> and <see cref="WithheldEdges"/> count what was met but hidden
-/// from this caller; <see cref="Truncated"/> says a limit or the budget stopped the query early.
+/// from this caller that the caller may learn exists (<see cref="IGraphVisibility.Discloses"/>), the only counts to
+/// tell them; <see cref="UndisclosedNodes"/> and <see cref="UndisclosedEdges"/> count the rest, for the audit log.
+/// <see cref="Truncated"/> says a limit or the budget stopped the query early. The other results count alike.
 /// </summary>
-public sealed record Subgraph(IReadOnlyList<ResultNode> Nodes, IReadOnlyList<GraphEdge> Edges, int WithheldNodes, int WithheldEdges, bool Truncated);
+public sealed record Subgraph(IReadOnlyList<ResultNode> Nodes, IReadOnlyList<GraphEdge> Edges, int WithheldNodes, int WithheldEdges, int UndisclosedNodes, int UndisclosedEdges, bool Truncated);
 
 public sealed record GraphPath(IReadOnlyList<string> NodeIds, IReadOnlyList<GraphEdge> Edges)
 {
@@ -95,12 +97,12 @@ public sealed record ConnectResult(Subgraph Graph, IReadOnlyList<(string A, stri
 
 public sealed record CommonAssociate(ResultNode Node, IReadOnlyList<GraphEdge> EdgesWithA, IReadOnlyList<GraphEdge> EdgesWithB);
 
-public sealed record CommonAssociatesResult(IReadOnlyList<CommonAssociate> Associates, int WithheldNodes, int WithheldEdges, bool Truncated);
+public sealed record CommonAssociatesResult(IReadOnlyList<CommonAssociate> Associates, int WithheldNodes, int WithheldEdges, int UndisclosedNodes, int UndisclosedEdges, bool Truncated);
 
 public sealed record NodeScore(string Id, double Score);
 
 /// <summary>Scores ranked highest first, at most <c>Top</c> of them, of <see cref="NodesScored"/> visible nodes joined by <see cref="EdgesScored"/> visible links.</summary>
-public sealed record CentralityResult(CentralityMeasure Measure, IReadOnlyList<NodeScore> Scores, int NodesScored, int EdgesScored, int Iterations, int WithheldNodes, int WithheldEdges, bool Truncated);
+public sealed record CentralityResult(CentralityMeasure Measure, IReadOnlyList<NodeScore> Scores, int NodesScored, int EdgesScored, int Iterations, int WithheldNodes, int WithheldEdges, int UndisclosedNodes, int UndisclosedEdges, bool Truncated);
 
 public sealed record Community(int Id, IReadOnlyList<string> Members);
 
@@ -111,15 +113,17 @@ public sealed record CommunityResult(
     IReadOnlyList<GraphEdge> BridgeEdges,
     int WithheldNodes,
     int WithheldEdges,
+    int UndisclosedNodes,
+    int UndisclosedEdges,
     bool Truncated);
 
 public sealed record CaseLink(string CaseA, string CaseB, IReadOnlyList<string> SharedEntityIds);
 
-public sealed record LinkedCasesResult(IReadOnlyList<CaseLink> Links, int WithheldNodes, int WithheldEdges, bool Truncated);
+public sealed record LinkedCasesResult(IReadOnlyList<CaseLink> Links, int WithheldNodes, int WithheldEdges, int UndisclosedNodes, int UndisclosedEdges, bool Truncated);
 
 public sealed record TimelineEntry(ResultNode Event, IReadOnlyList<GraphEdge> Edges);
 
-public sealed record TimelineResult(IReadOnlyList<TimelineEntry> Events, int WithheldNodes, int WithheldEdges, bool Truncated);
+public sealed record TimelineResult(IReadOnlyList<TimelineEntry> Events, int WithheldNodes, int WithheldEdges, int UndisclosedNodes, int UndisclosedEdges, bool Truncated);
 
 /// <summary>A query that cannot be run as asked; carries every problem found, not just the first.</summary>
 public sealed class GraphQueryException(IReadOnlyList<string> problems)

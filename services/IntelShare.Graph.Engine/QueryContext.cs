@@ -139,6 +139,10 @@ internal sealed class QueryContext : IDisposable
 
     private const sbyte Undecided = -1;
 
+    // Beside the NodeVisibility values in the scratch map and the marking decisions: hidden, and not even to be
+    // counted, as the caller may not learn that the node exists. Asked by the walks as Hidden.
+    private const int HiddenUndisclosed = (int)NodeVisibility.Hidden + 1;
+
     private readonly IGraphVisibility visibility;
     private readonly bool everythingVisible;
     private readonly IMarkingVisibility? byMarking;
@@ -151,6 +155,7 @@ internal sealed class QueryContext : IDisposable
     private readonly long deadline;
     private readonly CancellationToken cancellation;
     private readonly HashSet<int> withheldEdges = [];
+    private readonly HashSet<int> undisclosedEdges = [];
     private int visited;
 
     public QueryContext(GraphState state, IGraphVisibility visibility, QueryBudget? budget, CancellationToken cancellation,
@@ -183,9 +188,15 @@ internal sealed class QueryContext : IDisposable
 
     public bool Truncated { get; set; }
 
+    /// <summary>Nodes met and hidden that the caller may learn exist: the count the caller is told.</summary>
     public int WithheldNodes { get; private set; }
 
     public int WithheldEdges => withheldEdges.Count;
+
+    /// <summary>Nodes met and hidden that the caller may not learn exist: for the audit log, never for the caller.</summary>
+    public int UndisclosedNodes { get; private set; }
+
+    public int UndisclosedEdges => undisclosedEdges.Count;
 
     public void Dispose() => Scratch.Return();
 
@@ -205,18 +216,40 @@ internal sealed class QueryContext : IDisposable
 
         if (Scratch.Visibility.TryGet(node, out var cached))
         {
-            return (NodeVisibility)cached;
+            return AsVisibility(cached);
         }
 
-        var seen = visibility.See(State.Nodes[node]!);
-        Scratch.Visibility.Set(node, (int)seen);
+        var n = State.Nodes[node]!;
+        var seen = visibility.See(n);
         if (seen == NodeVisibility.Hidden)
         {
-            WithheldNodes++;
+            Withhold(node, visibility.Discloses(n));
+        }
+        else
+        {
+            Scratch.Visibility.Set(node, (int)seen);
         }
 
         return seen;
     }
+
+    /// <summary>Remembers a hidden node and counts it once, as withheld or, when the caller may not learn of it, apart.</summary>
+    private void Withhold(int node, bool disclosed)
+    {
+        Scratch.Visibility.Set(node, disclosed ? (int)NodeVisibility.Hidden : HiddenUndisclosed);
+        if (disclosed)
+        {
+            WithheldNodes++;
+        }
+        else
+        {
+            UndisclosedNodes++;
+        }
+    }
+
+    private static NodeVisibility AsVisibility(int decided) => decided == HiddenUndisclosed ? NodeVisibility.Hidden : (NodeVisibility)decided;
+
+    private bool IsUndisclosed(int node) => Scratch.Visibility.TryGet(node, out var decided) && decided == HiddenUndisclosed;
 
     /// <summary>The visibility of a node with the given marking, counting it once if it is withheld.</summary>
     private NodeVisibility SeeMarked(int node, int marking)
@@ -224,13 +257,12 @@ internal sealed class QueryContext : IDisposable
         var decided = NodeDecision(marking);
 
         // Only hidden nodes are remembered, to count each once: the visible ones, most of a walk, cost no lookup.
-        if (decided == NodeVisibility.Hidden && !Scratch.Visibility.Contains(node))
+        if (decided >= (int)NodeVisibility.Hidden && !Scratch.Visibility.Contains(node))
         {
-            Scratch.Visibility.Set(node, (int)decided);
-            WithheldNodes++;
+            Withhold(node, decided != HiddenUndisclosed);
         }
 
-        return decided;
+        return AsVisibility(decided);
     }
 
     /// <summary>The node's kind and time pass the query's filters (visibility aside).</summary>
@@ -289,7 +321,11 @@ internal sealed class QueryContext : IDisposable
             : See(adjacency.Neighbour);
         if (other == NodeVisibility.Hidden || (!everythingVisible && !SeeEdge(adjacency)))
         {
-            withheldEdges.Add(edge);
+            if (!withheldEdges.Contains(edge) && !undisclosedEdges.Contains(edge))
+            {
+                (IsUndisclosed(adjacency.Neighbour) || !DisclosesEdge(adjacency) ? undisclosedEdges : withheldEdges).Add(edge);
+            }
+
             return null;
         }
 
@@ -336,7 +372,7 @@ internal sealed class QueryContext : IDisposable
 
         var resultEdges = new GraphEdge[edges.Count];
         State.MakeEdges(Scratch.EdgeIndices(edges), resultEdges, Scratch.Gather);
-        return new Subgraph(resultNodes, resultEdges, WithheldNodes, WithheldEdges, Truncated);
+        return new Subgraph(resultNodes, resultEdges, WithheldNodes, WithheldEdges, UndisclosedNodes, UndisclosedEdges, Truncated);
     }
 
     private bool SeeEdge(in Adjacency adjacency)
@@ -356,15 +392,29 @@ internal sealed class QueryContext : IDisposable
         return decided == 1;
     }
 
-    private NodeVisibility NodeDecision(int marking)
+    private bool DisclosesEdge(in Adjacency adjacency)
+    {
+        if (byMarking is null)
+        {
+            return visibility.DisclosesEdge(State.Edge(adjacency.Edge));
+        }
+
+        var marking = adjacency.Marking != Adjacency.MarkingNotInline ? adjacency.Marking : State.Edges[adjacency.Edge].Marking;
+        return byMarking.DisclosesMarking(State.Markings[marking]);
+    }
+
+    /// <summary>The marking's visibility for a node, or <see cref="HiddenUndisclosed"/>, decided once per query.</summary>
+    private int NodeDecision(int marking)
     {
         ref var decided = ref Decision(ref nodeDecisions, marking);
         if (decided == Undecided)
         {
-            decided = (sbyte)byMarking!.SeeMarking(State.Markings[marking]);
+            var text = State.Markings[marking];
+            var seen = byMarking!.SeeMarking(text);
+            decided = seen == NodeVisibility.Hidden && !byMarking.DisclosesMarking(text) ? (sbyte)HiddenUndisclosed : (sbyte)seen;
         }
 
-        return (NodeVisibility)decided;
+        return decided;
     }
 
     /// <summary>The slot for a marking's decision in this query, the table grown to all markings on first use.</summary>

@@ -141,7 +141,7 @@ internal static class Traversal
             }
         }
 
-        return new CommonAssociatesResult([.. associates.OrderBy(c => c.Node.Node.Id, StringComparer.Ordinal)], context.WithheldNodes, context.WithheldEdges, context.Truncated);
+        return new CommonAssociatesResult([.. associates.OrderBy(c => c.Node.Node.Id, StringComparer.Ordinal)], context.WithheldNodes, context.WithheldEdges, context.UndisclosedNodes, context.UndisclosedEdges, context.Truncated);
     }
 
     public static TimelineResult Timeline(QueryContext context, TimelineQuery query, TimeWindow? window)
@@ -179,7 +179,7 @@ internal static class Traversal
             .OrderBy(e => e.Event.Node.From ?? e.Event.Node.To ?? DateTimeOffset.MaxValue)
             .ThenBy(e => e.Event.Node.To ?? DateTimeOffset.MaxValue)
             .ThenBy(e => e.Event.Node.Id, StringComparer.Ordinal);
-        return new TimelineResult([.. ordered], context.WithheldNodes, context.WithheldEdges, context.Truncated);
+        return new TimelineResult([.. ordered], context.WithheldNodes, context.WithheldEdges, context.UndisclosedNodes, context.UndisclosedEdges, context.Truncated);
     }
 
     public static LinkedCasesResult LinkedCases(QueryContext context, LinkedCasesQuery query)
@@ -245,7 +245,7 @@ internal static class Traversal
             .OrderByDescending(l => l.SharedEntityIds.Count)
             .ThenBy(l => l.CaseA, StringComparer.Ordinal)
             .ThenBy(l => l.CaseB, StringComparer.Ordinal);
-        return new LinkedCasesResult([.. links], context.WithheldNodes, context.WithheldEdges, context.Truncated);
+        return new LinkedCasesResult([.. links], context.WithheldNodes, context.WithheldEdges, context.UndisclosedNodes, context.UndisclosedEdges, context.Truncated);
     }
 
     /// <summary>

@@ -182,6 +182,20 @@ public abstract class GraphStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Withheld_counts_leave_out_what_the_caller_may_not_learn_exists_and_tally_it_apart()
+    {
+        await Store.ApplyAsync(new GraphBatch([.. Nodes(["a", "b", "c", "h", "u"]), Edge("a", "b"), Edge("a", "c"), Edge("a", "h"), Edge("a", "u")]), 1);
+        // h and the link to b may be learnt of; u, and the link to c, may not: nor may the link to u, whatever it says.
+        var visibility = new TestVisibility(hidden: ["h", "u"], hiddenEdges: [("a", "b"), ("a", "c")], undisclosed: ["u", "a>c"]);
+
+        var result = await Store.NeighbourhoodAsync(new NeighbourhoodQuery(["a"], 2), visibility);
+
+        Assert.Equal(["a"], result.Nodes.Select(n => n.Node.Id));
+        Assert.Equal((1, 2), (result.WithheldNodes, result.WithheldEdges));
+        Assert.Equal((1, 2), (result.UndisclosedNodes, result.UndisclosedEdges));
+    }
+
+    [StoreFact]
     public async Task Shortest_path_never_goes_through_hidden_nodes_or_placeholders()
     {
         await Store.ApplyAsync(new GraphBatch([.. Nodes(["a", "h", "p", "b", "c", "z"]),

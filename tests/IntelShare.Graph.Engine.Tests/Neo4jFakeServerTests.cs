@@ -121,6 +121,20 @@ public sealed class Neo4jFakeServerTests
     }
 
     [Fact]
+    public async Task Fake_server_a_node_the_caller_may_not_learn_of_is_not_counted_as_withheld()
+    {
+        var server = new FakeNeo4jServer();
+        server.Graph.AddRange([Map("a", "Person"), Map("h", "Person"), Map("u", "Person")]);
+        server.Links.AddRange([("a", "h"), ("a", "u")]);
+        await using var store = await Neo4jGraphStore.OpenAsync(Options, server);
+
+        var result = await store.NeighbourhoodAsync(new NeighbourhoodQuery(["a"], 2), new TestVisibility(hidden: ["h", "u"], undisclosed: ["u"]));
+
+        Assert.Equal((1, 1), (result.WithheldNodes, result.WithheldEdges));
+        Assert.Equal((1, 1), (result.UndisclosedNodes, result.UndisclosedEdges));
+    }
+
+    [Fact]
     public async Task Fake_server_common_associates_are_only_those_of_the_kinds_asked_for()
     {
         var server = new FakeNeo4jServer();

@@ -56,12 +56,22 @@ public sealed class TestGraph : IAsyncDisposable
     }
 }
 
-/// <summary>Hides or reduces named nodes and edges, as a need-to-know policy would.</summary>
-public sealed class TestVisibility(IEnumerable<string>? hidden = null, IEnumerable<string>? placeholders = null, IEnumerable<(string, string)>? hiddenEdges = null) : IGraphVisibility
+/// <summary>
+/// Hides or reduces named nodes and edges, as a need-to-know policy would. Hidden nodes and edges are ones the caller
+/// may learn exist (counted as withheld) unless named among <paramref name="undisclosed"/> (by node id, and edge as "from>to").
+/// </summary>
+public sealed class TestVisibility(
+    IEnumerable<string>? hidden = null, IEnumerable<string>? placeholders = null, IEnumerable<(string, string)>? hiddenEdges = null, IEnumerable<string>? undisclosed = null)
+    : IGraphVisibility
 {
     private readonly HashSet<string> hidden = [.. hidden ?? []];
     private readonly HashSet<string> placeholders = [.. placeholders ?? []];
     private readonly HashSet<(string, string)> hiddenEdges = [.. hiddenEdges ?? []];
+    private readonly HashSet<string> undisclosed = [.. undisclosed ?? []];
+
+    public bool Discloses(GraphNode node) => !undisclosed.Contains(node.Id);
+
+    public bool DisclosesEdge(GraphEdge edge) => !undisclosed.Contains($"{edge.From}>{edge.To}");
 
     public NodeVisibility See(GraphNode node) =>
         hidden.Contains(node.Id) ? NodeVisibility.Hidden : placeholders.Contains(node.Id) ? NodeVisibility.Placeholder : NodeVisibility.Visible;

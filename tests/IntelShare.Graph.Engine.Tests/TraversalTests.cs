@@ -252,6 +252,12 @@ public sealed class TraversalTests
 
         public bool SeeEdge(GraphEdge edge) => edge.Marking != "unlinkable";
 
+        public bool Discloses(GraphNode node) => DisclosesMarking(node.Marking);
+
+        public bool DisclosesEdge(GraphEdge edge) => DisclosesMarking(edge.Marking);
+
+        public bool DisclosesMarking(string marking) => true;
+
         public NodeVisibility SeeMarking(string marking)
         {
             Asked.AddOrUpdate("node " + marking, 1, (_, n) => n + 1);
@@ -278,5 +284,9 @@ public sealed class TraversalTests
         public NodeVisibility See(GraphNode node) => inner.See(node);
 
         public bool SeeEdge(GraphEdge edge) => inner.SeeEdge(edge);
+
+        public bool Discloses(GraphNode node) => inner.Discloses(node);
+
+        public bool DisclosesEdge(GraphEdge edge) => inner.DisclosesEdge(edge);
     }
 }

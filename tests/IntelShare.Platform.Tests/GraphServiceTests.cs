@@ -51,7 +51,8 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.Equal("", placeholder.Label);
         Assert.Equal("POL-ATU", placeholder.HolderAgency);
         Assert.Empty(placeholder.Properties);
-        Assert.True(partner.WithheldNodes >= 1);
+        // The associate BORDER may not learn of, beside the phone, is not even counted as withheld.
+        Assert.Equal((0, 0), (partner.WithheldNodes, partner.WithheldEdges));
 
         var path = await border.ShortestPathAsync(new PathRequest { FromId = victim, ToId = driver, Justification = TestRecords.Because("how is the victim linked") });
         Assert.True(path.Found);
@@ -90,6 +91,71 @@ public sealed class GraphServiceTests(PlatformFixture platform) : IClassFixture<
         Assert.Equal("POL-ATU", Assert.Single(border.Edges, e => e.Kind == "uses").Marking.OriginatorAgency);
         Assert.DoesNotContain(caseRef, border.ToString(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Withheld_counts_leave_out_records_the_reader_may_not_learn_exist_and_count_what_they_may()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst")).CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var subject = TestRecords.Person(TestRecords.UniqueRef("graph-count"), given: "Dorin", family: "Lazar");
+        subject.Marking.ReleasableTo.Add("BORDER");
+        subject.Marking.CaseRefs.Add(caseRef);
+        var subjectId = (await records.ContributeAsync(new ContributeRequest { Content = subject })).RecordId;
+        async Task<string> LinkedToSubject(string given, string relationship, bool discoverable)
+        {
+            var content = TestRecords.Person(TestRecords.UniqueRef("graph-count-linked"), given: given, family: "Lazar");
+            content.Marking.Discoverable = discoverable;
+            content.Links.Add(new RecordLink { Relationship = relationship, TargetRecordId = subjectId });
+            return (await records.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        }
+
+        // Neither is released to BORDER: one it may learn exists (a hit), one it may not (as a shelter's record of a victim).
+        var knownId = await LinkedToSubject("Mihai", "recruited", discoverable: true);
+        var hiddenId = await LinkedToSubject("Ana", "controls", discoverable: false);
+        var why = TestRecords.Because("who is around him");
+        var request = new NeighbourhoodRequest { EntityIds = { subjectId }, Depth = 1, Justification = why };
+
+        var police = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("analyst"));
+        var own = await Projected.Eventually(() => police.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == hiddenId) && s.Nodes.Any(n => n.Id == knownId));
+        var borderGraph = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+        var border = await borderGraph.NeighbourhoodAsync(request);
+        var central = await borderGraph.CentralityAsync(new CentralityRequest { Measure = CentralityMeasure.Degree, EntityIds = { subjectId }, Depth = 1, Justification = why });
+        var export = await borderGraph.ExportAsync(new ExportRequest { Neighbourhood = request, Format = ExportFormat.Json });
+
+        Assert.Contains(own.Nodes, n => n.Id == GraphCaseNodeId(caseRef));
+        Assert.Equal((0, 0), (own.WithheldNodes, own.WithheldEdges));
+        Assert.Contains(border.Nodes, n => n.Id == "ref:" + knownId && n.Placeholder);
+        Assert.DoesNotContain(hiddenId, border.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(caseRef, border.ToString(), StringComparison.OrdinalIgnoreCase);
+        // Withheld and counted: the case BORDER is not on, which it reads the record without. Not counted: her record.
+        Assert.Equal((1, 1), (border.WithheldNodes, border.WithheldEdges));
+        Assert.Equal(1, central.WithheldNodes);
+        Assert.Equal((1, 1), (export.WithheldNodes, export.WithheldEdges));
+    }
+
+    [Fact]
+    public async Task A_person_read_without_only_a_case_reference_keeps_her_name_as_label()
+    {
+        var caseRef = "OP-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new AccessService.AccessServiceClient(await Factory.ChannelForAsync("analyst")).CreateCaseAsync(new CreateCaseRequest { CaseRef = caseRef, Title = "Police only" });
+        var content = TestRecords.Person(TestRecords.UniqueRef("graph-label"), given: "Galina", family: "Rotaru");
+        content.Marking.ReleasableTo.Add("BORDER");
+        content.Marking.CaseRefs.Add(caseRef);
+        var recordId = (await (await Factory.ChannelForAsync("contributor")).RecordsClient().ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        var request = new NeighbourhoodRequest { EntityIds = { recordId }, Depth = 1, Justification = TestRecords.Because("who is she") };
+        var border = new GraphService.GraphServiceClient(await Factory.ChannelForAsync("border.analyst"));
+
+        var shown = await Projected.Eventually(() => border.NeighbourhoodAsync(request).ResponseAsync, s => s.Nodes.Any(n => n.Id == recordId));
+
+        var node = Assert.Single(shown.Nodes, n => n.Id == recordId);
+        // Redacted for the case alone, as Records sends it: her name is not withheld, so neither is the label made from it.
+        Assert.Equal(Effect.PermitRedacted, node.Decision.Effect);
+        Assert.Equal(["marking.case_refs[0]"], node.Decision.RedactedFields);
+        Assert.Equal("Galina Rotaru", node.Label);
+    }
+
+    private static string GraphCaseNodeId(string caseRef) => "case:" + caseRef;
 
     [Fact]
     public async Task Identifiers_of_a_record_read_redacted_are_withheld_unless_a_record_read_whole_shows_them()

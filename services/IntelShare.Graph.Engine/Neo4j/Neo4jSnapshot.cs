@@ -246,5 +246,9 @@ internal sealed class Neo4jSnapshot(Neo4jHttpClient client, Neo4jStatements cyph
         }
 
         public bool SeeEdge(GraphEdge edge) => inner.SeeEdge(edge);
+
+        public bool Discloses(GraphNode node) => inner.Discloses(node);
+
+        public bool DisclosesEdge(GraphEdge edge) => inner.DisclosesEdge(edge);
     }
 }

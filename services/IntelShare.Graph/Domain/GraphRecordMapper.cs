@@ -43,6 +43,20 @@ public static class GraphRecordMapper
     /// </summary>
     public static IReadOnlyList<string> ValueFields(BodyKind body, NodeKind node) => ValueFieldsOf.GetValueOrDefault((body, node), []);
 
+    // Must follow Map: the content fields a record's own node takes its label from, where a caveat can withhold them.
+    private static readonly FrozenDictionary<NodeKind, string[]> LabelFieldsOf = new Dictionary<NodeKind, string[]>
+    {
+        [NodeKind.Person] = ["person.name"],
+        [NodeKind.Organisation] = ["organisation.name"],
+    }.ToFrozenDictionary();
+
+    /// <summary>
+    /// The content fields the label of a record's own node is made from: a reader from whom the record's decision
+    /// removes one of them must not read it in the label, while one who lost only another field (a case reference,
+    /// an address) reads the name as Records would show it.
+    /// </summary>
+    public static IReadOnlyList<string> LabelFields(NodeKind node) => LabelFieldsOf.GetValueOrDefault(node, []);
+
     /// <summary>
     /// What supports a record's same_as edge to its resolved entity. It is kept apart from the record's own support so
     /// that a change of entity moves only that edge, and it maps back to the record for need-to-know.

@@ -121,6 +121,19 @@ public sealed class PolicyGraphVisibility(AccessSession session, GraphRecordInde
     private bool KnowsCase(GraphNode node) =>
         session.Query.Subject.HasRole(Roles.Oversight) || session.Context.CaseMemberships.Any(caseRef => GraphRecordMapper.CaseNodeId(caseRef) == node.Id);
 
+    /// <summary>
+    /// A hidden node is counted as withheld only when a record behind it is one the caller may learn exists (read
+    /// without the field the node was made from, or existence only): one that only records they may not learn of
+    /// support (a victim's record at a shelter, anything under immigration enforcement) is not even counted, as a
+    /// count beside a person tells them that something hidden is linked to her.
+    /// </summary>
+    public bool Discloses(GraphNode node) => Discoverable(node.SupportingRecordIds);
+
+    /// <summary>As <see cref="Discloses"/>, for an edge; the engine does not count one to a node it does not disclose.</summary>
+    public bool DisclosesEdge(GraphEdge edge) => Discoverable(edge.SupportingRecordIds);
+
+    private bool Discoverable(IEnumerable<string> supportIds) => supportIds.Any(id => Support(id) is { Decision.Effect: >= AccessEffect.ExistenceOnly });
+
     /// <summary>Whether the caller may read the record itself (and so learn that it supports an element).</summary>
     public bool Readable(string recordId) => Support(recordId) is { Decision.Effect: >= AccessEffect.PermitRedacted };
 

@@ -10,7 +10,8 @@ namespace IntelShare.Graph.Domain;
 /// <summary>
 /// Turns what the engine found into what the caller may see. A placeholder keeps only its kind, the holder and a
 /// reference to ask about (its id, which may be a phone number or a document number, is replaced by the record
-/// reference); a node visible only in a redacted form loses its label and attributes; a marking travels with each
+/// reference); a node visible only in a redacted form loses its attributes, and its label when that was made from a
+/// withheld field (a victim's name, not a case reference); a marking travels with each
 /// node and edge, as Records would send it with the record (without the cases the caller is not on).
 /// </summary>
 public sealed class ResultMapper(PolicyGraphVisibility visibility)
@@ -117,13 +118,16 @@ public sealed class ResultMapper(PolicyGraphVisibility visibility)
 
         var release = visibility.Release(node);
         var id = release.Visibility == NodeVisibility.Placeholder ? "ref:" + release.Record!.RecordId : node.Id;
-        var label = release.Decision?.Effect == AccessEffect.PermitRedacted && node.Kind is NodeKind.Person or NodeKind.Organisation
+        var label = release.Decision is { Effect: AccessEffect.PermitRedacted } decision && WithholdsLabel(node.Kind, decision.RedactedFields)
             ? "[redacted]"
             : node.Label;
         var released = new Released(id, label, release);
         _released[node.Id] = released;
         return released;
     }
+
+    private static bool WithholdsLabel(NodeKind kind, IEnumerable<string> redacted) =>
+        GraphRecordMapper.LabelFields(kind) is { Count: > 0 } fields && redacted.Any(removed => fields.Any(field => RedactionPaths.Overlap(removed, field)));
 
     private sealed record Released(string Id, string Label, NodeRelease Release);
 

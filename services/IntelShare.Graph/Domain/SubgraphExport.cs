@@ -36,7 +36,8 @@ public static class SubgraphExport
             ResultMapper.MarkingJson(edge.Marking),
             [.. edge.RecordIds])).ToList();
         using var output = new MemoryStream();
-        writer(new Engine.Subgraph(nodes, edges, released.WithheldNodes, released.WithheldEdges, released.Truncated), output);
+        // Only what the caller was told: what they may not learn of was never in the released subgraph.
+        writer(new Engine.Subgraph(nodes, edges, released.WithheldNodes, released.WithheldEdges, 0, 0, released.Truncated), output);
         return Encoding.UTF8.GetString(output.ToArray());
     }
 }

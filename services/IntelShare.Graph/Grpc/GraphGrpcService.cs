@@ -31,7 +31,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             {
                 await RequireNodesAsync(query.Seeds, visibility, ct);
                 var result = await store.NeighbourhoodAsync(query, visibility, Budget, ct);
-                return (result.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result));
+                return (result.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result), Undisclosed(result));
             });
 
     public override Task<PathResponse> ShortestPath(PathRequest request, ServerCallContext context) => Path(request, context, all: false);
@@ -52,7 +52,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
             {
                 await RequireNodesAsync(query.Ids, visibility, ct);
                 var result = await store.ConnectTheDotsAsync(query, visibility, Budget, ct);
-                return (result.Graph.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result.Graph));
+                return (result.Graph.Nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(result.Graph), Undisclosed(result.Graph));
             });
 
     public override Task<Wire.Subgraph> CommonAssociates(CommonAssociatesRequest request, ServerCallContext context) =>
@@ -86,8 +86,8 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     }
                 }
 
-                var subgraph = new Engine.Subgraph(nodes, edges, result.WithheldNodes, result.WithheldEdges, result.Truncated);
-                return (nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(subgraph));
+                var subgraph = new Engine.Subgraph(nodes, edges, result.WithheldNodes, result.WithheldEdges, result.UndisclosedNodes, result.UndisclosedEdges, result.Truncated);
+                return (nodes.Select(n => n.Node), new ResultMapper(visibility).Subgraph(subgraph), Undisclosed(subgraph));
             });
 
     public override Task<CentralityResponse> Centrality(CentralityRequest request, ServerCallContext context) =>
@@ -123,7 +123,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     }
                 }
 
-                return ((IEnumerable<Engine.GraphNode>)shown, response);
+                return ((IEnumerable<Engine.GraphNode>)shown, response, result.UndisclosedNodes + (scopeGraph?.UndisclosedNodes ?? 0));
             });
 
     public override Task<CommunitiesResponse> Communities(CommunitiesRequest request, ServerCallContext context) =>
@@ -165,7 +165,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     response.Communities.Add(message);
                 }
 
-                return ((IEnumerable<Engine.GraphNode>)shown, response);
+                return ((IEnumerable<Engine.GraphNode>)shown, response, result.UndisclosedNodes + (scopeGraph?.UndisclosedNodes ?? 0));
             });
 
     public override async Task<LinkedCasesResponse> LinkedCases(LinkedCasesRequest request, ServerCallContext context)
@@ -209,7 +209,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     response.Links.Add(message);
                 }
 
-                return ((IEnumerable<Engine.GraphNode>)shown, response);
+                return ((IEnumerable<Engine.GraphNode>)shown, response, result.UndisclosedNodes);
             });
     }
 
@@ -237,7 +237,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     });
                 }
 
-                return (result.Events.Select(e => e.Event.Node), response);
+                return (result.Events.Select(e => e.Event.Node), response, result.UndisclosedNodes);
             });
 
     public override Task<ExportResponse> Export(ExportRequest request, ServerCallContext context) =>
@@ -260,7 +260,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     WithheldNodes = subgraph.WithheldNodes,
                     WithheldEdges = subgraph.WithheldEdges,
                     Truncated = subgraph.Truncated,
-                });
+                }, Undisclosed(result));
             });
 
     private QueryBudget Budget => new(options.MaxNodesVisited, options.QueryTimeout);
@@ -291,7 +291,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
                     response.Paths.Add(message);
                 }
 
-                return (result.Graph.Nodes.Select(n => n.Node), response);
+                return (result.Graph.Nodes.Select(n => n.Node), response, Undisclosed(result.Graph));
             });
 
     private async Task<TResponse> RunAsync<TQuery, TResponse>(
@@ -301,7 +301,7 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         Justification? justification,
         string queryText,
         Func<Violations, TQuery> validate,
-        Func<TQuery, PolicyGraphVisibility, CancellationToken, Task<(IEnumerable<Engine.GraphNode> Shown, TResponse Response)>> run)
+        Func<TQuery, PolicyGraphVisibility, CancellationToken, Task<(IEnumerable<Engine.GraphNode> Shown, TResponse Response, int Undisclosed)>> run)
     {
         // The request's form (an enum out of range, a bad timestamp) with what it means, so that every problem is named at once.
         var violations = new Violations();
@@ -330,9 +330,10 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         var visibility = new PolicyGraphVisibility(session, index);
         try
         {
-            var (shown, response) = await run(query, visibility, context.CancellationToken);
+            var (shown, response, undisclosed) = await run(query, visibility, context.CancellationToken);
             var released = visibility.Released(shown);
-            await session.AuditAsync(queryText, released, WithheldOf(response!), context.CancellationToken);
+            // The response counts only what the caller may learn exists; oversight is told all that was withheld.
+            await session.AuditAsync(queryText, released, WithheldOf(response!) + undisclosed, context.CancellationToken);
             return response;
         }
         catch (GraphQueryException invalid)
@@ -356,6 +357,9 @@ public sealed class GraphGrpcService(IGraphStore store, GraphRecordIndex index, 
         ExportResponse e => e.WithheldNodes + e.WithheldEdges,
         _ => 0,
     };
+
+    /// <summary>What a result withheld that the caller may not learn of: in the audit log's count, never in the response's.</summary>
+    private static int Undisclosed(Engine.Subgraph result) => result.UndisclosedNodes + result.UndisclosedEdges;
 
     /// <summary>A node the caller may not know of is answered as one that does not exist, as Records answers a Get.</summary>
     private async Task RequireNodesAsync(IEnumerable<string> ids, IGraphVisibility visibility, CancellationToken ct)
