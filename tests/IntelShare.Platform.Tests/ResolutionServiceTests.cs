@@ -158,7 +158,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     [Fact]
-    public async Task A_merge_or_split_of_an_entity_holding_a_record_the_analyst_may_not_know_of_does_not_name_it()
+    public async Task A_merge_or_split_is_decided_on_the_records_the_analyst_may_learn_of_and_tells_nothing_of_the_others()
     {
         var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         Assert.Equal(200, await police.ContributeAllAsync(TestRecords.Population(200, seed: 23)));
@@ -180,33 +180,61 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
         var visibleId = await Contribute("Veronica", "Munteanu", "1987-05-14", passport, releasedToBorder: true);
         var hiddenId = await Contribute("Veronica", "Munteanu", "1987-05-14", passport, releasedToBorder: false);
         var hiddenAloneId = await Contribute("Cornel", "Bivol", "1969-10-30", $"MD{Random.Shared.Next(1_000_000, 9_999_999)}", releasedToBorder: false);
+        var otherId = await Contribute("Ion", "Ceban", "1975-02-08", $"MD{Random.Shared.Next(1_000_000, 9_999_999)}", releasedToBorder: true);
         var owner = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
         var shared = await MatchEventually(owner, "Veronica", "Munteanu", "1987-05-14", "one woman twice",
             m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == visibleId) && c.Records.Any(r => r.RecordId == hiddenId)));
         var alone = await MatchEventually(owner, "Cornel", "Bivol", "1969-10-30", "who is he", m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == hiddenAloneId)));
+        var other = await MatchEventually(owner, "Ion", "Ceban", "1975-02-08", "who is he", m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == otherId)));
         var (entityId, hiddenEntityId) = (shared.Candidates.First(c => c.Records.Any(r => r.RecordId == visibleId)).EntityId, alone.Candidates.First(c => c.Records.Any(r => r.RecordId == hiddenAloneId)).EntityId);
+        var otherEntityId = other.Candidates.First(c => c.Records.Any(r => r.RecordId == otherId)).EntityId;
 
         var border = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("border.analyst"));
-        var entity = await border.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because() });
-        var version = new EntityVersion { EntityId = entityId, Version = entity.Version };
-        Task<RpcException> Refused(DecisionKind kind, IEnumerable<EntityVersion> entities, params string[] leaving) => Assert.ThrowsAsync<RpcException>(() => border.DecideAsync(new DecideRequest
+        async Task<EntityVersion> Seen(ResolutionService.ResolutionServiceClient by, string id) =>
+            new() { EntityId = id, Version = (await by.GetEntityAsync(new GetEntityRequest { EntityId = id, Justification = TestRecords.Because() })).Version };
+        Task<DecideResponse> Decide(DecisionKind kind, IEnumerable<EntityVersion> entities, params string[] leaving) => border.DecideAsync(new DecideRequest
         {
             Kind = kind, Entities = { entities }, RecordIds = { leaving }, Reason = "probing", Justification = TestRecords.Because(),
-        }).ResponseAsync);
-        var split = await Refused(DecisionKind.Split, [version], visibleId);
-        var mergeHidden = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = hiddenEntityId, Version = 1 }, version]);
-        var mergeUnknown = await Refused(DecisionKind.Merge, [new EntityVersion { EntityId = "ent-99999999", Version = 1 }, version]);
+        }).ResponseAsync;
+        var entity = await border.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because() });
+        var version = new EntityVersion { EntityId = entityId, Version = entity.Version };
+
+        // As BORDER sees her, the entity holds one record: a split of it would leave nothing, whoever else holds records on her.
+        var splitAll = await Assert.ThrowsAsync<RpcException>(() => Decide(DecisionKind.Split, [version], visibleId));
+        var splitHidden = await Assert.ThrowsAsync<RpcException>(() => Decide(DecisionKind.Split, [version], hiddenId));
+        var mergeHidden = await Assert.ThrowsAsync<RpcException>(() => Decide(DecisionKind.Merge, [new EntityVersion { EntityId = hiddenEntityId, Version = 1 }, version]));
+        var mergeUnknown = await Assert.ThrowsAsync<RpcException>(() => Decide(DecisionKind.Merge, [new EntityVersion { EntityId = "ent-99999999", Version = 1 }, version]));
 
         // Not even counted: a count would tell BORDER that someone holds a record on her it may not learn of.
         Assert.Equal(0, entity.WithheldRecords);
         Assert.Equal([visibleId], entity.Records.Select(r => r.RecordId));
-        Assert.Equal(StatusCode.PermissionDenied, split.StatusCode);
-        Assert.Contains(entityId, split.Status.Detail);
-        Assert.DoesNotContain(hiddenId, split.Status.Detail);
-        Assert.DoesNotContain("POL-ATU", split.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, splitAll.StatusCode);
+        Assert.Contains("a split must leave at least one record in the entity", splitAll.Status.Detail);
+        Assert.DoesNotContain(hiddenId, splitAll.Status.Detail);
+        Assert.DoesNotContain("may not read", splitAll.Status.Detail);
+        // Her record BORDER may not learn of is answered as any record not in the entity.
+        Assert.Equal(StatusCode.InvalidArgument, splitHidden.StatusCode);
+        Assert.Contains($"'{hiddenId}' is not in entity {entityId}", splitHidden.Status.Detail);
         // An entity of records the analyst may not know of is answered as one that does not exist, as GetEntity answers it.
         Assert.Equal(mergeUnknown.StatusCode, mergeHidden.StatusCode);
         Assert.Equal(mergeUnknown.Status.Detail.Replace("ent-99999999", hiddenEntityId, StringComparison.Ordinal), mergeHidden.Status.Detail);
+
+        // A merge BORDER takes on what it sees moves the record it may not learn of with its entity...
+        var merged = await Decide(DecisionKind.Merge, [version, await Seen(border, otherEntityId)]);
+        var one = Assert.Single(merged.Changes).ToEntityIds.Single();
+        var asOwnerSees = await owner.GetEntityAsync(new GetEntityRequest { EntityId = one, Justification = TestRecords.Because() });
+        var asBorderSees = await border.GetEntityAsync(new GetEntityRequest { EntityId = one, Justification = TestRecords.Because() });
+        Assert.Equal(new[] { visibleId, hiddenId, otherId }.Order(), asOwnerSees.Records.Select(r => r.RecordId).Order());
+        Assert.Equal(new[] { visibleId, otherId }.Order(), asBorderSees.Records.Select(r => r.RecordId).Order());
+        Assert.Equal(0, asBorderSees.WithheldRecords);
+
+        // ...and a split leaves it where it was, beside the records BORDER kept there.
+        var split = await Decide(DecisionKind.Split, [await Seen(border, one)], otherId);
+        var parts = Assert.Single(split.Changes).ToEntityIds;
+        var kept = await owner.GetEntityAsync(new GetEntityRequest { EntityId = one, Justification = TestRecords.Because() });
+        var left = await owner.GetEntityAsync(new GetEntityRequest { EntityId = parts.Single(id => id != one), Justification = TestRecords.Because() });
+        Assert.Equal(new[] { visibleId, hiddenId }.Order(), kept.Records.Select(r => r.RecordId).Order());
+        Assert.Equal([otherId], left.Records.Select(r => r.RecordId));
     }
 
     [Fact]

@@ -23,7 +23,14 @@ public sealed record AnalystDecision(
     string RecordB,
     IReadOnlyList<(string EntityId, long Version)> Entities,
     IReadOnlyList<string> RecordIds,
-    string Reason);
+    string Reason)
+{
+    /// <summary>
+    /// Members of the entities that the analyst may not learn exist. The decision is taken on the rest, as the analyst
+    /// sees the entities: these stay in their entity on a split, move with it on a merge, and are in no pair recorded.
+    /// </summary>
+    public IReadOnlySet<string> Undisclosed { get; init; } = new HashSet<string>();
+}
 
 public sealed record DecisionOutcome(long DecisionId, IReadOnlyList<EntityIdChange> Changes);
 
@@ -669,11 +676,11 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         RequireVersions(decision.Entities);
         var ids = decision.Entities.Select(e => e.EntityId).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToList();
         var keep = ids[0];
-        var anchor = MembersOf(keep).First();
+        var anchor = DisclosedMembers(keep, decision).First();
         long decisionId = 0;
         foreach (var other in ids.Skip(1))
         {
-            decisionId = Record(writer, DecisionKind.Merge, anchor, MembersOf(other).First(), true, decision.Reason, by, now);
+            decisionId = Record(writer, DecisionKind.Merge, anchor, DisclosedMembers(other, decision).First(), true, decision.Reason, by, now);
             foreach (var member in MembersOf(other).ToList())
             {
                 Move(writer, member, keep);
@@ -689,7 +696,7 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
     {
         RequireVersions(decision.Entities);
         var entityId = decision.Entities[0].EntityId;
-        var members = MembersOf(entityId);
+        var members = DisclosedMembers(entityId, decision);
         var leaving = decision.RecordIds.Distinct(StringComparer.Ordinal).ToList();
         var violations = new Violations();
         for (var i = 0; i < decision.RecordIds.Count; i++)
@@ -870,6 +877,13 @@ public sealed class EntityResolver : IEntityDirectory, IEntityMembershipFeed, ID
         {
             _versions[entityId] = _versions.GetValueOrDefault(entityId) + 1;
         }
+    }
+
+    /// <summary>The entity's members as the analyst deciding sees them; an entity they see none of is one that is not there.</summary>
+    private List<string> DisclosedMembers(string entityId, AnalystDecision decision)
+    {
+        var members = MembersOf(entityId).Where(member => !decision.Undisclosed.Contains(member)).ToList();
+        return members.Count > 0 ? members : throw NoLongerExists(entityId);
     }
 
     private SortedSet<string> MembersOf(string entityId)

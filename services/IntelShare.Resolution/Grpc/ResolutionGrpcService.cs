@@ -286,30 +286,37 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
             throw EntityResolver.NoLongerExists(unknown);
         }
 
+        // A member of an entity the caller may not learn exists is left out of their decision, as GetEntity leaves it out
+        // of what they see: refusing because of it would tell them it is there. It stays where it is on a split and moves
+        // with its entity on a merge; the pairs recorded are between records the caller reads.
+        var undisclosed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (entityId, records) in involved)
         {
             foreach (var (record, marking, decision) in records)
             {
+                if (entityId is not null && decision.Effect == AccessEffect.Deny)
+                {
+                    undisclosed.Add(record.RecordId);
+                    continue;
+                }
+
                 if (decision.Effect < AccessEffect.PermitRedacted)
                 {
                     await session.AuditAsync($"decide {kind} on {record.RecordId}", released, 1, context.CancellationToken);
-                    // A member the caller may not know of is not named, only that the entity holds one, which is why they may not decide.
-                    throw entityId is not null && decision.Effect == AccessEffect.Deny
-                        ? new PermissionDeniedException($"You may not decide on entity {entityId}: it holds records you may not read.")
-                        : Unreadable(decision, record.RecordId, record, ", so you cannot decide on it");
+                    throw Unreadable(decision, record.RecordId, record, ", so you cannot decide on it");
                 }
 
                 released.Add((marking, decision));
             }
         }
 
-        var outcome = await resolver.DecideAsync(ToDecision(request), subject, context.CancellationToken);
+        var outcome = await resolver.DecideAsync(ToDecision(request) with { Undisclosed = undisclosed }, subject, context.CancellationToken);
         var response = new DecideResponse { DecisionId = outcome.DecisionId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         response.Changes.AddRange(outcome.Changes.Select(ToMessage));
         await session.AuditAsync(
             $"decide {kind} {request.LeftRecordId} {request.RightRecordId} {string.Join(",", request.Entities.Select(e => e.EntityId))} {string.Join(",", request.RecordIds)}: {request.Reason}",
             released,
-            0,
+            undisclosed.Count,
             context.CancellationToken);
         return response;
     }
