@@ -40,6 +40,10 @@ public static class ContractMapping
     public static ResourceMarking ToResourceMarking(this Record record) =>
         (record.Content?.Marking ?? new Marking()).ToResourceMarking(ResourceKind.Record, record.RecordId, ToBodyKind(record.Type), record.Withdrawn);
 
+    /// <summary>A record's marking as Records gives it without the record (ReadMarkings), decided as the record would be.</summary>
+    public static ResourceMarking ToResourceMarking(this RecordMarking record) =>
+        (record.Marking ?? new Marking()).ToResourceMarking(ResourceKind.Record, record.RecordId, ToBodyKind(record.Type), record.Withdrawn);
+
     public static BodyKind ToBodyKind(RecordType type) => type switch
     {
         RecordType.Person => BodyKind.Person,

@@ -4,7 +4,7 @@ namespace IntelShare.Domain;
 /// Errors the domain raises; ServiceDefaults maps each kind to its gRPC status so that
 /// domain code never depends on gRPC.
 /// </summary>
-public abstract class DomainException(string message) : Exception(message);
+public abstract class DomainException(string message, Exception? innerException = null) : Exception(message, innerException);
 
 public sealed record FieldViolation(string Field, string Description);
 
@@ -53,3 +53,9 @@ public sealed class Violations
 
 /// <summary>Stored data failed its own integrity check: unrecoverable, and never to be served as if intact.</summary>
 public sealed class DataLossException(string message) : DomainException(message);
+
+/// <summary>
+/// A service this answer depends on could not be asked: the call is refused, to be retried, rather than answered with
+/// less than it should say as if that were all.
+/// </summary>
+public sealed class UnavailableException(string message, Exception innerException) : DomainException(message, innerException);

@@ -39,20 +39,22 @@ public static class ProjectionExtensions
     }
 
     /// <summary>
-    /// Where Records runs in this process it has registered its change log already; otherwise the log is read from the
-    /// Records service at Records:Address, on this service's own account (<see cref="ServiceCredentials"/>).
+    /// Where Records runs in this process it has registered its change log and markings already; otherwise both are
+    /// read from the Records service at Records:Address, on this service's own account (<see cref="ServiceCredentials"/>).
     /// </summary>
     public static IHostApplicationBuilder AddRecordsChangeSource(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         builder.AddServiceCredentials();
-        builder.Services.TryAddSingleton<IChangeSource>(services =>
+        builder.Services.TryAddSingleton(services =>
         {
             var address = configuration["Records:Address"] is { Length: > 0 } configured
                 ? configured
                 : throw new InvalidOperationException("This service projects the Records change log: set Records:Address to the Records service's URL, or host Records in this process.");
             return new RemoteChangeSource(new RecordsService.RecordsServiceClient(GrpcChannel.ForAddress(address)), services.GetRequiredService<ServiceCredentials>());
         });
+        builder.Services.TryAddSingleton<IChangeSource>(services => services.GetRequiredService<RemoteChangeSource>());
+        builder.Services.TryAddSingleton<IRecordMarkings>(services => services.GetRequiredService<RemoteChangeSource>());
         return builder;
     }
 

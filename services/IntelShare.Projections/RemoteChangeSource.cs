@@ -6,10 +6,11 @@ namespace IntelShare.Projections;
 
 /// <summary>
 /// The Records change log over gRPC, for a read-model service deployed on its own: pages from ReadChanges, a
-/// following ReadChanges stream to wait for the next change, and GetChangeHead for the lag. Every call is made on the
-/// service's own account (the projection role), as the log holds every agency's records.
+/// following ReadChanges stream to wait for the next change, GetChangeHead for the lag, and ReadMarkings for records
+/// the read model does not hold. Every call is made on the service's own account (the projection role), as the log
+/// holds every agency's records.
 /// </summary>
-public sealed class RemoteChangeSource(RecordsService.RecordsServiceClient records, ServiceCredentials credentials) : IChangeSource
+public sealed class RemoteChangeSource(RecordsService.RecordsServiceClient records, ServiceCredentials credentials) : IChangeSource, IRecordMarkings
 {
     public async Task<IReadOnlyList<ChangeEvent>> ReadAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
@@ -39,4 +40,17 @@ public sealed class RemoteChangeSource(RecordsService.RecordsServiceClient recor
 
     public async Task<long> GetHeadAsync(CancellationToken cancellationToken) =>
         (await records.GetChangeHeadAsync(new GetChangeHeadRequest(), await credentials.HeadersAsync(cancellationToken), cancellationToken: cancellationToken)).Sequence;
+
+    public async Task<IReadOnlyList<RecordMarking>> ReadMarkingsAsync(IReadOnlyCollection<string> recordIds, CancellationToken cancellationToken)
+    {
+        var markings = new List<RecordMarking>(recordIds.Count);
+        foreach (var chunk in recordIds.Chunk(IRecordMarkings.MaxPerCall))
+        {
+            var request = new ReadMarkingsRequest { RecordIds = { chunk } };
+            var response = await records.ReadMarkingsAsync(request, await credentials.HeadersAsync(cancellationToken), cancellationToken: cancellationToken);
+            markings.AddRange(response.Markings);
+        }
+
+        return markings;
+    }
 }

@@ -137,6 +137,9 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
             case DataLossException:
                 status.Code = (int)Code.DataLoss;
                 break;
+            case UnavailableException:
+                status.Code = (int)Code.Unavailable;
+                break;
             default:
                 status.Code = (int)Code.Internal;
                 break;

@@ -65,6 +65,39 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         return (crossing, victim);
     }
 
+    /// <summary>
+    /// A POL-ATU person released to BORDER who uses a phone POL-ATU also released to BORDER and LABOUR's phone that
+    /// LABOUR keeps to itself (not discoverable): records Resolution does not hold, as it holds only people and
+    /// organisations.
+    /// </summary>
+    private async Task<(string Person, string Phone, string Hidden)> PersonWithPhonesAsync(string given, string family)
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var phoneContent = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("link-phone"),
+            Marking = TestRecords.Marking(),
+            Phone = new Phone { Number = "+373 69 " + Random.Shared.Next(100_000, 999_999), Country = "MD" },
+        };
+        phoneContent.Marking.ReleasableTo.Add("BORDER");
+        var phone = (await police.ContributeAsync(new ContributeRequest { Content = phoneContent })).RecordId;
+        var hiddenContent = new RecordContent
+        {
+            SourceRef = TestRecords.UniqueRef("link-hidden-phone"),
+            Marking = TestRecords.Marking(),
+            Phone = new Phone { Number = "+373 79 " + Random.Shared.Next(100_000, 999_999), Country = "MD" },
+        };
+        hiddenContent.Marking.OriginatorAgency = "LABOUR";
+        hiddenContent.Marking.Discoverable = false;
+        var hidden = (await (await Factory.SystemChannelAsync("LABOUR")).RecordsClient().ContributeAsync(new ContributeRequest { Content = hiddenContent })).RecordId;
+        var personContent = TestRecords.Person(TestRecords.UniqueRef("link-phone-user"), given, family, "1991-02-17");
+        personContent.Marking.ReleasableTo.Add("BORDER");
+        personContent.Links.Add(new RecordLink { Relationship = "uses", TargetRecordId = phone });
+        personContent.Links.Add(new RecordLink { Relationship = "uses", TargetRecordId = hidden });
+        var person = (await police.ContributeAsync(new ContributeRequest { Content = personContent })).RecordId;
+        return (person, phone, hidden);
+    }
+
     private static readonly Justification Immigration = new() { Reason = "removal proceedings", Purpose = Purpose.ImmigrationEnforcement };
 
     private static void AssertOnlyKnownLinkShown(IntelShare.Contracts.V1.Record record, string hidden, string known)
@@ -185,5 +218,53 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
         var listed = Assert.Single(entity.Records, r => r.RecordId == organisation);
         Assert.DoesNotContain(listed.Record.Content.Links, l => l.TargetRecordId == hidden);
         Assert.Contains("links[0]", listed.Decision.RedactedFields);
+    }
+
+    [Fact]
+    public async Task Resolution_shows_a_link_to_a_record_it_does_not_hold_as_Records_does_and_withholds_a_hidden_one()
+    {
+        var family = "Ciobanu" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + (c % 26))));
+        var (person, phone, hidden) = await PersonWithPhonesAsync("Mihail", family);
+        var border = await Factory.ChannelForAsync("border.analyst");
+        var resolution = new ResolutionService.ResolutionServiceClient(border);
+        var because = TestRecords.Because("whose phones");
+
+        var read = await border.RecordsClient().GetAsync(new GetRecordRequest { RecordId = person, Justification = because });
+        var match = await Projected.Eventually(
+            () => resolution.MatchAsync(new MatchRequest
+            {
+                Person = new Person { Name = new PersonName { GivenName = "Mihail", FamilyName = family }, DateOfBirth = "1991-02-17" },
+                Justification = because,
+            }).ResponseAsync,
+            m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == person)),
+            // Resolution trains on the population first, which on two busy cores can take longer than the default.
+            seconds: 60);
+        var candidate = match.Candidates.First(c => c.Records.Any(r => r.RecordId == person));
+        var entity = await resolution.GetEntityAsync(new GetEntityRequest { EntityId = candidate.EntityId, Justification = because });
+
+        // Records shows the phone BORDER may read and withholds LABOUR's, naming the link withheld.
+        Assert.Equal([phone], read.Record.Content.Links.Select(l => l.TargetRecordId));
+        Assert.Equal(Effect.PermitRedacted, read.Decision.Effect);
+        Assert.Equal(["links[1]"], read.Decision.RedactedFields);
+        // Resolution releases the person as Records does: the same links, the same decision.
+        Assert.DoesNotContain(hidden, match.ToString());
+        Assert.DoesNotContain(hidden, entity.ToString());
+        foreach (var listed in new[] { candidate.Records.Single(r => r.RecordId == person), entity.Records.Single(r => r.RecordId == person) })
+        {
+            Assert.Equal(read.Record.Content.Links, listed.Record.Content.Links);
+            Assert.Equal(read.Decision.Effect, listed.Decision.Effect);
+            Assert.Equal(read.Decision.RedactedFields, listed.Decision.RedactedFields);
+        }
+
+        // Each target was decided for BORDER as a link, by Resolution too, on its own marking: the phone permitted.
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var phoneDecisions = (await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = phone })).Entries
+            .Where(e => e.Agency == "BORDER" && e.Service == "resolution").ToList();
+        Assert.NotEmpty(phoneDecisions);
+        Assert.All(phoneDecisions, e => Assert.Equal(("link", Effect.Permit), (e.Action, e.Effect)));
+        var hiddenDecisions = (await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = hidden })).Entries
+            .Where(e => e.Agency == "BORDER" && e.Service == "resolution").ToList();
+        Assert.NotEmpty(hiddenDecisions);
+        Assert.All(hiddenDecisions, e => Assert.Equal(("link", Effect.Deny), (e.Action, e.Effect)));
     }
 }

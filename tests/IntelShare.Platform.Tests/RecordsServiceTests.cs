@@ -2,6 +2,7 @@ using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.Projections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntelShare.Platform.Tests;
@@ -459,6 +460,36 @@ public sealed class RecordsServiceTests(PlatformFixture platform) : IClassFixtur
         Assert.Contains("projection role", adminError.Status.Detail);
         Assert.Equal(StatusCode.PermissionDenied, memberships.StatusCode);
         Assert.True(head.Sequence > 0);
+    }
+
+    [Fact]
+    public async Task Read_markings_answers_only_the_platform_services_with_the_markings_of_records_it_holds_withdrawn_ones_included()
+    {
+        var contributor = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var content = TestRecords.Person(TestRecords.UniqueRef("markings"));
+        content.Marking.ReleasableTo.Add("BORDER");
+        var held = (await contributor.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
+        var withdrawn = (await contributor.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("markings")) })).RecordId;
+        await contributor.WithdrawAsync(new WithdrawRequest { RecordId = withdrawn, Reason = "entered in error" });
+        var stored = await contributor.GetAsync(new GetRecordRequest { RecordId = held, Justification = TestRecords.Because() });
+        var request = new ReadMarkingsRequest { RecordIds = { held, withdrawn, "no-such-record" } };
+
+        var (asAdmin, asAnalyst) = ((await Factory.ChannelForAsync("admin")).RecordsClient(), (await Factory.ChannelForAsync("analyst")).RecordsClient());
+        var admin = await Assert.ThrowsAsync<RpcException>(() => asAdmin.ReadMarkingsAsync(request).ResponseAsync);
+        var analyst = await Assert.ThrowsAsync<RpcException>(() => asAnalyst.ReadMarkingsAsync(request).ResponseAsync);
+        var services = (await Factory.PlatformServicesChannelAsync()).RecordsClient();
+        var markings = (await services.ReadMarkingsAsync(request)).Markings.ToDictionary(m => m.RecordId);
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() => services.ReadMarkingsAsync(new ReadMarkingsRequest
+        {
+            RecordIds = { Enumerable.Range(0, IRecordMarkings.MaxPerCall + 1).Select(i => $"r{i}") },
+        }).ResponseAsync);
+
+        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (admin.StatusCode, analyst.StatusCode));
+        Assert.Contains("projection role", admin.Status.Detail);
+        Assert.Equal(new[] { held, withdrawn }.Order(StringComparer.Ordinal), markings.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((RecordType.Person, stored.Record.Content.Marking, false), (markings[held].Type, markings[held].Marking, markings[held].Withdrawn));
+        Assert.True(markings[withdrawn].Withdrawn);
+        Assert.Equal(["record_ids"], tooMany.ViolatedFields());
     }
 
     [Fact]

@@ -126,8 +126,13 @@ public sealed class SplitDeploymentTests : IDisposable
         var family = "Moraru" + Guid.NewGuid().ToString("N")[..6];
         var phone = $"+4477008{Random.Shared.Next(10000, 99999)}";
         var contributor = (await On(records, "contributor")).RecordsClient();
+        var handset = (await contributor.ContributeAsync(new ContributeRequest
+        {
+            Content = new RecordContent { SourceRef = TestRecords.UniqueRef("split-phone"), Marking = TestRecords.Marking(), Phone = new Phone { Number = $"+4477009{Random.Shared.Next(10000, 99999)}" } },
+        })).RecordId;
         var content = TestRecords.Person(TestRecords.UniqueRef("split"), "Olena", family, "1990-07-03");
         content.Person.Phones.Add(phone);
+        content.Links.Add(new RecordLink { Relationship = "uses", TargetRecordId = handset });
         var recordId = (await contributor.ContributeAsync(new ContributeRequest { Content = content })).RecordId;
 
         // Resolution: the person is an entity that a match finds.
@@ -140,6 +145,8 @@ public sealed class SplitDeploymentTests : IDisposable
             }).ResponseAsync,
             m => m.Candidates.Any(c => c.Records.Any(r => r.RecordId == recordId)));
         var entityId = match.Candidates.First(c => c.Records.Any(r => r.RecordId == recordId)).EntityId;
+        // The phone is not Resolution's, so Resolution asks Records, in its own process, for its marking.
+        var entity = await resolutionAnalyst.GetEntityAsync(new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because("split entity") });
 
         // Search: the record's own agency reads it, grouped under its entity; another agency only learns who holds it.
         var query = new SearchRequest { Query = $"Olena {family}", Mode = SearchMode.SearchName, Justification = TestRecords.Because("split search") };
@@ -177,6 +184,9 @@ public sealed class SplitDeploymentTests : IDisposable
         Assert.Contains(network.Nodes, n => n.Id == recordId);
         Assert.Contains(network.Edges, e => e.From == recordId && e.To == entityId && e.Kind == "same_as");
         Assert.Contains(match.Candidates, c => c.Records.Any(r => r.RecordId == recordId));
+        var person = Assert.Single(entity.Records, r => r.RecordId == recordId);
+        Assert.Equal([handset], person.Record.Content.Links.Select(l => l.TargetRecordId));
+        Assert.Equal(Effect.Permit, person.Decision.Effect);
         Assert.Equal(StatusCode.InvalidArgument, unknownCase.StatusCode);
         Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Service == "search" && e.Effect == Effect.Permit && e.Justification.Reason == "split search");
         Assert.Contains(accessed.Entries, e => e.UserName == "border.analyst" && e.Service == "search" && e.Effect == Effect.ExistenceOnly);

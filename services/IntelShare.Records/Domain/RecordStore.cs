@@ -280,6 +280,19 @@ public sealed class RecordStore : IAsyncDisposable
         return command.ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null;
     });
 
+    /// <summary>
+    /// The current markings of those of <paramref name="recordIds"/> the store holds, withdrawn ones included: what a
+    /// read model needs to decide on a record as a read here would (see <see cref="IRecordMarkings"/>).
+    /// </summary>
+    public IReadOnlyList<RecordMarking> CurrentMarkings(IEnumerable<string> recordIds) =>
+        [.. recordIds.Distinct(StringComparer.Ordinal).Select(id => GetVersion(id, 0)).OfType<Record>().Select(record => new RecordMarking
+        {
+            RecordId = record.RecordId,
+            Type = record.Type,
+            Marking = record.Content?.Marking,
+            Withdrawn = record.Withdrawn,
+        })];
+
     /// <summary>The current version of the agency's record with this source reference, or null when there is none.</summary>
     public Record? GetCurrentBySource(string agency, string sourceRef) => Read(statements =>
         Set(statements.CurrentBySource, ("$agency", agency), ("$source", sourceRef)).ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null);

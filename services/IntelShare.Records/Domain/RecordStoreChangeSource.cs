@@ -4,10 +4,10 @@ using IntelShare.Projections;
 namespace IntelShare.Records.Domain;
 
 /// <summary>
-/// The change log read straight from the record store, for projections hosted in the same process, with the rate at
-/// which changes are being committed so that they can stand back during a bulk intake.
+/// The change log and current markings read straight from the record store, for projections hosted in the same
+/// process, with the rate at which changes are being committed so that they can stand back during a bulk intake.
 /// </summary>
-public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource, IChangeRate
+public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource, IChangeRate, IRecordMarkings
 {
     public double ChangesPerSecond => store.CommitRate.ChangesPerSecond;
 
@@ -18,4 +18,7 @@ public sealed class RecordStoreChangeSource(RecordStore store) : IChangeSource, 
         store.WaitForChangesAsync(afterSequence, cancellationToken);
 
     public Task<long> GetHeadAsync(CancellationToken cancellationToken) => Task.FromResult(store.LastSequence);
+
+    public Task<IReadOnlyList<RecordMarking>> ReadMarkingsAsync(IReadOnlyCollection<string> recordIds, CancellationToken cancellationToken) =>
+        Task.FromResult(store.CurrentMarkings(recordIds));
 }

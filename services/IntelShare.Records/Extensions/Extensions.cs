@@ -16,8 +16,10 @@ public static class Extensions
             Path.Combine(DataDirectory.Resolve(builder.Configuration), "records.db"),
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IRecordDirectory, RecordDirectory>();
-        // Projections hosted beside Records read its change log directly rather than over gRPC.
-        builder.Services.AddSingleton<IChangeSource, RecordStoreChangeSource>();
+        // Projections hosted beside Records read its change log and markings directly rather than over gRPC.
+        builder.Services.AddSingleton<RecordStoreChangeSource>();
+        builder.Services.AddSingleton<IChangeSource>(services => services.GetRequiredService<RecordStoreChangeSource>());
+        builder.Services.AddSingleton<IRecordMarkings>(services => services.GetRequiredService<RecordStoreChangeSource>());
         builder.AddAccessClient();
         return builder;
     }

@@ -6,6 +6,7 @@ using IntelShare.Contracts;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Policy;
+using IntelShare.Projections;
 using IntelShare.Records.Domain;
 using IntelShare.ServiceDefaults;
 
@@ -550,11 +551,8 @@ public sealed class RecordsGrpcService(
         violations.ThrowIfAny();
 
         // Every agency's records, whole and unaudited: for the platform's own read models, which apply the policy
-        // when they answer. A person's admin role manages the platform, not its content.
-        if (!subject.HasRole(Roles.Projection))
-        {
-            throw new PermissionDeniedException("ReadChanges is for the platform's read models: it needs the projection role (the platform services client), which no person has.");
-        }
+        // when they answer.
+        RequireReadModel(subject, "ReadChanges");
 
         // A reader ahead of the log kept its checkpoint while Records' data was replaced (restored from a backup, or
         // started afresh): following from there would skip every change up to its old position, silently.
@@ -592,6 +590,29 @@ public sealed class RecordsGrpcService(
                     return;
                 }
             }
+        }
+    }
+
+    public override Task<ReadMarkingsResponse> ReadMarkings(ReadMarkingsRequest request, ServerCallContext context)
+    {
+        var subject = context.GetSubject();
+        var violations = new Violations();
+        violations.Require(request.RecordIds.Count <= IRecordMarkings.MaxPerCall, "record_ids", $"must name at most {IRecordMarkings.MaxPerCall} records");
+        violations.ThrowIfAny();
+        // Which records exist, whose they are and who may read them, for every agency and unaudited: for the read
+        // models, which decide on the markings for their callers and audit those decisions.
+        RequireReadModel(subject, "ReadMarkings");
+        var response = new ReadMarkingsResponse();
+        response.Markings.AddRange(store.CurrentMarkings(request.RecordIds));
+        return Task.FromResult(response);
+    }
+
+    /// <summary>A person's admin role manages the platform, not its content: only the platform's own services pass.</summary>
+    private static void RequireReadModel(Subject subject, string rpc)
+    {
+        if (!subject.HasRole(Roles.Projection))
+        {
+            throw new PermissionDeniedException($"{rpc} is for the platform's read models: it needs the projection role (the platform services client), which no person has.");
         }
     }
 

@@ -14,8 +14,9 @@ namespace IntelShare.Resolution.Extensions;
 public static class Extensions
 {
     /// <summary>
-    /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log. Records, Access and
-    /// Audit are those in this process, or else the services at Records:Address and Access:Address. Optional: Resolution:DefaultRegion,
+    /// Entity resolution in {DataDirectory}/resolution, projected from the Records change log (and asking Records the
+    /// markings of the records its records link to). Records, Access and Audit are those in this process, or else the
+    /// services at Records:Address and Access:Address. Optional: Resolution:DefaultRegion,
     /// Resolution:IncrementalRetrainLimit, Resolution:MaxParallelism (cores a retrain may use; default all but one).
     /// </summary>
     public static IHostApplicationBuilder AddResolutionServices(this IHostApplicationBuilder builder)
@@ -38,6 +39,7 @@ public static class Extensions
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IntelShare.Domain.IEntityDirectory>(services => services.GetRequiredService<EntityResolver>());
         builder.Services.AddSingleton<IntelShare.Domain.IEntityMembershipFeed>(services => services.GetRequiredService<EntityResolver>());
+        builder.Services.AddSingleton<LinkTargetMarkings>();
         builder.Services.AddSingleton<ResolutionProjection>();
         builder.Services.AddProjection<ResolutionProjection>();
         return builder;

@@ -18,7 +18,9 @@ namespace IntelShare.Resolution.Grpc;
 /// the rest are withheld and only counted. An explanation is shown only where the caller may read both sides,
 /// since it quotes their values.
 /// </summary>
-public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessionFactory access, ICaseDirectory cases, IAuditTrail audit, TimeProvider clock) : ResolutionService.ResolutionServiceBase
+public sealed class ResolutionGrpcService(
+    EntityResolver resolver, LinkTargetMarkings linkTargetMarkings, IAccessSessionFactory access, ICaseDirectory cases, IAuditTrail audit, TimeProvider clock)
+    : ResolutionService.ResolutionServiceBase
 {
     private const int MaxCandidates = 50;
     private const int MaxMembershipChanges = 10_000;
@@ -83,15 +85,19 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         // listed unnamed, it would be offered only by its holder, though the caller's own record of her is in it.
         bool Named(string recordId) => resolver.FindRecord(recordId) is { } record && record.ToResourceMarking() is var marking
             && session.Decide(marking) is { Effect: not AccessEffect.Deny } decision && Listed(record, marking, decision).RecordId.Length > 0;
+        var found = new List<(EntityMatch Match, EntitySnapshot Entity, List<ReleasedRecord> Records)>();
         foreach (var match in resolver.Match(query, request.MaxCandidates == 0 ? 10 : request.MaxCandidates, Named))
         {
-            if (resolver.GetEntity(match.EntityId) is not { } entity)
+            if (resolver.GetEntity(match.EntityId) is { } entity)
             {
-                continue;
+                found.Add((match, entity, Release(entity, session, released, ref withheld)));
             }
+        }
 
-            var records = Release(entity, session, released, linkTargets, ref withheld);
-
+        // The links of every candidate's records are decided together: Records is asked once for the whole answer.
+        await WithholdHiddenLinksAsync([.. found.SelectMany(f => f.Records)], session, linkTargets, context.CancellationToken);
+        foreach (var (match, entity, records) in found)
+        {
             // The record that matched ties the query to its entity: one the caller may not know of offers nothing, and
             // one they may not read, or matched on fields withheld from them, offers only itself to ask about, not the
             // entity's other records.
@@ -167,7 +173,8 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         var released = new List<(ResourceMarking, AccessDecision)>();
         var linkTargets = new List<(ResourceMarking, AccessDecision)>();
         var withheld = 0;
-        var records = Release(snapshot, session, released, linkTargets, ref withheld);
+        var records = Release(snapshot, session, released, ref withheld);
+        await WithholdHiddenLinksAsync(records, session, linkTargets, context.CancellationToken);
         if (records.Count == 0)
         {
             // Nothing the caller may even learn of: indistinguishable from an entity that does not exist.
@@ -501,30 +508,21 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
         access.BeginAsync(new AccessQuery(context.GetSubject(), justification.ToReadJustification(), action, context.Peer, "resolution"), context.CancellationToken);
 
     /// <summary>
-    /// Each record of the entity as the caller may see it; withheld ones are only counted. Their links to records the
-    /// caller may not learn exist are withheld, the targets' decisions added to <paramref name="linkTargets"/>: a target
-    /// Resolution does not hold (not a person or organisation) cannot be decided here, so its link is withheld too.
+    /// Withholds, in place, the links of the released <paramref name="records"/> to records the caller may not learn
+    /// exist, the targets' decisions added to <paramref name="linkTargets"/>. Each target is decided on its own marking,
+    /// whether Resolution holds it (a person, an organisation) or only Records does (a phone, a report), so a link is
+    /// shown here exactly where Records shows it.
     /// </summary>
-    private List<ReleasedRecord> Release(
-        EntitySnapshot entity, AccessSession session, List<(ResourceMarking, AccessDecision)> released, List<(ResourceMarking, AccessDecision)> linkTargets, ref int withheld)
+    private async Task WithholdHiddenLinksAsync(
+        IReadOnlyList<ReleasedRecord> records, AccessSession session, List<(ResourceMarking, AccessDecision)> linkTargets, CancellationToken cancellationToken)
     {
-        var records = Release(entity, session, released, ref withheld);
         var targets = LinkRelease.Targets(records.Select(r => r.Record));
         if (targets.Count == 0)
         {
-            return records;
+            return;
         }
 
-        var markings = new Dictionary<string, ResourceMarking>(StringComparer.Ordinal);
-        foreach (var target in targets)
-        {
-            if (resolver.FindRecord(target) is { } held)
-            {
-                markings[target] = held.ToResourceMarking();
-            }
-        }
-
-        var hidden = LinkRelease.Hidden(session, targets, markings, linkTargets);
+        var hidden = LinkRelease.Hidden(session, targets, await linkTargetMarkings.OfAsync(targets, cancellationToken), linkTargets);
         foreach (var record in records)
         {
             if (record.Record is { } content)
@@ -534,10 +532,9 @@ public sealed class ResolutionGrpcService(EntityResolver resolver, IAccessSessio
                 record.Message.Decision = LinkRelease.Reporting(record.Message.Decision, paths);
             }
         }
-
-        return records;
     }
 
+    /// <summary>Each record of the entity as the caller may see it; withheld ones are only counted.</summary>
     private static List<ReleasedRecord> Release(EntitySnapshot entity, AccessSession session, List<(ResourceMarking, AccessDecision)> released, ref int withheld)
     {
         var records = new List<ReleasedRecord>();
