@@ -29,6 +29,8 @@ public static class ServiceDefaultsExtensions
         builder.AddIntelShareAuthentication();
         builder.AddIntelShareGrpc();
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        // Last: every AddGrpc (AddGrpcHealthChecks makes one) registers grpc-dotnet's own binder again.
+        builder.Services.BindServicesWithRequestParsingChecked();
         return builder;
     }
 
@@ -57,6 +59,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health and reflection are the only anonymous endpoints.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        MalformedRequests.EnsureServicesBoundChecked(app.Services);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();

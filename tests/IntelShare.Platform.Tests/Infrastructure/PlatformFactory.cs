@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using IntelShare.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace IntelShare.Platform.Tests.Infrastructure;
 
@@ -11,7 +12,8 @@ namespace IntelShare.Platform.Tests.Infrastructure;
 /// The all-in-one host in memory, on real SQLite files in a data directory of its own.
 /// Tokens come from the real Identity service's token endpoint.
 /// </summary>
-public sealed class PlatformFactory(string dataDirectory, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
+public sealed class PlatformFactory(
+    string dataDirectory, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null)
     : WebApplicationFactory<IntelShare.Host.AllInOneHost>
 {
     public const string DemoPassword = "demo-password";
@@ -25,6 +27,11 @@ public sealed class PlatformFactory(string dataDirectory, string environment = "
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
     }
 
@@ -130,9 +137,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public PlatformFactory Factory { get; private set; } = null!;
 
+    /// <summary>The platform's warnings, errors and logged exceptions.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public Task InitializeAsync()
     {
-        Factory = new PlatformFactory(_directory.Path);
+        Factory = new PlatformFactory(_directory.Path, logs: Logs);
         _ = Factory.Server;
         return Task.CompletedTask;
     }

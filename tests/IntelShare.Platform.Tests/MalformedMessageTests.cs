@@ -1,0 +1,103 @@
+using System.Net;
+using Google.Protobuf;
+using Grpc.Core;
+using IntelShare.Contracts.V1;
+using IntelShare.Platform.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace IntelShare.Platform.Tests;
+
+/// <summary>
+/// A body that is not a message of the method's request type is parsed by gRPC before any interceptor or service sees
+/// it: these calls are made by hand, as a broken or hostile client would send them.
+/// </summary>
+public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private const string Get = "/intelshare.v1.RecordsService/Get";
+    private const string Contribute = "/intelshare.v1.RecordsService/Contribute";
+    private const string ContributeStream = "/intelshare.v1.RecordsService/ContributeStream";
+    private const string WatchHits = "/intelshare.v1.ResolutionService/WatchHits";
+
+    // Field number 0 is no field: "invalid tag (zero)" whatever the message type.
+    private static readonly byte[] Garbage = [0x00, 0x01, 0x02, 0xDE, 0xAD, 0xBE, 0xEF];
+
+    private PlatformFactory Factory => platform.Factory;
+
+    [Fact]
+    public async Task A_unary_request_that_is_not_a_message_of_its_type_is_invalid_argument_naming_the_request_and_stores_nothing()
+    {
+        var token = await Factory.SignInAsync("contributor");
+        var sourceRef = TestRecords.UniqueRef("truncated");
+        var whole = new ContributeRequest { Content = TestRecords.Person(sourceRef) }.ToByteArray();
+
+        var garbage = await Factory.CallAsync(Get, token, RawGrpc.Frames(Garbage));
+        var truncated = await Factory.CallAsync(Contribute, token, RawGrpc.Frames(whole[..^3]));
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sentWhole = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+
+        AssertRefused(garbage, "request", "intelshare.v1.GetRecordRequest");
+        AssertRefused(truncated, "request", "intelshare.v1.ContributeRequest");
+        Assert.Equal(ContributeOutcome.Created, sentWhole.Outcome);
+        AssertNoFailureLogged();
+    }
+
+    [Fact]
+    public async Task A_streamed_message_that_is_not_a_message_of_its_type_is_invalid_argument_naming_its_position_and_stores_nothing()
+    {
+        var token = await Factory.SignInAsync("contributor");
+        var sourceRef = TestRecords.UniqueRef("before-garbage");
+        var first = new ContributeRequest { Content = TestRecords.Person(sourceRef) }.ToByteArray();
+
+        var answer = await Factory.CallAsync(ContributeStream, token, RawGrpc.Frames(first, Garbage));
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sentAlone = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+
+        AssertRefused(answer, "request[1]", "intelshare.v1.ContributeRequest");
+        Assert.Equal(ContributeOutcome.Created, sentAlone.Outcome);
+        AssertNoFailureLogged();
+    }
+
+    [Fact]
+    public async Task A_server_streaming_request_that_is_not_a_message_of_its_type_is_invalid_argument_naming_the_request()
+    {
+        var token = await Factory.SignInAsync("analyst");
+
+        var answer = await Factory.CallAsync(WatchHits, token, RawGrpc.Frames(Garbage));
+
+        AssertRefused(answer, "request", "intelshare.v1.WatchHitsRequest");
+        AssertNoFailureLogged();
+    }
+
+    [Fact]
+    public async Task Without_a_valid_token_a_malformed_request_is_unauthenticated_and_learns_nothing_of_its_body()
+    {
+        foreach (var (path, token) in new[] { (Get, null), (ContributeStream, null), (Get, "not-a-token"), (ContributeStream, "not-a-token") })
+        {
+            var answer = await Factory.CallAsync(path, token, RawGrpc.Frames(Garbage));
+
+            // Refused by the HTTP layer before the call is served: 401, which gRPC clients read as UNAUTHENTICATED,
+            // and no gRPC status, message or body that could say anything of what was sent.
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.Http);
+            Assert.Null(answer.Error);
+            Assert.Equal(0, answer.BodyLength);
+        }
+    }
+
+    private static void AssertRefused(RawGrpcAnswer answer, string field, string messageType)
+    {
+        Assert.Equal(HttpStatusCode.OK, answer.Http);
+        Assert.NotNull(answer.Error);
+        Assert.Equal(StatusCode.InvalidArgument, answer.Error.StatusCode);
+        var violation = Assert.Single(answer.Error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal(field, violation.Field);
+        Assert.Contains($"not a valid {messageType}", violation.Description);
+        Assert.Contains(field, answer.Error.Status.Detail);
+    }
+
+    /// <summary>A refusal is logged in a line; an error, or a stack trace, is for the platform's own failures.</summary>
+    private void AssertNoFailureLogged() =>
+        Assert.Empty(platform.Logs.Entries
+            .Where(entry => (entry.Level >= LogLevel.Error || entry.Exception?.ToString().Contains("   at ", StringComparison.Ordinal) == true)
+                && (entry.Category.StartsWith("Grpc.", StringComparison.Ordinal) || entry.Message.Contains("intelshare.v1.", StringComparison.Ordinal)))
+            .Select(entry => $"{entry.Exception?.GetType().Name} {entry.Exception?.Message} {entry.Level} {entry.Category}: {entry.Message}"));
+}
