@@ -127,6 +127,31 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_Europol_handling_code_must_be_one_the_3x5x2_code_beside_it_maps_from()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        // H3 (no dissemination without the originator's leave) beside P (lawful sharing permitted): the policy goes by
+        // the 3x5x2 code, so the record would travel with no conditions at all.
+        var restricted = TestRecords.Person(TestRecords.UniqueRef("europol"));
+        restricted.Marking.Handling = new Handling { Code = HandlingCode.HandlingP, EuropolCode = EuropolHandlingCode.H3 };
+        var open = TestRecords.Person(TestRecords.UniqueRef("europol"));
+        open.Marking.Handling = new Handling { Code = HandlingCode.HandlingC, Conditions = "police only", EuropolCode = EuropolHandlingCode.H0 };
+        var agreeing = TestRecords.Person(TestRecords.UniqueRef("europol"));
+        agreeing.Marking.Handling = new Handling { Code = HandlingCode.HandlingC, Conditions = "police only", EuropolCode = EuropolHandlingCode.H2 };
+
+        var restrictedError = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = restricted }).ResponseAsync);
+        var openError = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = open }).ResponseAsync);
+        var created = await records.ContributeAsync(new ContributeRequest { Content = agreeing });
+
+        Assert.Equal(StatusCode.InvalidArgument, restrictedError.StatusCode);
+        Assert.Equal(["content.marking.handling.europol_code"], restrictedError.ViolatedFields());
+        Assert.Contains("HANDLING_C", restrictedError.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["content.marking.handling.europol_code"], openError.ViolatedFields());
+        Assert.Contains("HANDLING_P", openError.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(ContributeOutcome.Created, created.Outcome);
+    }
+
+    [Fact]
     public async Task Contribution_without_content_marking_or_body_names_them()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

@@ -105,6 +105,14 @@ public static partial class RecordValidator
             violations.Add($"{path}.handling.conditions", "are required when the handling code is C");
         }
 
+        // The policy goes by the 3x5x2 code alone: an H3 record sent as P would be shared with no conditions at all.
+        if (marking.Handling is { Code: HandlingCode.HandlingP or HandlingCode.HandlingC } handling
+            && HandlingCodeOf(handling.EuropolCode) is { } mapped && mapped != handling.Code)
+        {
+            violations.Add($"{path}.handling.europol_code",
+                $"{handling.EuropolCode} maps to {ProtoName(mapped)}, not {ProtoName(handling.Code)} (H0 is P, H1 to H3 are C with conditions): give the code it maps to");
+        }
+
         for (var i = 0; i < marking.Caveats.Count; i++)
         {
             if (CaveatNames.TryParse(marking.Caveats[i], out _))
@@ -135,6 +143,15 @@ public static partial class RecordValidator
             }
         }
     }
+
+    private static HandlingCode? HandlingCodeOf(EuropolHandlingCode europol) => europol switch
+    {
+        EuropolHandlingCode.H0 => HandlingCode.HandlingP,
+        EuropolHandlingCode.H1 or EuropolHandlingCode.H2 or EuropolHandlingCode.H3 => HandlingCode.HandlingC,
+        _ => null,
+    };
+
+    private static string ProtoName(HandlingCode code) => code == HandlingCode.HandlingP ? "HANDLING_P" : "HANDLING_C";
 
     /// <summary>
     /// A marking's list names each agency, caveat or case once (regardless of letter case): a repeat is a slip that
