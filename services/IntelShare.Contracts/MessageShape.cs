@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -34,15 +36,26 @@ public static class MessageShape
         timestamp.Seconds is >= MinSeconds and <= MaxSeconds && timestamp.Nanos is >= 0 and <= 999_999_999;
 
     /// <summary>Reports each problem with its field path (proto field names, <c>prefix.field[index]</c>).</summary>
-    public static void Check(IMessage message, string prefix, Action<string, string> report)
+    /// <param name="definedFieldsOnly">
+    /// Also report fields the contract does not define (sent by a client built from other protos), which a message keeps
+    /// as it was sent: for what is stored and read back, since no check and no redaction knows them.
+    /// </param>
+    public static void Check(IMessage message, string prefix, Action<string, string> report, bool definedFieldsOnly = false)
     {
         var path = _path ??= [];
         path.Clear();
-        Walk(message, prefix, path, report);
+        Walk(message, prefix, path, report, definedFieldsOnly);
     }
 
-    private static void Walk(IMessage message, string prefix, List<(string Name, int Index)> path, Action<string, string> report)
+    private static void Walk(IMessage message, string prefix, List<(string Name, int Index)> path, Action<string, string> report, bool definedFieldsOnly)
     {
+        if (definedFieldsOnly && UndefinedFieldNumbers(message) is { Count: > 0 } undefined)
+        {
+            var where = PathOf(prefix, path);
+            report(where.Length > 0 ? where : "request",
+                $"carries field {string.Join(", ", undefined)}, which {message.Descriptor.FullName} does not define (protos/intelshare/v1): the platform can neither check nor protect it");
+        }
+
         if (message is Timestamp timestamp)
         {
             if (!IsValid(timestamp))
@@ -68,8 +81,8 @@ public static class MessageShape
                 foreach (DictionaryEntry item in (IDictionary)value)
                 {
                     path.Add((field.Name, index++));
-                    CheckValue(entry.FindFieldByNumber(1), item.Key, prefix, path, report);
-                    CheckValue(entry.FindFieldByNumber(2), item.Value, prefix, path, report);
+                    CheckValue(entry.FindFieldByNumber(1), item.Key, prefix, path, report, definedFieldsOnly);
+                    CheckValue(entry.FindFieldByNumber(2), item.Value, prefix, path, report, definedFieldsOnly);
                     path.RemoveAt(path.Count - 1);
                 }
             }
@@ -79,25 +92,26 @@ public static class MessageShape
                 for (var i = 0; i < items.Count; i++)
                 {
                     path.Add((field.Name, i));
-                    CheckValue(field, items[i], prefix, path, report);
+                    CheckValue(field, items[i], prefix, path, report, definedFieldsOnly);
                     path.RemoveAt(path.Count - 1);
                 }
             }
             else if (value is not null)
             {
                 path.Add((field.Name, -1));
-                CheckValue(field, value, prefix, path, report);
+                CheckValue(field, value, prefix, path, report, definedFieldsOnly);
                 path.RemoveAt(path.Count - 1);
             }
         }
     }
 
-    private static void CheckValue(FieldDescriptor field, object? value, string prefix, List<(string Name, int Index)> path, Action<string, string> report)
+    private static void CheckValue(
+        FieldDescriptor field, object? value, string prefix, List<(string Name, int Index)> path, Action<string, string> report, bool definedFieldsOnly)
     {
         switch (field.FieldType)
         {
             case FieldType.Message when value is IMessage child:
-                Walk(child, prefix, path, report);
+                Walk(child, prefix, path, report, definedFieldsOnly);
                 break;
             case FieldType.Enum when value is not null:
                 var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
@@ -114,6 +128,36 @@ public static class MessageShape
                 report(PathOf(prefix, path), "contains a control character (other than tab and line breaks)");
                 break;
         }
+    }
+
+    // Generated messages keep what they could not parse in a private field, with no public way to ask for it.
+    private static readonly ConcurrentDictionary<System.Type, FieldInfo> UnknownFieldsOf = new();
+
+    private static List<int> UndefinedFieldNumbers(IMessage message)
+    {
+        var holder = UnknownFieldsOf.GetOrAdd(message.GetType(), type =>
+            type.GetField("_unknownFields", BindingFlags.Instance | BindingFlags.NonPublic)
+            // Failing loudly beats letting undefined fields through unseen after a change of code generator.
+            ?? throw new InvalidOperationException($"{type} does not keep its unknown fields where generated messages do."));
+        var numbers = new List<int>();
+        if (holder.GetValue(message) is not UnknownFieldSet { } unknown || unknown.CalculateSize() == 0)
+        {
+            return numbers;
+        }
+
+        var bytes = new byte[unknown.CalculateSize()];
+        var output = new CodedOutputStream(bytes);
+        unknown.WriteTo(output);
+        output.Flush();
+        var input = new CodedInputStream(bytes);
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            numbers.Add(WireFormat.GetTagFieldNumber(tag));
+            input.SkipLastField();
+        }
+
+        return numbers;
     }
 
     private static string PathOf(string prefix, List<(string Name, int Index)> path)

@@ -27,7 +27,7 @@ public sealed class RecordsGrpcService(
         RequireContributor(subject);
         var violations = new Violations();
         // With the content's own problems, so that the caller hears of them all at once (IShapeCheckedByService).
-        MessageShape.Check(request, "", violations.Add);
+        CheckShape(request, "", violations);
         RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context), violations);
         violations.ThrowIfAny();
 
@@ -40,6 +40,13 @@ public sealed class RecordsGrpcService(
         return new ContributeResponse { RecordId = result.RecordId, Version = result.Version, Outcome = result.Outcome };
     }
 
+    /// <summary>
+    /// The shape every request is held to, and for what Records stores no field the contract does not define: stored,
+    /// such a field would pass every check and leave with every read, as redaction removes only the fields it knows.
+    /// </summary>
+    private static void CheckShape(Google.Protobuf.IMessage message, string prefix, Violations violations) =>
+        MessageShape.Check(message, prefix, violations.Add, definedFieldsOnly: true);
+
     /// <summary>A streamed record's problems, found as ContributeStream finds them.</summary>
     private async ValueTask<Violations> ValidateStreamedAsync(ContributeRequest request, Subject subject, ServerCallContext context, CaseAnswers caseAnswers)
     {
@@ -48,7 +55,7 @@ public sealed class RecordsGrpcService(
         // that a bad record is rejected alone.
         if (request.Content is { } content)
         {
-            MessageShape.Check(content, "content", violations.Add);
+            CheckShape(content, "content", violations);
         }
 
         RecordValidator.Validate(request.Content, await ContributorAsync(subject, request.Content, context, caseAnswers), violations);
@@ -479,7 +486,7 @@ public sealed class RecordsGrpcService(
         var subject = context.GetSubject();
         RequireContributor(subject);
         var violations = new Violations();
-        MessageShape.Check(request, "", violations.Add);
+        CheckShape(request, "", violations);
         violations.Require(!string.IsNullOrWhiteSpace(request.RecordId), "record_id", "is required");
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must be 0 (any) or a version number");
         // Before the content is checked against the record (its cases): else the answers would tell a stranger about it.
