@@ -150,6 +150,34 @@ public sealed class LinkReleaseTests(PlatformFixture platform) : IClassFixture<P
     }
 
     [Fact]
+    public async Task A_link_to_a_record_id_no_record_has_is_withheld_as_one_to_a_hidden_record_is()
+    {
+        // BORDER's record, neither released nor discoverable: POL-ATU may not learn that it exists.
+        var border = (await Factory.SystemChannelAsync("BORDER")).RecordsClient();
+        var hiddenContent = TestRecords.Person(TestRecords.UniqueRef("link-probe-target"));
+        hiddenContent.Marking.Discoverable = false;
+        var hidden = (await border.ContributeAsync(new ContributeRequest { Content = hiddenContent })).RecordId;
+        var police = (await Factory.SystemChannelAsync("POL-ATU")).RecordsClient();
+        var probe = TestRecords.Person(TestRecords.UniqueRef("link-probe"));
+        probe.Links.Add(new RecordLink { Relationship = "called", TargetRecordId = hidden });
+        probe.Links.Add(new RecordLink { Relationship = "called", TargetRecordId = "rec-" + Guid.CreateVersion7().ToString("N") });
+        var linking = (await police.ContributeAsync(new ContributeRequest { Content = probe })).RecordId;
+
+        var reader = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var because = TestRecords.Because("checking our import");
+        var read = await reader.GetAsync(new GetRecordRequest { RecordId = linking, Justification = because });
+        var batch = await reader.BatchGetAsync(new BatchGetRecordsRequest { RecordIds = { linking }, Justification = because });
+        var history = await reader.HistoryAsync(new HistoryRequest { RecordId = linking, Justification = because });
+
+        // Told apart, the two links would say which id names a record: the hidden one.
+        foreach (var (record, decision) in new[] { (read.Record, read.Decision), (batch.Items.Single().Record, batch.Items.Single().Decision), (history.Versions.Single(), history.Decision) })
+        {
+            Assert.Empty(record.Content.Links);
+            Assert.Equal(["links[0]", "links[1]"], decision.RedactedFields.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_victim_linked_from_an_event_is_withheld_from_it_under_the_immigration_enforcement_purpose()
     {
         var (crossing, victim) = await VictimCrossingAsync("Leuseni");

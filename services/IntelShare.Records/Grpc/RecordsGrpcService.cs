@@ -454,14 +454,25 @@ public sealed class RecordsGrpcService(
     /// <returns>The paths of the links withheld from each record.</returns>
     private async Task<IReadOnlyList<string>[]> WithholdHiddenLinksAsync(ServerCallContext context, Justification justification, Record?[] released)
     {
-        var targets = LinkRelease.Targets(released).Select(id => store.GetVersion(id, 0)).OfType<Record>().ToList();
-        if (targets.Count == 0)
+        var ids = LinkRelease.Targets(released);
+        if (ids.Count == 0)
         {
             return LinkRelease.WithholdAll(released, FrozenSet<string>.Empty);
         }
 
-        var decisions = await Check(context, justification, LinkRelease.Action, targets);
-        return LinkRelease.WithholdAll(released, LinkRelease.Hidden([.. targets.Select(target => target.RecordId)], [.. decisions.Select(decision => decision.Effect)]));
+        var held = ids.Select(id => store.GetVersion(id, 0)).ToList();
+        var existing = held.OfType<Record>().ToList();
+        var decisions = existing.Count == 0 ? [] : await Check(context, justification, LinkRelease.Action, existing);
+        // A target Records does not hold is hidden like a denied one, as Search and Resolution hide it: were only the
+        // links to missing records shown, a contributor reading back its own record would learn which of the ids it
+        // wrote name records it may not learn of.
+        var effects = new AccessEffect[ids.Count];
+        for (int i = 0, next = 0; i < ids.Count; i++)
+        {
+            effects[i] = held[i] is null ? AccessEffect.Deny : decisions[next++].Effect;
+        }
+
+        return LinkRelease.WithholdAll(released, LinkRelease.Hidden(ids, effects));
     }
 
     /// <summary>Decides (and audits) every read.</summary>
