@@ -1,6 +1,7 @@
 using IntelShare.Access.Extensions;
 using IntelShare.Audit.Extensions;
 using IntelShare.Graph.Extensions;
+using IntelShare.Host;
 using IntelShare.Identity.Extensions;
 using IntelShare.Projections;
 using IntelShare.Records.Extensions;
@@ -9,7 +10,7 @@ using IntelShare.Search.Extensions;
 using IntelShare.ServiceDefaults;
 
 // Every IntelShare service in one process on the embedded engines: the default way to run the platform.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args).ListenOnDefaultAddressUnlessGiven();
 builder.AddServiceDefaults();
 builder.AddIdentityServices();
 builder.AddAuditServices();

@@ -85,7 +85,8 @@ public sealed class HostProcess : IAsyncDisposable
         string project, string workingDirectory, string dataDirectory, Uri address, IReadOnlyDictionary<string, string> settings, string configuration)
     {
         var assembly = ServiceAssembly(project, configuration);
-        var start = new ProcessStartInfo("dotnet", [assembly])
+        // The address as a user gives it (README), so that a host which ignored --urls fails every test that starts one.
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", address.ToString()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -97,7 +98,6 @@ public sealed class HostProcess : IAsyncDisposable
         // appsettings.json: the host would run without its configured log levels, unlike a deployed host.
         start.Environment["ASPNETCORE_CONTENTROOT"] = Path.GetDirectoryName(assembly);
         start.Environment["IntelShare__DataDirectory"] = dataDirectory;
-        start.Environment["Kestrel__Endpoints__Grpc__Url"] = address.ToString();
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
