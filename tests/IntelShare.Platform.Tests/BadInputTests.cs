@@ -152,6 +152,24 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_source_reference_padded_with_white_space_is_refused_rather_than_made_a_second_record()
+    {
+        var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var sourceRef = TestRecords.UniqueRef("padded");
+        var padded = TestRecords.Person($" {sourceRef}\t");
+        padded.Links.Add(new RecordLink { TargetSourceRef = $"{sourceRef} ", Relationship = "recruited" });
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => records.ContributeAsync(new ContributeRequest { Content = padded }).ResponseAsync);
+        var trimmed = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(["content.links[0].target_source_ref", "content.source_ref"], refused.ViolatedFields().Order());
+        Assert.Contains("send it trimmed", refused.Status.Detail, StringComparison.Ordinal);
+        // Nothing was stored under the padded reference: the trimmed one is new.
+        Assert.Equal(ContributeOutcome.Created, trimmed.Outcome);
+    }
+
+    [Fact]
     public async Task Contribution_without_content_marking_or_body_names_them()
     {
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();

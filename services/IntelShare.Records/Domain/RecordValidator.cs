@@ -37,6 +37,10 @@ public static partial class RecordValidator
         {
             violations.Add($"{prefix}.source_ref", $"is longer than {MaxSourceRefLength} characters");
         }
+        else
+        {
+            RequireTrimmed(content.SourceRef, violations, $"{prefix}.source_ref");
+        }
 
         ValidateMarking(content.Marking, contributor, violations, $"{prefix}.marking");
         ValidateBody(content, violations, prefix);
@@ -49,6 +53,7 @@ public static partial class RecordValidator
             violations.Require(
                 !string.IsNullOrWhiteSpace(link.TargetRecordId) || !string.IsNullOrWhiteSpace(link.TargetSourceRef),
                 $"{path}.target_record_id", "or target_source_ref is required");
+            RequireTrimmed(link.TargetSourceRef, violations, $"{path}.target_source_ref");
             ValidateWindow(link.ValidFrom, link.ValidTo, violations, $"{path}.valid_to");
         }
 
@@ -228,6 +233,14 @@ public static partial class RecordValidator
                 break;
         }
     }
+
+    /// <summary>
+    /// Source references are matched exactly (idempotency, links), so one padded by an export (" X-1 ") would make a second
+    /// record beside "X-1", or a link that never finds its target: refused, to be sent trimmed.
+    /// </summary>
+    private static void RequireTrimmed(string sourceRef, Violations violations, string path) =>
+        violations.Require(sourceRef.Length == sourceRef.Trim().Length, path,
+            "begins or ends with white space: source references are matched exactly, so send it trimmed");
 
     private static void ValidatePerson(Person person, Violations violations, string path)
     {
