@@ -65,7 +65,11 @@ public static class AuthenticationExtensions
         }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(Configure)
+            .AddJwtBearer(options =>
+            {
+                Configure(options);
+                options.Events = new JwtBearerEvents { OnChallenge = GrpcChallenge.AnswerAsync };
+            })
             // Asked for only by the calls that need it (PlatformServiceCall), never to authenticate a call.
             .AddJwtBearer(PlatformServiceCall.Scheme, options =>
             {

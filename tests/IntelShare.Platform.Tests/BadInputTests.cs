@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Platform.Tests;
 
@@ -409,6 +410,8 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         var error = await Assert.ThrowsAsync<RpcException>(() => records.GetAsync(new GetRecordRequest { RecordId = "x", Justification = TestRecords.Because() }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        // As a gRPC status saying what to do, not a bare HTTP 401 ("Bad gRPC response").
+        Assert.Equal(GrpcChallenge.NoToken, error.Status.Detail);
     }
 
     [Fact]
@@ -427,6 +430,8 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
 
         Assert.Equal(StatusCode.Unauthenticated, garbage.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, forged.StatusCode);
+        Assert.Equal(GrpcChallenge.Invalid, garbage.Status.Detail);
+        Assert.Equal(GrpcChallenge.Invalid, forged.Status.Detail);
     }
 
     [Fact]

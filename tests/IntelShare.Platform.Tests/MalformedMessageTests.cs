@@ -4,6 +4,7 @@ using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using IntelShare.ServiceDefaults;
 
 namespace IntelShare.Platform.Tests;
 
@@ -75,10 +76,12 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
         {
             var answer = await Factory.CallAsync(path, token, RawGrpc.Frames(Garbage));
 
-            // Refused by the HTTP layer before the call is served: 401, which gRPC clients read as UNAUTHENTICATED,
-            // and no gRPC status, message or body that could say anything of what was sent.
-            Assert.Equal(HttpStatusCode.Unauthorized, answer.Http);
-            Assert.Null(answer.Error);
+            // Refused before the call is served: UNAUTHENTICATED saying only what is wrong with the token, and no body
+            // or detail that could say anything of what was sent.
+            Assert.Equal(HttpStatusCode.OK, answer.Http);
+            Assert.Equal(StatusCode.Unauthenticated, answer.Error?.StatusCode);
+            Assert.Contains(answer.Error!.Status.Detail, new[] { GrpcChallenge.NoToken, GrpcChallenge.Invalid });
+            Assert.DoesNotContain(answer.Error.Trailers, t => t.Key == "grpc-status-details-bin");
             Assert.Equal(0, answer.BodyLength);
         }
     }
