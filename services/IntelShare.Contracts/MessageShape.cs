@@ -133,23 +133,25 @@ public static class MessageShape
     // Generated messages keep what they could not parse in a private field, with no public way to ask for it.
     private static readonly ConcurrentDictionary<System.Type, FieldInfo> UnknownFieldsOf = new();
 
-    private static List<int> UndefinedFieldNumbers(IMessage message)
+    /// <summary>The numbers of the fields a message kept without knowing them; none (and nothing allocated) for almost every message.</summary>
+    private static IReadOnlyList<int> UndefinedFieldNumbers(IMessage message)
     {
         var holder = UnknownFieldsOf.GetOrAdd(message.GetType(), type =>
             type.GetField("_unknownFields", BindingFlags.Instance | BindingFlags.NonPublic)
             // Failing loudly beats letting undefined fields through unseen after a change of code generator.
             ?? throw new InvalidOperationException($"{type} does not keep its unknown fields where generated messages do."));
-        var numbers = new List<int>();
-        if (holder.GetValue(message) is not UnknownFieldSet { } unknown || unknown.CalculateSize() == 0)
+        if (holder.GetValue(message) is not UnknownFieldSet { } unknown || unknown.CalculateSize() is var size && size == 0)
         {
-            return numbers;
+            return [];
         }
 
-        var bytes = new byte[unknown.CalculateSize()];
+        // The set names its fields only by writing them out.
+        var bytes = new byte[size];
         var output = new CodedOutputStream(bytes);
         unknown.WriteTo(output);
         output.Flush();
         var input = new CodedInputStream(bytes);
+        var numbers = new List<int>();
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
