@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 using IntelShare.Platform.Tests.Infrastructure;
@@ -47,6 +48,41 @@ public sealed class RecordStoreReadTests : IDisposable
 
             Assert.Equal((ContributeOutcome.Duplicate, 2L), (amendedAgain[0].Outcome, amendedAgain[0].Version));
             Assert.Equal((ContributeOutcome.NewVersion, 3L), (original[0].Outcome, original[0].Version));
+        }
+    }
+
+    [Fact]
+    public async Task A_version_stored_with_fields_the_contract_does_not_define_is_read_back_without_them()
+    {
+        var path = Path.Combine(_directory, "records.db");
+        string recordId;
+        Contracts.V1.Record stored;
+        await using (var store = new RecordStore(path))
+        {
+            recordId = (await store.ContributeAsync([RecordStore.Prepare(TestRecords.Person("unknown-fields-1"), Contributor.Agency)], Contributor))[0].RecordId;
+            stored = store.GetVersion(recordId, 1)!;
+        }
+
+        // As intake stored a version before it refused undefined fields: field 4000 (a varint) after the defined ones.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var append = connection.CreateCommand();
+            append.CommandText = "UPDATE record_versions SET payload = $payload WHERE record_id = $id";
+            append.Parameters.AddWithValue("$payload", (byte[])[.. stored.ToByteArray(), 0x80, 0xFA, 0x01, 0x07]);
+            append.Parameters.AddWithValue("$id", recordId);
+            Assert.Equal(1, append.ExecuteNonQuery());
+        }
+
+        await using (var store = new RecordStore(path))
+        {
+            Assert.Equal(stored, store.GetVersion(recordId, 0));
+            Assert.Equal(stored, store.GetVersion(recordId, 1));
+            Assert.Equal(stored, store.GetCurrentBySource(Contributor.Agency, "unknown-fields-1"));
+            Assert.Equal([stored], store.GetHistory(recordId));
+            Assert.Equal(stored, Assert.Single(store.ReadChanges(0, 10)).Record);
+            await store.WithdrawAsync(recordId, "no longer relevant", Contributor);
+            Assert.Equal(stored.Content, store.GetVersion(recordId, 0)!.Content);
         }
     }
 

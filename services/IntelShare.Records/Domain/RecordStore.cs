@@ -47,6 +47,10 @@ public sealed class RecordStore : IAsyncDisposable
     // as much CPU as running it, and a statement lives only as long as its command. Enough for the reads that run
     // at once; a burst beyond that opens more and closes them afterwards.
     private static readonly int MaxIdleReaders = 2 * Environment.ProcessorCount;
+
+    // Intake has refused fields the contract does not define since it began checking them; versions stored before
+    // then may still carry some, which no check and no redaction knows: they are dropped as the version is read.
+    private static readonly MessageParser<Record> StoredRecord = Record.Parser.WithDiscardUnknownFields(true);
     private readonly ConcurrentQueue<ReadStatements> _idleReaders = new();
     private bool _disposed;
 
@@ -277,7 +281,7 @@ public sealed class RecordStore : IAsyncDisposable
         var command = version > 0
             ? Set(statements.Version, ("$id", recordId), ("$version", version))
             : Set(statements.CurrentVersion, ("$id", recordId));
-        return command.ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null;
+        return command.ExecuteScalar() is byte[] payload ? StoredRecord.ParseFrom(payload) : null;
     });
 
     /// <summary>
@@ -295,7 +299,7 @@ public sealed class RecordStore : IAsyncDisposable
 
     /// <summary>The current version of the agency's record with this source reference, or null when there is none.</summary>
     public Record? GetCurrentBySource(string agency, string sourceRef) => Read(statements =>
-        Set(statements.CurrentBySource, ("$agency", agency), ("$source", sourceRef)).ExecuteScalar() is byte[] payload ? Record.Parser.ParseFrom(payload) : null);
+        Set(statements.CurrentBySource, ("$agency", agency), ("$source", sourceRef)).ExecuteScalar() is byte[] payload ? StoredRecord.ParseFrom(payload) : null);
 
     /// <summary>
     /// Why the record <paramref name="agency"/> holds under the content's source reference cannot take it, or null
@@ -329,7 +333,7 @@ public sealed class RecordStore : IAsyncDisposable
         var versions = new List<Record>();
         while (reader.Read())
         {
-            versions.Add(Record.Parser.ParseFrom((byte[])reader[0]));
+            versions.Add(StoredRecord.ParseFrom((byte[])reader[0]));
         }
 
         return versions;
@@ -341,7 +345,7 @@ public sealed class RecordStore : IAsyncDisposable
         var events = new List<ChangeEvent>();
         while (reader.Read())
         {
-            var record = Record.Parser.ParseFrom((byte[])reader[5]);
+            var record = StoredRecord.ParseFrom((byte[])reader[5]);
             events.Add(new ChangeEvent
             {
                 Sequence = reader.GetInt64(0),
@@ -764,7 +768,7 @@ public sealed class RecordStore : IAsyncDisposable
             command.CommandText = "SELECT payload FROM record_versions WHERE record_id = $id AND version = $version";
             command.Parameters.AddWithValue("$id", recordId);
             command.Parameters.AddWithValue("$version", version);
-            return Record.Parser.ParseFrom((byte[])command.ExecuteScalar()!);
+            return StoredRecord.ParseFrom((byte[])command.ExecuteScalar()!);
         }
 
         private void WriteVersion(string recordId, long version, PreparedContent prepared, Subject by, bool withdrawn, string reason)
