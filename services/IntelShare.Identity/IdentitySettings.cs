@@ -1,4 +1,3 @@
-using System.Globalization;
 using IntelShare.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -29,32 +28,10 @@ public static class IdentitySettings
     public static Uri Issuer(IConfiguration configuration) => new(AuthenticationExtensions.Issuer(configuration), UriKind.Absolute);
 
     public static TimeSpan AccessTokenLifetime(IConfiguration configuration) =>
-        Lifetime(configuration, AccessTokenLifetimeKey, DefaultAccessTokenLifetime);
+        ConfiguredDuration.Read(configuration, AccessTokenLifetimeKey, DefaultAccessTokenLifetime);
 
     public static TimeSpan RefreshTokenLifetime(IConfiguration configuration) =>
-        Lifetime(configuration, RefreshTokenLifetimeKey, DefaultRefreshTokenLifetime);
-
-    /// <summary>
-    /// A lifetime as "hh:mm:ss" (or "d.hh:mm:ss"), or a bare number of seconds. Plain TimeSpan
-    /// binding would read "3600" as 3600 days, which is not what anyone writing it means.
-    /// </summary>
-    public static TimeSpan Lifetime(IConfiguration configuration, string key, TimeSpan defaultValue)
-    {
-        var value = configuration[key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return defaultValue;
-        }
-
-        var lifetime = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed)
-                ? parsed
-                : throw new InvalidOperationException($"{key} must be a duration such as 01:00:00 or a number of seconds, not '{value}'.");
-        return lifetime > TimeSpan.Zero
-            ? lifetime
-            : throw new InvalidOperationException($"{key} must be a positive duration, not '{value}'.");
-    }
+        ConfiguredDuration.Read(configuration, RefreshTokenLifetimeKey, DefaultRefreshTokenLifetime);
 
     /// <summary>Demo agencies, users and clients exist only in development or when asked for explicitly.</summary>
     public static bool SeedDemoData(IConfiguration configuration, IHostEnvironment environment) =>

@@ -23,8 +23,18 @@ public static class AuthenticationExtensions
     public const string Audience = "intelshare";
     public const string DefaultIssuer = "http://localhost:5080/";
 
+    public const string ClockSkewKey = "Identity:ClockSkew";
+    public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromSeconds(30);
+
     public static string Issuer(IConfiguration configuration) =>
         configuration["Identity:Issuer"] is { Length: > 0 } issuer ? issuer : DefaultIssuer;
+
+    /// <summary>
+    /// How far a service's clock may disagree with Identity's: a token is still accepted this long after it expires,
+    /// and this long before it becomes valid. Zero honours a token's lifetime to the second, for clocks kept in step.
+    /// </summary>
+    public static TimeSpan ClockSkew(IConfiguration configuration) =>
+        ConfiguredDuration.Read(configuration, ClockSkewKey, DefaultClockSkew, allowZero: true);
 
     /// <summary>
     /// JWT bearer validation for every endpoint (deny by default through the fallback policy).
@@ -49,7 +59,7 @@ public static class AuthenticationExtensions
                 ValidAudience = Audience,
                 NameClaimType = Claims.Name,
                 RoleClaimType = Claims.Role,
-                ClockSkew = TimeSpan.FromSeconds(30),
+                ClockSkew = ClockSkew(configuration),
             };
             if (!string.IsNullOrWhiteSpace(authority))
             {

@@ -3,8 +3,10 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using IntelShare.Contracts.V1;
+using IntelShare.Identity;
 using IntelShare.Platform.Tests.Infrastructure;
 using IntelShare.ServiceDefaults;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IntelShare.Platform.Tests;
 
@@ -412,6 +414,35 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         // As a gRPC status saying what to do, not a bare HTTP 401 ("Bad gRPC response").
         Assert.Equal(GrpcChallenge.NoToken, error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_token_identity_issued_is_unauthenticated_once_it_expires_saying_it_expired()
+    {
+        // A platform of its own, whose Identity issues tokens of three seconds and whose services allow no clock skew:
+        // the default hour (and 30 s of skew) could not be waited out. Three, not one: a token's expiry is written in
+        // whole seconds, so it is valid for a little more than two, time for the call made while it is valid.
+        using var data = new TemporaryDirectory();
+        await using var shortLived = new PlatformFactory(data.Path, settings: new Dictionary<string, string>
+        {
+            [IdentitySettings.AccessTokenLifetimeKey] = "3",
+            [AuthenticationExtensions.ClockSkewKey] = "0",
+        });
+        Task<SubjectProfile> WhoAmI(string token) =>
+            new IdentityService.IdentityServiceClient(shortLived.Channel(token)).WhoAmIAsync(new WhoAmIRequest()).ResponseAsync;
+        // A first call on a token of its own readies the host, so that the call below is made well within the lifetime.
+        await WhoAmI(await shortLived.SignInAsync("analyst"));
+
+        var token = await shortLived.SignInAsync("analyst");
+        var whileValid = await WhoAmI(token);
+        var expires = new JsonWebToken(token).ValidTo;
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (expires - DateTime.UtcNow).Ticks)) + TimeSpan.FromMilliseconds(100));
+        // The same token, validated (and remembered) a moment ago, is refused now that it has expired.
+        var expired = await Assert.ThrowsAsync<RpcException>(() => WhoAmI(token));
+
+        Assert.Equal("POL-ATU", whileValid.Agency);
+        Assert.Equal(StatusCode.Unauthenticated, expired.StatusCode);
+        Assert.Equal(GrpcChallenge.Expired, expired.Status.Detail);
     }
 
     [Fact]
