@@ -19,9 +19,6 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
     private const string ContributeStream = "/intelshare.v1.RecordsService/ContributeStream";
     private const string WatchHits = "/intelshare.v1.ResolutionService/WatchHits";
 
-    // Field number 0 is no field: "invalid tag (zero)" whatever the message type.
-    private static readonly byte[] Garbage = [0x00, 0x01, 0x02, 0xDE, 0xAD, 0xBE, 0xEF];
-
     private PlatformFactory Factory => platform.Factory;
 
     [Fact]
@@ -31,13 +28,13 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
         var sourceRef = TestRecords.UniqueRef("truncated");
         var whole = new ContributeRequest { Content = TestRecords.Person(sourceRef) }.ToByteArray();
 
-        var garbage = await Factory.CallAsync(Get, token, RawGrpc.Frames(Garbage));
+        var garbage = await Factory.CallAsync(Get, token, RawGrpc.Frames(RawGrpc.NotAMessage));
         var truncated = await Factory.CallAsync(Contribute, token, RawGrpc.Frames(whole[..^3]));
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         var sentWhole = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
 
-        AssertRefused(garbage, "request", "intelshare.v1.GetRecordRequest");
-        AssertRefused(truncated, "request", "intelshare.v1.ContributeRequest");
+        RawGrpc.AssertRefusedAsMalformed(garbage, "request", "intelshare.v1.GetRecordRequest");
+        RawGrpc.AssertRefusedAsMalformed(truncated, "request", "intelshare.v1.ContributeRequest");
         Assert.Equal(ContributeOutcome.Created, sentWhole.Outcome);
         AssertNoFailureLogged();
     }
@@ -49,11 +46,11 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
         var sourceRef = TestRecords.UniqueRef("before-garbage");
         var first = new ContributeRequest { Content = TestRecords.Person(sourceRef) }.ToByteArray();
 
-        var answer = await Factory.CallAsync(ContributeStream, token, RawGrpc.Frames(first, Garbage));
+        var answer = await Factory.CallAsync(ContributeStream, token, RawGrpc.Frames(first, RawGrpc.NotAMessage));
         var records = (await Factory.ChannelForAsync("contributor")).RecordsClient();
         var sentAlone = await records.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(sourceRef) });
 
-        AssertRefused(answer, "request[1]", "intelshare.v1.ContributeRequest");
+        RawGrpc.AssertRefusedAsMalformed(answer, "request[1]", "intelshare.v1.ContributeRequest");
         Assert.Equal(ContributeOutcome.Created, sentAlone.Outcome);
         AssertNoFailureLogged();
     }
@@ -63,9 +60,9 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
     {
         var token = await Factory.SignInAsync("analyst");
 
-        var answer = await Factory.CallAsync(WatchHits, token, RawGrpc.Frames(Garbage));
+        var answer = await Factory.CallAsync(WatchHits, token, RawGrpc.Frames(RawGrpc.NotAMessage));
 
-        AssertRefused(answer, "request", "intelshare.v1.WatchHitsRequest");
+        RawGrpc.AssertRefusedAsMalformed(answer, "request", "intelshare.v1.WatchHitsRequest");
         AssertNoFailureLogged();
     }
 
@@ -74,7 +71,7 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
     {
         foreach (var (path, token) in new[] { (Get, null), (ContributeStream, null), (Get, "not-a-token"), (ContributeStream, "not-a-token") })
         {
-            var answer = await Factory.CallAsync(path, token, RawGrpc.Frames(Garbage));
+            var answer = await Factory.CallAsync(path, token, RawGrpc.Frames(RawGrpc.NotAMessage));
 
             // Refused before the call is served: UNAUTHENTICATED saying only what is wrong with the token, and no body
             // or detail that could say anything of what was sent.
@@ -84,17 +81,6 @@ public sealed class MalformedMessageTests(PlatformFixture platform) : IClassFixt
             Assert.DoesNotContain(answer.Error.Trailers, t => t.Key == "grpc-status-details-bin");
             Assert.Equal(0, answer.BodyLength);
         }
-    }
-
-    private static void AssertRefused(RawGrpcAnswer answer, string field, string messageType)
-    {
-        Assert.Equal(HttpStatusCode.OK, answer.Http);
-        Assert.NotNull(answer.Error);
-        Assert.Equal(StatusCode.InvalidArgument, answer.Error.StatusCode);
-        var violation = Assert.Single(answer.Error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
-        Assert.Equal(field, violation.Field);
-        Assert.Contains($"not a valid {messageType}", violation.Description);
-        Assert.Contains(field, answer.Error.Status.Detail);
     }
 
     /// <summary>A refusal is logged in a line; an error, or a stack trace, is for the platform's own failures.</summary>

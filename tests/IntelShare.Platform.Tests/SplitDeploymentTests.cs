@@ -35,6 +35,8 @@ public sealed class SplitDeploymentTests : IDisposable
             Content = TestRecords.Person(TestRecords.UniqueRef("split")),
         });
         var recordId = contributed.RecordId;
+        // A body that is not a message of its type is refused by Records on its own as by the all-in-one host.
+        var malformed = await records.CallAsync("/intelshare.v1.RecordsService/Get", await identity.SignInAsync("analyst"), RawGrpc.Frames(RawGrpc.NotAMessage));
         // Records asks Identity, in its own process, which agencies a marking may name.
         var misspelt = TestRecords.Person(TestRecords.UniqueRef("split"));
         misspelt.Marking.ReleasableTo.Add("BORDRE");
@@ -88,6 +90,7 @@ public sealed class SplitDeploymentTests : IDisposable
         var nobody = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(new ActivityRequest { UserId = "no.such.user", Agency = "BORDRE" }).ResponseAsync);
         var idle = await oversight.ActivityAsync(new ActivityRequest { UserId = "ngo.caseworker", Agency = "NGO-SHELTER" });
 
+        RawGrpc.AssertRefusedAsMalformed(malformed, "request", "intelshare.v1.GetRecordRequest");
         Assert.Equal(Effect.Permit, own.Decision.Effect);
         Assert.Equal("Ivan", own.Record.Content.Person.Name.GivenName);
         Assert.Equal(Effect.ExistenceOnly, other.Decision.Effect);
@@ -154,6 +157,8 @@ public sealed class SplitDeploymentTests : IDisposable
         var own = await Projected.Eventually(() => police.SearchAsync(query).ResponseAsync, r => r.Total == 1 && r.Hits[0].EntityId == entityId);
         var partner = await new SearchService.SearchServiceClient(await On(search, "border.analyst")).SearchAsync(query);
         var status = await new ProjectionsService.ProjectionsServiceClient(await On(search, "admin")).StatusAsync(new ProjectionStatusRequest());
+        // So is one sent to Search, a read model on its own.
+        var malformed = await search.CallAsync("/intelshare.v1.SearchService/Search", await identity.SignInAsync("analyst"), RawGrpc.Frames(RawGrpc.NotAMessage));
 
         // Graph: the phone links the person, and the record joins its entity's node.
         var graphAnalyst = new GraphService.GraphServiceClient(await On(graph, "analyst"));
@@ -174,6 +179,7 @@ public sealed class SplitDeploymentTests : IDisposable
         var accessed = await new OversightService.OversightServiceClient(await On(access, "oversight")).WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
 
         var hit = Assert.Single(own.Hits);
+        RawGrpc.AssertRefusedAsMalformed(malformed, "request", "intelshare.v1.SearchRequest");
         Assert.Equal(family, hit.Record.Content.Person.Name.FamilyName);
         Assert.Equal(entityId, hit.EntityId);
         var existenceOnly = Assert.Single(partner.Hits);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using Grpc.Core;
+using IntelShare.Testing;
 
 namespace IntelShare.Platform.Tests.Infrastructure;
 
@@ -11,6 +12,9 @@ namespace IntelShare.Platform.Tests.Infrastructure;
 /// </summary>
 public static class RawGrpc
 {
+    /// <summary>Not a message of any type: field number 0 is no field ("invalid tag (zero)").</summary>
+    public static readonly byte[] NotAMessage = [0x00, 0x01, 0x02, 0xDE, 0xAD, 0xBE, 0xEF];
+
     /// <summary>Each message behind its 5-byte gRPC frame header (not compressed, big-endian length).</summary>
     public static byte[] Frames(params byte[][] messages)
     {
@@ -32,9 +36,16 @@ public static class RawGrpc
     /// the gRPC status (with its trailers, so that BadRequest details can be read as from a client's RpcException), or
     /// null when the answer carried none, as a refusal by the HTTP layer (401) does not.
     /// </summary>
-    public static async Task<RawGrpcAnswer> CallAsync(this PlatformFactory factory, string path, string? accessToken, byte[] body)
+    public static Task<RawGrpcAnswer> CallAsync(this PlatformFactory factory, string path, string? accessToken, byte[] body) =>
+        CallAsync(new HttpClient(factory.Server.CreateHandler()) { BaseAddress = factory.Server.BaseAddress }, path, accessToken, body);
+
+    /// <summary>As <see cref="CallAsync(PlatformFactory, string, string?, byte[])"/>, to a service in a process of its own.</summary>
+    public static Task<RawGrpcAnswer> CallAsync(this HostProcess service, string path, string? accessToken, byte[] body) =>
+        CallAsync(new HttpClient { BaseAddress = service.Address }, path, accessToken, body);
+
+    private static async Task<RawGrpcAnswer> CallAsync(HttpClient client, string path, string? accessToken, byte[] body)
     {
-        using var http = new HttpClient(factory.Server.CreateHandler()) { BaseAddress = factory.Server.BaseAddress };
+        using var http = client;
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Version = HttpVersion.Version20,
@@ -70,6 +81,21 @@ public static class RawGrpc
         }
 
         return new RawGrpcAnswer(response.StatusCode, error, responseBody.Length);
+    }
+
+    /// <summary>
+    /// The answer to a body that did not parse as <paramref name="messageType"/>: INVALID_ARGUMENT naming
+    /// <paramref name="field"/> (the request, or a stream's message by its position), as a gRPC status, not an HTTP error.
+    /// </summary>
+    public static void AssertRefusedAsMalformed(RawGrpcAnswer answer, string field, string messageType)
+    {
+        Assert.Equal(HttpStatusCode.OK, answer.Http);
+        Assert.NotNull(answer.Error);
+        Assert.Equal(StatusCode.InvalidArgument, answer.Error.StatusCode);
+        var violation = Assert.Single(answer.Error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal(field, violation.Field);
+        Assert.Contains($"not a valid {messageType}", violation.Description);
+        Assert.Contains(field, answer.Error.Status.Detail);
     }
 
     // gRPC sends binary headers as base64 with or without padding.
