@@ -1,6 +1,7 @@
 using Grpc.Core;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
+using IntelShare.Resolution.Domain;
 using IntelShare.Testing;
 
 namespace IntelShare.Platform.Tests;
@@ -176,7 +177,17 @@ public sealed class SplitDeploymentTests : IDisposable
         }).ResponseAsync);
 
         // Oversight, at Access, sees what each read model released and to whom.
-        var accessed = await new OversightService.OversightServiceClient(await On(access, "oversight")).WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
+        var oversight = new OversightService.OversightServiceClient(await On(access, "oversight"));
+        var accessed = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
+
+        // Records stops. Here, not in a test of its own, because Resolution has to have projected the entity from
+        // Records first, and this test has the whole set of processes with the entity in place: another set would cost
+        // CI several process starts. The phone's marking is only at Records, so Resolution refuses the entity, to be
+        // asked again, rather than answer it with the link undecided; and it releases nothing, so audits nothing.
+        records.Kill();
+        var recordsGone = await Assert.ThrowsAsync<RpcException>(() => resolutionAnalyst.GetEntityAsync(
+            new GetEntityRequest { EntityId = entityId, Justification = TestRecords.Because("records gone") }).ResponseAsync);
+        var accessedSince = await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId });
 
         var hit = Assert.Single(own.Hits);
         RawGrpc.AssertRefusedAsMalformed(malformed, "request", "intelshare.v1.SearchRequest");
@@ -198,6 +209,10 @@ public sealed class SplitDeploymentTests : IDisposable
         Assert.Contains(accessed.Entries, e => e.UserName == "border.analyst" && e.Service == "search" && e.Effect == Effect.ExistenceOnly);
         Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Justification.Reason == "split graph");
         Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Justification.Reason == "split match");
+        Assert.Contains(accessed.Entries, e => e.UserName == "analyst" && e.Service == "resolution" && e.Justification.Reason == "split entity");
+        Assert.Equal(StatusCode.Unavailable, recordsGone.StatusCode);
+        Assert.Equal(LinkTargetMarkings.RecordsUnreachable, recordsGone.Status.Detail);
+        Assert.DoesNotContain(accessedSince.Entries, e => e.Justification.Reason == "records gone");
     }
 
     private string Directory(string service)

@@ -14,6 +14,8 @@ namespace IntelShare.Resolution.Domain;
 /// </summary>
 public sealed class LinkTargetMarkings(EntityResolver resolver, IRecordMarkings records, ILogger<LinkTargetMarkings> logger)
 {
+    public const string RecordsUnreachable = "Records could not be asked about the records this answer links to; try again.";
+
     /// <summary>
     /// The markings of those of <paramref name="targets"/> that exist; a target neither Resolution nor Records holds is
     /// absent, and <see cref="LinkRelease"/> withholds a link to it.
@@ -51,7 +53,7 @@ public sealed class LinkTargetMarkings(EntityResolver resolver, IRecordMarkings 
             // person for having no phone, and the audit log would hold no decision on it. The caller is refused, to
             // retry, as a read of Records itself would be while Records cannot be reached.
             logger.LogWarning(error, "Could not read the markings of {Count} link targets from Records; the request is refused", elsewhere.Count);
-            throw new UnavailableException("Records could not be asked about the records this answer links to; try again.", error);
+            throw new UnavailableException(RecordsUnreachable, error);
         }
 
         var asked = elsewhere.ToHashSet(StringComparer.Ordinal);
