@@ -84,7 +84,9 @@ public sealed class SearchGrpcService(
         await RequireKnownAgenciesAsync(request.Filters, context, violations);
         await SpellCasesAsOpenedAsync(request.Filters, context, violations);
         SearchRequestMapper.ValidateFacets(request, violations);
-        var query = SearchRequestMapper.ToQuery(request) with { Cursor = SearchPageToken.CursorOf(request, violations) };
+        // After the cases are spelt as opened: "op-x" and "OP-X" are one query, paged with the same tokens.
+        var pageTokens = SearchPageToken.Of(request);
+        var query = SearchRequestMapper.ToQuery(request) with { Cursor = pageTokens.CursorOf(request.PageToken, violations) };
         AddEngineProblems(violations, QueryRules.Problems(query), SearchField);
         violations.ThrowIfAny();
         var session = await BeginAsync(context, request.Justification, "search");
@@ -102,7 +104,7 @@ public sealed class SearchGrpcService(
             throw Invalid(invalid, SearchField);
         }
 
-        var response = new SearchResponse { Total = result.TotalHits, NextPageToken = SearchPageToken.For(request, result.NextCursor) };
+        var response = new SearchResponse { Total = result.TotalHits, NextPageToken = pageTokens.For(result.NextCursor) };
         var released = new List<(ResourceMarking, AccessDecision)>();
         var contents = await ReleaseContentsAsync(session, result.Hits, context.CancellationToken);
         // Grouped hits carry their group's entity, read once, so that a merge meanwhile cannot set a hit apart from its group.
