@@ -147,7 +147,10 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal(100, (await queries.DeniedAttemptsAsync(Subjects.Oversight, new PeriodQuery(), CancellationToken.None)).Entries.Count);
         var capped = await queries.DeniedAttemptsAsync(Subjects.Oversight, new PeriodQuery(PageSize: 5000), CancellationToken.None);
         Assert.Equal(1000, capped.Entries.Count);
-        Assert.Equal("999", capped.NextPageToken);
+        // The token is opaque (bound to its query), so it is asked for the next page rather than read.
+        var rest = await queries.DeniedAttemptsAsync(Subjects.Oversight, new PeriodQuery(PageSize: 5000, PageToken: capped.NextPageToken), CancellationToken.None);
+        Assert.Equal([1000L, 1001, 1002, 1003, 1004], Leaves(rest));
+        Assert.Equal("", rest.NextPageToken);
     }
 
     [Fact]

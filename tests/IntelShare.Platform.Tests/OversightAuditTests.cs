@@ -106,4 +106,47 @@ public sealed class OversightAuditTests(PlatformFixture platform) : IClassFixtur
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, unknownCase.StatusCode);
         Assert.Empty(bad.Entries);
     }
+
+    [Fact]
+    public async Task An_oversight_page_token_pages_only_its_own_query_and_that_query_gives_every_entry_once()
+    {
+        var analystChannel = await Factory.ChannelForAsync("analyst");
+        var analyst = await new IdentityService.IdentityServiceClient(analystChannel).WhoAmIAsync(new WhoAmIRequest());
+        var search = new SearchService.SearchServiceClient(analystChannel);
+        var marker = "Pagemark" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 5; i++)
+        {
+            await search.SearchAsync(new SearchRequest { Query = $"{marker}{i}", Mode = SearchMode.SearchName, Justification = TestRecords.Because("paged search") });
+        }
+
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        ActivityRequest Activity(string token, int size = 2) => new() { UserId = analyst.UserId, Period = new PeriodRequest { Page = new PageRequest { PageSize = size, PageToken = token } } };
+        var all = await oversight.ActivityAsync(Activity("", size: 1000));
+        var first = await oversight.ActivityAsync(Activity(""));
+
+        // Each a query whose entries before the token's entry this one never returned: the token would skip them.
+        var otherUser = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(new ActivityRequest(Activity(first.Page.NextPageToken)) { UserId = "oversight" }).ResponseAsync);
+        var laterPeriod = Activity(first.Page.NextPageToken);
+        laterPeriod.Period.From = all.Entries[1].At;
+        var otherPeriod = await Assert.ThrowsAsync<RpcException>(() => oversight.ActivityAsync(laterPeriod).ResponseAsync);
+        var otherRpc = await Assert.ThrowsAsync<RpcException>(() => oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = marker, Period = Activity(first.Page.NextPageToken).Period }).ResponseAsync);
+        var flat = await Assert.ThrowsAsync<RpcException>(() => oversight.ReadsWithoutCaseAsync(Activity(first.Page.NextPageToken).Period).ResponseAsync);
+
+        // The same query pages on, in whatever page sizes.
+        var paged = first.Entries.Select(e => e.Index).ToList();
+        var (token, size) = (first.Page.NextPageToken, 3);
+        while (token.Length > 0)
+        {
+            var page = await oversight.ActivityAsync(Activity(token, size));
+            paged.AddRange(page.Entries.Select(e => e.Index));
+            (token, size) = (page.Page.NextPageToken, 2);
+        }
+
+        Assert.True(all.Entries.Count >= 5, $"{all.Entries.Count} entries");
+        Assert.Equal(all.Entries.Select(e => e.Index), paged);
+        Assert.All([otherUser, otherPeriod, otherRpc, flat], e => Assert.Equal(StatusCode.InvalidArgument, e.StatusCode));
+        Assert.All([otherUser, otherPeriod, otherRpc], e => Assert.Equal(["period.page.page_token"], e.ViolatedFields()));
+        Assert.Equal(["page.page_token"], flat.ViolatedFields());
+        Assert.Contains("is not a token of this query", otherUser.Status.Detail, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using IntelShare.Contracts.V1;
 using Microsoft.Data.Sqlite;
 
@@ -29,6 +30,12 @@ internal sealed record IndexFilter
     public bool WithoutCase { get; init; }
 
     public IReadOnlyList<Effect> Effects { get; init; } = [];
+
+    /// <summary>
+    /// Every condition as bytes, so that page tokens bind to the query they page (<see cref="AuditPage"/>). Serialised whole
+    /// rather than field by field, so that a condition added later is in it without being listed here too.
+    /// </summary>
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this);
 }
 
 /// <summary>

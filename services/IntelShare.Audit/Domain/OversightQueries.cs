@@ -32,13 +32,12 @@ public sealed class OversightQueries(
         RequireOversight(caller, "ask who accessed a resource");
         var violations = new Violations();
         violations.Require(!string.IsNullOrWhiteSpace(resourceId) || !string.IsNullOrWhiteSpace(caseRef), "resource_id", "a resource id or a case_ref is required");
-        var (period, page) = Validate(query, violations, "period.");
-        return await FindAsync(new IndexFilter
+        return await FindAsync(Validate(query, violations, "period.", period => new IndexFilter
         {
             Period = period,
             ResourceOrCase = NullIfBlank(resourceId),
             Case = NullIfBlank(caseRef),
-        }, page, cancellationToken);
+        }), cancellationToken);
     }
 
     /// <summary>Everything a user, or an agency, or a user of an agency, did in the period.</summary>
@@ -49,8 +48,7 @@ public sealed class OversightQueries(
         violations.Require(!string.IsNullOrWhiteSpace(userId) || !string.IsNullOrWhiteSpace(agency), "user_id", "a user_id or an agency is required");
         var (user, agencyCode) = (NullIfBlank(userId), NullIfBlank(agency));
         await RequireKnownAsync(user, agencyCode, violations, cancellationToken);
-        var (period, page) = Validate(query, violations, "period.");
-        return await FindAsync(new IndexFilter { Period = period, UserId = user, Agency = agencyCode }, page, cancellationToken);
+        return await FindAsync(Validate(query, violations, "period.", period => new IndexFilter { Period = period, UserId = user, Agency = agencyCode }), cancellationToken);
     }
 
     /// <summary>
@@ -84,15 +82,13 @@ public sealed class OversightQueries(
     public async Task<AuditEntryPage> ReadsWithoutCaseAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
     {
         RequireOversight(caller, "list reads without a case");
-        var (period, page) = Validate(query, new Violations(), "");
-        return await FindAsync(new IndexFilter { Period = period, WithoutCase = true, Effects = Reads }, page, cancellationToken);
+        return await FindAsync(Validate(query, new Violations(), "", period => new IndexFilter { Period = period, WithoutCase = true, Effects = Reads }), cancellationToken);
     }
 
     public async Task<AuditEntryPage> DeniedAttemptsAsync(Subject caller, PeriodQuery query, CancellationToken cancellationToken)
     {
         RequireOversight(caller, "list denied attempts");
-        var (period, page) = Validate(query, new Violations(), "");
-        return await FindAsync(new IndexFilter { Period = period, Effects = [Effect.Deny] }, page, cancellationToken);
+        return await FindAsync(Validate(query, new Violations(), "", period => new IndexFilter { Period = period, Effects = [Effect.Deny] }), cancellationToken);
     }
 
     /// <summary>
@@ -108,8 +104,7 @@ public sealed class OversightQueries(
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(cases);
         caller.AsAgencyMember("see who read its agency's records");
-        var (period, page) = Validate(query, new Violations(), "");
-        var found = await FindAsync(new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }, page, cancellationToken);
+        var found = await FindAsync(Validate(query, new Violations(), "", period => new IndexFilter { Period = period, HolderAgency = caller.Agency, OtherThanAgency = caller.Agency }), cancellationToken);
         foreach (var entry in found.Entries)
         {
             entry.Origin = "";
@@ -132,8 +127,9 @@ public sealed class OversightQueries(
     {
         RequireOversight(caller, "see anomaly reports");
         // The report is not paged, but a page asked for is checked as the other queries check it: a page size of -5 or
-        // a token no query gave is a mistake to be told of, not to be ignored.
-        Validate(query, new Violations(), "");
+        // a token no query gave is a mistake to be told of, not to be ignored. Its filter, the period alone, is no paged
+        // query's, so every token is refused.
+        Validate(query, new Violations(), "", period => new IndexFilter { Period = period });
 
         var to = query.To ?? _clock.GetUtcNow();
         var from = query.From ?? to - detector.Options.DefaultPeriod;
@@ -151,22 +147,25 @@ public sealed class OversightQueries(
         }
     }
 
-    private async Task<AuditEntryPage> FindAsync(IndexFilter filter, AuditPage page, CancellationToken cancellationToken)
+    private async Task<AuditEntryPage> FindAsync(ValidQuery query, CancellationToken cancellationToken)
     {
         await log.WaitUntilIndexedAsync(cancellationToken);
-        var (leaves, more, total) = log.Index.Find(filter, page);
+        var (leaves, more, total) = log.Index.Find(query.Filter, query.Page);
         var entries = leaves.Select(log.GetEntry).ToList();
-        return new AuditEntryPage(entries, more ? leaves[^1].ToString(System.Globalization.CultureInfo.InvariantCulture) : "", total);
+        return new AuditEntryPage(entries, more ? AuditPage.TokenAfter(leaves[^1], query.PageTokens) : "", total);
     }
 
-    private static (AuditPeriod Period, AuditPage Page) Validate(PeriodQuery query, Violations violations, string prefix)
+    /// <param name="filterOver">The query's filter over its period; the page token must be one of that filter's.</param>
+    private static ValidQuery Validate(PeriodQuery query, Violations violations, string prefix, Func<AuditPeriod, IndexFilter> filterOver)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var period = AuditPeriod.Create(query.From, query.To, violations, prefix);
-        var page = AuditPage.Create(query.PageSize, query.PageToken, violations, prefix);
+        var filter = filterOver(AuditPeriod.Create(query.From, query.To, violations, prefix));
+        var (page, tokens) = AuditPage.Create(query.PageSize, query.PageToken, filter, violations, prefix);
         violations.ThrowIfAny();
-        return (period, page);
+        return new ValidQuery(filter, page, tokens);
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed record ValidQuery(IndexFilter Filter, AuditPage Page, QueryPageToken PageTokens);
 }

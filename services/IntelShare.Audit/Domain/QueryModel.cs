@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntelShare.Contracts.V1;
 using IntelShare.Domain;
 
@@ -33,25 +34,29 @@ public readonly record struct AuditPeriod(DateTimeOffset From, DateTimeOffset To
 }
 
 /// <summary>
-/// A page of entries in log order. The token is the leaf index of the last entry returned, so pages stay
-/// stable while the log grows: new entries only ever come after it.
+/// A page of entries in log order, those after leaf index <see cref="After"/> (-1 from the first). The cursor is the
+/// leaf index of the last entry returned, so pages stay stable while the log grows: new entries only ever come after
+/// it. Its token binds it to the filter it pages (<see cref="QueryPageToken"/>): the index alone, given with another
+/// filter, would skip that filter's entries before it.
 /// </summary>
 public readonly record struct AuditPage(int Size, long After)
 {
     public const int DefaultSize = 100;
     public const int MaxSize = 1000;
 
-    public static AuditPage Create(int pageSize, string? pageToken, Violations violations, string prefix = "")
+    /// <param name="prefix">The path of the page's parent in the request ("" or "period."), for the field name in errors.</param>
+    internal static (AuditPage Page, QueryPageToken Tokens) Create(int pageSize, string? pageToken, IndexFilter filter, Violations violations, string prefix = "")
     {
         violations.Require(pageSize >= 0, prefix + "page.page_size", "must not be negative");
-        var after = -1L;
-        if (!string.IsNullOrEmpty(pageToken) && !(long.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after) && after >= 0))
-        {
-            violations.Add(prefix + "page.page_token", "is not a token returned by a previous page");
-        }
-
-        return new AuditPage(pageSize <= 0 ? DefaultSize : Math.Min(pageSize, MaxSize), after);
+        var tokens = new QueryPageToken("audit.index_filter", filter.ToBytes(), prefix + "page.page_token");
+        var after = tokens.TryCursorOf<long>(pageToken, violations, TryParseLeaf, out var leaf) ? leaf : -1;
+        return (new AuditPage(pageSize <= 0 ? DefaultSize : Math.Min(pageSize, MaxSize), after), tokens);
     }
+
+    /// <summary>The token of the page after the entry at <paramref name="leaf"/>.</summary>
+    internal static string TokenAfter(long leaf, QueryPageToken tokens) => tokens.For(leaf.ToString(CultureInfo.InvariantCulture));
+
+    private static bool TryParseLeaf(string text, out long leaf) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out leaf);
 }
 
 /// <summary>Entries as they are in the log (read back from it, not from the index), with their leaf indexes.</summary>
