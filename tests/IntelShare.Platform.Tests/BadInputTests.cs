@@ -261,14 +261,18 @@ public sealed class BadInputTests(PlatformFixture platform) : IClassFixture<Plat
     }
 
     [Fact]
-    public async Task A_review_queue_page_from_the_largest_offset_offers_no_further_page()
+    public async Task A_review_queue_token_of_the_old_offset_form_is_refused_rather_than_read_as_an_offset()
     {
         var resolution = new ResolutionService.ResolutionServiceClient(await Factory.ChannelForAsync("analyst"));
 
-        var page = await resolution.ReviewQueueAsync(new ReviewQueueRequest { PageToken = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), Justification = TestRecords.Because() });
+        // Once an offset (near int.MaxValue it overflowed); a token now names the last pair shown, bound to its query.
+        var error = await Assert.ThrowsAsync<RpcException>(() => resolution.ReviewQueueAsync(new ReviewQueueRequest
+        {
+            PageToken = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), Justification = TestRecords.Because(),
+        }).ResponseAsync);
 
-        Assert.Empty(page.Items);
-        Assert.Equal("", page.NextPageToken);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["page_token"], error.ViolatedFields());
     }
 
     [Fact]

@@ -412,7 +412,7 @@ public sealed class ResolutionServiceTests(PlatformFixture platform) : IClassFix
     }
 
     /// <summary>Asks for matches on a name and date of birth until the projection has caught up as <paramref name="done"/> says.</summary>
-    private static Task<MatchResponse> MatchEventually(
+    internal static Task<MatchResponse> MatchEventually(
         ResolutionService.ResolutionServiceClient client, string given, string family, string born, string reason, Func<MatchResponse, bool> done) =>
         Projected.Eventually(
             () => client.MatchAsync(new MatchRequest

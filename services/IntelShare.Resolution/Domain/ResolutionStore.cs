@@ -6,7 +6,26 @@ namespace IntelShare.Resolution.Domain;
 
 public sealed record StoredDecision(long Id, string Kind, string RecordA, string RecordB, bool SameEntity, string Reason, string UserId, string Agency, DateTimeOffset At);
 
-public sealed record ReviewPair(string RecordA, string RecordB, double Posterior);
+/// <summary>A pair the model put up for an analyst's review; the queue is in <see cref="QueueOrder"/>.</summary>
+public sealed record ReviewPair(string RecordA, string RecordB, double Posterior)
+{
+    /// <summary>
+    /// Most likely first, then by the two record ids: a total order (the ids are the queue's key) that does not move as
+    /// pairs come and go, so that a page can start right after the pair the one before ended with, whether or not it
+    /// is still queued (<see cref="ReviewQueueCursor"/>).
+    /// </summary>
+    public static IComparer<ReviewPair> QueueOrder { get; } = Comparer<ReviewPair>.Create((x, y) =>
+    {
+        var byPosterior = y.Posterior.CompareTo(x.Posterior);
+        if (byPosterior != 0)
+        {
+            return byPosterior;
+        }
+
+        var byA = string.CompareOrdinal(x.RecordA, y.RecordA);
+        return byA != 0 ? byA : string.CompareOrdinal(x.RecordB, y.RecordB);
+    });
+}
 
 public sealed record StoredHit(long Id, string EntityId, string RecordId, string ContributingAgency, string NotifiedAgency, string CounterpartRecordId, double Probability, DateTimeOffset At);
 
@@ -73,8 +92,13 @@ public sealed class ResolutionStore : IDisposable
             reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4) != 0,
             reader.GetString(5), reader.GetString(6), reader.GetString(7), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
 
+    /// <summary>The queue in <see cref="ReviewPair.QueueOrder"/>.</summary>
+    /// <remarks>
+    /// Sorted here rather than by SQLite, whose BINARY collation compares UTF-8 bytes and, past U+FFFF, orders ids
+    /// otherwise than the ordinal comparison a page's cursor is compared by.
+    /// </remarks>
     public IReadOnlyList<ReviewPair> Review() =>
-        Query("SELECT record_a, record_b, posterior FROM review ORDER BY posterior DESC, record_a, record_b", reader => new ReviewPair(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
+        [.. Query("SELECT record_a, record_b, posterior FROM review", reader => new ReviewPair(reader.GetString(0), reader.GetString(1), reader.GetDouble(2))).Order(ReviewPair.QueueOrder)];
 
     public IReadOnlyList<StoredHit> HitsFor(string agency, long afterId, int limit) => Query(
         "SELECT id, entity_id, record_id, contributing_agency, notified_agency, counterpart_record_id, probability, at FROM hits WHERE notified_agency = $agency AND id > $after ORDER BY id LIMIT $limit",

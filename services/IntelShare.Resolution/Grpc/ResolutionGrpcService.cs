@@ -214,15 +214,20 @@ public sealed class ResolutionGrpcService(
     {
         var violations = await ViolationsOfAsync(request, request.Justification, context);
         violations.Require(request.PageSize is >= 0 and <= 100, "page_size", "must be between 0 and 100");
-        var offset = 0;
-        violations.Require(request.PageToken.Length == 0 || (int.TryParse(request.PageToken, out offset) && offset >= 0), "page_token", "is not a token this service gave");
+        var pageTokens = RequestPageTokens.Of(request, "page_token", query =>
+        {
+            query.PageToken = "";
+            query.PageSize = 0;
+            query.Justification = null;
+        });
+        var after = pageTokens.TryCursorOf<ReviewPair>(request.PageToken, violations, ReviewQueueCursor.TryDecode, out var last) ? last : null;
         violations.ThrowIfAny();
         RequireAnalyst(context.GetSubject());
         var session = await BeginAsync(context, request.Justification, "resolution.review_queue");
 
         // An analyst reviews only pairs whose both records they may read: the decision needs both sides.
         var released = new List<(ResourceMarking, AccessDecision)>();
-        var visible = new List<ReviewItem>();
+        var visible = new List<(ReviewPair Pair, ReviewItem Item)>();
         foreach (var pair in resolver.ReviewQueue())
         {
             if (resolver.FindRecord(pair.RecordA) is not { } a || resolver.FindRecord(pair.RecordB) is not { } b)
@@ -248,20 +253,22 @@ public sealed class ResolutionGrpcService(
 
             released.Add((markingA, decisionA));
             released.Add((markingB, decisionB));
-            visible.Add(new ReviewItem
+            visible.Add((pair, new ReviewItem
             {
                 Pair = ToMessage(explanation, null, decisionA.RedactedFields, decisionB.RedactedFields),
                 LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
                 RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
-            });
+            }));
         }
 
         var size = request.PageSize == 0 ? 20 : request.PageSize;
         var response = new ReviewQueueResponse { Total = visible.Count };
-        response.Items.AddRange(visible.Skip(offset).Take(size));
-        if ((long)offset + size < visible.Count)
+        // After the last pair shown by its place in the queue's order, not by an offset: pairs decided since have left.
+        var next = visible.Where(v => after is null || ReviewPair.QueueOrder.Compare(v.Pair, after) > 0).Take(size + 1).ToList();
+        response.Items.AddRange(next.Take(size).Select(v => v.Item));
+        if (next.Count > size)
         {
-            response.NextPageToken = (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.NextPageToken = pageTokens.For(ReviewQueueCursor.Encode(next[size - 1].Pair));
         }
 
         await session.AuditAsync("review queue", released, 0, context.CancellationToken);
