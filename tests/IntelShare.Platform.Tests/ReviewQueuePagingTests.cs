@@ -49,7 +49,7 @@ public sealed class ReviewQueuePagingTests(PlatformFixture platform) : IClassFix
         // Page 1 ends with the second of these pairs; the analyst decides it, and it leaves the queue before page 2 is
         // asked. An offset would then skip the pair after it, and a cursor naming it alone would start again at the first.
         var secondOurs = queue.Items.Select((item, index) => (item, index)).Where(x => Ours(x.item)).ElementAt(1).index;
-        var page1 = await analyst.ReviewQueueAsync(Page(secondOurs + 1));
+        var page1 = await analyst.ReviewQueueAsync(Page(secondOurs + 1, reason: "first page"));
         Assert.Equal(queue.Items.Take(secondOurs + 1).Select(Key), page1.Items.Select(Key));
         await Reject(page1.Items[^1].Pair.LeftRecordId, page1.Items[^1].Pair.RightRecordId, "not her");
 
@@ -74,6 +74,16 @@ public sealed class ReviewQueuePagingTests(PlatformFixture platform) : IClassFix
         var queueCursorOfSearch = await Assert.ThrowsAsync<RpcException>(() => analyst.ReviewQueueAsync(Page(1, searchFingerprint + queueCursor)).ResponseAsync);
 
         var after = queue.Items.Skip(secondOurs + 1).Select(Key).ToList();
+
+        // Page 1 released its own pairs' records, not those of the pairs it only counted.
+        var oversight = new OversightService.OversightServiceClient(await Factory.ChannelForAsync("oversight"));
+        var shownOnPage1 = page1.Items.SelectMany(i => new[] { i.Pair.LeftRecordId, i.Pair.RightRecordId }).ToHashSet();
+        var notShown = after.First(key => groups.Any(g => key.Split(' ').All(g.Contains))).Split(' ')[0];
+        Assert.DoesNotContain(notShown, shownOnPage1);
+        async Task<bool> ReadOnPage1(string recordId) =>
+            (await oversight.WhoAccessedAsync(new WhoAccessedRequest { ResourceId = recordId })).Entries.Any(e => e.Justification.Reason == "first page");
+        Assert.True(await ReadOnPage1(page1.Items[0].Pair.LeftRecordId));
+        Assert.False(await ReadOnPage1(notShown));
         Assert.Equal(people.Length - 2, after.Count(key => groups.Any(g => key.Split(' ').All(g.Contains))));
         Assert.Equal(after, rest.Where(after.Contains));
         Assert.Equal(rest.Distinct(), rest);

@@ -226,8 +226,7 @@ public sealed class ResolutionGrpcService(
         var session = await BeginAsync(context, request.Justification, "resolution.review_queue");
 
         // An analyst reviews only pairs whose both records they may read: the decision needs both sides.
-        var released = new List<(ResourceMarking, AccessDecision)>();
-        var visible = new List<(ReviewPair Pair, ReviewItem Item)>();
+        var visible = new List<(ReviewPair Pair, ReviewItem Item, (ResourceMarking, AccessDecision) A, (ResourceMarking, AccessDecision) B)>();
         foreach (var pair in resolver.ReviewQueue())
         {
             if (resolver.FindRecord(pair.RecordA) is not { } a || resolver.FindRecord(pair.RecordB) is not { } b)
@@ -251,27 +250,27 @@ public sealed class ResolutionGrpcService(
                 continue;
             }
 
-            released.Add((markingA, decisionA));
-            released.Add((markingB, decisionB));
             visible.Add((pair, new ReviewItem
             {
                 Pair = ToMessage(explanation, null, decisionA.RedactedFields, decisionB.RedactedFields),
                 LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
                 RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
-            }));
+            }, (markingA, decisionA), (markingB, decisionB)));
         }
 
         var size = request.PageSize == 0 ? 20 : request.PageSize;
         var response = new ReviewQueueResponse { Total = visible.Count };
         // After the last pair shown by its place in the queue's order, not by an offset: pairs decided since have left.
         var next = visible.Where(v => after is null || ReviewPair.QueueOrder.Compare(v.Pair, after) > 0).Take(size + 1).ToList();
-        response.Items.AddRange(next.Take(size).Select(v => v.Item));
+        var page = next.Take(size).ToList();
+        response.Items.AddRange(page.Select(v => v.Item));
         if (next.Count > size)
         {
-            response.NextPageToken = pageTokens.For(ReviewQueueCursor.Encode(next[size - 1].Pair));
+            response.NextPageToken = pageTokens.For(ReviewQueueCursor.Encode(page[^1].Pair));
         }
 
-        await session.AuditAsync("review queue", released, 0, context.CancellationToken);
+        // Only the page's records were released: the rest of the queue was weighed, not shown (the total says how many).
+        await session.AuditAsync("review queue", [.. page.SelectMany(v => new[] { v.A, v.B })], 0, context.CancellationToken);
         return response;
     }
 
