@@ -945,6 +945,22 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_directory_given_as_the_file_to_import_or_its_mapping_is_called_a_directory_not_a_missing_file()
+    {
+        var file = Path.Combine(_work.Path, "people.csv");
+        await File.WriteAllTextAsync(file, "ref,given_name\nD-1,Ana\n");
+        var cli = NewCli("directory-input");
+
+        Assert.Equal(2, await cli.Run("import", _work.Path, "--type", "person"));
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--mapping", _work.Path));
+
+        Assert.Contains($"{_work.Path} is a directory, not a file: name the file itself.", cli.Output);
+        Assert.Contains($"{_work.Path} is a directory, not a mapping file: name the file itself.", cli.Output);
+        Assert.DoesNotContain("No such file", cli.Output);
+        Assert.DoesNotContain("denied", cli.Output);
+    }
+
+    [Fact]
     public async Task An_empty_password_or_client_secret_is_refused_before_signing_in_saying_what_to_do()
     {
         var given = NewCli("empty-password-given");

@@ -96,11 +96,7 @@ internal static class ImportCommand
 
         command.SetAction(async (parseResult, ct) =>
         {
-            var path = Path.GetFullPath(parseResult.GetRequiredValue(file));
-            if (!File.Exists(path))
-            {
-                throw new UsageException($"No such file: {path}");
-            }
+            var path = InputFiles.Require(parseResult.GetRequiredValue(file));
 
             var body = RecordTypes.Body(parseResult.GetRequiredValue(type));
             var recordMapping = parseResult.GetValue(mapping) is { } mappingFile ? RecordMapping.Load(mappingFile, body) : RecordMapping.Default(body);

@@ -46,11 +46,7 @@ internal static class ResolveEvalCommand
 
         command.SetAction(parse =>
         {
-            var paths = parse.GetRequiredValue(files).Select(Path.GetFullPath).ToArray();
-            foreach (var path in paths.Where(p => !File.Exists(p)))
-            {
-                throw new UsageException($"No such file: {path}");
-            }
+            var paths = parse.GetRequiredValue(files).Select(path => InputFiles.Require(path)).ToArray();
 
             var mapping = Mapping(parse.GetValue(map) ?? []);
             var truthColumn = parse.GetValue(truth) ?? (HasColumn(paths[0], "rec_id") ? "rec_id" : null);

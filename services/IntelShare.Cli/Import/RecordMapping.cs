@@ -95,7 +95,7 @@ internal sealed class RecordMapping
         JsonElement root;
         try
         {
-            root = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
+            root = JsonDocument.Parse(File.ReadAllText(InputFiles.Require(file, "mapping file")), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {

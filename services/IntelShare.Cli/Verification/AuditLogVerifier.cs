@@ -89,12 +89,7 @@ internal sealed class AuditLogVerifier(AuditLogService.AuditLogServiceClient log
         string? note = null;
         if (keyFile is not null)
         {
-            if (!File.Exists(keyFile))
-            {
-                throw new UsageException($"No such file: {Path.GetFullPath(keyFile)}");
-            }
-
-            pem = await File.ReadAllTextAsync(keyFile, ct);
+            pem = await File.ReadAllTextAsync(InputFiles.Require(keyFile), ct);
             name = $"key {keyFile}";
         }
         else

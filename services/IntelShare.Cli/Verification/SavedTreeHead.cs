@@ -50,12 +50,7 @@ internal sealed record SavedTreeHead
     /// <summary>The head in the file; a file that is not one is the user's to fix, so it stops the command.</summary>
     public static SignedTreeHead Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new UsageException($"No such file: {Path.GetFullPath(path)}");
-        }
-
-        var text = File.ReadAllText(path).Trim();
+        var text = File.ReadAllText(InputFiles.Require(path)).Trim();
         try
         {
             if (!text.StartsWith('{'))
