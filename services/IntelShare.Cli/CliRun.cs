@@ -14,4 +14,7 @@ internal sealed class CliRun(CliContext context)
 
     /// <summary>The server the command talks to, once known, so that a connection failure can name it.</summary>
     public string? Server { get; set; }
+
+    /// <summary>How to sign in again as the session's user or client, once the session is read, for a server that refuses it.</summary>
+    public string? LoginHint { get; set; }
 }

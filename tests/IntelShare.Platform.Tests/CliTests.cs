@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IntelShare.Contracts.V1;
 using IntelShare.Platform.Tests.Infrastructure;
@@ -958,6 +959,29 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
         Assert.Contains($"{_work.Path} is a directory, not a mapping file: name the file itself.", cli.Output);
         Assert.DoesNotContain("No such file", cli.Output);
         Assert.DoesNotContain("denied", cli.Output);
+    }
+
+    [Fact]
+    public async Task A_session_the_platform_refuses_is_told_to_sign_in_again_as_its_own_user_or_client()
+    {
+        var person = await SignedInCli("refused-user-session");
+        var system = NewCli("refused-client-session");
+        Assert.Equal(0, await system.Run("login", "--client-id", "pol-atu-system", "--client-secret", HostProcess.DemoClientSecret));
+        foreach (var home in new[] { "refused-user-session", "refused-client-session" })
+        {
+            // Not expired by the clock, so the CLI sends it and the platform refuses it.
+            var sessionFile = Path.Combine(_work.Path, home, "session.json");
+            var session = JsonNode.Parse(await File.ReadAllTextAsync(sessionFile))!;
+            session["access_token"] = "not-a-token";
+            await File.WriteAllTextAsync(sessionFile, session.ToJsonString());
+        }
+
+        Assert.Equal(1, await person.Run("get", "rec-any", "--reason", "check"));
+        Assert.Equal(1, await system.Run("get", "rec-any", "--reason", "check"));
+
+        Assert.Contains("did not accept your session", person.Output);
+        Assert.Contains("run `intelshare login --user contributor` again.", person.Output);
+        Assert.Contains("run `intelshare login --client-id pol-atu-system --client-secret <secret>` again.", system.Output);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ internal static class ErrorReporter
                 console.Error(ServerUnreachableException.Describe(server, e.Status.DebugException?.Message ?? detail));
                 break;
             case StatusCode.Unauthenticated:
-                console.Error($"{server} did not accept your session ({detail}): run `intelshare login --user <name>` again.");
+                console.Error($"{server} did not accept your session ({detail}): run `{run.LoginHint ?? "intelshare login --user <name>"}` again.");
                 break;
             case StatusCode.PermissionDenied:
                 console.Error($"Permission denied: {detail}");

@@ -52,6 +52,7 @@ internal sealed class PlatformConnection : IDisposable
         var session = store.Require();
         var server = ServerAddress.Resolve(serverOption, run.Context, session.Server);
         run.Server = server;
+        run.LoginHint = session.LoginHint;
         if (!ServerAddress.Same(server, session.Server))
         {
             throw new CliException(
