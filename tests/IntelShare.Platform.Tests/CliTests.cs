@@ -564,6 +564,31 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task A_mapping_naming_one_field_twice_is_refused_before_sending_naming_the_entries()
+    {
+        var prefix = TestRecords.UniqueRef("mapped-twice");
+        var file = Path.Combine(_work.Path, "mapped-twice.csv");
+        await File.WriteAllLinesAsync(file, ["ref,given,surname,passport", $"{prefix}-1,Ana,Rusu,RX1", $"{prefix}-2,,Popa,RX2"]);
+        // Spelt differently (JSON name, a kind's value field named or not), and the very same key twice.
+        var respelt = Path.Combine(_work.Path, "respelt.mapping.json");
+        await File.WriteAllTextAsync(respelt, """
+            {"source_ref": "ref", "person.name.givenName": "given", "person.name.given_name": "surname",
+             "person.documents.passport": "passport", "person.documents.passport.number": "ref"}
+            """);
+        var repeated = Path.Combine(_work.Path, "repeated.mapping.json");
+        await File.WriteAllTextAsync(repeated, """{"source_ref": "ref", "person.name.family_name": "surname", "person.name.family_name": "given"}""");
+        var cli = await SignedInCli("mapped-twice-home");
+
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--mapping", respelt));
+        Assert.Equal(2, await cli.Run("import", file, "--type", "person", "--mapping", repeated));
+
+        Assert.Contains("'person.name.givenName' and 'person.name.given_name' map the same field, person.name.given_name.", cli.Output);
+        Assert.Contains("'person.documents.passport' and 'person.documents.passport.number' map the same field, person.documents.passport.number.", cli.Output);
+        Assert.Contains($"Mapping {repeated}: 'person.name.family_name' is mapped 2 times.", cli.Output);
+        Assert.DoesNotContain(await CreatedSourceRefs(), r => r.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mappings_columns_are_tried_in_each_row_and_a_list_field_takes_all_of_them()
     {
         var prefix = TestRecords.UniqueRef("fallback");

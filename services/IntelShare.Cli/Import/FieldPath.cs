@@ -37,6 +37,12 @@ internal sealed class FieldPath
 
     public string Text { get; }
 
+    /// <summary>
+    /// The field the path sets, however it was written: proto or JSON names, and a kind-selected element's value field
+    /// named or not (person.documents.passport is person.documents.passport.number).
+    /// </summary>
+    public string Key => string.Join(".", _steps.Select(s => s.Kind is null ? s.Field.Name : $"{s.Field.Name}.{s.Kind}").Append(_leaf.Name));
+
     /// <summary>The record body the path enters (person, vehicle...), or null for source_ref, marking, links...</summary>
     public FieldDescriptor? Body { get; }
 

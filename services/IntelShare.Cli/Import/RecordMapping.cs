@@ -108,6 +108,18 @@ internal sealed class RecordMapping
         }
 
         var entries = root.EnumerateObject().Select(property => ParseEntry(file, body, property)).ToList();
+        // Both entries would set the field, row by row, from whichever came last with a value: a silent mix of two columns.
+        var twice = entries.GroupBy(e => e.Path.Key).Where(g => g.Count() > 1).ToList();
+        if (twice.Count > 0)
+        {
+            throw new UsageException(
+                $"Mapping {file}: " +
+                string.Join(" ", twice.Select(g => g.Select(e => e.Path.Text).Distinct().ToList() is [var only]
+                    ? $"'{only}' is mapped {g.Count()} times."
+                    : $"{string.Join(" and ", g.Select(e => $"'{e.Path}'"))} map the same field, {g.Key}.")) +
+                " Map each field once; to take a field from whichever of several columns has a value, list them in \"columns\".");
+        }
+
         return new RecordMapping(body, entries);
     }
 
