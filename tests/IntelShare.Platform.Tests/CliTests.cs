@@ -101,6 +101,48 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task An_import_stopped_while_a_batch_is_sent_says_the_platform_may_hold_it_and_resuming_counts_it_as_duplicates()
+    {
+        const int rows = 1_000;
+        var file = Path.Combine(_work.Path, "in-flight.csv");
+        var prefix = TestRecords.UniqueRef("in-flight");
+        await File.WriteAllLinesAsync(file, new[] { "ref,given_name,surname" }
+            .Concat(Enumerable.Range(0, rows).Select(i => $"{prefix}-{i},Given{i},Family{i % 97}")));
+        var home = Path.Combine(_work.Path, "in-flight-home");
+        Assert.Equal(0, await new CliRunner(Factory, home).Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+        using var interrupt = new CancellationTokenSource();
+        // Stopped as the second batch goes out: the first is acknowledged, the second may or may not be stored.
+        var stopping = new CliRunner(Factory, home, transport: new CancelOnCall(Factory.Server.CreateHandler(), "/ContributeStream", 2, interrupt));
+        string[] import = ["import", file, "--type", "person", "--source-ref-column", "ref", "--batch-size", "200"];
+
+        Assert.Equal(1, await stopping.Run(interrupt.Token, import));
+        var resumed = new CliRunner(Factory, home);
+        Assert.Equal(0, await resumed.Run(import));
+
+        Assert.Contains("The import stopped after 200 of about 1,000 rows were acknowledged", stopping.Output);
+        Assert.Contains("The batch being sent when it stopped may have been stored too: resuming sends it again, and the platform counts the rows it already holds as duplicates.", stopping.Output);
+        var refs = (await CreatedSourceRefs()).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(rows, refs.Distinct().Count());
+        Assert.Equal(rows, refs.Count);
+    }
+
+    /// <summary>Cancels <paramref name="interrupt"/> as the <paramref name="nth"/> call to <paramref name="method"/> starts, then lets it go on.</summary>
+    private sealed class CancelOnCall(HttpMessageHandler inner, string method, int nth, CancellationTokenSource interrupt) : DelegatingHandler(inner)
+    {
+        private int _calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith(method, StringComparison.Ordinal) && Interlocked.Increment(ref _calls) == nth)
+            {
+                interrupt.Cancel();
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task A_row_with_a_reference_an_earlier_row_has_is_rejected_on_every_run_and_re_importing_the_file_adds_no_version()
     {
         const int rows = 2_000;

@@ -282,12 +282,14 @@ internal sealed class ImportRunner(CliRun run)
                 {
                     var prepared = await rejectedRowCheck.CompleteAsync(batch, ct);
                     var sent = Sendable(prepared);
+                    state.Sending = sent.Count > 0;
                     var response = sent.Count > 0
                         ? await sender.SendAsync(sent.Select(p => p.Content!).ToList(), ct)
                         : new ContributeStreamResponse();
                     rejects.Write(Rejections(prepared, sent, response.Rejections));
                     state.Acknowledge(prepared.Count, prepared.Count - sent.Count, response);
                     checkpoints.Save(state.ToCheckpoint());
+                    state.Sending = false;
                     progress.Advance(prepared.Count);
                 }
 
@@ -299,8 +301,12 @@ internal sealed class ImportRunner(CliRun run)
         catch (Exception e) when (e is RpcException or OperationCanceledException or ServerUnreachableException or CliException or IOException or UnauthorizedAccessException)
         {
             var exitCode = ErrorReporter.Report(run, e);
+            // A token refused is refused before the batch is read; any other stop may come after the platform stored it.
+            var inFlight = state.Sending && e is not RpcException { StatusCode: StatusCode.Unauthenticated }
+                ? "The batch being sent when it stopped may have been stored too: resuming sends it again, and the platform counts the rows it already holds as duplicates. "
+                : "";
             run.Console.Warning(
-                $"The import stopped after {state.RowsAcknowledged:N0} of about {total:N0} rows were acknowledged; the server keeps those. " +
+                $"The import stopped after {state.RowsAcknowledged:N0} of about {total:N0} rows were acknowledged; the server keeps those. {inFlight}" +
                 "Re-run the same command to resume from there (--restart starts over).");
             return exitCode;
         }
@@ -342,6 +348,9 @@ internal sealed class ImportRunner(CliRun run)
         public long RowsAcknowledged { get; private set; } = checkpoint?.RowsAcknowledged ?? 0;
 
         public ImportTotals Totals { get; } = checkpoint?.Totals ?? new ImportTotals();
+
+        /// <summary>A batch has been sent and not yet acknowledged and checkpointed.</summary>
+        public bool Sending { get; set; }
 
         public void Acknowledge(long rows, long rejectedByClient, ContributeStreamResponse response)
         {
