@@ -79,6 +79,20 @@ public sealed class CliTests(PlatformFixture platform) : IClassFixture<PlatformF
     }
 
     [Fact]
+    public async Task Amend_takes_agency_codes_in_any_letter_case_as_import_does()
+    {
+        var police = (await Factory.ChannelForAsync("contributor")).RecordsClient();
+        var recordId = (await police.ContributeAsync(new ContributeRequest { Content = TestRecords.Person(TestRecords.UniqueRef("cli-release")) })).RecordId;
+        var cli = NewCli("release-home");
+        Assert.Equal(0, await cli.Run("login", "--user", "contributor", "--password", PlatformFactory.DemoPassword));
+
+        Assert.Equal(0, await cli.Run("amend", recordId, "--set", "marking.releasable_to=border", "--reason", "share with the border guard"));
+
+        var current = await police.GetAsync(new GetRecordRequest { RecordId = recordId, Justification = TestRecords.Because() });
+        Assert.Equal(["BORDER"], current.Record.Content.Marking.ReleasableTo);
+    }
+
+    [Fact]
     public async Task Interrupted_import_resumes_from_its_checkpoint_without_duplicates()
     {
         const int rows = 3_000;

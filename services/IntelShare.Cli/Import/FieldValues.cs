@@ -85,6 +85,8 @@ internal static partial class FieldValues
         { Name: "sex" } when field.ContainingType == Person.Descriptor => text.ToLowerInvariant(),
         // ISO 3166-1 alpha-2 wherever the contracts keep a country: country, issuing_country, nationalities.
         _ when field.Name == "nationalities" || field.Name.EndsWith("country", StringComparison.Ordinal) => text.ToUpperInvariant(),
+        // Agency codes, as --releasable-to takes them: "border" is BORDER.
+        _ when field.ContainingType == Marking.Descriptor && field.Name is "releasable_to" or "originator_agency" => text.ToUpperInvariant(),
         _ => text,
     };
 
