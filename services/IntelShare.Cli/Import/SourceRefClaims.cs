@@ -17,7 +17,7 @@ internal sealed class SourceRefClaims
             return row;
         }
 
-        var problem = Problems.Of("source_ref", $"'{row.SourceRef}' is also the reference of row {_firstRow[row.SourceRef]:N0}, which the import takes: one row per record, so merge the two rows or give each its own reference");
+        var problem = Problems.Of("source_ref", $"'{row.SourceRef}' is also the reference of row {_firstRow[row.SourceRef]:N0}, the first to use it (it keeps the reference even if rejected, so that every run reads the file alike): one row per record, so merge the two rows or give each its own reference");
         return new PreparedRow(row.Number, row.SourceRef, null, [.. row.Problems, problem]) { Remainder = row.Content ?? row.Remainder };
     }
 }
