@@ -226,7 +226,7 @@ public sealed class ResolutionGrpcService(
         var session = await BeginAsync(context, request.Justification, "resolution.review_queue");
 
         // An analyst reviews only pairs whose both records they may read: the decision needs both sides.
-        var visible = new List<(ReviewPair Pair, ReviewItem Item, (ResourceMarking, AccessDecision) A, (ResourceMarking, AccessDecision) B)>();
+        var visible = new List<(ReviewPair Pair, Engine.Scoring.PairExplanation Explanation, (ResourceMarking Marking, AccessDecision Decision) A, (ResourceMarking Marking, AccessDecision Decision) B)>();
         foreach (var pair in resolver.ReviewQueue())
         {
             if (resolver.FindRecord(pair.RecordA) is not { } a || resolver.FindRecord(pair.RecordB) is not { } b)
@@ -250,20 +250,21 @@ public sealed class ResolutionGrpcService(
                 continue;
             }
 
-            visible.Add((pair, new ReviewItem
-            {
-                Pair = ToMessage(explanation, null, decisionA.RedactedFields, decisionB.RedactedFields),
-                LeftEntityId = resolver.EntityOf(pair.RecordA) ?? "",
-                RightEntityId = resolver.EntityOf(pair.RecordB) ?? "",
-            }, (markingA, decisionA), (markingB, decisionB)));
+            visible.Add((pair, explanation, (markingA, decisionA), (markingB, decisionB)));
         }
 
         var size = request.PageSize == 0 ? 20 : request.PageSize;
         var response = new ReviewQueueResponse { Total = visible.Count };
         // After the last pair shown by its place in the queue's order, not by an offset: pairs decided since have left.
         var next = visible.Where(v => after is null || ReviewPair.QueueOrder.Compare(v.Pair, after) > 0).Take(size + 1).ToList();
-        var page = next.Take(size).ToList();
-        response.Items.AddRange(page.Select(v => v.Item));
+        var page = next[..Math.Min(size, next.Count)];
+        // Only the page's pairs are put into messages: the rest of the queue is weighed for the total alone.
+        response.Items.AddRange(page.Select(v => new ReviewItem
+        {
+            Pair = ToMessage(v.Explanation, null, v.A.Decision.RedactedFields, v.B.Decision.RedactedFields),
+            LeftEntityId = resolver.EntityOf(v.Pair.RecordA) ?? "",
+            RightEntityId = resolver.EntityOf(v.Pair.RecordB) ?? "",
+        }));
         if (next.Count > size)
         {
             response.NextPageToken = pageTokens.For(ReviewQueueCursor.Encode(page[^1].Pair));
